@@ -1,0 +1,80 @@
+namespace Scrm.Connectors.Sdk.Contacts;
+
+/// <summary>Normalises e-mail addresses: full-width forms, surrounding space and case.</summary>
+public static class Email
+{
+    /// <summary>The normalised address, or null with the reason it is refused.</summary>
+    public static (string? Address, string? Error) Normalize(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return (null, "is empty");
+        }
+
+        var address = Width.Fold(input).Trim().ToLowerInvariant();
+        if (address.Length > 254)
+        {
+            return (null, "is longer than 254 characters");
+        }
+
+        var at = address.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at != address.LastIndexOf('@') || at == address.Length - 1)
+        {
+            return (null, "is not an e-mail address (it needs exactly one @ between a name and a domain)");
+        }
+
+        var local = address.AsSpan(0, at);
+        var domain = address.AsSpan(at + 1);
+        if (local.Length > 64 || !IsDotAtom(local, LocalChar))
+        {
+            return (null, "has characters an e-mail name may not contain");
+        }
+
+        if (!IsDotAtom(domain, DomainChar) || domain.IndexOf('.') < 0 || !IsTopLevel(domain[(domain.LastIndexOf('.') + 1)..]))
+        {
+            return (null, "does not have a valid domain");
+        }
+
+        return (address, null);
+    }
+
+    private static bool IsDotAtom(ReadOnlySpan<char> text, Func<char, bool> allowed)
+    {
+        if (text.IsEmpty || text[0] == '.' || text[^1] == '.')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '.' ? text[i - 1] == '.' : !allowed(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool LocalChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+/=?^_`{|}~-".Contains(c, StringComparison.Ordinal);
+
+    private static bool DomainChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '-';
+
+    private static bool IsTopLevel(ReadOnlySpan<char> label)
+    {
+        if (label.Length < 2)
+        {
+            return false;
+        }
+
+        foreach (var c in label)
+        {
+            if (!char.IsAsciiLetter(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

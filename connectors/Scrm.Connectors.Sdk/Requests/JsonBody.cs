@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Scrm.Connectors.Sdk.Requests;
+
+/// <summary>Reads a JSON request body with the limits every connector applies.</summary>
+public static class JsonBody
+{
+    public const int MaxDepth = 16;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
+
+    /// <summary>
+    /// The parsed body, or the problem to answer: 415 for another media type, 413 past
+    /// <paramref name="maxBytes"/>, 400 for invalid UTF-8, malformed or too deeply nested JSON.
+    /// </summary>
+    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Problems.UnsupportedMediaType("application/json"));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, Problems.TooLarge(maxBytes));
+        }
+
+        try
+        {
+            return (await JsonDocument.ParseAsync(request.Body, Options, cancellationToken), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problems.BadRequest($"The request body is not valid JSON ({Describe(ex)})."));
+        }
+    }
+
+    // The reader's message can quote input; only its position is repeated back.
+    private static string Describe(JsonException ex) =>
+        ex.LineNumber is { } line ? $"line {line + 1}, byte {ex.BytePositionInLine + 1}" : "unreadable";
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Scrm.Connectors.Sdk.Requests;
+
+/// <summary>The problem answers connectors share.</summary>
+public static class Problems
+{
+    public static IResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid.");
+
+    public static IResult Invalid(FieldErrors errors, string detail) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(), detail: detail);
+
+    public static IResult TooLarge(long maxBytes) =>
+        TypedResults.Problem($"The request body is larger than {maxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    public static IResult UnsupportedMediaType(string expected) =>
+        TypedResults.Problem($"The request body must be {expected}.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Scrm.Connectors.Sdk.Requests;
+using Scrm.Ingestion;
+using Scrm.Ingestion.Inbound;
+
+namespace Scrm.Connectors.Web.Mentions;
+
+/// <summary>Turns the body of <c>POST /api/v1/mentions</c> (one mention or an array) into journal items.</summary>
+internal static class MentionParser
+{
+    public const int MaxItems = 1_000;
+    public const int MaxTextLength = 20_000;
+    public const string Channel = "webhook";
+
+    private static readonly HashSet<string> Fields = ["source", "externalId", "author", "text", "url", "createdAt", "metadata"];
+    private static readonly HashSet<string> AuthorFields = ["id", "name"];
+
+    /// <summary>Every item, or every error with its item's index; never some of each.</summary>
+    public static (IReadOnlyList<InboundItem> Items, FieldErrors Errors) Parse(JsonElement root, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        var items = new List<InboundItem>();
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                Add(root, "", now, items, errors);
+                break;
+            case JsonValueKind.Array when root.GetArrayLength() is 0:
+                errors.Add("$", "must contain at least one mention");
+                break;
+            case JsonValueKind.Array when root.GetArrayLength() > MaxItems:
+                errors.Add("$", $"must contain at most {MaxItems} mentions");
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var element in root.EnumerateArray())
+                {
+                    Add(element, $"[{index++}]", now, items, errors);
+                }
+
+                break;
+            default:
+                errors.Add("$", "must be a mention object or an array of them");
+                break;
+        }
+
+        return (errors.Any ? [] : items, errors);
+    }
+
+    private static void Add(JsonElement element, string path, DateTimeOffset now, List<InboundItem> items, FieldErrors errors)
+    {
+        var errorsBefore = errors.Count;
+        if (JsonFields.Open(element, path, errors, Fields) is not { } fields)
+        {
+            return;
+        }
+
+        var source = fields.Text("source", 64, required: true);
+        if (source is not null && !IsIdentifier(source))
+        {
+            errors.Add(Path(path, "source"), "may contain only letters, digits and . _ : -");
+            source = null;
+        }
+
+        var externalId = fields.Text("externalId", 256, required: true);
+        var author = fields.Child("author", AuthorFields, required: true);
+        var authorId = author?.Text("id", 256, required: true);
+        var authorName = author?.Text("name", 256);
+        var text = fields.Text("text", MaxTextLength, required: true);
+        var url = fields.Url("url");
+        var createdAt = fields.Time("createdAt", required: true);
+        if (createdAt > now.AddDays(1))
+        {
+            errors.Add(Path(path, "createdAt"), "is more than a day in the future");
+        }
+
+        var metadata = fields.Scalars("metadata", maxProperties: 32, maxStringLength: 1_000);
+        if (source is null || externalId is null || authorId is null || text is null || createdAt is null || errors.Count > errorsBefore)
+        {
+            return;
+        }
+
+        source = source.ToLowerInvariant();
+        var payload = new MentionPayload(source, externalId, new Person(authorId, authorName), text, url?.ToString(), createdAt.Value, metadata);
+        items.Add(new InboundItem(
+            InboundKind.Mention,
+            Channel,
+            source,
+            $"{Channel}:{source}:{externalId}",
+            createdAt.Value,
+            JsonSerializer.Serialize(payload, InboundJson.Default.MentionPayload)));
+    }
+
+    private static bool IsIdentifier(string value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or ':' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Path(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+}

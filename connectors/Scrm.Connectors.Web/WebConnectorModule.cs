@@ -1,0 +1,43 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Scrm.Connectors.Web.Leads;
+using Scrm.Connectors.Web.Mentions;
+
+namespace Scrm.Connectors.Web;
+
+/// <summary>Generic inbound channels: JSON mentions and leads from other systems, and website forms.</summary>
+public static class WebConnectorModule
+{
+    public static IServiceCollection AddScrmWebConnector(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebFormsOptions>()
+            .Bind(configuration.GetSection(WebFormsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddRateLimiter(o => o.AddPolicy(FormsApi.RateLimitPolicy, http =>
+        {
+            var options = http.RequestServices.GetRequiredService<IOptions<WebFormsOptions>>().Value;
+            return RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.PerIpPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+        }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWebConnector(this IEndpointRouteBuilder app)
+    {
+        app.MapMentions();
+        app.MapLeads();
+        app.MapForms();
+        return app;
+    }
+}

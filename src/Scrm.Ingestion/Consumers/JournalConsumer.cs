@@ -1,0 +1,182 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scrm.Ingestion.Journal;
+
+namespace Scrm.Ingestion.Consumers;
+
+/// <summary>
+/// Runs one <see cref="IJournalHandler"/> from its checkpoint. A lease on the checkpoint row makes
+/// one replica at a time the consumer; a batch that keeps failing is retried one entry at a time,
+/// and an entry that still fails after <see cref="JournalOptions.MaxAttempts"/> is dead-lettered.
+/// </summary>
+internal sealed partial class JournalConsumer<THandler>(
+    IServiceScopeFactory scopes,
+    IDbContextFactory<JournalDbContext> contexts,
+    JournalReader reader,
+    JournalSignal signal,
+    IOptions<JournalOptions> options,
+    TimeProvider time,
+    ILogger<JournalConsumer<THandler>> log) : BackgroundService
+    where THandler : class, IJournalHandler
+{
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly JournalOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        string name;
+        using (var scope = scopes.CreateScope())
+        {
+            name = scope.ServiceProvider.GetRequiredService<THandler>().Name;
+        }
+
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var nextCommit = signal.NextCommit;
+            try
+            {
+                var handled = await RunOnceAsync(name, failures > 0 ? 1 : _options.ConsumerBatchSize, failures, stoppingToken);
+                failures = 0;
+                if (handled > 0)
+                {
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                LogFailed(log, ex, name, failures);
+                await DelayAsync(Task.Delay(Backoff(failures), time, stoppingToken));
+                continue;
+            }
+
+            await DelayAsync(nextCommit.WaitAsync(_options.ConsumerPollInterval, time, stoppingToken));
+        }
+    }
+
+    /// <summary>Handles one batch; returns how many entries it moved past (0 when idle or not the lease holder).</summary>
+    private async Task<int> RunOnceAsync(string name, int batchSize, int failures, CancellationToken cancellationToken)
+    {
+        var position = await AcquireLeaseAsync(name, cancellationToken);
+        if (position is null)
+        {
+            return 0;
+        }
+
+        var batch = await reader.ReadAsync(position.Value, batchSize, cancellationToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            using var scope = scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<THandler>().HandleAsync(batch, cancellationToken);
+        }
+        catch (Exception ex) when (batch.Count == 1 && failures + 1 >= _options.MaxAttempts && ex is not OperationCanceledException)
+        {
+            await DeadLetterAsync(name, batch[0].Position, ex, cancellationToken);
+        }
+
+        await SaveCheckpointAsync(name, batch[^1].Position, cancellationToken);
+        return batch.Count;
+    }
+
+    private async Task<long?> AcquireLeaseAsync(string name, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!await db.Checkpoints.AnyAsync(c => c.Consumer == name, cancellationToken))
+        {
+            db.Checkpoints.Add(new CheckpointRow { Consumer = name, UpdatedAt = now });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another replica created it first.
+            }
+        }
+
+        var until = now + (long)_options.ConsumerLease.TotalMilliseconds;
+        var leased = await db.Checkpoints
+            .Where(c => c.Consumer == name && (c.LeaseOwner == _owner || c.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, _owner).SetProperty(c => c.LeaseUntil, until), cancellationToken);
+        if (leased == 0)
+        {
+            return null;
+        }
+
+        return await db.Checkpoints.Where(c => c.Consumer == name).Select(c => c.Position).SingleAsync(cancellationToken);
+    }
+
+    private async Task SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var saved = await db.Checkpoints
+            .Where(c => c.Consumer == name && c.LeaseOwner == _owner)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Position, position)
+                .SetProperty(c => c.UpdatedAt, now)
+                .SetProperty(c => c.LeaseUntil, now + (long)_options.ConsumerLease.TotalMilliseconds), cancellationToken);
+        if (saved == 0)
+        {
+            LogLeaseLost(log, name);
+        }
+    }
+
+    private async Task DeadLetterAsync(string name, long position, Exception exception, CancellationToken cancellationToken)
+    {
+        LogDeadLettered(log, exception, name, position);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (!await db.DeadLetters.AnyAsync(d => d.Consumer == name && d.Position == position, cancellationToken))
+        {
+            var error = $"{exception.GetType().Name}: {exception.Message}";
+            db.DeadLetters.Add(new DeadLetterRow
+            {
+                Consumer = name,
+                Position = position,
+                Error = error.Length > 2000 ? error[..2000] : error,
+                FailedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(failures, 10))));
+
+    private static async Task DelayAsync(Task wait)
+    {
+        try
+        {
+            await wait;
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal consumer {Consumer} failed (attempt {Attempt}); retrying")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string consumer, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Journal consumer {Consumer} dead-lettered position {Position}")]
+    private static partial void LogDeadLettered(ILogger logger, Exception exception, string consumer, long position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal consumer {Consumer} lost its lease; another replica continues")]
+    private static partial void LogLeaseLost(ILogger logger, string consumer);
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Scrm.Ingestion.Journal;
+
+/// <summary><c>Scrm:Journal</c>: group commit and consumer tuning.</summary>
+public sealed class JournalOptions
+{
+    public const string Section = "Scrm:Journal";
+
+    /// <summary>Most items one group commit takes; a single append larger than this still commits whole.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchItems { get; set; } = 2_000;
+
+    /// <summary>Appends that may wait for the writer before callers are held back.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 20_000;
+
+    [Range(1, 10_000)]
+    public int ConsumerBatchSize { get; set; } = 500;
+
+    /// <summary>How often a consumer looks for work when nothing woke it (other replicas append too).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ConsumerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ConsumerLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Failures of one entry before a consumer dead-letters it and moves on.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+}

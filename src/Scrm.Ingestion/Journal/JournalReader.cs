@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Scrm.Ingestion.Journal;
+
+/// <summary>Reads committed journal items in position order.</summary>
+public sealed class JournalReader(IDbContextFactory<JournalDbContext> contexts)
+{
+    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Items.AsNoTracking()
+            .Where(x => x.Position > after)
+            .OrderBy(x => x.Position)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return rows.ConvertAll(ToEntry);
+    }
+
+    public async Task<JournalEntry?> FindAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Items.AsNoTracking().FirstOrDefaultAsync(x => x.IdempotencyKey == idempotencyKey, cancellationToken);
+        return row is null ? null : ToEntry(row);
+    }
+
+    public async Task<long> LastPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Items.MaxAsync(x => (long?)x.Position, cancellationToken) ?? 0;
+    }
+
+    public async Task<JournalStats> StatsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var counters = await db.Counters.AsNoTracking().ToDictionaryAsync(x => x.Name, x => x.Value, cancellationToken);
+        var last = await db.Items.MaxAsync(x => (long?)x.Position, cancellationToken) ?? 0;
+        var checkpoints = await db.Checkpoints.AsNoTracking().OrderBy(x => x.Consumer).ToListAsync(cancellationToken);
+        var deadLetters = await db.DeadLetters.AsNoTracking()
+            .GroupBy(x => x.Consumer)
+            .Select(g => new { Consumer = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Consumer, x => x.Count, cancellationToken);
+        return new JournalStats(
+            counters.GetValueOrDefault(JournalCounters.Appended),
+            counters.GetValueOrDefault(JournalCounters.Duplicates),
+            last,
+            checkpoints.ConvertAll(c => new ConsumerStats(
+                c.Consumer,
+                c.Position,
+                Math.Max(0, last - c.Position),
+                DateTimeOffset.FromUnixTimeMilliseconds(c.UpdatedAt),
+                deadLetters.GetValueOrDefault(c.Consumer))));
+    }
+
+    internal static JournalEntry ToEntry(JournalRow row) => new(
+        row.Position,
+        InboundKinds.FromWire(row.Kind),
+        row.Channel,
+        row.Account,
+        row.IdempotencyKey,
+        DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredAt),
+        DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt),
+        row.Payload);
+}
+
+/// <summary>What <c>GET /api/v1/journal/stats</c> answers.</summary>
+public sealed record JournalStats(long Appended, long Duplicates, long LastPosition, IReadOnlyList<ConsumerStats> Consumers);
+
+/// <summary>One consumer's checkpoint and how far behind the journal it is.</summary>
+public sealed record ConsumerStats(string Name, long Position, long Lag, DateTimeOffset UpdatedAt, int DeadLetters);

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Scrm.Platform.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Binds <see cref="StorageOptions"/> and registers the <see cref="ScrmDatabase"/>.</summary>
+    public static IServiceCollection AddScrmStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Scrm:Storage:ConnectionString is required when Scrm:Storage:Provider is Postgres.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new ScrmDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a module's context. Each provider has its own derived context type so that its
+    /// migrations (generated per provider) live apart; callers only ever see <typeparamref name="TContext"/>.
+    /// </summary>
+    public static IServiceCollection AddScrmDbContext<TContext, TSqlite, TPostgres>(this IServiceCollection services, string historyTable)
+        where TContext : DbContext
+        where TSqlite : TContext
+        where TPostgres : TContext
+    {
+        services.AddDbContextFactory<TSqlite>((sp, o) => sp.GetRequiredService<ScrmDatabase>().Configure(o, historyTable));
+        services.AddDbContextFactory<TPostgres>((sp, o) => sp.GetRequiredService<ScrmDatabase>().Configure(o, historyTable));
+        services.AddSingleton<IDbContextFactory<TContext>>(sp => sp.GetRequiredService<ScrmDatabase>().IsPostgres
+            ? new DerivedFactory<TContext, TPostgres>(sp.GetRequiredService<IDbContextFactory<TPostgres>>())
+            : new DerivedFactory<TContext, TSqlite>(sp.GetRequiredService<IDbContextFactory<TSqlite>>()));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+        services.AddSingleton(new ModuleMigration(typeof(TContext), async (sp, ct) =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContextAsync(ct);
+            await db.Database.MigrateAsync(ct);
+        }));
+        return services;
+    }
+
+    /// <summary>Creates or upgrades every module's schema. Runs before the host starts serving.</summary>
+    public static async Task MigrateScrmStorageAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var database = app.Services.GetRequiredService<ScrmDatabase>();
+        if (!database.IsPostgres)
+        {
+            // WAL is a property of the file: set once, every later connection inherits it.
+            await using var connection = (SqliteConnection)await database.OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var migration in app.Services.GetServices<ModuleMigration>())
+        {
+            await migration.Apply(app.Services, cancellationToken);
+        }
+    }
+
+    private sealed class DerivedFactory<TContext, TDerived>(IDbContextFactory<TDerived> inner) : IDbContextFactory<TContext>
+        where TContext : DbContext
+        where TDerived : TContext
+    {
+        public TContext CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>One module's schema upgrade, run in registration order at start.</summary>
+public sealed record ModuleMigration(Type Context, Func<IServiceProvider, CancellationToken, Task> Apply);

@@ -1,0 +1,67 @@
+namespace Scrm.Testing;
+
+/// <summary>Where the repository and the shared fixtures are, wherever the tests run from.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>
+    /// The shared fixtures: <c>SCRM_SHARED_DIR</c>, else the <c>shared/</c> folder beside the
+    /// repository (the source of truth), else the copy kept in <c>tests/shared</c>.
+    /// </summary>
+    public static string Shared { get; } = FindShared();
+
+    public static string Fixture(params string[] parts) => Path.Combine([Shared, "fixtures", .. parts]);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Scrm.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Scrm.sln was not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string FindShared()
+    {
+        var candidates = new[]
+        {
+            Environment.GetEnvironmentVariable("SCRM_SHARED_DIR"),
+            Path.Combine(Root, "..", "shared"),
+            Path.Combine(Root, "tests", "shared"),
+        };
+        return candidates.Where(c => !string.IsNullOrEmpty(c) && Directory.Exists(Path.Combine(c!, "fixtures")))
+            .Select(c => Path.GetFullPath(c!))
+            .FirstOrDefault() ?? throw new InvalidOperationException("No shared fixtures folder was found.");
+    }
+}
+
+/// <summary>A folder under the system temp directory, deleted on dispose.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory(string prefix = "scrm-test")
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
