@@ -22,7 +22,7 @@ builder.Services
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
-await app.MigrateScrmStorageAsync();
+await app.Services.MigrateScrmStorageAsync();
 app.Services.GetRequiredService<ApiKeyStore>();
 
 app.UseScrmProblemDetails();

@@ -27,6 +27,7 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
     private readonly ILogger<JournalWriter> _log;
     private Task? _loop;
     private Statements? _statements;
+    private long _commits;
 
     public JournalWriter(ScrmDatabase database, IOptions<JournalOptions> options, JournalSignal signal, TimeProvider time, ILogger<JournalWriter> log)
     {
@@ -43,6 +44,9 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
     }
 
     public bool IsRunning => _loop is { IsCompleted: false };
+
+    /// <summary>Transactions committed since start; appends per commit is the group-commit factor.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<InboundItem> items, CancellationToken cancellationToken)
     {
@@ -188,6 +192,7 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
             await AddToCounterAsync(s, JournalCounters.Appended, appended);
             await AddToCounterAsync(s, JournalCounters.Duplicates, duplicates);
             await transaction.CommitAsync();
+            Interlocked.Increment(ref _commits);
             return results;
         }
         catch

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -47,9 +46,9 @@ public static class StorageServiceCollectionExtensions
     }
 
     /// <summary>Creates or upgrades every module's schema. Runs before the host starts serving.</summary>
-    public static async Task MigrateScrmStorageAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    public static async Task MigrateScrmStorageAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        var database = app.Services.GetRequiredService<ScrmDatabase>();
+        var database = services.GetRequiredService<ScrmDatabase>();
         if (!database.IsPostgres)
         {
             // WAL is a property of the file: set once, every later connection inherits it.
@@ -59,9 +58,9 @@ public static class StorageServiceCollectionExtensions
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var migration in app.Services.GetServices<ModuleMigration>())
+        foreach (var migration in services.GetServices<ModuleMigration>())
         {
-            await migration.Apply(app.Services, cancellationToken);
+            await migration.Apply(services, cancellationToken);
         }
     }
 
