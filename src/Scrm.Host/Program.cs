@@ -2,6 +2,7 @@ using Scrm.Connectors.Web;
 using Scrm.Host;
 using Scrm.Ingestion;
 using Scrm.Platform.Http;
+using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
 
@@ -17,6 +18,7 @@ builder.Services
     .AddScrmStorage(builder.Configuration)
     .AddScrmSecurity(builder.Configuration)
     .AddScrmProblemDetails()
+    .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
     .AddScrmWebConnector(builder.Configuration);
 builder.Services.AddOpenApi();
