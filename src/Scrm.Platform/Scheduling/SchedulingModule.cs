@@ -13,7 +13,6 @@ public static class SchedulingModule
 {
     public static IServiceCollection AddScrmScheduling(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<QuartzOptions>(o => o.SchedulerName = "scrm");
         services.AddQuartz(q => q.UseDefaultThreadPool(pool => pool.MaxConcurrency = 8));
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
