@@ -47,6 +47,20 @@ public class ScrmApp : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>The real socket's address (after the server has started).</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            using var client = CreateClient();
+            return client.BaseAddress!;
+        }
+    }
+
+    /// <summary>A client that does not follow redirects, for checking them.</summary>
+    public HttpClient ClientWithoutRedirects() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
