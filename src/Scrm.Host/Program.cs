@@ -1,6 +1,8 @@
 using Scrm.Connectors.Web;
 using Scrm.Host;
 using Scrm.Ingestion;
+using Scrm.Leads;
+using Scrm.Leads.Api;
 using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
@@ -20,7 +22,8 @@ builder.Services
     .AddScrmProblemDetails()
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
-    .AddScrmWebConnector(builder.Configuration);
+    .AddScrmWebConnector(builder.Configuration)
+    .AddScrmLeads(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -36,6 +39,7 @@ app.MapOpenApi();
 app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
+app.MapLeadsApi();
 
 await app.RunAsync();
 
