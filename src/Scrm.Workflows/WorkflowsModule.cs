@@ -64,8 +64,15 @@ public static class WorkflowsModule
         services.AddSingleton<CommitWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CommitWriter>());
         services.AddSingleton<IWorkflowTimers, QuartzTimers>();
-        services.AddSingleton<DefinitionStore>();
-        services.AddSingleton<WorkflowRuntime>();
+        services.AddSingleton(sp => new DefinitionStore(
+            sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<WorkflowsDbContext>>(), sp.GetRequiredService<DefinitionValidator>(),
+            sp.GetRequiredService<ActivityRegistry>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkflowsOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IWorkflowTimers>()));
+        services.AddSingleton(sp => new WorkflowRuntime(
+            sp.GetRequiredService<DefinitionStore>(), sp.GetRequiredService<WorkflowCompiler>(), sp.GetRequiredService<InstanceStore>(),
+            sp.GetRequiredService<CommitWriter>(), sp.GetRequiredService<InstanceLocks>(), sp.GetRequiredService<IWorkflowTimers>(), sp,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ScriptEngine>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkflowsOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowRuntime>>()));
         services.AddSingleton<InstanceQueries>();
         services.AddHostedService<WorkflowSweeper>();
         services.AddJournalConsumer<WorkflowJournalHandler>();

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +9,8 @@ namespace Scrm.Platform.Scheduling;
 /// <summary>
 /// The one Quartz.NET scheduler of the process, on Quartz's persistent ADO.NET job store in the
 /// system of record: SQLite by default, PostgreSQL (clustered across replicas) when storage is
-/// PostgreSQL. Jobs and triggers survive restarts. Quartz's tables are created at start from the
-/// embedded scripts. Modules add their jobs and triggers with <c>services.AddQuartz(q =&gt; ...)</c>.
+/// PostgreSQL. Jobs and triggers survive restarts. Quartz creates its tables at start when they
+/// are missing. Modules add their jobs and triggers with <c>services.AddQuartz(q =&gt; ...)</c>.
 /// </summary>
 public static class SchedulingModule
 {
@@ -41,6 +40,9 @@ public static class SchedulingModule
                     store.UseSqlite(SqliteConnectionString(storage));
                 }
 
+                // Quartz creates its own tables from the DDL of the exact version in use (4.x adds
+                // columns and tables release by release), then validates the schema before starting.
+                store.ProvisionSchema();
                 if (clustered)
                 {
                     store.UseClustering();
@@ -48,10 +50,6 @@ public static class SchedulingModule
             });
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        if (scheduling.Store == SchedulerStore.Persistent)
-        {
-            services.AddSingleton(new ModuleMigration(typeof(SchedulingModule), CreateTablesAsync));
-        }
 
         return services;
     }
@@ -72,32 +70,6 @@ public static class SchedulingModule
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-    }
-
-    private static async Task CreateTablesAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var database = services.GetRequiredService<ScrmDatabase>();
-        var resource = database.IsPostgres ? "quartz_postgres.sql" : "quartz_sqlite.sql";
-        await using var stream = typeof(SchedulingModule).Assembly.GetManifestResourceStream($"Scrm.Platform.Scheduling.{resource}")
-            ?? throw new InvalidOperationException($"The Quartz schema script {resource} is not embedded.");
-        using var reader = new StreamReader(stream);
-        var script = await reader.ReadToEndAsync(cancellationToken);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (database.IsPostgres)
-        {
-            // Replicas starting together must not race to create the same tables.
-            await using var lockCommand = connection.CreateCommand();
-            lockCommand.Transaction = transaction;
-            lockCommand.CommandText = "SELECT pg_advisory_xact_lock(23571113)";
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = script;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 }
 

@@ -27,7 +27,7 @@ internal static class JsValues
                 return value.GetValueKind() switch
                 {
                     JsonValueKind.String => new JsString(value.GetValue<string>()),
-                    JsonValueKind.Number => value.TryGetValue<double>(out var d) ? new JsNumber(d) : new JsNumber(value.GetValue<JsonElement>().GetDouble()),
+                    JsonValueKind.Number => new JsNumber(Number(value)),
                     JsonValueKind.True => JsBoolean.True,
                     JsonValueKind.False => JsBoolean.False,
                     _ => JsValue.Null,
@@ -57,6 +57,32 @@ internal static class JsValues
             default:
                 return JsValue.Null;
         }
+    }
+
+    /// <summary>A JSON number as a double, whichever CLR type the node holds it in.</summary>
+    public static double Number(JsonValue value)
+    {
+        if (value.TryGetValue<double>(out var d))
+        {
+            return d;
+        }
+
+        if (value.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        if (value.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
+        if (value.TryGetValue<decimal>(out var m))
+        {
+            return (double)m;
+        }
+
+        return value.TryGetValue<JsonElement>(out var e) ? e.GetDouble() : double.NaN;
     }
 
     public static JsonNode? ToJson(JsValue value, int depth = 0)

@@ -43,7 +43,7 @@ internal static class ValueConvert
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
                 JsonValueKind.String => bool.Parse(node.GetValue<string>()),
-                JsonValueKind.Number => node.GetValue<double>() != 0,
+                JsonValueKind.Number => JsValues.Number(node.AsValue()) != 0,
                 _ => throw new FormatException(),
             };
         }
@@ -52,28 +52,28 @@ internal static class ValueConvert
         {
             return node.GetValueKind() == JsonValueKind.String
                 ? double.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture)
-                : node.GetValue<double>();
+                : JsValues.Number(node.AsValue());
         }
 
         if (type == typeof(int) || type == typeof(long))
         {
             var d = node.GetValueKind() == JsonValueKind.String
                 ? double.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture)
-                : node.GetValue<double>();
+                : JsValues.Number(node.AsValue());
             return type == typeof(int) ? checked((int)d) : checked((long)d);
         }
 
         if (type == typeof(TimeSpan))
         {
             return node.GetValueKind() == JsonValueKind.Number
-                ? TimeSpan.FromMilliseconds(node.GetValue<double>())
+                ? TimeSpan.FromMilliseconds(JsValues.Number(node.AsValue()))
                 : TimeSpan.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture);
         }
 
         if (type == typeof(DateTimeOffset))
         {
             return node.GetValueKind() == JsonValueKind.Number
-                ? DateTimeOffset.FromUnixTimeMilliseconds((long)node.GetValue<double>())
+                ? DateTimeOffset.FromUnixTimeMilliseconds((long)JsValues.Number(node.AsValue()))
                 : DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
         }
 
