@@ -50,9 +50,9 @@ public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
         {
             prepared = Engine.PrepareScript(source, strict: true);
         }
-        catch (ParseErrorException ex)
+        catch (Exception ex) when (ex.GetBaseException() is ParseErrorException parse)
         {
-            throw new ExpressionException($"The script does not parse: {ex.Description} (line {ex.LineNumber}, column {ex.Column}).", ex);
+            throw new ExpressionException($"The script does not parse: {parse.Description} (line {parse.LineNumber}, column {parse.Column}).", ex);
         }
 
         if (_scripts.Count >= MaxCachedScripts)
