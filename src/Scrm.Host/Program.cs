@@ -7,6 +7,7 @@ using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
+using Scrm.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -23,7 +24,8 @@ builder.Services
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
     .AddScrmWebConnector(builder.Configuration)
-    .AddScrmLeads(builder.Configuration);
+    .AddScrmLeads(builder.Configuration)
+    .AddScrmWorkflows(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -40,6 +42,7 @@ app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
 app.MapLeadsApi();
+app.MapWorkflowsApi();
 
 await app.RunAsync();
 
