@@ -8,6 +8,7 @@ using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
 using Scrm.Workflows;
+using Scrm.Workflows.Definitions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -30,6 +31,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 await app.Services.MigrateScrmStorageAsync();
+await app.Services.ImportShippedWorkflowsAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "definitions"));
 app.Services.GetRequiredService<ApiKeyStore>();
 
 app.UseScrmProblemDetails();

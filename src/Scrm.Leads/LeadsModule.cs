@@ -9,7 +9,9 @@ using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Storage;
+using Scrm.Leads.Workflow;
 using Scrm.Platform.Storage;
+using Scrm.Workflows.Activities;
 
 namespace Scrm.Leads;
 
@@ -32,6 +34,10 @@ public static class LeadsModule
         services.AddSingleton<LeadSweep>();
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<ChannelReports>();
+        services.AddSingleton<LeadEvents>();
+        services.AddWorkflowActivity<CreateLead>();
+        services.AddWorkflowActivity<RouteLead>();
+        services.AddWorkflowActivity<EscalateLead>();
         services.AddQuartz(q => q.ScheduleJob<LeadSweepJob>(
             trigger => trigger.WithIdentity("leads-sweep").StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),

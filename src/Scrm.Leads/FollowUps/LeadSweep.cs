@@ -52,13 +52,18 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
         var stale = await db.Leads
             .Where(l => l.Owner != null && l.ContactAttempts == 0 && l.AssignedAt <= poolBefore
                         && (l.Stage == LeadStage.Lead || l.Stage == LeadStage.Prospect || l.Stage == LeadStage.Opportunity))
-            .Take(1_000).ToListAsync(cancellationToken);
+            .OrderBy(l => l.Id).Take(1_000).ToListAsync(cancellationToken);
         foreach (var lead in stale)
         {
             Notifications.Add(db, lead.Owner!, "pooled", lead.Id, $"pooled:{lead.Id}:{lead.Version}", $"Lead #{lead.Id} went back to the shared pool: nobody contacted it", now);
             db.Assignments.Add(new AssignmentRow
             {
-                LeadId = lead.Id, Owner = null, Team = lead.Team, Kind = "pooled", By = "sweep", At = now,
+                LeadId = lead.Id,
+                Owner = null,
+                Team = lead.Team,
+                Kind = "pooled",
+                By = "sweep",
+                At = now,
                 Reasons = JsonSerializer.Serialize(new[] { $"{lead.Owner} made no contact within {settings.PoolAfter}" }),
             });
             lead.Owner = null;

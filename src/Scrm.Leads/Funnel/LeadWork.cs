@@ -13,7 +13,7 @@ public sealed record LeadUpdate(string? Need = null, decimal? Amount = null, Dat
 public sealed record TransitionResult(bool Done, LeadStage Stage, IReadOnlyList<string> Unmet);
 
 /// <summary>A lead's day-to-day work: recorded needs and amounts, contacts, guarded stage changes, payments and the handoff to service.</summary>
-public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time)
+public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, Workflow.LeadEvents events)
 {
     public async Task<bool> UpdateAsync(long leadId, LeadUpdate update, string by, CancellationToken cancellationToken)
     {
@@ -70,6 +70,7 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await events.ContactedAsync(leadId, kind, cancellationToken);
         return true;
     }
 

@@ -83,7 +83,12 @@ public sealed class LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOpt
             lead.Version++;
             db.Assignments.Add(new AssignmentRow
             {
-                LeadId = lead.Id, Owner = to, Team = lead.Team, Kind = "handover", By = by, At = now,
+                LeadId = lead.Id,
+                Owner = to,
+                Team = lead.Team,
+                Kind = "handover",
+                By = by,
+                At = now,
                 Reasons = JsonSerializer.Serialize(new[] { $"{from} handed over to {to}" }),
             });
         }
@@ -112,16 +117,24 @@ public sealed class LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOpt
         }
 
         var settings = options.CurrentValue;
-        var (cursors, loads) = await StateAsync(db, cancellationToken);
+        var plan = settings.ToPlan();
         var existingOwner = lead.CustomerKey is null ? null : await db.Leads
             .Where(l => l.CustomerKey == lead.CustomerKey && l.Id != lead.Id && l.Owner != null)
             .OrderByDescending(l => l.Id)
             .Select(l => l.Owner)
             .FirstOrDefaultAsync(cancellationToken);
+        var routingLead = new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner);
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        {
+            // One router per team at a time across replicas: the team's cursor and loads are read
+            // and written under the lock, so concurrent routers queue instead of retrying.
+            var lockedTeam = plan.Rules.FirstOrDefault(r => r.Matches(routingLead))?.Team ?? plan.DefaultTeam ?? "";
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"lead-routing:" + lockedTeam}))", cancellationToken);
+        }
+
+        var (cursors, loads) = await StateAsync(db, cancellationToken);
         var now = time.GetUtcNow();
-        var decision = Router.Route(
-            new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner),
-            settings.ToPlan(), Cursor(cursors), loads, now);
+        var decision = Router.Route(routingLead, plan, Cursor(cursors), loads, now);
 
         var at = now.ToUnixTimeMilliseconds();
         lead.Owner = decision.Owner;
@@ -147,8 +160,13 @@ public sealed class LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOpt
 
         db.Assignments.Add(new AssignmentRow
         {
-            LeadId = lead.Id, Owner = decision.Owner, Team = decision.Team, Kind = decision.Owner is null ? "pooled" : "routed",
-            Reasons = JsonSerializer.Serialize(decision.Reasons), By = by, At = at,
+            LeadId = lead.Id,
+            Owner = decision.Owner,
+            Team = decision.Team,
+            Kind = decision.Owner is null ? "pooled" : "routed",
+            Reasons = JsonSerializer.Serialize(decision.Reasons),
+            By = by,
+            At = at,
         });
         if (decision.Owner is { } owner)
         {

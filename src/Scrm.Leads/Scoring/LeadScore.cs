@@ -15,12 +15,22 @@ public sealed record ScoringWeights
 {
     public IReadOnlyDictionary<string, int> Channel { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
     {
-        ["partner"] = 25, ["web"] = 20, ["api"] = 15, ["wecom"] = 15, ["wechat"] = 10, ["webhook"] = 5, ["weibo"] = 5, ["crawler"] = 3,
+        ["partner"] = 25,
+        ["web"] = 20,
+        ["api"] = 15,
+        ["wecom"] = 15,
+        ["wechat"] = 10,
+        ["webhook"] = 5,
+        ["weibo"] = 5,
+        ["crawler"] = 3,
     };
 
     public IReadOnlyDictionary<string, int> ValueTier { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
     {
-        ["high-value"] = 25, ["high-contribution"] = 15, ["general"] = 5, ["dormant"] = 0,
+        ["high-value"] = 25,
+        ["high-contribution"] = 15,
+        ["general"] = 5,
+        ["dormant"] = 0,
     };
 
     public int Phone { get; init; } = 10;
