@@ -5,12 +5,14 @@ using Scrm.Benchmarks;
 var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["ingest"] = IngestBenchmark.RunAsync,
+    ["leads"] = LeadsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
 {
     Console.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}");
     Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--only noop|single|batch|duplicates] [--storage sqlite|postgres=<connection string>]");
+    Console.WriteLine("  leads [--leads 5000] [--rate 500] [--seconds 10]");
     return 1;
 }
 

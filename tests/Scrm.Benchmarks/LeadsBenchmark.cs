@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scrm.Leads.Storage;
+using Scrm.Testing;
+
+namespace Scrm.Benchmarks;
+
+/// <summary>
+/// Leads through the shipped lead-conversion workflow: routed leads per second when a backlog is
+/// posted at once, and webhook-to-owner-assigned latency at a steady arrival rate, with the ingest
+/// acknowledgement latency of the same posts as the baseline.
+/// </summary>
+internal static class LeadsBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var backlog = int.Parse(LoadDriver.Option(args, "--leads", "5000"));
+        var rate = int.Parse(LoadDriver.Option(args, "--rate", "500"));
+        var seconds = int.Parse(LoadDriver.Option(args, "--seconds", "10"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Scrm:Leads:Teams:0:Name"] = "sales",
+            ["Scrm:Leads:Teams:0:TeamLead"] = "boss",
+            ["Scrm:Leads:DefaultTeam"] = "sales",
+        };
+        for (var i = 0; i < 8; i++)
+        {
+            settings[$"Scrm:Leads:Teams:0:Reps:{i}:Id"] = $"rep-{i}";
+            settings[$"Scrm:Leads:Teams:0:Reps:{i}:Capacity"] = "1000000";
+        }
+
+        await using var app = new ScrmApp(settings: settings);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", ScrmApp.KeyFor("ingest"));
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<LeadsDbContext>>();
+        Console.WriteLine($"Leads benchmark: backlog {backlog:N0}, then {rate}/s for {seconds} s, {Environment.ProcessorCount} cores");
+
+        // 1. A backlog posted at once: how fast does the workflow route it?
+        var started = Stopwatch.StartNew();
+        var batches = Enumerable.Range(0, (backlog + 99) / 100).Select(b => Enumerable.Range(b * 100, Math.Min(100, backlog - b * 100)).ToArray()).ToArray();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
+        {
+            var body = "[" + string.Join(',', batch.Select(i => Lead("backlog", i))) + "]";
+            using var response = await http.PostAsync("/api/v1/leads", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"ingest answered {response.StatusCode}");
+            }
+        });
+        var ingested = started.Elapsed;
+        await WaitForOwnersAsync(contexts, backlog);
+        var routed = started.Elapsed;
+        Console.WriteLine($"backlog: {backlog:N0} leads ingested in {ingested.TotalSeconds:N2} s ({backlog / ingested.TotalSeconds:N0}/s), " +
+                          $"all routed after {routed.TotalSeconds:N2} s: {backlog / routed.TotalSeconds:N0} routed leads/s");
+
+        // 2. A steady arrival rate: time from the post to the owner's assignment, per lead.
+        var sent = new Dictionary<long, long>();
+        var acks = new List<double>();
+        var tasks = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        var total = rate * seconds;
+        for (var n = 0; n < total; n++)
+        {
+            var due = TimeSpan.FromSeconds((double)n / rate);
+            if (clock.Elapsed < due)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var i = n;
+            tasks.Add(Task.Run(async () =>
+            {
+                var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync("/api/v1/leads", new StringContent(Lead("steady", i), Encoding.UTF8, "application/json"));
+                var ack = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                var position = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("items")[0].GetProperty("position").GetInt64();
+                lock (sent)
+                {
+                    sent[position] = at;
+                    acks.Add(ack);
+                }
+            }));
+        }
+
+        await Task.WhenAll(tasks);
+        var offered = clock.Elapsed;
+        await WaitForOwnersAsync(contexts, backlog + total);
+        await using var db = await contexts.CreateDbContextAsync();
+        var assigned = await db.Leads.AsNoTracking().Where(l => l.SourceKey.StartsWith("journal:") && l.AssignedAt != null)
+            .Select(l => new { l.SourceKey, l.AssignedAt }).ToListAsync();
+        var latencies = assigned
+            .Select(l => (Position: long.Parse(l.SourceKey["journal:".Length..], System.Globalization.CultureInfo.InvariantCulture), l.AssignedAt))
+            .Where(l => sent.ContainsKey(l.Position))
+            .Select(l => (double)(l.AssignedAt!.Value - sent[l.Position]))
+            .Order().ToArray();
+        acks.Sort();
+        Console.WriteLine($"steady: {total:N0} leads offered at {total / offered.TotalSeconds:N0}/s");
+        Console.WriteLine($"  ingest ack (baseline)        p50 {Pct(acks, 50),7:N1} ms   p99 {Pct(acks, 99),7:N1} ms");
+        Console.WriteLine($"  post to owner assigned       p50 {Pct(latencies, 50),7:N1} ms   p99 {Pct(latencies, 99),7:N1} ms   ({latencies.Length:N0} leads)");
+        Console.WriteLine($"process RSS: {LoadDriver.RssMegabytes():N0} MB");
+    }
+
+    private static string Lead(string run, int i) =>
+        $$"""{"name":"客户{{i}}","phone":"+86 139 {{i / 10000 % 10000:D4}} {{i % 10000:D4}}","company":"{{run}}公司{{i}}","message":"想了解企业版价格","utmSource":"baidu","externalId":"{{run}}-{{i}}"}""";
+
+    private static async Task WaitForOwnersAsync(IDbContextFactory<LeadsDbContext> contexts, int expected)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            if (await db.Leads.CountAsync(l => l.Owner != null) >= expected)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("The leads were not all routed within 5 minutes.");
+    }
+
+    private static double Pct(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static double Pct(List<double> sorted, double p) => Pct(sorted.ToArray(), p);
+}
