@@ -1,3 +1,4 @@
+using Scrm.Connectors.WeChat;
 using Scrm.Connectors.Web;
 using Scrm.Host;
 using Scrm.Ingestion;
@@ -20,7 +21,8 @@ builder.Services
     .AddScrmProblemDetails()
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
-    .AddScrmWebConnector(builder.Configuration);
+    .AddScrmWebConnector(builder.Configuration)
+    .AddScrmWeChatConnector(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -36,6 +38,7 @@ app.MapOpenApi();
 app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
+app.MapWeChatConnector();
 
 await app.RunAsync();
 
