@@ -1,4 +1,5 @@
 using Scrm.Connectors.WeChat;
+using Scrm.Connectors.WeCom;
 using Scrm.Connectors.Web;
 using Scrm.Host;
 using Scrm.Ingestion;
@@ -22,7 +23,8 @@ builder.Services
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
     .AddScrmWebConnector(builder.Configuration)
-    .AddScrmWeChatConnector(builder.Configuration);
+    .AddScrmWeChatConnector(builder.Configuration)
+    .AddScrmWeComConnector(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -39,6 +41,7 @@ app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
 app.MapWeChatConnector();
+app.MapWeComConnector();
 
 await app.RunAsync();
 

@@ -13,7 +13,7 @@ namespace Scrm.Connectors.WeChat.Callbacks;
 /// <c>GET|POST /connectors/wechat/{account}</c>: the Official Account callback. Public, but every
 /// request is authenticated by its signature; "success" is answered only after the journal commit.
 /// </summary>
-internal static partial class WeChatCallbackApi
+internal static class WeChatCallbackApi
 {
     public static void MapWeChatCallbacks(this IEndpointRouteBuilder app)
     {
@@ -35,25 +35,11 @@ internal static partial class WeChatCallbackApi
             .WithSummary("A message or event (plain or safe mode), stored once however often the platform retries it.");
     }
 
-    private static IResult Verify(string account, HttpRequest request, WeChatAccounts accounts, TimeProvider time, ILogger<WeChatAccounts> log)
-    {
-        if (accounts.Find(account) is not { } a)
-        {
-            return CallbackHttp.UnknownAccount();
-        }
-
-        try
-        {
-            var echo = TencentCallback.VerifyPlainUrl(a.Token, CallbackHttp.Query(request), time.GetUtcNow(), accounts.ReplayWindow);
-            LogVerified(log, a.Name);
-            return CallbackHttp.Echo(echo);
-        }
-        catch (CallbackRejectedException refusal)
-        {
-            LogRefused(log, a.Name, refusal.Failure.ToWire());
-            return CallbackHttp.Problem(refusal);
-        }
-    }
+    private static IResult Verify(string account, HttpRequest request, WeChatAccounts accounts, TimeProvider time, ILogger<WeChatAccounts> log) =>
+        accounts.Find(account) is not { } a
+            ? CallbackHttp.UnknownAccount()
+            : CallbackEndpoint.Verify(request, WeChatChannel.Name, a.Name,
+                (query, now) => TencentCallback.VerifyPlainUrl(a.Token, query, now, accounts.ReplayWindow), time, log);
 
     private static async Task<IResult> ReceiveAsync(
         string account, HttpRequest request, WeChatAccounts accounts, IJournal journal, TimeProvider time, ILogger<WeChatAccounts> log, CancellationToken ct)
@@ -63,61 +49,21 @@ internal static partial class WeChatCallbackApi
             return CallbackHttp.UnknownAccount();
         }
 
-        Ingestion.InboundItem? item;
-        try
+        return await CallbackEndpoint.ReceiveAsync(request, WeChatChannel.Name, a.Name, (query, body, now) =>
         {
-            var query = CallbackHttp.Query(request);
-            var body = await CallbackHttp.ReadBodyAsync(request, ct);
-            var now = time.GetUtcNow();
             CallbackXml xml;
             if (a.Cipher is { } cipher)
             {
-                if (!query.IsEncrypted)
-                {
-                    throw new CallbackRejectedException(CallbackFailure.BadSignature, "This account takes encrypted callbacks only (safe mode).");
-                }
-
-                xml = TencentCallback.OpenEncrypted(a.Token, cipher, query, body, now, accounts.ReplayWindow);
+                xml = query.IsEncrypted
+                    ? TencentCallback.OpenEncrypted(a.Token, cipher, query, body, now, accounts.ReplayWindow)
+                    : throw new CallbackRejectedException(CallbackFailure.BadSignature, "This account takes encrypted callbacks only (safe mode).");
             }
             else
             {
                 xml = TencentCallback.OpenPlain(a.Token, query, body, now, accounts.ReplayWindow);
             }
 
-            item = WeChatMessages.Map(a.Name, xml);
-        }
-        catch (CallbackRejectedException refusal)
-        {
-            LogRefused(log, a.Name, refusal.Failure.ToWire());
-            return CallbackHttp.Problem(refusal);
-        }
-
-        if (item is null)
-        {
-            return CallbackHttp.Success();
-        }
-
-        using var budget = new CancellationTokenSource(CallbackHttp.AcknowledgeBudget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, budget.Token);
-        try
-        {
-            await journal.AppendAsync([item], linked.Token);
-        }
-        catch (OperationCanceledException) when (budget.IsCancellationRequested && !ct.IsCancellationRequested)
-        {
-            LogNotInTime(log, a.Name);
-            return CallbackHttp.NotInTime();
-        }
-
-        return CallbackHttp.Success();
+            return WeChatMessages.Map(a.Name, xml);
+        }, journal, time, log, ct);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "WeChat account {Account} passed the platform's URL check")]
-    private static partial void LogVerified(ILogger logger, string account);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a WeChat callback for account {Account}: {Category}")]
-    private static partial void LogRefused(ILogger logger, string account, string category);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A WeChat callback for account {Account} was not committed within the platform's budget")]
-    private static partial void LogNotInTime(ILogger logger, string account);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Scrm.Connectors.Sdk.Tencent;
 using Scrm.Ingestion;
@@ -15,8 +14,6 @@ internal static class WeChatMessages
 {
     public const string QrScenePrefix = "qrscene_";
 
-    private const int MaxTextLength = 20_000;
-
     /// <summary>
     /// What makes the platform's retries land once: MsgId for messages, FromUserName|CreateTime
     /// for events (which have no id).
@@ -28,7 +25,7 @@ internal static class WeChatMessages
     public static InboundItem? Map(string account, CallbackXml xml)
     {
         var from = xml.Required("FromUserName");
-        var at = CreateTime(xml);
+        var at = TencentMessages.CreateTime(xml);
         var key = $"{WeChatChannel.Name}:{account}:{DedupeKey(xml)}";
         var msgType = xml.Required("MsgType");
         if (msgType == "event")
@@ -36,27 +33,7 @@ internal static class WeChatMessages
             return MapEvent(account, xml, from, at, key);
         }
 
-        var contact = new ChannelContact(from, null, null);
-        var id = xml["MsgId"] ?? DedupeKey(xml);
-        MessagePayload payload = msgType switch
-        {
-            "text" => Message(MessageTypes.Text, Limit(xml.Required("Content"))),
-            "image" => Message(MessageTypes.Image, null) with { Media = new MediaRef(xml.Required("MediaId"), xml["PicUrl"], null, null) },
-            "voice" => Message(MessageTypes.Voice, Limit(xml["Recognition"])) with { Media = new MediaRef(xml.Required("MediaId"), null, xml["Format"], null) },
-            "video" or "shortvideo" => Message(MessageTypes.Video, null) with { Media = new MediaRef(xml.Required("MediaId"), null, null, xml["ThumbMediaId"]) },
-            "location" => Message(MessageTypes.Location, xml["Label"]) with
-            {
-                Location = new GeoPoint(Number(xml, "Location_X"), Number(xml, "Location_Y"), OptionalNumber(xml, "Scale"), xml["Label"]),
-            },
-            "link" => Message(MessageTypes.Link, xml["Title"]) with { Link = new LinkRef(xml.Required("Url"), xml["Title"], xml["Description"]) },
-            "file" => Message(MessageTypes.File, xml["Title"]),
-            _ => Message(MessageTypes.Other, null) with { Metadata = new Dictionary<string, string> { ["msgType"] = msgType } },
-        };
-        return new InboundItem(InboundKind.Message, WeChatChannel.Name, account, key, at,
-            JsonSerializer.Serialize(payload, InboundJson.Default.MessagePayload));
-
-        MessagePayload Message(string type, string? text) =>
-            new(WeChatChannel.Name, account, contact, xml["ToUserName"], id, type, text, null, null, null, at, null);
+        return TencentMessages.ToItem(WeChatChannel.Name, account, xml);
     }
 
     private static InboundItem? MapEvent(string account, CallbackXml xml, string from, DateTimeOffset at, string key)
@@ -89,7 +66,7 @@ internal static class WeChatMessages
             "LOCATION" => payload with
             {
                 EventType = ContactEventTypes.LocationReport,
-                Location = new GeoPoint(Number(xml, "Latitude"), Number(xml, "Longitude"), OptionalNumber(xml, "Precision"), null),
+                Location = new GeoPoint(TencentMessages.Number(xml, "Latitude"), TencentMessages.Number(xml, "Longitude"), TencentMessages.OptionalNumber(xml, "Precision"), null),
             },
             _ => payload,
         };
@@ -104,19 +81,4 @@ internal static class WeChatMessages
 
     private static Dictionary<string, string>? Ticket(CallbackXml xml) =>
         xml["Ticket"] is { Length: > 0 } ticket ? new Dictionary<string, string> { ["ticket"] = ticket } : null;
-
-    private static DateTimeOffset CreateTime(CallbackXml xml) =>
-        long.TryParse(xml.Required("CreateTime"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253_402_300_799
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : throw new CallbackRejectedException(CallbackFailure.MalformedXml, "CreateTime is not Unix seconds.");
-
-    private static double Number(CallbackXml xml, string name) =>
-        OptionalNumber(xml, name) ?? throw new CallbackRejectedException(CallbackFailure.MalformedXml, $"The message has no numeric {name}.");
-
-    private static double? OptionalNumber(CallbackXml xml, string name) =>
-        xml[name] is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-            ? value
-            : null;
-
-    private static string? Limit(string? text) => text is { Length: > MaxTextLength } ? text[..MaxTextLength] : text;
 }
