@@ -3,8 +3,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Scrm.Connectors.Sdk.Contract;
+using Scrm.Connectors.Sdk.Outbound;
 using Scrm.Connectors.WeChat.Accounts;
 using Scrm.Connectors.WeChat.Callbacks;
+using Scrm.Connectors.WeChat.Outbound;
+using Scrm.Connectors.WeChat.Storage;
+using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.WeChat;
 
@@ -17,6 +22,18 @@ public static class WeChatConnectorModule
         services.AddSingleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WeChatAccounts>();
+
+        services.AddScrmDbContext<WeChatDbContext, SqliteWeChatDbContext, PostgresWeChatDbContext>("__wechat_migrations");
+        services.TryAddSingleton<AccessTokenCache>();
+        services.AddSingleton<OutboundLedger<WeChatDbContext>>();
+        services.AddHttpClient(WeChatApiClient.HttpClientName, (sp, http) =>
+        {
+            http.BaseAddress = sp.GetRequiredService<IOptions<WeChatOptions>>().Value.ApiBaseUrl;
+            http.Timeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddSingleton<WeChatApiClient>();
+        services.AddSingleton<WeChatSender>();
+        services.AddSingleton<IOutboundChannel>(sp => sp.GetRequiredService<WeChatSender>());
         return services;
     }
 
