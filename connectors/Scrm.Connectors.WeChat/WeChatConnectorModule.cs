@@ -22,6 +22,7 @@ public static class WeChatConnectorModule
         services.AddSingleton<IValidateOptions<WeChatOptions>, WeChatOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WeChatAccounts>();
+        services.AddSingleton<WeChatInbound>();
 
         services.AddScrmDbContext<WeChatDbContext, SqliteWeChatDbContext, PostgresWeChatDbContext>("__wechat_migrations");
         services.TryAddSingleton<AccessTokenCache>();

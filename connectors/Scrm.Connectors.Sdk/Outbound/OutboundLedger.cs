@@ -45,8 +45,9 @@ public sealed partial class OutboundLedger<TContext>(IDbContextFactory<TContext>
             return new SendResult(SendStatus.Uncertain, Detail: "The call was interrupted after it started; it is not resent automatically.");
         }
 
-        if (result.Status is SendStatus.Unavailable or SendStatus.RateLimited)
+        if (result.Status is SendStatus.Unavailable or SendStatus.RateLimited or SendStatus.QuotaExceeded)
         {
+            // The channel took nothing: the key is free for a later retry.
             await ReleaseAsync(message.IdempotencyKey);
         }
         else

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Scrm.Connectors.Sdk.Contract;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Journal;
 
@@ -12,18 +13,16 @@ namespace Scrm.Connectors.Sdk.Tencent;
 /// </summary>
 public static partial class CallbackEndpoint
 {
-    /// <summary>Verifies and maps one callback; throws <see cref="CallbackRejectedException"/> to refuse it, returns null to drop it.</summary>
-    public delegate InboundItem? Open(CallbackQuery query, string body, DateTimeOffset now);
-
     public static async Task<IResult> ReceiveAsync(
-        HttpRequest request, string channel, string account, Open open, IJournal journal, TimeProvider time, ILogger log, CancellationToken ct)
+        HttpRequest request, string account, IInboundConnector<CallbackDelivery> connector, IJournal journal, TimeProvider time, ILogger log, CancellationToken ct)
     {
+        var channel = connector.Channel;
         InboundItem? item;
         try
         {
             var query = CallbackHttp.Query(request);
             var body = await CallbackHttp.ReadBodyAsync(request, ct);
-            item = open(query, body, time.GetUtcNow());
+            item = connector.Parse(account, new CallbackDelivery(query, body), time.GetUtcNow());
         }
         catch (CallbackRejectedException refusal)
         {

@@ -9,6 +9,9 @@ public sealed record CallbackQuery(string? Signature, string? MsgSignature, stri
     public bool IsEncrypted => string.Equals(EncryptType, "aes", StringComparison.OrdinalIgnoreCase) || MsgSignature is not null;
 }
 
+/// <summary>One callback as it arrived: the signed query and the body.</summary>
+public sealed record CallbackDelivery(CallbackQuery Query, string Body);
+
 /// <summary>
 /// The checks every WeChat and WeCom callback passes, in order: signature (constant time), then
 /// the replay window, then decryption (padding, framing, receive id), then safe XML reading.

@@ -42,28 +42,13 @@ internal static class WeChatCallbackApi
                 (query, now) => TencentCallback.VerifyPlainUrl(a.Token, query, now, accounts.ReplayWindow), time, log);
 
     private static async Task<IResult> ReceiveAsync(
-        string account, HttpRequest request, WeChatAccounts accounts, IJournal journal, TimeProvider time, ILogger<WeChatAccounts> log, CancellationToken ct)
+        string account, HttpRequest request, WeChatAccounts accounts, WeChatInbound inbound, IJournal journal, TimeProvider time, ILogger<WeChatAccounts> log, CancellationToken ct)
     {
         if (accounts.Find(account) is not { } a)
         {
             return CallbackHttp.UnknownAccount();
         }
 
-        return await CallbackEndpoint.ReceiveAsync(request, WeChatChannel.Name, a.Name, (query, body, now) =>
-        {
-            CallbackXml xml;
-            if (a.Cipher is { } cipher)
-            {
-                xml = query.IsEncrypted
-                    ? TencentCallback.OpenEncrypted(a.Token, cipher, query, body, now, accounts.ReplayWindow)
-                    : throw new CallbackRejectedException(CallbackFailure.BadSignature, "This account takes encrypted callbacks only (safe mode).");
-            }
-            else
-            {
-                xml = TencentCallback.OpenPlain(a.Token, query, body, now, accounts.ReplayWindow);
-            }
-
-            return WeChatMessages.Map(a.Name, xml);
-        }, journal, time, log, ct);
+        return await CallbackEndpoint.ReceiveAsync(request, a.Name, inbound, journal, time, log, ct);
     }
 }

@@ -43,15 +43,13 @@ internal static class WeComCallbackApi
                 (query, now) => TencentCallback.VerifyEncryptedUrl(a.Token, a.Cipher, query, now, accounts.ReplayWindow), time, log);
 
     private static async Task<IResult> ReceiveAsync(
-        string account, HttpRequest request, WeComAccounts accounts, IJournal journal, TimeProvider time, ILogger<WeComAccounts> log, CancellationToken ct)
+        string account, HttpRequest request, WeComAccounts accounts, WeComInbound inbound, IJournal journal, TimeProvider time, ILogger<WeComAccounts> log, CancellationToken ct)
     {
         if (accounts.Find(account) is not { } a)
         {
             return CallbackHttp.UnknownAccount();
         }
 
-        return await CallbackEndpoint.ReceiveAsync(request, WeComChannel.Name, a.Name,
-            (query, body, now) => WeComEvents.Map(a.Name, TencentCallback.OpenEncrypted(a.Token, a.Cipher, query, body, now, accounts.ReplayWindow)),
-            journal, time, log, ct);
+        return await CallbackEndpoint.ReceiveAsync(request, a.Name, inbound, journal, time, log, ct);
     }
 }
