@@ -1,5 +1,6 @@
 using Scrm.Connectors.WeChat;
 using Scrm.Connectors.WeCom;
+using Scrm.Connectors.Weibo;
 using Scrm.Connectors.Web;
 using Scrm.Host;
 using Scrm.Ingestion;
@@ -24,7 +25,8 @@ builder.Services
     .AddScrmIngestion(builder.Configuration)
     .AddScrmWebConnector(builder.Configuration)
     .AddScrmWeChatConnector(builder.Configuration)
-    .AddScrmWeComConnector(builder.Configuration);
+    .AddScrmWeComConnector(builder.Configuration)
+    .AddScrmWeiboConnector(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
