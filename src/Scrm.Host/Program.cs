@@ -1,3 +1,4 @@
+using Scrm.Connectors.Crawler;
 using Scrm.Connectors.WeChat;
 using Scrm.Connectors.WeCom;
 using Scrm.Connectors.Weibo;
@@ -26,7 +27,8 @@ builder.Services
     .AddScrmWebConnector(builder.Configuration)
     .AddScrmWeChatConnector(builder.Configuration)
     .AddScrmWeComConnector(builder.Configuration)
-    .AddScrmWeiboConnector(builder.Configuration);
+    .AddScrmWeiboConnector(builder.Configuration)
+    .AddScrmCrawlerConnector(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
