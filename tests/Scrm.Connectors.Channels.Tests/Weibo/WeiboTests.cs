@@ -30,7 +30,7 @@ public sealed class WeiboMentionVectorTests
         item.OccurredAt.Offset.ShouldBe(TimeSpan.Zero);
         item.IdempotencyKey.ShouldBe($"weibo:brand:mention:{expected.Text("externalId")}");
         var payload = JsonSerializer.Deserialize(item.Payload, InboundJson.Default.MentionPayload)!;
-        (payload.ExternalId, payload.Author.Id, payload.Author.Name).ShouldBe((expected.Text("externalId"), expected.Text("authorId"), expected.Text("authorName")));
+        (payload.ExternalId, payload.Author!.Id, payload.Author.Name).ShouldBe((expected.Text("externalId"), expected.Text("authorId"), expected.Text("authorName")));
         payload.Text.ShouldBe(status.Text("text"));
         payload.CreatedAt.ShouldBe(at);
     }
