@@ -31,7 +31,7 @@ public static class WeChatConnectorModule
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<WeChatOptions>>().Value.ApiBaseUrl;
             http.Timeout = TimeSpan.FromSeconds(10);
-        });
+        }).RemoveAllLoggers(); // Request URIs carry access tokens (and WeCom's secret): the client logs nothing.
         services.AddSingleton<WeChatApiClient>();
         services.AddSingleton<WeChatSender>();
         services.AddSingleton<IOutboundChannel>(sp => sp.GetRequiredService<WeChatSender>());

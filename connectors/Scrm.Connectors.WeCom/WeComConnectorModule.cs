@@ -32,7 +32,7 @@ public static class WeComConnectorModule
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<WeComOptions>>().Value.ApiBaseUrl;
             http.Timeout = TimeSpan.FromSeconds(10);
-        });
+        }).RemoveAllLoggers(); // Request URIs carry access tokens (and WeCom's secret): the client logs nothing.
         services.AddSingleton<WeComApiClient>();
         services.AddSingleton<WeComSender>();
         services.AddSingleton<IOutboundChannel>(sp => sp.GetRequiredService<WeComSender>());

@@ -24,7 +24,7 @@ public static class WeiboConnectorModule
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<WeiboOptions>>().Value.ApiBaseUrl;
             http.Timeout = TimeSpan.FromSeconds(20);
-        });
+        }).RemoveAllLoggers(); // Request URIs carry access tokens (and WeCom's secret): the client logs nothing.
         services.AddSingleton<WeiboApiClient>();
         services.AddSingleton<WeiboPoller>();
 

@@ -1,8 +1,8 @@
 using Scrm.Connectors.Crawler;
+using Scrm.Connectors.Web;
 using Scrm.Connectors.WeChat;
 using Scrm.Connectors.WeCom;
 using Scrm.Connectors.Weibo;
-using Scrm.Connectors.Web;
 using Scrm.Host;
 using Scrm.Ingestion;
 using Scrm.Platform.Http;

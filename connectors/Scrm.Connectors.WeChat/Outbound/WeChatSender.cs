@@ -57,7 +57,10 @@ internal sealed class WeChatSender(WeChatAccounts accounts, WeChatApiClient api,
                 {
                     ["articles"] = new JsonArray(new JsonObject
                     {
-                        ["title"] = a.Title, ["description"] = a.Description, ["url"] = a.Url.ToString(), ["picurl"] = a.PictureUrl?.ToString(),
+                        ["title"] = a.Title,
+                        ["description"] = a.Description,
+                        ["url"] = a.Url.ToString(),
+                        ["picurl"] = a.PictureUrl?.ToString(),
                     }),
                 },
             }),

@@ -7,9 +7,9 @@ namespace Scrm.Connectors.Channels.Tests.Compliance;
 /// <summary>
 /// The outbound half of the connector compliance suite: a retried send never reaches the customer
 /// twice, whether the retry comes after success, concurrently, or after the channel refused for now.
-/// The channel API is the fake channel server; storage is real SQLite.
+/// The channel API is the fake channel server; storage is real SQLite or PostgreSQL.
 /// </summary>
-public abstract class OutboundConnectorCompliance : IAsyncLifetime
+public abstract class OutboundConnectorCompliance(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
     protected FakeChannelServer Fake { get; private set; } = null!;
 
@@ -21,7 +21,7 @@ public abstract class OutboundConnectorCompliance : IAsyncLifetime
     /// <summary>The channel's "busy, try again" error code.</summary>
     protected virtual int BusyErrorCode => -1;
 
-    protected abstract Task<ModuleHost> StartHostAsync(FakeChannelServer fake);
+    protected abstract Task<ModuleHost> StartHostAsync(FakeChannelServer fake, StorageUnderTest storage);
 
     protected abstract IOutboundChannel Channel { get; }
 
@@ -32,8 +32,9 @@ public abstract class OutboundConnectorCompliance : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
         Fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
-        Host = await StartHostAsync(Fake);
+        Host = await StartHostAsync(Fake, storage);
     }
 
     public async ValueTask DisposeAsync()

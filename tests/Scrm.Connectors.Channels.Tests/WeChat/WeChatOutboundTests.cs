@@ -10,25 +10,29 @@ namespace Scrm.Connectors.Channels.Tests.WeChat;
 
 internal static class WeChatOutbound
 {
-    public static Task<ModuleHost> StartAsync(FakeChannelServer fake, TimeProvider? time = null)
+    public static Task<ModuleHost> StartAsync(FakeChannelServer fake, StorageUnderTest? storage = null, TimeProvider? time = null)
     {
         var settings = WeChatDeliveries.Account("brand", safeMode: true);
         settings["Scrm:Connectors:WeChat:Accounts:brand:AppSecret"] = "app-secret";
         settings["Scrm:Connectors:WeChat:ApiBaseUrl"] = fake.WeChat.ToString();
-        return ModuleHost.StartAsync(StorageUnderTest.Sqlite, (s, c) => s.AddScrmWeChatConnector(c), settings, time);
+        return ModuleHost.StartAsync(storage ?? StorageUnderTest.Sqlite, (s, c) => s.AddScrmWeChatConnector(c), settings, time);
     }
 
     public static OutboundMessage Text(string key, string text = "您好，已为您登记。") =>
         new("wechat", "brand", "oUser1", key, new TextContent(text)) { LastInboundAt = DateTimeOffset.UtcNow.AddHours(-1) };
 }
 
-public sealed class WeChatOutboundCompliance : OutboundConnectorCompliance
+public sealed class SqliteWeChatOutboundCompliance(PostgresServer postgres) : WeChatOutboundCompliance(postgres, usePostgres: false);
+
+public sealed class PostgresWeChatOutboundCompliance(PostgresServer postgres) : WeChatOutboundCompliance(postgres, usePostgres: true);
+
+public abstract class WeChatOutboundCompliance(PostgresServer postgres, bool usePostgres) : OutboundConnectorCompliance(postgres, usePostgres)
 {
     protected override string SendApi => "custom_send";
 
     protected override IOutboundChannel Channel => Host.Get<IEnumerable<IOutboundChannel>>().Single(c => c.Channel == "wechat");
 
-    protected override Task<ModuleHost> StartHostAsync(FakeChannelServer fake) => WeChatOutbound.StartAsync(fake);
+    protected override Task<ModuleHost> StartHostAsync(FakeChannelServer fake, StorageUnderTest storage) => WeChatOutbound.StartAsync(fake, storage);
 
     protected override OutboundMessage Message(string key) => WeChatOutbound.Text(key);
 }

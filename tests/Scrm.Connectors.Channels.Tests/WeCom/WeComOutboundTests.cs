@@ -10,24 +10,33 @@ namespace Scrm.Connectors.Channels.Tests.WeCom;
 
 internal static class WeComOutbound
 {
-    public static Task<ModuleHost> StartAsync(FakeChannelServer fake, TimeProvider? time = null) =>
-        ModuleHost.StartAsync(StorageUnderTest.Sqlite, (s, c) => s.AddScrmWeComConnector(c), WeComDeliveries.Account("corp", fake.WeCom.ToString()), time);
+    public static Task<ModuleHost> StartAsync(FakeChannelServer fake, StorageUnderTest storage, TimeProvider? time = null) =>
+        ModuleHost.StartAsync(storage, (s, c) => s.AddScrmWeComConnector(c), WeComDeliveries.Account("corp", fake.WeCom.ToString()), time);
 
     public static OutboundMessage Welcome(string key) => new("wecom", "corp", "wmEXT001", key, new WelcomeContent("WELCOMECODE", "您好，我是您的专属顾问张三。"));
 }
 
-public sealed class WeComOutboundCompliance : OutboundConnectorCompliance
+public sealed class SqliteWeComOutboundCompliance(PostgresServer postgres) : WeComOutboundCompliance(postgres, usePostgres: false);
+
+public sealed class PostgresWeComOutboundCompliance(PostgresServer postgres) : WeComOutboundCompliance(postgres, usePostgres: true);
+
+public abstract class WeComOutboundCompliance(PostgresServer postgres, bool usePostgres) : OutboundConnectorCompliance(postgres, usePostgres)
 {
     protected override string SendApi => "send_welcome_msg";
 
     protected override IOutboundChannel Channel => Host.Get<IEnumerable<IOutboundChannel>>().Single(c => c.Channel == "wecom");
 
-    protected override Task<ModuleHost> StartHostAsync(FakeChannelServer fake) => WeComOutbound.StartAsync(fake);
+    protected override Task<ModuleHost> StartHostAsync(FakeChannelServer fake, StorageUnderTest storage) => WeComOutbound.StartAsync(fake, storage);
 
     protected override OutboundMessage Message(string key) => WeComOutbound.Welcome(key);
 }
 
-public sealed class WeComOutboundTests : IAsyncLifetime
+public sealed class SqliteWeComOutboundTests(PostgresServer postgres) : WeComOutboundTests(postgres, usePostgres: false);
+
+public sealed class PostgresWeComOutboundTests(PostgresServer postgres) : WeComOutboundTests(postgres, usePostgres: true);
+
+/// <summary>Welcome messages and mass sends; the monthly limit's atomic reservation runs on both providers.</summary>
+public abstract class WeComOutboundTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.Zero));
     private FakeChannelServer _fake = null!;
@@ -39,8 +48,9 @@ public sealed class WeComOutboundTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
         _fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
-        _host = await WeComOutbound.StartAsync(_fake, _time);
+        _host = await WeComOutbound.StartAsync(_fake, storage, _time);
     }
 
     public async ValueTask DisposeAsync()
@@ -112,7 +122,10 @@ public sealed class WeComOutboundTests : IAsyncLifetime
             (await Sender.MassSendAsync(request with { IdempotencyKey = $"more-{i}" }, Ct)).Status.ShouldBe(SendStatus.Sent);
         }
     }
+}
 
+public sealed class MassSendMonthTests
+{
     [Theory]
     [InlineData("2026-11-30T15:59:59Z", "2026-11")]
     [InlineData("2026-11-30T16:00:00Z", "2026-12")]

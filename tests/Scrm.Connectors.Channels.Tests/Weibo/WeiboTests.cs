@@ -43,13 +43,23 @@ public sealed class WeiboMentionVectorTests
     public void Dates_not_in_weibos_format_are_not_guessed(string text) => WeiboMentions.ParseCreatedAt(text).ShouldBeNull();
 }
 
-public sealed class WeiboPollingTests : IAsyncLifetime
+public sealed class SqliteWeiboPollingTests(PostgresServer postgres) : WeiboPollingTests(postgres, usePostgres: false);
+
+public sealed class PostgresWeiboPollingTests(PostgresServer postgres) : WeiboPollingTests(postgres, usePostgres: true);
+
+/// <summary>Polling against the fake Weibo API, with checkpoints on both providers.</summary>
+public abstract class WeiboPollingTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
     private FakeChannelServer _fake = null!;
+    private StorageUnderTest _storage = StorageUnderTest.Sqlite;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
+    public async ValueTask InitializeAsync()
+    {
+        _storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+        _fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
+    }
 
     public async ValueTask DisposeAsync() => await _fake.DisposeAsync();
 
@@ -64,7 +74,7 @@ public sealed class WeiboPollingTests : IAsyncLifetime
     };
 
     private Task<ModuleHost> StartAsync(TempDirectory data, bool scheduled = false) =>
-        ModuleHost.StartAsync(StorageUnderTest.Sqlite, (s, c) =>
+        ModuleHost.StartAsync(_storage, (s, c) =>
         {
             s.AddScrmIngestion(c).AddScrmWeiboConnector(c);
             if (scheduled)
