@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,5 +48,11 @@ public static class CrawlerConnectorModule
             }
         });
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapCrawlerConnector(this IEndpointRouteBuilder app)
+    {
+        app.MapCrawl();
+        return app;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,5 +41,11 @@ public static class WeiboConnectorModule
             }
         });
         return services;
+    }
+
+    public static IEndpointRouteBuilder MapWeiboConnector(this IEndpointRouteBuilder app)
+    {
+        app.MapWeiboPoll();
+        return app;
     }
 }

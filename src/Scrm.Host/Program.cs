@@ -46,6 +46,8 @@ app.MapJournalApi();
 app.MapWebConnector();
 app.MapWeChatConnector();
 app.MapWeComConnector();
+app.MapWeiboConnector();
+app.MapCrawlerConnector();
 
 await app.RunAsync();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Scrm.Connectors.Weibo;
 using Scrm.Connectors.Weibo.Mentions;
 using Scrm.Connectors.Weibo.Polling;
@@ -165,5 +166,34 @@ public abstract class WeiboPollingTests(PostgresServer postgres, bool usePostgre
         }
 
         (await journal.FindAsync("weibo:brand:mention:42", Ct)).ShouldNotBeNull();
+    }
+}
+
+public sealed class WeiboPollApiTests
+{
+    [Fact]
+    public async Task Admins_can_poll_now_through_the_api_against_the_fake_channel_server()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeChannelServer.StartAsync(cancellationToken: ct);
+        fake.State.AddMention(new WeiboPost(77, "Sat Jan 01 00:30:00 +0800 2022", "@品牌官方 新年快乐", 1404376560, "小红"));
+        await using var app = new ScrmApp(settings: new Dictionary<string, string?>
+        {
+            ["Scrm:Connectors:Weibo:ApiBaseUrl"] = fake.Weibo.ToString(),
+            ["Scrm:Connectors:Weibo:Accounts:brand:AccessToken"] = "weibo-token",
+            ["Scrm:Connectors:Weibo:Accounts:brand:PollInterval"] = "01:00:00",
+        });
+        using var admin = app.ClientFor("admin");
+        using var sales = app.ClientFor("sales");
+
+        var forbidden = await sales.PostAsync("/api/v1/connectors/weibo/brand/poll", null, ct);
+        var missing = await admin.PostAsync("/api/v1/connectors/weibo/nobody/poll", null, ct);
+        var polled = await admin.PostAsync("/api/v1/connectors/weibo/brand/poll", null, ct);
+
+        forbidden.StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        missing.StatusCode.ShouldBe(System.Net.HttpStatusCode.NotFound);
+        polled.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        var item = (await app.Services.GetRequiredService<JournalReader>().FindAsync("weibo:brand:mention:77", ct)).ShouldNotBeNull();
+        item.OccurredAt.ShouldBe(new DateTimeOffset(2021, 12, 31, 16, 30, 0, TimeSpan.Zero));
     }
 }
