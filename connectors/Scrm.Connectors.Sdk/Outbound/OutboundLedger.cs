@@ -62,6 +62,7 @@ public sealed partial class OutboundLedger<TContext>(IDbContextFactory<TContext>
     private async Task<SendResult?> ClaimAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        DbUpdateException? conflict;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             db.SentMessages.Add(new SentMessageRow
@@ -77,14 +78,16 @@ public sealed partial class OutboundLedger<TContext>(IDbContextFactory<TContext>
                 await db.SaveChangesAsync(cancellationToken);
                 return null;
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex)
             {
                 // Claimed before (or just now by a concurrent retry): read what it says.
+                conflict = ex;
             }
         }
 
         await using var read = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await read.SentMessages.AsNoTracking().SingleAsync(x => x.IdempotencyKey == message.IdempotencyKey, cancellationToken);
+        var row = await read.SentMessages.AsNoTracking().SingleOrDefaultAsync(x => x.IdempotencyKey == message.IdempotencyKey, cancellationToken)
+            ?? throw new InvalidOperationException("The send could not be claimed and no earlier claim exists.", conflict);
         if (row.Status == Sending)
         {
             return now - row.ClaimedAt < (long)ClaimLease.TotalMilliseconds
