@@ -5,10 +5,14 @@ using Scrm.Connectors.WeCom;
 using Scrm.Connectors.Weibo;
 using Scrm.Host;
 using Scrm.Ingestion;
+using Scrm.Leads;
+using Scrm.Leads.Api;
 using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
+using Scrm.Workflows;
+using Scrm.Workflows.Definitions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -28,11 +32,14 @@ builder.Services
     .AddScrmWeChatConnector(builder.Configuration)
     .AddScrmWeComConnector(builder.Configuration)
     .AddScrmWeiboConnector(builder.Configuration)
-    .AddScrmCrawlerConnector(builder.Configuration);
+    .AddScrmCrawlerConnector(builder.Configuration)
+    .AddScrmLeads(builder.Configuration)
+    .AddScrmWorkflows(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 await app.Services.MigrateScrmStorageAsync();
+await app.Services.ImportShippedWorkflowsAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "definitions"));
 app.Services.GetRequiredService<ApiKeyStore>();
 
 app.UseScrmProblemDetails();
@@ -48,6 +55,8 @@ app.MapWeChatConnector();
 app.MapWeComConnector();
 app.MapWeiboConnector();
 app.MapCrawlerConnector();
+app.MapLeadsApi();
+app.MapWorkflowsApi();
 
 await app.RunAsync();
 
