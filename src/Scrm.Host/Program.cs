@@ -1,4 +1,8 @@
+using Scrm.Connectors.Crawler;
 using Scrm.Connectors.Web;
+using Scrm.Connectors.WeChat;
+using Scrm.Connectors.WeCom;
+using Scrm.Connectors.Weibo;
 using Scrm.Host;
 using Scrm.Ingestion;
 using Scrm.Leads;
@@ -25,6 +29,10 @@ builder.Services
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
     .AddScrmWebConnector(builder.Configuration)
+    .AddScrmWeChatConnector(builder.Configuration)
+    .AddScrmWeComConnector(builder.Configuration)
+    .AddScrmWeiboConnector(builder.Configuration)
+    .AddScrmCrawlerConnector(builder.Configuration)
     .AddScrmLeads(builder.Configuration)
     .AddScrmWorkflows(builder.Configuration);
 builder.Services.AddOpenApi();
@@ -43,6 +51,10 @@ app.MapOpenApi();
 app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
+app.MapWeChatConnector();
+app.MapWeComConnector();
+app.MapWeiboConnector();
+app.MapCrawlerConnector();
 app.MapLeadsApi();
 app.MapWorkflowsApi();
 

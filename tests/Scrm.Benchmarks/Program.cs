@@ -6,6 +6,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
 {
     ["ingest"] = IngestBenchmark.RunAsync,
     ["leads"] = LeadsBenchmark.RunAsync,
+    ["wechat"] = WeChatCallbackBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -13,6 +14,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}");
     Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--only noop|single|batch|duplicates] [--storage sqlite|postgres=<connection string>]");
     Console.WriteLine("  leads [--leads 5000] [--rate 500] [--seconds 10]");
+    Console.WriteLine("  wechat [--clients 64] [--seconds 10] [--max-requests 2000000]");
     return 1;
 }
 

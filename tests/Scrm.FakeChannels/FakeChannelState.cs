@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace Scrm.FakeChannels;
+
+/// <summary>A call the fake channel server accepted, as the product sent it.</summary>
+public sealed record RecordedCall(string Channel, string Api, JsonObject Body);
+
+/// <summary>A Weibo status or comment the fake server serves, newest ids highest.</summary>
+public sealed record WeiboPost(long Id, string CreatedAt, string Text, long UserId, string ScreenName, long? InReplyTo = null);
+
+/// <summary>
+/// What the fake channel server knows and remembers: tokens it issued, calls it accepted, the
+/// Weibo posts it serves, and failures a test asked it to inject.
+/// </summary>
+public sealed class FakeChannelState
+{
+    private readonly ConcurrentDictionary<string, byte> _validTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Failure>> _failures = new(StringComparer.Ordinal);
+    private readonly Lock _weibo = new();
+    private readonly List<WeiboPost> _mentions = [];
+    private readonly List<WeiboPost> _comments = [];
+    private int _tokenFetches;
+    private int _tokenSerial;
+
+    public ConcurrentQueue<RecordedCall> Calls { get; } = new();
+
+    /// <summary>The since_id of every Weibo request, per API (<c>mentions</c>, <c>comments</c>).</summary>
+    public ConcurrentQueue<(string Api, long SinceId)> WeiboRequests { get; } = new();
+
+    public int TokenFetches => Volatile.Read(ref _tokenFetches);
+
+    /// <summary>How long a token request takes (to make concurrent refreshes overlap).</summary>
+    public TimeSpan TokenDelay { get; set; }
+
+    /// <summary>How long each send takes.</summary>
+    public TimeSpan SendDelay { get; set; }
+
+    public IEnumerable<RecordedCall> CallsTo(string api) => Calls.Where(c => c.Api == api);
+
+    /// <summary>Every token issued so far stops working (the channel answers "expired").</summary>
+    public void ExpireTokens() => _validTokens.Clear();
+
+    /// <summary>The next <paramref name="times"/> calls to <paramref name="api"/> fail with the channel's error code (and HTTP status for Weibo).</summary>
+    public void FailNext(string api, int errorCode, int times = 1, int httpStatus = 200)
+    {
+        var queue = _failures.GetOrAdd(api, _ => new ConcurrentQueue<Failure>());
+        for (var i = 0; i < times; i++)
+        {
+            queue.Enqueue(new Failure(errorCode, httpStatus));
+        }
+    }
+
+    public void AddMention(WeiboPost post)
+    {
+        lock (_weibo)
+        {
+            _mentions.Add(post);
+        }
+    }
+
+    public void AddComment(WeiboPost post)
+    {
+        lock (_weibo)
+        {
+            _comments.Add(post);
+        }
+    }
+
+    internal string IssueToken()
+    {
+        Interlocked.Increment(ref _tokenFetches);
+        var token = $"fake-token-{Interlocked.Increment(ref _tokenSerial)}";
+        _validTokens[token] = 0;
+        return token;
+    }
+
+    internal bool IsValid(string? token) => token is not null && _validTokens.ContainsKey(token);
+
+    internal Failure? NextFailure(string api) =>
+        _failures.TryGetValue(api, out var queue) && queue.TryDequeue(out var failure) ? failure : null;
+
+    /// <summary>Newest first, ids above <paramref name="sinceId"/>, one page.</summary>
+    internal IReadOnlyList<WeiboPost> Page(string api, long sinceId, int count, int page)
+    {
+        lock (_weibo)
+        {
+            return (api == "mentions" ? _mentions : _comments)
+                .Where(p => p.Id > sinceId)
+                .OrderByDescending(p => p.Id)
+                .Skip((page - 1) * count)
+                .Take(count)
+                .ToList();
+        }
+    }
+
+    internal sealed record Failure(int ErrorCode, int HttpStatus);
+}
