@@ -1,4 +1,5 @@
 using Scrm.Connectors.Web;
+using Scrm.Customers;
 using Scrm.Host;
 using Scrm.Ingestion;
 using Scrm.Platform.Http;
@@ -20,7 +21,8 @@ builder.Services
     .AddScrmProblemDetails()
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
-    .AddScrmWebConnector(builder.Configuration);
+    .AddScrmWebConnector(builder.Configuration)
+    .AddScrmCustomers(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
