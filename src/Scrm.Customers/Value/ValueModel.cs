@@ -46,7 +46,7 @@ public sealed record Quintiles(double[] Cuts)
         var above = 0;
         foreach (var cut in Cuts)
         {
-            if (lowerIsBetter ? value >= cut : value > cut)
+            if (value > cut)
             {
                 above++;
             }
