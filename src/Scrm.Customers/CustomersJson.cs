@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Scrm.Customers.Merging;
 using Scrm.Customers.Model;
+using Scrm.Customers.Orders;
 using Scrm.Customers.Value;
 
 namespace Scrm.Customers;
@@ -24,4 +25,5 @@ internal sealed record TimelineAttribution(string State);
 [JsonSerializable(typeof(OwnerDecision))]
 [JsonSerializable(typeof(AuditMerge))]
 [JsonSerializable(typeof(RfmCuts))]
+[JsonSerializable(typeof(List<RowError>))]
 internal sealed partial class CustomersJson : JsonSerializerContext;

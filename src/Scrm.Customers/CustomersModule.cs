@@ -1,13 +1,19 @@
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Scrm.Customers.Api;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Merging;
 using Scrm.Customers.Model;
+using Scrm.Customers.Orders;
+using Scrm.Customers.Protection;
 using Scrm.Customers.Value;
+using Scrm.Customers.View;
 using Scrm.Ingestion;
+using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
 
 namespace Scrm.Customers;
@@ -32,7 +38,23 @@ public static partial class CustomersModule
         services.AddScoped<MergeService>();
         services.AddScoped<ValueScorer>();
         services.AddScoped<ValueRecompute>();
+        services.AddScoped<CustomerReader>();
+        services.AddScoped<CustomerEditor>();
+        services.AddScoped<CandidateFinder>();
+        services.AddScoped<AuditReader>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<ImportService>();
+        services.AddScoped<CustomerExport>();
+        services.AddSingleton<ImportQueue>();
+        services.AddHostedService<ImportWorker>();
         services.AddJournalConsumer<ResolutionHandler>();
+        services.AddOptions<ProtectionOptions>().Bind(configuration.GetSection(ProtectionOptions.Section))
+            .Validate(o => o.UnmaskedRoles.TrueForAll(ScrmRoles.All.Contains), "Scrm:Customers:Protection:UnmaskedRoles lists an unknown role.")
+            .ValidateOnStart();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(CustomerPolicies.Read, p => p.RequireAuthenticatedUser().RequireRole(ScrmRoles.Sales, ScrmRoles.Marketer, ScrmRoles.Community, ScrmRoles.Admin))
+            .AddPolicy(CustomerPolicies.Tag, p => p.RequireAuthenticatedUser().RequireRole(ScrmRoles.Sales, ScrmRoles.Marketer, ScrmRoles.Admin))
+            .AddPolicy(CustomerPolicies.Orders, p => p.RequireAuthenticatedUser().RequireRole(ScrmRoles.Ingest, ScrmRoles.Sales, ScrmRoles.Admin));
 
         var cron = configuration.GetSection(ValueOptions.Section)[nameof(ValueOptions.NightlyCron)] ?? new ValueOptions().NightlyCron;
         services.AddQuartz(q =>
@@ -41,6 +63,14 @@ public static partial class CustomersModule
             q.AddTrigger(t => t.ForJob(NightlyValueJob.Key).WithIdentity("customers.value.nightly.trigger", "customers").WithCronSchedule(cron));
         });
         return services;
+    }
+
+    /// <summary><c>/api/v1/customers</c> and <c>/api/v1/orders</c>.</summary>
+    public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder app)
+    {
+        CustomersApi.Map(app);
+        OrdersApi.Map(app);
+        return app;
     }
 
     private static bool IsCron(string expression)

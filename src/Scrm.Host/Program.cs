@@ -38,6 +38,7 @@ app.MapOpenApi();
 app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
+app.MapCustomersApi();
 
 await app.RunAsync();
 
