@@ -101,3 +101,59 @@ public abstract class ResolutionEngineTests(PostgresServer postgres, bool usePos
         (await host.QueryAsync(db => db.Timeline.CountAsync(t => t.CustomerId == first[0]!.Value, TestContext.Current.CancellationToken))).ShouldBe(3);
     }
 }
+
+public sealed class SqliteOwnershipUpdateTests(PostgresServer postgres) : OwnershipUpdateTests(postgres, usePostgres: false);
+
+public sealed class PostgresOwnershipUpdateTests(PostgresServer postgres) : OwnershipUpdateTests(postgres, usePostgres: true);
+
+public abstract class OwnershipUpdateTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
+{
+    [Fact]
+    public async Task A_rep_who_later_takes_on_a_known_customer_becomes_the_owner()
+    {
+        await using var host = await CustomerHost.StartAsync(Storage);
+        var key = new IdentityKey(IdentityTypes.WeComExternalUserId, "corp", "wm-9");
+        var first = await host.ApplyAsync(CustomerHost.Contact(1, "wecom", [key]));
+        await host.ApplyAsync(CustomerHost.Contact(2, "wecom", [key], rep: "rep-c"));
+
+        var row = await host.QueryAsync(db => db.Customers.SingleAsync(TestContext.Current.CancellationToken));
+        row.Id.ShouldBe(first[0]!.Value);
+        row.OwnerId.ShouldBe("rep-c");
+        row.LastSalesActivityAt.ShouldNotBeNull();
+    }
+}
+
+public sealed class SqliteMergeOwnerTests(PostgresServer postgres) : MergeOwnerTests(postgres, usePostgres: false);
+
+public abstract class MergeOwnerTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task The_rep_who_joins_two_customers_owns_the_merged_one(int batches)
+    {
+        await using var host = await CustomerHost.StartAsync(Storage);
+        var union = IdentityKey.Global(IdentityTypes.WeChatUnionId, "u-1");
+        var visitor = IdentityKey.Global(IdentityTypes.WebVisitor, "v-1");
+        Observation[] all =
+        [
+            CustomerHost.Contact(1, "wechat", [new IdentityKey(IdentityTypes.WeChatOpenId, "oa", "o-1"), union]),
+            CustomerHost.Lead(2, "王小明", "+8613800138000") with { Keys = [PhoneKeys.FromE164("+8613800138000")!.Value, visitor] },
+            CustomerHost.Contact(3, "wecom", [new IdentityKey(IdentityTypes.WeComExternalUserId, "corp", "wm-1"), union, visitor], rep: "rep-z"),
+        ];
+        if (batches == 1)
+        {
+            await host.ApplyAsync(all);
+        }
+        else
+        {
+            foreach (var o in all)
+            {
+                await host.ApplyAsync(o);
+            }
+        }
+
+        var rows = await host.QueryAsync(db => db.Customers.Where(c => c.Status == "active").ToListAsync(TestContext.Current.CancellationToken));
+        rows.ShouldHaveSingleItem().OwnerId.ShouldBe("rep-z");
+    }
+}

@@ -51,6 +51,9 @@ internal sealed class ResolutionEngine(
         var state = await BatchState.LoadAsync(db, observations.Where(o => !done.ContainsKey(o.EventKey)), cancellationToken);
         var patches = new List<(Guid Customer, Observation Observation)>();
         var pendingMerges = new List<(Guid Survivor, Guid Merged, string Reason)>();
+        var newCustomers = new List<CustomerRow>();
+        var newIdentities = new List<IdentityRow>();
+        var newTimeline = new List<TimelineRow>();
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < observations.Count; i++)
         {
@@ -84,7 +87,7 @@ internal sealed class ResolutionEngine(
                 target = ids.New();
                 var row = new CustomerRow { Id = target, CreatedAt = now, UpdatedAt = now };
                 ProfileUpdate.FillEmpty(row, observation.Profile);
-                db.Customers.Add(row);
+                newCustomers.Add(row);
                 state.Created(row);
             }
 
@@ -105,11 +108,11 @@ internal sealed class ResolutionEngine(
             state.Observed(target, observation);
             foreach (var key in decision.Claim)
             {
-                db.Identities.Add(new IdentityRow { CustomerId = target, Type = key.Type, Account = key.Account, Value = key.Value, CreatedAt = now });
+                newIdentities.Add(new IdentityRow { CustomerId = target, Type = key.Type, Account = key.Account, Value = key.Value, CreatedAt = now });
                 state.Claimed(target, key);
             }
 
-            db.Timeline.Add(new TimelineRow
+            newTimeline.Add(new TimelineRow
             {
                 CustomerId = target,
                 EventKey = observation.EventKey,
@@ -125,6 +128,10 @@ internal sealed class ResolutionEngine(
         }
 
         await ApplyPatchesAsync(patches, state, now, cancellationToken);
+        await BulkInsert.InsertAsync(db, newCustomers, cancellationToken);
+        await BulkInsert.InsertAsync(db, newIdentities, cancellationToken);
+        await BulkInsert.InsertAsync(db, newTimeline, cancellationToken);
+        await BulkInsert.UpdateModifiedAsync<CustomerRow>(db, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         if (pendingMerges.Count > 0)
