@@ -2,10 +2,14 @@ using Scrm.Connectors.Web;
 using Scrm.Customers;
 using Scrm.Host;
 using Scrm.Ingestion;
+using Scrm.Leads;
+using Scrm.Leads.Api;
 using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
+using Scrm.Workflows;
+using Scrm.Workflows.Definitions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -22,11 +26,14 @@ builder.Services
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
     .AddScrmWebConnector(builder.Configuration)
-    .AddScrmCustomers(builder.Configuration);
+    .AddScrmCustomers(builder.Configuration)
+    .AddScrmLeads(builder.Configuration)
+    .AddScrmWorkflows(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 await app.Services.MigrateScrmStorageAsync();
+await app.Services.ImportShippedWorkflowsAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "definitions"));
 app.Services.GetRequiredService<ApiKeyStore>();
 
 app.UseScrmProblemDetails();
@@ -39,6 +46,8 @@ app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
 app.MapCustomersApi();
+app.MapLeadsApi();
+app.MapWorkflowsApi();
 
 await app.RunAsync();
 

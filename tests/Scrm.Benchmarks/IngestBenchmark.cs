@@ -25,6 +25,8 @@ internal static class IngestBenchmark
             ? StorageUnderTest.Postgres(storageArg["postgres=".Length..])
             : StorageUnderTest.Sqlite;
         var duration = TimeSpan.FromSeconds(seconds);
+        var only = LoadDriver.Option(args, "--only", "");
+        bool Runs(string scenario) => only.Length == 0 || only == scenario;
 
         await using var app = new ScrmApp(storage, new Dictionary<string, string?>
         {
@@ -38,19 +40,20 @@ internal static class IngestBenchmark
         Console.WriteLine($"Ingest benchmark: {clients} clients, {seconds} s per scenario, storage {storage}, {Environment.ProcessorCount} cores");
         await WarmUpAsync(http, runId);
 
-        var baseline = await LoadDriver.RunAsync("no-op endpoint (baseline)", clients, duration, maxRequests,
+        var empty = new LoadDriver.Result("skipped", 0, 0, 0, TimeSpan.FromSeconds(1), []);
+        var baseline = !Runs("noop") ? empty : await LoadDriver.RunAsync("no-op endpoint (baseline)", clients, duration, maxRequests,
             async (_, _) => (1, await PostAsync(http, "/bench/noop", Mention(runId, "noop", 0))));
         Console.WriteLine(baseline);
 
-        var single = await LoadDriver.RunAsync("mentions, 1 per request", clients, duration, maxRequests,
+        var single = !Runs("single") ? empty : await LoadDriver.RunAsync("mentions, 1 per request", clients, duration, maxRequests,
             async (_, n) => (1, await PostAsync(http, "/api/v1/mentions", Mention(runId, "s", n))));
         Console.WriteLine(single);
 
-        var batch = await LoadDriver.RunAsync("mentions, 100 per request", clients, duration, maxRequests / 100,
+        var batch = !Runs("batch") ? empty : await LoadDriver.RunAsync("mentions, 100 per request", clients, duration, maxRequests / 100,
             async (_, n) => (100, await PostAsync(http, "/api/v1/mentions", Batch(runId, n, 100))));
         Console.WriteLine(batch);
 
-        var duplicates = await LoadDriver.RunAsync("mentions, 50% repeats", clients, duration, maxRequests,
+        var duplicates = !Runs("duplicates") ? empty : await LoadDriver.RunAsync("mentions, 50% repeats", clients, duration, maxRequests,
             async (_, n) => (1, await PostAsync(http, "/api/v1/mentions", Mention(runId, "s", n % 2 == 0 ? n : n / 2))));
         Console.WriteLine(duplicates);
 

@@ -11,7 +11,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
 {
     Console.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}");
-    Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--storage sqlite|postgres=<connection string>]");
+    Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--only noop|single|batch|duplicates] [--storage sqlite|postgres=<connection string>]");
     Console.WriteLine("  customers [--identities 1000000] [--batch 1000] [--views 2000] [--storage sqlite|postgres=<connection string>]");
     return 1;
 }

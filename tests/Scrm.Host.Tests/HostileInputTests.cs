@@ -112,7 +112,11 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.App>
         var text = await File.ReadAllTextAsync(Repo.Fixture("hostile", file), TestContext.Current.CancellationToken);
         var response = await client.PostAsJsonAsync("/api/v1/mentions", new
         {
-            source = "x", externalId = file, author = new { id = text, name = text }, text, createdAt = "2026-11-24T10:00:00Z",
+            source = "x",
+            externalId = file,
+            author = new { id = text, name = text },
+            text,
+            createdAt = "2026-11-24T10:00:00Z",
         }, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);

@@ -125,7 +125,11 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
         using var client = _app.CreateClient();
         var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["name"] = "韩梅梅", ["mobile"] = "+86 139 0000 1111", ["company"] = "示例科技", ["utm_source"] = "baidu", ["budget"] = "50万",
+            ["name"] = "韩梅梅",
+            ["mobile"] = "+86 139 0000 1111",
+            ["company"] = "示例科技",
+            ["utm_source"] = "baidu",
+            ["budget"] = "50万",
         });
         var response = await client.PostAsync("/forms/demo", form, TestContext.Current.CancellationToken);
 
@@ -160,7 +164,9 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
         var before = (await JournalAsync()).Count;
         var response = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["name"] = "bot", ["phone"] = "13800000000", ["_gotcha"] = "http://spam.example",
+            ["name"] = "bot",
+            ["phone"] = "13800000000",
+            ["_gotcha"] = "http://spam.example",
         }), TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -189,11 +195,14 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
         var formula = await File.ReadAllTextAsync(Repo.Fixture("hostile", "csv-formula-0.txt"), TestContext.Current.CancellationToken);
         var accepted = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["name"] = formula, ["company"] = formula, ["email"] = "formula@example.com",
+            ["name"] = formula,
+            ["company"] = formula,
+            ["email"] = "formula@example.com",
         }), TestContext.Current.CancellationToken);
         var refused = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["name"] = "x", ["phone"] = formula,
+            ["name"] = "x",
+            ["phone"] = formula,
         }), TestContext.Current.CancellationToken);
 
         accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);

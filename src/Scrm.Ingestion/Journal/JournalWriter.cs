@@ -294,8 +294,19 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
         public DbCommand AddToCounter { get; }
         public DbCommand Lock { get; }
 
-        public static async Task<Statements> OpenAsync(ScrmDatabase database) =>
-            new(await database.OpenConnectionAsync(CancellationToken.None));
+        public static async Task<Statements> OpenAsync(ScrmDatabase database)
+        {
+            var connection = await database.OpenConnectionAsync(CancellationToken.None);
+            if (!database.IsPostgres)
+            {
+                // What was acknowledged must survive power loss, not only a killed process.
+                await using var full = connection.CreateCommand();
+                full.CommandText = "PRAGMA synchronous = FULL";
+                await full.ExecuteNonQueryAsync();
+            }
+
+            return new(connection);
+        }
 
         public void Enlist(DbTransaction transaction)
         {

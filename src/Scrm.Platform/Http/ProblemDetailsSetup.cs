@@ -10,12 +10,14 @@ namespace Scrm.Platform.Http;
 
 public static partial class ProblemDetailsSetup
 {
-    /// <summary>Problem details for every error, including the ones Kestrel and routing raise.</summary>
+    /// <summary>Problem details for every error, including the ones Kestrel and routing raise; JSON conventions of the API.</summary>
     public static IServiceCollection AddScrmProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
+        // Enums travel as their names ("Prospect", "RoundRobin"), in answers and in requests.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return services;
     }
 

@@ -10,6 +10,8 @@ public sealed class ScrmDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _npgsql;
 
+    private readonly SqlitePragmas? _pragmas;
+
     public ScrmDatabase(StorageOptions options)
     {
         Provider = options.Provider;
@@ -25,6 +27,7 @@ public sealed class ScrmDatabase : IAsyncDisposable
                     DefaultTimeout = 30,
                 }.ToString()
                 : options.ConnectionString;
+            _pragmas = new SqlitePragmas(options.SqliteSynchronous);
         }
         else
         {
@@ -47,12 +50,14 @@ public sealed class ScrmDatabase : IAsyncDisposable
     public DbConnection CreateConnection() =>
         _npgsql is not null ? _npgsql.CreateConnection() : new SqliteConnection(ConnectionString);
 
+    /// <summary>An open connection; on SQLite with the product's pragmas (busy wait, synchronous).</summary>
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
+            _pragmas?.Apply(connection);
             return connection;
         }
         catch
@@ -70,7 +75,7 @@ public sealed class ScrmDatabase : IAsyncDisposable
         }
         else
         {
-            builder.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(historyTable));
+            builder.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(historyTable)).AddInterceptors(_pragmas!);
         }
     }
 

@@ -12,9 +12,22 @@ public sealed class StorageOptions
     /// <summary>Required for PostgreSQL; for SQLite it defaults to <c>{DataDirectory}/scrm.db</c>.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// SQLite's <c>synchronous</c> for module data (WAL mode). <c>Normal</c> survives a killed
+    /// process (the bar the product sets) and syncs at checkpoints; <c>Full</c> also survives power
+    /// loss at the cost of a sync per commit. The journal always commits with <c>Full</c>.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
+
     /// <summary>Folder for the SQLite file, the embedded index and generated secrets.</summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
+}
+
+public enum SqliteSynchronous
+{
+    Normal,
+    Full,
 }
 
 public enum StorageProvider

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Scrm.Leads.Funnel;
+using Scrm.Leads.Storage;
+
+namespace Scrm.Leads.Api;
+
+public sealed record LeadSummary(long Id, LeadStage Stage, string? Owner, string? Team, bool Pooled, bool Hot, int Score,
+    string? Name, string? Company, string Channel, DateTimeOffset CreatedAt, DateTimeOffset? NextFollowUp);
+
+public sealed record LeadPage(IReadOnlyList<LeadSummary> Items, long? Next);
+
+public sealed record LeadDetail(
+    long Id, LeadStage Stage, LeadStage FurthestStage, string? Owner, string? Team, bool Pooled, bool Hot, int Score, string? ScoreBreakdown,
+    string? CustomerKey, string? Name, string? Phone, string? Email, string? Company, string? Message, string? Need, decimal? Amount,
+    DateOnly? ExpectedClose, decimal PaidAmount, string? ClosedReason, int ContactAttempts, LeadSource Source,
+    IReadOnlyList<StageChange> StageChanges, IReadOnlyList<Assignment> Assignments, IReadOnlyList<FollowUp> FollowUps, IReadOnlyList<OnboardingTask> OnboardingTasks);
+
+/// <summary>Where the lead came from, first and last touch included.</summary>
+public sealed record LeadSource(string Channel, string? Account, string? Campaign, string? UtmSource, string? UtmMedium, string? UtmCampaign,
+    string? Attribution, DateTimeOffset FirstTouch, DateTimeOffset LastTouch, int Touches);
+
+public sealed record StageChange(LeadStage From, LeadStage To, string By, string? Why, DateTimeOffset At);
+
+public sealed record Assignment(string? Owner, string? Team, string Kind, IReadOnlyList<string> Reasons, string By, DateTimeOffset At);
+
+public sealed record FollowUp(long Id, DateTimeOffset Due, string Reason, string Note, string? Owner, string? Kind, string? Outcome, DateTimeOffset? Done);
+
+public sealed record OnboardingTask(string Title, string? SalesOwner, DateTimeOffset Due, bool Done);
+
+public sealed record Notification(long Id, string Kind, long? LeadId, string Text, DateTimeOffset At);
+
+/// <summary>Read models for the sales workbench.</summary>
+public sealed class LeadQueries(IDbContextFactory<LeadsDbContext> contexts)
+{
+    public async Task<LeadPage> QueueAsync(string? owner, LeadStage? stage, bool? hot, bool? pooled, long? after, int size, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Leads.AsNoTracking().AsQueryable();
+        if (owner is not null)
+        {
+            query = query.Where(l => l.Owner == owner);
+        }
+
+        if (stage is { } s)
+        {
+            query = query.Where(l => l.Stage == s);
+        }
+
+        if (hot is { } h)
+        {
+            query = query.Where(l => l.Hot == h);
+        }
+
+        if (pooled is { } p)
+        {
+            query = query.Where(l => l.Pooled == p);
+        }
+
+        if (after is { } a)
+        {
+            query = query.Where(l => l.Id < a);
+        }
+
+        var rows = await query.OrderByDescending(l => l.Id).Take(size + 1)
+            .Select(l => new
+            {
+                Lead = l,
+                Next = db.FollowUps.Where(f => f.LeadId == l.Id && f.DoneAt == null).Min(f => (long?)f.DueAt),
+            })
+            .ToListAsync(cancellationToken);
+        var items = rows.Take(size).Select(r => new LeadSummary(r.Lead.Id, r.Lead.Stage, r.Lead.Owner, r.Lead.Team, r.Lead.Pooled, r.Lead.Hot,
+            r.Lead.Score, r.Lead.Name, r.Lead.Company, r.Lead.Channel, Time(r.Lead.CreatedAt), r.Next is { } n ? Time(n) : null)).ToList();
+        return new LeadPage(items, rows.Count > size ? items[^1].Id : null);
+    }
+
+    public async Task<LeadDetail?> DetailAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var l = await db.Leads.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (l is null)
+        {
+            return null;
+        }
+
+        var changes = await db.StageChanges.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
+        var assignments = await db.Assignments.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
+        var followUps = await db.FollowUps.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.DueAt).ToListAsync(cancellationToken);
+        var tasks = await db.OnboardingTasks.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
+        return new LeadDetail(l.Id, l.Stage, l.FurthestStage, l.Owner, l.Team, l.Pooled, l.Hot, l.Score, l.ScoreBreakdown, l.CustomerKey,
+            l.Name, l.Phone, l.Email, l.Company, l.Message, l.Need, l.Amount, l.ExpectedClose, l.PaidAmount, l.ClosedReason, l.ContactAttempts,
+            new LeadSource(l.Channel, l.Account, l.Campaign, l.UtmSource, l.UtmMedium, l.UtmCampaign, l.Attribution, Time(l.FirstTouchAt), Time(l.LastTouchAt), l.Touches),
+            changes.ConvertAll(c => new StageChange(c.From, c.To, c.By, c.Why, Time(c.At))),
+            assignments.ConvertAll(a => new Assignment(a.Owner, a.Team, a.Kind, JsonSerializer.Deserialize<string[]>(a.Reasons) ?? [], a.By, Time(a.At))),
+            followUps.ConvertAll(f => new FollowUp(f.Id, Time(f.DueAt), f.Reason.ToString(), f.Note, f.Owner, f.Kind, f.Outcome, f.DoneAt is { } d ? Time(d) : null)),
+            tasks.ConvertAll(t => new OnboardingTask(t.Title, t.SalesOwner, Time(t.DueAt), t.DoneAt is not null)));
+    }
+
+    public async Task<IReadOnlyList<Notification>> NotificationsAsync(string recipient, long after, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Notifications.AsNoTracking()
+            .Where(n => n.Recipient == recipient && n.Id > after)
+            .OrderBy(n => n.Id).Take(200)
+            .Select(n => new Notification(n.Id, n.Kind, n.LeadId, n.Text, DateTimeOffset.FromUnixTimeMilliseconds(n.CreatedAt)))
+            .ToListAsync(cancellationToken);
+    }
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

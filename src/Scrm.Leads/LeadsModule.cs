@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Quartz;
+using Scrm.Leads.Api;
+using Scrm.Leads.Attribution;
+using Scrm.Leads.FollowUps;
+using Scrm.Leads.Funnel;
+using Scrm.Leads.Pipeline;
+using Scrm.Leads.Routing;
+using Scrm.Leads.Storage;
+using Scrm.Leads.Workflow;
+using Scrm.Platform.Storage;
+using Scrm.Workflows.Activities;
+
+namespace Scrm.Leads;
+
+public static class LeadsModule
+{
+    /// <summary>Leads: funnel, routing to one owner, follow-ups and reminders, the shared pool, channel ROI.</summary>
+    public static IServiceCollection AddScrmLeads(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LeadsOptions>()
+            .Bind(configuration.GetSection(LeadsOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Rules.All(r => o.Teams.Any(t => t.Name == r.Team)), "Every Scrm:Leads:Rules:N:Team must name a configured team.")
+            .Validate(o => o.DefaultTeam is null || o.Teams.Any(t => t.Name == o.DefaultTeam), "Scrm:Leads:DefaultTeam must name a configured team.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>("__leads_migrations");
+        services.AddSingleton<LeadIntake>();
+        services.AddSingleton<LeadRouting>();
+        services.AddSingleton<LeadWork>();
+        services.AddSingleton<LeadSweep>();
+        services.AddSingleton<LeadQueries>();
+        services.AddSingleton<ChannelReports>();
+        services.AddSingleton<LeadEvents>();
+        services.AddWorkflowActivity<CreateLead>();
+        services.AddWorkflowActivity<RouteLead>();
+        services.AddWorkflowActivity<EscalateLead>();
+        services.AddQuartz(q => q.ScheduleJob<LeadSweepJob>(
+            trigger => trigger.WithIdentity("leads-sweep").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(30)).RepeatForever()),
+            job => job.WithIdentity("leads-sweep")));
+        return services;
+    }
+}

@@ -1,0 +1,107 @@
+using System.ComponentModel.DataAnnotations;
+using Scrm.Leads.Routing;
+using Scrm.Leads.Scoring;
+
+namespace Scrm.Leads;
+
+/// <summary><c>Scrm:Leads</c>: teams and routing rules, funnel reasons, SLAs and contact limits.</summary>
+public sealed class LeadsOptions
+{
+    public const string Section = "Scrm:Leads";
+
+    public List<TeamOptions> Teams { get; set; } = [];
+
+    /// <summary>Evaluated in order; the first match picks the team.</summary>
+    public List<RuleOptions> Rules { get; set; } = [];
+
+    public string? DefaultTeam { get; set; }
+
+    [MinLength(1)]
+    public List<string> LossReasons { get; set; } = ["no budget", "no need", "chose a competitor", "no response", "duplicate", "spam"];
+
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan FirstContactSla { get; set; } = TimeSpan.FromHours(24);
+
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan HotFirstContactSla { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>An owned lead nobody contacted in this long goes back to the shared pool (公海).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan PoolAfter { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>An overdue follow-up is escalated to the team lead after this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan EscalateOverdueAfter { get; set; } = TimeSpan.FromHours(24);
+
+    [Range(1, 50)]
+    public int MaxContactsPerWeek { get; set; } = 3;
+
+    /// <summary>Opportunities at or above this amount alert the team lead.</summary>
+    [Range(0, double.MaxValue)]
+    public decimal BigDealAmount { get; set; } = 500_000m;
+
+    [Range(0, 100)]
+    public int HotThreshold { get; set; } = 60;
+
+    /// <summary>How often reminders, escalations and the pool are swept.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal RoutingPlan ToPlan() => new(
+        Rules.Select(r => new RoutingRule(r.Name, r.Team, r.Province, r.City, r.Product, r.Channel, r.ValueTier)).ToList(),
+        Teams.Select(t => new SalesTeam(t.Name, t.Strategy, t.Reps.Select(r => new SalesRep(
+            r.Id, r.Weight, r.Capacity, r.Active, r.OutOfOfficeUntil,
+            r.WorkFrom is { } from && r.WorkTo is { } to ? new WorkingHours(from, to) : null, r.UtcOffsetHours)).ToList(), t.TeamLead)).ToList(),
+        DefaultTeam);
+
+    internal ScoringWeights ToWeights() => new() { HotThreshold = HotThreshold };
+}
+
+public sealed class TeamOptions
+{
+    [Required]
+    public string Name { get; set; } = "";
+
+    public RoutingStrategy Strategy { get; set; } = RoutingStrategy.RoundRobin;
+
+    /// <summary>Receives escalations and big-deal alerts.</summary>
+    public string? TeamLead { get; set; }
+
+    public List<RepOptions> Reps { get; set; } = [];
+}
+
+public sealed class RepOptions
+{
+    /// <summary>The rep's id: the <c>Name</c> of their API key, so "my leads" finds them.</summary>
+    [Required]
+    public string Id { get; set; } = "";
+
+    public int Weight { get; set; } = 1;
+
+    public int Capacity { get; set; } = 1_000;
+
+    public bool Active { get; set; } = true;
+
+    public DateTimeOffset? OutOfOfficeUntil { get; set; }
+
+    public TimeOnly? WorkFrom { get; set; }
+
+    public TimeOnly? WorkTo { get; set; }
+
+    public double UtcOffsetHours { get; set; } = 8;
+}
+
+public sealed class RuleOptions
+{
+    [Required]
+    public string Name { get; set; } = "";
+
+    [Required]
+    public string Team { get; set; } = "";
+
+    public string? Province { get; set; }
+    public string? City { get; set; }
+    public string? Product { get; set; }
+    public string? Channel { get; set; }
+    public string? ValueTier { get; set; }
+}

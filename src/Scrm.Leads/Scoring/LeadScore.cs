@@ -1,0 +1,65 @@
+namespace Scrm.Leads.Scoring;
+
+/// <summary>What is known about a lead when it is scored.</summary>
+public sealed record LeadSignals(
+    string Channel,
+    bool HasPhone,
+    bool HasEmail,
+    bool HasCompany,
+    string? ValueTier,
+    int Interactions,
+    bool BuyingIntent);
+
+/// <summary>Weights of the lead score; every part is explained in the breakdown.</summary>
+public sealed record ScoringWeights
+{
+    public IReadOnlyDictionary<string, int> Channel { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["partner"] = 25,
+        ["web"] = 20,
+        ["api"] = 15,
+        ["wecom"] = 15,
+        ["wechat"] = 10,
+        ["webhook"] = 5,
+        ["weibo"] = 5,
+        ["crawler"] = 3,
+    };
+
+    public IReadOnlyDictionary<string, int> ValueTier { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["high-value"] = 25,
+        ["high-contribution"] = 15,
+        ["general"] = 5,
+        ["dormant"] = 0,
+    };
+
+    public int Phone { get; init; } = 10;
+    public int Email { get; init; } = 5;
+    public int Company { get; init; } = 10;
+    public int PerInteraction { get; init; } = 3;
+    public int MaxEngagement { get; init; } = 15;
+    public int BuyingIntent { get; init; } = 20;
+
+    /// <summary>A score at or above this marks the lead hot.</summary>
+    public int HotThreshold { get; init; } = 60;
+}
+
+/// <summary>Scores a lead 0–100 from its source, fit, value tier and engagement.</summary>
+public static class LeadScore
+{
+    public static (int Score, bool Hot, IReadOnlyList<string> Breakdown) Compute(LeadSignals lead, ScoringWeights weights)
+    {
+        var parts = new List<(string, int)>
+        {
+            ($"source {lead.Channel}", weights.Channel.GetValueOrDefault(lead.Channel)),
+            ("phone given", lead.HasPhone ? weights.Phone : 0),
+            ("e-mail given", lead.HasEmail ? weights.Email : 0),
+            ("company given", lead.HasCompany ? weights.Company : 0),
+            ($"value tier {lead.ValueTier ?? "unknown"}", lead.ValueTier is null ? 0 : weights.ValueTier.GetValueOrDefault(lead.ValueTier)),
+            ($"{lead.Interactions} interaction(s)", Math.Min(weights.MaxEngagement, Math.Max(0, lead.Interactions) * weights.PerInteraction)),
+            ("buying intent", lead.BuyingIntent ? weights.BuyingIntent : 0),
+        };
+        var score = Math.Clamp(parts.Sum(p => p.Item2), 0, 100);
+        return (score, score >= weights.HotThreshold, parts.Where(p => p.Item2 != 0).Select(p => $"{p.Item1}: +{p.Item2}").ToList());
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Scrm.Workflows.Runtime;
+using Scrm.Workflows.Storage;
+
+namespace Scrm.Workflows.Api;
+
+/// <summary>Read models for the API: instance lists, one instance with its log, per-activity counts.</summary>
+internal sealed class InstanceQueries(IDbContextFactory<WorkflowsDbContext> contexts)
+{
+    public async Task<IReadOnlyList<InstanceSummary>> ListAsync(string? definitionId, string? status, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Instances.AsNoTracking();
+        if (definitionId is not null)
+        {
+            query = query.Where(i => i.DefinitionId == definitionId);
+        }
+
+        if (status is not null)
+        {
+            query = query.Where(i => i.Status == status);
+        }
+
+        var rows = await query.OrderByDescending(i => i.CreatedAt).Take(limit)
+            .Select(i => new { i.Id, i.DefinitionId, i.Version, i.Status, i.CorrelationId, i.IncidentCount, i.CreatedAt, i.UpdatedAt, i.FinishedAt })
+            .ToListAsync(cancellationToken);
+        return rows.ConvertAll(i => new InstanceSummary(i.Id, i.DefinitionId, i.Version, i.Status, i.CorrelationId, i.IncidentCount,
+            Time(i.CreatedAt), Time(i.UpdatedAt), i.FinishedAt is { } f ? Time(f) : null));
+    }
+
+    public async Task<InstanceDetail?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var state = JsonSerializer.Deserialize(row.State, RuntimeJson.Default.InstanceState)!;
+        var bursts = await db.Log.AsNoTracking().Where(l => l.InstanceId == id).OrderBy(l => l.Seq).Select(l => l.Records).ToListAsync(cancellationToken);
+        var log = bursts.SelectMany(b => JsonSerializer.Deserialize(b, RuntimeJson.Default.ListActivityLogRecord)!).ToList();
+        return new InstanceDetail(
+            new InstanceSummary(row.Id, row.DefinitionId, row.Version, row.Status, row.CorrelationId, row.IncidentCount,
+                Time(row.CreatedAt), Time(row.UpdatedAt), row.FinishedAt is { } f ? Time(f) : null),
+            state.Input,
+            state.Variables,
+            state.Bookmarks.Select(b => new BookmarkView(b.Id, b.Name, b.ActivityId, b.DueAt is { } d ? Time(d) : null)).ToList(),
+            state.Incidents,
+            log);
+    }
+
+    public async Task<IReadOnlyList<ActivityCountView>> CountsAsync(string definitionId, int version, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Counts.AsNoTracking().Where(c => c.DefinitionId == definitionId && c.Version == version)
+            .OrderBy(c => c.ActivityId)
+            .Select(c => new ActivityCountView(c.ActivityId, c.Entered, c.Completed, c.Faulted, c.Waiting))
+            .ToListAsync(cancellationToken);
+    }
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}
+
+public sealed record InstanceSummary(string Id, string DefinitionId, int Version, string Status, string? CorrelationId, int Incidents,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
+
+public sealed record InstanceDetail(InstanceSummary Instance, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Variables,
+    IReadOnlyList<BookmarkView> Bookmarks, IReadOnlyList<Incident> IncidentLog, IReadOnlyList<ActivityLogRecord> Log);
+
+public sealed record ActivityCountView(string ActivityId, long Entered, long Completed, long Faulted, long Waiting);

@@ -1,0 +1,225 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Scrm.Platform.Http;
+using Scrm.Platform.Security;
+using Scrm.Workflows.Activities;
+using Scrm.Workflows.Definitions;
+using Scrm.Workflows.Runtime;
+using HttpRequest = Microsoft.AspNetCore.Http.HttpRequest;
+
+namespace Scrm.Workflows.Api;
+
+/// <summary>The workflow API: definitions (drafts, publish, run, dry run), instances, counts, events and hooks.</summary>
+internal static class WorkflowsApi
+{
+    private const int MaxInputBytes = 256 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var maxDefinition = app.ServiceProvider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.MaxDefinitionBytes;
+        var group = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(ScrmPolicies.Marketing);
+
+        group.MapGet("/schema", (ActivityRegistry registry) => TypedResults.Json(DefinitionSchema.Build(registry), contentType: "application/schema+json"))
+            .WithSummary("The JSON Schema of workflow definitions, with the registered activity types.");
+
+        group.MapGet("/definitions", async (DefinitionStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct)));
+
+        group.MapPost("/definitions", async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (HttpRequest request, DefinitionStore store, CancellationToken ct) =>
+        {
+            var (definition, problem) = await ReadDefinitionAsync(request, maxDefinition, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            return Saved(await store.CreateAsync(definition!, ct), created: true);
+        }).WithMaxRequestBodySize(maxDefinition);
+
+        group.MapPut("/definitions/{id}", async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (string id, HttpRequest request, DefinitionStore store, CancellationToken ct) =>
+        {
+            var (definition, problem) = await ReadDefinitionAsync(request, maxDefinition, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            return Saved(await store.SaveDraftAsync(id, definition!, ct), created: false);
+        }).WithMaxRequestBodySize(maxDefinition);
+
+        group.MapGet("/definitions/{id}", async Task<Results<Ok<DefinitionView>, NotFound>> (string id, DefinitionStore store, CancellationToken ct) =>
+            await store.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
+
+        group.MapPost("/definitions/{id}/publish", async Task<Results<Ok<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (string id, DefinitionStore store, CancellationToken ct) =>
+        {
+            var result = await store.PublishAsync(id, ct);
+            return result.Outcome switch
+            {
+                PublishOutcome.Published => TypedResults.Ok(new DefinitionResponse(result.Definition!, "published")),
+                PublishOutcome.NotFound => TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound),
+                PublishOutcome.NothingToPublish => TypedResults.Problem($"Workflow '{id}' has no draft to publish.", statusCode: StatusCodes.Status409Conflict),
+                _ => Invalid(result.Errors!),
+            };
+        });
+
+        group.MapPost("/definitions/{id}/run", async Task<Results<Ok<DryRunResult>, Accepted<RunResult>, ProblemHttpResult>> (string id, bool? dryRun, HttpRequest request,
+            DefinitionStore store, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            var (input, problem) = await ReadJsonAsync(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (dryRun == true)
+            {
+                // A dry run may run the draft: it is how a marketer tries a change before publishing it.
+                var view = await store.GetAsync(id, ct);
+                return view is null
+                    ? TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound)
+                    : TypedResults.Ok(await runtime.DryRunAsync(view.Definition, input, ct));
+            }
+
+            var result = await runtime.RunAsync(id, input, null, ct);
+            return result.Outcome == RunOutcome.NotFound
+                ? TypedResults.Problem($"Workflow '{id}' has no published version; drafts never run.", statusCode: StatusCodes.Status404NotFound)
+                : TypedResults.Accepted($"/api/v1/workflows/instances/{result.InstanceId}", result);
+        }).WithMaxRequestBodySize(MaxInputBytes);
+
+        group.MapGet("/definitions/{id}/versions/{version:int}/counts", async (string id, int version, InstanceQueries queries, CancellationToken ct) =>
+            TypedResults.Ok(await queries.CountsAsync(id, version, ct)))
+            .WithSummary("Per-activity counts for one version: entered, completed, faulted, waiting.");
+
+        group.MapGet("/instances", async Task<Results<Ok<IReadOnlyList<InstanceSummary>>, ProblemHttpResult>> (string? definition, string? status, int? limit, InstanceQueries queries, CancellationToken ct) =>
+        {
+            if (status is not null && WorkflowStatuses.FromWire(status) is null)
+            {
+                return TypedResults.Problem("status must be running, suspended, finished, faulted or cancelled.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            return TypedResults.Ok(await queries.ListAsync(definition, status, Math.Clamp(limit ?? 100, 1, 1000), ct));
+        });
+
+        group.MapGet("/instances/{id}", async Task<Results<Ok<InstanceDetail>, NotFound>> (string id, InstanceQueries queries, CancellationToken ct) =>
+            await queries.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound());
+
+        group.MapPost("/instances/{id}/cancel", async (string id, WorkflowRuntime runtime, CancellationToken ct) => Changed(await runtime.CancelAsync(id, ct), "cancel"));
+
+        group.MapPost("/instances/{id}/retry", async (string id, WorkflowRuntime runtime, CancellationToken ct) => Changed(await runtime.RetryAsync(id, ct), "retry"));
+
+        group.MapPost("/events", async Task<Results<Ok<DispatchResult>, ProblemHttpResult>> (HttpRequest request, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            var (body, problem) = await ReadJsonAsync(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body?["name"] is not JsonValue name || !name.TryGetValue<string>(out var eventName) || eventName.Length is 0 or > 200)
+            {
+                return TypedResults.Problem("The body needs 'name' (1-200 characters), and may have 'correlationId' and 'payload'.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var correlation = body["correlationId"]?.GetValue<string>() ?? "";
+            var stimulus = new Stimulus(EventStimulus.Prefix + eventName, correlation.Length > 0 ? [correlation, ""] : [""], body["payload"]?.DeepClone(),
+                CorrelationId: correlation.Length > 0 ? correlation : null);
+            return TypedResults.Ok(await runtime.DispatchAsync([stimulus], keepUnmatched: true, ct));
+        }).WithMaxRequestBodySize(MaxInputBytes).WithSummary("Publishes an event: starts 'trigger.event' workflows and resumes 'waitForEvent' steps; kept for a while if nothing waits yet.");
+
+        app.MapPost("/api/v1/workflows/hooks/{path}", async Task<Results<Accepted<DispatchResult>, NotFound, ProblemHttpResult>> (string path, HttpRequest request, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            var (body, problem) = await ReadJsonAsync(request, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var result = await runtime.DispatchAsync([new Stimulus(HttpStimulus.Name, [path], body)], keepUnmatched: false, ct);
+            return result.Started + result.Resumed == 0 ? TypedResults.NotFound() : TypedResults.Accepted((string?)null, result);
+        }).RequireAuthorization(ScrmPolicies.Ingest).WithTags("Workflows").WithMaxRequestBodySize(MaxInputBytes);
+    }
+
+    private static Results<Ok<RunResult>, ProblemHttpResult> Changed(RunResult result, string action) => result.Outcome switch
+    {
+        RunOutcome.NotFound => TypedResults.Problem("No such instance.", statusCode: StatusCodes.Status404NotFound),
+        RunOutcome.NotApplicable => TypedResults.Problem($"The instance is {result.Status?.ToWire()}; {action} does not apply.", statusCode: StatusCodes.Status409Conflict),
+        RunOutcome.Busy => TypedResults.Problem("The instance is busy on another replica; try again.", statusCode: StatusCodes.Status409Conflict),
+        _ => TypedResults.Ok(result),
+    };
+
+    private static Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem> Saved(SaveResult result, bool created) => result.Outcome switch
+    {
+        SaveOutcome.Saved => TypedResults.Created($"/api/v1/workflows/definitions/{result.Definition!.Id}", new DefinitionResponse(result.Definition, result.State!)),
+        SaveOutcome.NotFound => TypedResults.Problem("No such workflow; create it with POST.", statusCode: StatusCodes.Status404NotFound),
+        SaveOutcome.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
+        _ => Invalid(result.Errors),
+    };
+
+    private static ValidationProblem Invalid(IReadOnlyList<DefinitionError> errors) =>
+        TypedResults.ValidationProblem(
+            errors.GroupBy(e => e.ActivityId ?? "workflow").ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            detail: "The definition is not valid.",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static async Task<(WorkflowDefinition?, ProblemHttpResult?)> ReadDefinitionAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        var bytes = await ReadBytesAsync(request, maxBytes, ct);
+        if (bytes is null)
+        {
+            return (null, TypedResults.Problem($"The definition is larger than {maxBytes:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge));
+        }
+
+        var parse = DefinitionJson.Parse(bytes, maxBytes);
+        return parse.Definition is null
+            ? (null, TypedResults.Problem(parse.Error, statusCode: StatusCodes.Status400BadRequest))
+            : (parse.Definition, null);
+    }
+
+    private static async Task<(JsonNode?, ProblemHttpResult?)> ReadJsonAsync(HttpRequest request, CancellationToken ct)
+    {
+        var bytes = await ReadBytesAsync(request, MaxInputBytes, ct);
+        if (bytes is null)
+        {
+            return (null, TypedResults.Problem("The body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
+        }
+
+        if (bytes.Length == 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = DefinitionJson.MaxDepth }), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, TypedResults.Problem($"The body is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest));
+        }
+    }
+
+    private static async Task<byte[]?> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+public sealed record DefinitionResponse(WorkflowDefinition Definition, string State);

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Scrm.Workflows.Definitions;
+
+/// <summary>Reads and writes definitions, refusing hostile sizes before they cost anything.</summary>
+public static class DefinitionJson
+{
+    /// <summary>Deeper JSON than this is refused (a definition needs far less).</summary>
+    public const int MaxDepth = 32;
+
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        MaxDepth = MaxDepth,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        AllowDuplicateProperties = false,
+        RespectRequiredConstructorParameters = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = false,
+    };
+
+    /// <summary>Parses a definition; a readable reason instead of an exception when it cannot.</summary>
+    public static DefinitionParse Parse(ReadOnlySpan<byte> utf8, int maxBytes)
+    {
+        if (utf8.Length > maxBytes)
+        {
+            return DefinitionParse.Fail($"The definition is {utf8.Length:N0} bytes; at most {maxBytes:N0} are accepted.");
+        }
+
+        try
+        {
+            var definition = JsonSerializer.Deserialize<WorkflowDefinition>(utf8, Options);
+            return definition is null ? DefinitionParse.Fail("The definition is empty.") : new DefinitionParse(definition, null);
+        }
+        catch (JsonException ex)
+        {
+            return DefinitionParse.Fail(Describe(ex));
+        }
+    }
+
+    public static DefinitionParse Parse(string json, int maxBytes) => Parse(System.Text.Encoding.UTF8.GetBytes(json), maxBytes);
+
+    public static string Serialize(WorkflowDefinition definition) => JsonSerializer.Serialize(definition, Options);
+
+    public static WorkflowDefinition Deserialize(string json) =>
+        JsonSerializer.Deserialize<WorkflowDefinition>(json, Options) ?? throw new JsonException("Stored definition is empty.");
+
+    private static string Describe(JsonException ex)
+    {
+        // The serializer's messages name the path and position; strip the type names it adds.
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var reason = cut > 0 ? message[..cut] : message;
+        return ex.Path is { Length: > 0 } path
+            ? $"The definition is not valid JSON for a workflow at {path}: {reason}"
+            : $"The definition is not valid JSON for a workflow: {reason}";
+    }
+}
+
+/// <summary>A parsed definition, or why it could not be parsed.</summary>
+public sealed record DefinitionParse(WorkflowDefinition? Definition, string? Error)
+{
+    public static DefinitionParse Fail(string error) => new(null, error);
+}

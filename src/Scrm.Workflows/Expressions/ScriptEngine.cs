@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Acornima;
+using Acornima.Ast;
+using Jint;
+using Jint.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace Scrm.Workflows.Expressions;
+
+/// <summary>Limits every expression runs under; a script past one faults its step, never the process.</summary>
+public sealed class ScriptOptions
+{
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public int MaxStatements { get; set; } = 100_000;
+
+    public long MaxMemoryBytes { get; set; } = 16 * 1024 * 1024;
+
+    public int MaxRecursion { get; set; } = 64;
+
+    public int MaxScriptLength { get; set; } = 16 * 1024;
+}
+
+/// <summary>
+/// Jint with limits, a cache of parsed scripts (one parse per distinct source, shared by every
+/// instance) and a pool of engines, so an evaluation costs neither a parse nor an engine.
+/// </summary>
+public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
+{
+    private const int MaxCachedScripts = 20_000;
+    private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<Engine> _engines = [];
+    private readonly ScriptOptions _limits = options.Value.Scripts;
+
+    /// <summary>Parses (or finds) a script; a syntax error is an <see cref="ExpressionException"/>.</summary>
+    public Prepared<Script> Prepare(string source)
+    {
+        if (_scripts.TryGetValue(source, out var prepared))
+        {
+            return prepared;
+        }
+
+        if (source.Length > _limits.MaxScriptLength)
+        {
+            throw new ExpressionException($"The script is {source.Length:N0} characters; at most {_limits.MaxScriptLength:N0} are allowed.");
+        }
+
+        try
+        {
+            prepared = Engine.PrepareScript(source, strict: true);
+        }
+        catch (Exception ex) when (ex.GetBaseException() is ParseErrorException parse)
+        {
+            throw new ExpressionException($"The script does not parse: {parse.Description} (line {parse.LineNumber}, column {parse.Column}).", ex);
+        }
+
+        if (_scripts.Count >= MaxCachedScripts)
+        {
+            _scripts.Clear();
+        }
+
+        _scripts.TryAdd(source, prepared);
+        return prepared;
+    }
+
+    /// <summary>A JavaScript template literal for a message template (<c>Hello ${vars.name}</c>).</summary>
+    public static string TemplateSource(string template) =>
+        "`" + template.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal) + "`";
+
+    internal Engine Rent() => _engines.TryTake(out var engine) ? engine : Create();
+
+    internal void Return(Engine engine)
+    {
+        if (_engines.Count < 4 * Environment.ProcessorCount)
+        {
+            _engines.Add(engine);
+        }
+    }
+
+    /// <summary>Evaluates a prepared script on an engine whose globals the caller has set.</summary>
+    internal static JsonNode? Evaluate(Engine engine, in Prepared<Script> script)
+    {
+        try
+        {
+            return JsValues.ToJson(engine.Evaluate(script));
+        }
+        catch (JavaScriptException ex)
+        {
+            throw new ExpressionException($"The expression threw: {ex.Message}", ex);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new ExpressionException("The expression ran past its time limit.", ex);
+        }
+        catch (StatementsCountOverflowException ex)
+        {
+            throw new ExpressionException("The expression ran too many statements (a runaway loop?).", ex);
+        }
+        catch (MemoryLimitExceededException ex)
+        {
+            throw new ExpressionException("The expression used more memory than allowed.", ex);
+        }
+        catch (RecursionDepthOverflowException ex)
+        {
+            throw new ExpressionException("The expression recursed too deeply.", ex);
+        }
+        catch (ExecutionCanceledException ex)
+        {
+            throw new ExpressionException("The expression was cancelled.", ex);
+        }
+        catch (JintException ex)
+        {
+            throw new ExpressionException($"The expression failed: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ExpressionException($"The expression failed: {ex.Message}", ex);
+        }
+    }
+
+    private Engine Create() => new(o =>
+    {
+        o.TimeoutInterval(_limits.Timeout);
+        o.MaxStatements(_limits.MaxStatements);
+        o.LimitMemory(_limits.MaxMemoryBytes);
+        o.LimitRecursion(_limits.MaxRecursion);
+        o.Strict();
+        o.DisableStringCompilation();
+        o.Interop.Enabled = false;
+    });
+}

@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Acornima.Ast;
+using Jint;
+using Jint.Native;
+using Scrm.Workflows.Expressions;
+
+namespace Scrm.Workflows.Runtime;
+
+/// <summary>
+/// One burst of work on one instance: from a start or resume until the instance waits, ends,
+/// faults or reaches the burst limit. Collects what the commit must write.
+/// </summary>
+internal sealed class Burst(CompiledWorkflow workflow, InstanceState state, BurstServices services, bool dryRun, CancellationToken cancellationToken) : IDisposable
+{
+    public CompiledWorkflow Workflow { get; } = workflow;
+
+    public InstanceState State { get; } = state;
+
+    public bool DryRun { get; } = dryRun;
+
+    public IServiceProvider Services => services.Services;
+
+    public TimeProvider Time => services.Time;
+
+    public IEffectLedger Effects => services.Effects;
+
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    public ScriptScope Scripts { get; } = new(services.Scripts, state);
+
+    public List<ActivityLogRecord> Log { get; } = [];
+
+    public List<BookmarkState> AddedBookmarks { get; } = [];
+
+    public List<string> RemovedBookmarks { get; } = [];
+
+    public Dictionary<string, ActivityCounts> Counts { get; } = new(StringComparer.Ordinal);
+
+    public List<OutboxStimulus> Outbox { get; } = [];
+
+    /// <summary>The burst stopped at its activity limit with work still queued.</summary>
+    public bool Yielded { get; set; }
+
+    /// <summary>The row version the instance was loaded at; 0 for a new instance.</summary>
+    public long ExpectedVersion { get; init; }
+
+    public int MaxActivities => services.MaxActivitiesPerBurst;
+
+    public void Count(string activityId, int entered = 0, int completed = 0, int faulted = 0, int waiting = 0)
+    {
+        var c = Counts.GetValueOrDefault(activityId);
+        Counts[activityId] = new ActivityCounts(c.Entered + entered, c.Completed + completed, c.Faulted + faulted, c.Waiting + waiting);
+    }
+
+    public void Dispose() => Scripts.Dispose();
+}
+
+/// <summary>What every burst needs from the host.</summary>
+internal sealed record BurstServices(IServiceProvider Services, TimeProvider Time, ScriptEngine Scripts, IEffectLedger Effects, int MaxActivitiesPerBurst);
+
+/// <summary>Changes to an activity's counters for one definition version.</summary>
+public readonly record struct ActivityCounts(long Entered, long Completed, long Faulted, long Waiting);
+
+/// <summary>A stimulus to deliver after the commit (a finished child waking its parent), kept durably until delivered.</summary>
+internal sealed record OutboxStimulus(string Name, string Key, JsonNode? Payload);
+
+/// <summary>
+/// The engine an instance's expressions run on during a burst, rented on first use. The
+/// globals <c>vars</c>, <c>input</c>, <c>outputs</c> and <c>instance</c> are rebuilt only when they changed.
+/// </summary>
+internal sealed class ScriptScope(ScriptEngine engines, InstanceState state) : IDisposable
+{
+    private Engine? _engine;
+    private int _variablesVersion = -1;
+    private int _outputsVersion = -1;
+
+    public JsonNode? Evaluate(in Prepared<Script> script)
+    {
+        var engine = _engine ??= Bind(engines.Rent());
+        if (state.VariablesVersion != _variablesVersion)
+        {
+            engine.SetValue("vars", Variables(engine));
+            _variablesVersion = state.VariablesVersion;
+        }
+
+        if (state.OutputsVersion != _outputsVersion)
+        {
+            var outputs = new JsObject(engine);
+            foreach (var (id, values) in state.Outputs)
+            {
+                outputs.FastSetDataProperty(id, JsValues.ToJs(engine, values));
+            }
+
+            engine.SetValue("outputs", outputs);
+            _outputsVersion = state.OutputsVersion;
+        }
+
+        return ScriptEngine.Evaluate(engine, script);
+    }
+
+    private Engine Bind(Engine engine)
+    {
+        engine.SetValue("input", JsValues.ToJs(engine, state.Input));
+        var instance = new JsObject(engine);
+        instance.FastSetDataProperty("id", new JsString(state.Id));
+        instance.FastSetDataProperty("definitionId", new JsString(state.DefinitionId));
+        instance.FastSetDataProperty("correlationId", state.CorrelationId is null ? JsValue.Null : new JsString(state.CorrelationId));
+        engine.SetValue("instance", instance);
+        return engine;
+    }
+
+    private JsObject Variables(Engine engine)
+    {
+        var vars = new JsObject(engine);
+        foreach (var (name, value) in state.Variables)
+        {
+            vars.FastSetDataProperty(name, JsValues.ToJs(engine, value));
+        }
+
+        return vars;
+    }
+
+    public void Dispose()
+    {
+        if (_engine is not null)
+        {
+            engines.Return(_engine);
+            _engine = null;
+        }
+    }
+}

@@ -1,0 +1,368 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scrm.Platform.Storage;
+using Scrm.Workflows.Runtime;
+
+namespace Scrm.Workflows.Storage;
+
+/// <summary>
+/// Group commit for instance state: bursts wait in a queue; one writer takes everything waiting,
+/// writes each instance's state, log, bookmarks, counters and outbox in one transaction, and
+/// completes every waiter only after the commit. Each instance's state is committed before its
+/// caller hears back; thousands of short instances share one fsync.
+/// </summary>
+internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ScrmDatabase _database;
+    private readonly WorkflowsOptions _options;
+    private readonly ILogger<CommitWriter> _log;
+    private Task? _loop;
+    private Statements? _statements;
+    private long _commits;
+
+    public CommitWriter(ScrmDatabase database, IOptions<WorkflowsOptions> options, ILogger<CommitWriter> log)
+    {
+        _database = database;
+        _options = options.Value;
+        _log = log;
+    }
+
+    public long Transactions => Interlocked.Read(ref _commits);
+
+    public Task<CommitResult> CommitAsync(InstanceCommit commit)
+    {
+        var pending = new Pending(commit);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The workflow commit writer is stopped.");
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_statements is not null)
+        {
+            await _statements.DisposeAsync();
+            _statements = null;
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxCommitBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                var results = await WriteAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Completion.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception ex) when (batch.Count > 1)
+            {
+                LogBatchFailed(_log, ex, batch.Count);
+                foreach (var pending in batch)
+                {
+                    try
+                    {
+                        pending.Completion.TrySetResult((await WriteAsync([pending]))[0]);
+                    }
+                    catch (Exception single)
+                    {
+                        pending.Completion.TrySetException(single);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                batch[0].Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<CommitResult[]> WriteAsync(List<Pending> batch)
+    {
+        var s = _statements ??= await Statements.OpenAsync(_database);
+        try
+        {
+            await using var transaction = await s.Connection.BeginTransactionAsync();
+            s.Enlist(transaction);
+            var results = new CommitResult[batch.Count];
+            var counts = new Dictionary<(string, int, string), ActivityCounts>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                results[i] = await WriteOneAsync(s, batch[i].Commit, counts);
+            }
+
+            foreach (var ((definition, version, activity), c) in counts)
+            {
+                var p = s.Count.Parameters;
+                p[0].Value = definition;
+                p[1].Value = version;
+                p[2].Value = activity;
+                p[3].Value = c.Entered;
+                p[4].Value = c.Completed;
+                p[5].Value = c.Faulted;
+                p[6].Value = c.Waiting;
+                await s.Count.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+            Interlocked.Increment(ref _commits);
+            return results;
+        }
+        catch
+        {
+            _statements = null;
+            await s.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<CommitResult> WriteOneAsync(Statements s, InstanceCommit commit, Dictionary<(string, int, string), ActivityCounts> counts)
+    {
+        var state = commit.State;
+        var status = state.Status.ToWire();
+        if (commit.ExpectedVersion == 0)
+        {
+            var p = s.Insert.Parameters;
+            p[0].Value = state.Id;
+            p[1].Value = state.DefinitionId;
+            p[2].Value = state.Version;
+            p[3].Value = status;
+            p[4].Value = (object?)state.CorrelationId ?? DBNull.Value;
+            p[5].Value = (object?)commit.SingletonKey ?? DBNull.Value;
+            p[6].Value = (object?)state.ParentInstanceId ?? DBNull.Value;
+            p[7].Value = commit.StateJson;
+            p[8].Value = state.Incidents.Count;
+            p[9].Value = state.CreatedAt;
+            p[10].Value = state.UpdatedAt;
+            p[11].Value = (object?)state.FinishedAt ?? DBNull.Value;
+            if (await s.Insert.ExecuteNonQueryAsync() == 0)
+            {
+                return CommitResult.Conflicted;
+            }
+        }
+        else
+        {
+            var p = s.Update.Parameters;
+            p[0].Value = status;
+            p[1].Value = (object?)state.CorrelationId ?? DBNull.Value;
+            p[2].Value = (object?)commit.SingletonKey ?? DBNull.Value;
+            p[3].Value = commit.StateJson;
+            p[4].Value = state.Incidents.Count;
+            p[5].Value = state.UpdatedAt;
+            p[6].Value = (object?)state.FinishedAt ?? DBNull.Value;
+            p[7].Value = state.Id;
+            p[8].Value = commit.ExpectedVersion;
+            if (await s.Update.ExecuteNonQueryAsync() == 0)
+            {
+                return CommitResult.Conflicted;
+            }
+        }
+
+        if (commit.LogJson is not null)
+        {
+            var p = s.Log.Parameters;
+            p[0].Value = state.Id;
+            p[1].Value = state.LogSeq;
+            p[2].Value = commit.LogJson;
+            p[3].Value = state.UpdatedAt;
+            await s.Log.ExecuteNonQueryAsync();
+        }
+
+        foreach (var id in commit.RemovedBookmarks)
+        {
+            s.DeleteBookmark.Parameters[0].Value = id;
+            await s.DeleteBookmark.ExecuteNonQueryAsync();
+        }
+
+        foreach (var b in commit.AddedBookmarks)
+        {
+            var p = s.AddBookmark.Parameters;
+            p[0].Value = b.Id;
+            p[1].Value = state.Id;
+            p[2].Value = b.Hash;
+            p[3].Value = b.Name;
+            p[4].Value = b.ActivityId;
+            p[5].Value = (object?)state.CorrelationId ?? DBNull.Value;
+            p[6].Value = b.CreatedAt;
+            p[7].Value = (object?)b.DueAt ?? DBNull.Value;
+            await s.AddBookmark.ExecuteNonQueryAsync();
+        }
+
+        foreach (var (activity, c) in commit.Counts)
+        {
+            var key = (state.DefinitionId, state.Version, activity);
+            var sum = counts.GetValueOrDefault(key);
+            counts[key] = new ActivityCounts(sum.Entered + c.Entered, sum.Completed + c.Completed, sum.Faulted + c.Faulted, sum.Waiting + c.Waiting);
+        }
+
+        var outboxIds = commit.Outbox.Count == 0 ? (IReadOnlyList<long>)[] : new List<long>(commit.Outbox.Count);
+        foreach (var o in commit.Outbox)
+        {
+            var p = s.Outbox.Parameters;
+            p[0].Value = o.Name;
+            p[1].Value = o.Key;
+            p[2].Value = StimulusHash.Of(o.Name, o.Key);
+            p[3].Value = (object?)o.Payload?.ToJsonString() ?? DBNull.Value;
+            p[4].Value = state.UpdatedAt;
+            ((List<long>)outboxIds).Add(Convert.ToInt64(await s.Outbox.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+        }
+
+        return new CommitResult(CommitOutcome.Committed, commit.ExpectedVersion + 1, outboxIds);
+    }
+
+    private sealed class Pending(InstanceCommit commit)
+    {
+        public InstanceCommit Commit { get; } = commit;
+
+        public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class Statements : IAsyncDisposable
+    {
+        private readonly DbCommand[] _all;
+
+        private Statements(DbConnection connection)
+        {
+            Connection = connection;
+            Insert = Sql.Command(connection,
+                """
+                INSERT INTO workflow_instances (id, definition_id, version, status, correlation_id, singleton_key, parent_id, state,
+                    incident_count, created_at, updated_at, finished_at, row_version, lease_owner, lease_until)
+                VALUES (@id, @definition, @version, @status, @correlation, @singleton, @parent, @state, @incidents, @created, @updated, @finished, 1, NULL, 0)
+                ON CONFLICT DO NOTHING
+                """,
+                ("id", DbType.String), ("definition", DbType.String), ("version", DbType.Int32), ("status", DbType.String),
+                ("correlation", DbType.String), ("singleton", DbType.String), ("parent", DbType.String), ("state", DbType.String),
+                ("incidents", DbType.Int32), ("created", DbType.Int64), ("updated", DbType.Int64), ("finished", DbType.Int64));
+            Update = Sql.Command(connection,
+                """
+                UPDATE workflow_instances SET status = @status, correlation_id = @correlation, singleton_key = @singleton, state = @state,
+                    incident_count = @incidents, updated_at = @updated, finished_at = @finished, row_version = row_version + 1,
+                    lease_owner = NULL, lease_until = 0
+                WHERE id = @id AND row_version = @expected
+                """,
+                ("status", DbType.String), ("correlation", DbType.String), ("singleton", DbType.String), ("state", DbType.String),
+                ("incidents", DbType.Int32), ("updated", DbType.Int64), ("finished", DbType.Int64), ("id", DbType.String), ("expected", DbType.Int64));
+            Log = Sql.Command(connection,
+                "INSERT INTO workflow_log (instance_id, seq, records, at) VALUES (@instance, @seq, @records, @at) ON CONFLICT DO NOTHING",
+                ("instance", DbType.String), ("seq", DbType.Int32), ("records", DbType.String), ("at", DbType.Int64));
+            AddBookmark = Sql.Command(connection,
+                """
+                INSERT INTO workflow_bookmarks (id, instance_id, hash, name, activity_id, correlation_id, created_at, due_at)
+                VALUES (@id, @instance, @hash, @name, @activity, @correlation, @created, @due) ON CONFLICT DO NOTHING
+                """,
+                ("id", DbType.String), ("instance", DbType.String), ("hash", DbType.String), ("name", DbType.String),
+                ("activity", DbType.String), ("correlation", DbType.String), ("created", DbType.Int64), ("due", DbType.Int64));
+            DeleteBookmark = Sql.Command(connection, "DELETE FROM workflow_bookmarks WHERE id = @id", ("id", DbType.String));
+            Count = Sql.Command(connection,
+                """
+                INSERT INTO workflow_activity_counts (definition_id, version, activity_id, entered, completed, faulted, waiting)
+                VALUES (@definition, @version, @activity, @entered, @completed, @faulted, @waiting)
+                ON CONFLICT (definition_id, version, activity_id) DO UPDATE SET
+                    entered = workflow_activity_counts.entered + excluded.entered,
+                    completed = workflow_activity_counts.completed + excluded.completed,
+                    faulted = workflow_activity_counts.faulted + excluded.faulted,
+                    waiting = workflow_activity_counts.waiting + excluded.waiting
+                """,
+                ("definition", DbType.String), ("version", DbType.Int32), ("activity", DbType.String), ("entered", DbType.Int64),
+                ("completed", DbType.Int64), ("faulted", DbType.Int64), ("waiting", DbType.Int64));
+            Outbox = Sql.Command(connection,
+                "INSERT INTO workflow_pending_stimuli (name, key, hash, payload, created_at, expires_at) VALUES (@name, @key, @hash, @payload, @created, NULL) RETURNING id",
+                ("name", DbType.String), ("key", DbType.String), ("hash", DbType.String), ("payload", DbType.String), ("created", DbType.Int64));
+            _all = [Insert, Update, Log, AddBookmark, DeleteBookmark, Count, Outbox];
+        }
+
+        public DbConnection Connection { get; }
+        public DbCommand Insert { get; }
+        public DbCommand Update { get; }
+        public DbCommand Log { get; }
+        public DbCommand AddBookmark { get; }
+        public DbCommand DeleteBookmark { get; }
+        public DbCommand Count { get; }
+        public DbCommand Outbox { get; }
+
+        public static async Task<Statements> OpenAsync(ScrmDatabase database) => new(await database.OpenConnectionAsync(CancellationToken.None));
+
+        public void Enlist(DbTransaction transaction)
+        {
+            foreach (var command in _all)
+            {
+                command.Transaction = transaction;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _all)
+            {
+                await command.DisposeAsync();
+            }
+
+            await Connection.DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} workflow bursts failed; retrying them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+}
+
+internal static class Sql
+{
+    public static DbCommand Command(DbConnection connection, string sql, params (string Name, DbType Type)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    public static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,27 @@
+using Scrm.Workflows.Runtime;
+
+namespace Scrm.Workflows.Storage;
+
+/// <summary>Everything one burst writes, in one transaction with the bursts committed beside it.</summary>
+internal sealed record InstanceCommit(
+    InstanceState State,
+    long ExpectedVersion,
+    string StateJson,
+    string? LogJson,
+    string? SingletonKey,
+    IReadOnlyList<BookmarkState> AddedBookmarks,
+    IReadOnlyList<string> RemovedBookmarks,
+    IReadOnlyDictionary<string, ActivityCounts> Counts,
+    IReadOnlyList<OutboxStimulus> Outbox);
+
+internal enum CommitOutcome
+{
+    Committed,
+    /// <summary>Another writer got there first: a newer version, the same new id, or a running instance with the same singleton key.</summary>
+    Conflict,
+}
+
+internal sealed record CommitResult(CommitOutcome Outcome, long RowVersion, IReadOnlyList<long> OutboxIds)
+{
+    public static CommitResult Conflicted { get; } = new(CommitOutcome.Conflict, 0, []);
+}

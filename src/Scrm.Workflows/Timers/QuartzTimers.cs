@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Quartz;
+using Scrm.Workflows.Activities;
+using Scrm.Workflows.Definitions;
+using Scrm.Workflows.Runtime;
+
+namespace Scrm.Workflows.Timers;
+
+/// <summary>
+/// Workflow timers as Quartz triggers in the persistent job store: one trigger per due bookmark
+/// (named by the bookmark id, so scheduling twice is harmless) and one cron trigger per cron node
+/// of each published definition.
+/// </summary>
+internal sealed partial class QuartzTimers(ISchedulerFactory schedulers, ILogger<QuartzTimers> log) : IWorkflowTimers
+{
+    public static readonly JobKey TimerJob = new("workflow-timer", "workflows");
+    public static readonly JobKey CronJob = new("workflow-cron", "workflows");
+    private const string TimerGroup = "workflow-timers";
+
+    public async Task ScheduleAsync(string instanceId, BookmarkState bookmark, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var key = new TriggerKey(bookmark.Id, TimerGroup);
+        if (await scheduler.Exists(key, cancellationToken))
+        {
+            return;
+        }
+
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(key)
+            .ForJob(TimerJob)
+            .UsingJobData(WorkflowTimerJob.InstanceId, instanceId)
+            .UsingJobData(WorkflowTimerJob.BookmarkId, bookmark.Id)
+            .StartAt(DateTimeOffset.FromUnixTimeMilliseconds(bookmark.DueAt!.Value))
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+            .Build();
+        try
+        {
+            await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Scheduled by a concurrent path (the startup sweep); one trigger is enough.
+        }
+    }
+
+    public async Task ScheduleCronAsync(WorkflowDefinition definition, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var group = "workflow-cron:" + definition.Id;
+        await scheduler.UnscheduleJobs(GroupMatcher<TriggerKey>.GroupEquals(group), cancellationToken);
+        foreach (var node in definition.Triggers.Where(t => t.Type == "trigger.cron"))
+        {
+            if (node.Inputs.GetValueOrDefault("cron")?.Literal?.ToString() is not { } cron)
+            {
+                continue;
+            }
+
+            var trigger = TriggerBuilder.Create()
+                .WithIdentity(node.Id, group)
+                .ForJob(CronJob)
+                .UsingJobData(WorkflowCronJob.DefinitionId, definition.Id)
+                .UsingJobData(WorkflowCronJob.ActivityId, node.Id)
+                .WithCronSchedule(cron, c => c.WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
+                .Build();
+            await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+            LogCron(log, definition.Id, node.Id, cron);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workflow {Definition} trigger {Activity} scheduled on cron '{Cron}'")]
+    private static partial void LogCron(ILogger logger, string definition, string activity, string cron);
+}
+
+/// <summary>Resumes a due timer bookmark. Thin: the runtime does the work.</summary>
+internal sealed class WorkflowTimerJob(WorkflowRuntime runtime) : IJob
+{
+    public const string InstanceId = "instanceId";
+    public const string BookmarkId = "bookmarkId";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var data = context.MergedJobDataMap;
+        await runtime.ResumeAsync(data.GetString(InstanceId)!, data.GetString(BookmarkId)!,
+            new JsonObject { ["firedAt"] = context.FireTimeUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken);
+    }
+}
+
+/// <summary>Starts an instance of a published definition at its cron trigger.</summary>
+internal sealed class WorkflowCronJob(WorkflowRuntime runtime) : IJob
+{
+    public const string DefinitionId = "definitionId";
+    public const string ActivityId = "activityId";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var data = context.MergedJobDataMap;
+        var definition = data.GetString(DefinitionId)!;
+        var activity = data.GetString(ActivityId)!;
+        var firedAt = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+        await runtime.RunAsync(definition, new JsonObject { ["firedAt"] = firedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }, new RunOptions
+        {
+            TriggerActivityId = activity,
+            // One instance per scheduled fire time, even if a misfire is recovered twice.
+            InstanceId = InstanceIds.Derive($"{definition}\n{activity}\n{firedAt.ToUnixTimeMilliseconds()}"),
+        }, cancellationToken);
+    }
+}

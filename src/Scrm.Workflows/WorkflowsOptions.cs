@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+using Scrm.Workflows.Expressions;
+
+namespace Scrm.Workflows;
+
+/// <summary>The engine's limits and timings (<c>Scrm:Workflows</c>).</summary>
+public sealed class WorkflowsOptions
+{
+    public const string Section = "Scrm:Workflows";
+
+    /// <summary>Largest definition accepted, in bytes of JSON.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxDefinitionBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most triggers plus activities in one definition.</summary>
+    [Range(1, 100_000)]
+    public int MaxActivities { get; set; } = 1_000;
+
+    /// <summary>Activities one burst runs before it commits and continues (a long loop still makes progress durable).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxActivitiesPerBurst { get; set; } = 1_000;
+
+    /// <summary>How long an event that resumed nothing is kept for a bookmark that may still appear.</summary>
+    public TimeSpan EarlyEventWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often kept events and interrupted instances are retried.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a replica holds an instance it is running (PostgreSQL); a crashed holder's lease lapses.</summary>
+    public TimeSpan InstanceLease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most commits written in one transaction by the group-commit writer.</summary>
+    [Range(1, 10_000)]
+    public int MaxCommitBatch { get; set; } = 512;
+
+    public ScriptOptions Scripts { get; set; } = new();
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+using Scrm.Workflows.Activities;
+using Scrm.Workflows.Definitions;
+using Scrm.Workflows.Expressions;
+
+namespace Scrm.Workflows.Tests;
+
+public sealed class ValidatorTests
+{
+    private static readonly ActivityRegistry Registry = new(
+        new[]
+        {
+            typeof(StartTrigger), typeof(JournalTrigger), typeof(IfActivity), typeof(Switch), typeof(Fork), typeof(Join), typeof(ForEach),
+            typeof(SetVariable), typeof(Script), typeof(EndActivity), typeof(Delay), typeof(WaitForEvent),
+        }.Select(t => new ActivityRegistration(t)));
+
+    private static readonly DefinitionValidator Validator = new(Registry, new ScriptEngine(Options.Create(new WorkflowsOptions())));
+
+    private const string Start = """{ "id": "start", "type": "start" }""";
+
+    public static TheoryData<string, string, string, string?> Cases => new()
+    {
+        { "unknown type", """[{ "id": "a", "type": "teleport" }]""", """[{ "source": "start", "target": "a" }]""", "unknown-activity-type:a" },
+        { "missing required input", """[{ "id": "a", "type": "if" }]""", """[{ "source": "start", "target": "a" }]""", "missing-input:a" },
+        { "dangling target", """[{ "id": "a", "type": "end" }]""", """[{ "source": "start", "target": "a" }, { "source": "a", "target": "ghost" }]""", "dangling-connection:a" },
+        { "dangling source", """[{ "id": "a", "type": "end" }]""", """[{ "source": "start", "target": "a" }, { "source": "ghost", "target": "a" }]""", "dangling-connection:ghost" },
+        { "unreachable activity", """[{ "id": "a", "type": "end" }, { "id": "island", "type": "end" }]""", """[{ "source": "start", "target": "a" }]""", "unreachable-activity:island" },
+        { "busy loop", """[{ "id": "a", "type": "setVariable", "inputs": { "name": "x" } }, { "id": "b", "type": "setVariable", "inputs": { "name": "y" } }]""",
+            """[{ "source": "start", "target": "a" }, { "source": "a", "target": "b" }, { "source": "b", "target": "a" }]""", "cycle-without-wait:a" },
+        { "loop through a wait is fine", """[{ "id": "a", "type": "delay", "inputs": { "duration": "00:01:00" } }, { "id": "b", "type": "setVariable", "inputs": { "name": "y" } }]""",
+            """[{ "source": "start", "target": "a" }, { "source": "a", "target": "b" }, { "source": "b", "target": "a" }]""", null },
+        { "loop through forEach is fine", """[{ "id": "loop", "type": "forEach", "inputs": { "items": { "js": "[1,2]" } } }, { "id": "b", "type": "setVariable", "inputs": { "name": "y" } }]""",
+            """[{ "source": "start", "target": "loop" }, { "source": "loop", "outcome": "iterate", "target": "b" }, { "source": "b", "target": "loop" }]""", null },
+        { "unknown outcome", """[{ "id": "a", "type": "if", "inputs": { "condition": true } }, { "id": "b", "type": "end" }]""",
+            """[{ "source": "start", "target": "a" }, { "source": "a", "outcome": "maybe", "target": "b" }]""", "unknown-outcome:a" },
+        { "switch case outcome", """[{ "id": "s", "type": "switch", "inputs": { "value": "x", "cases": { "literal": ["x"] } } }, { "id": "b", "type": "end" }]""",
+            """[{ "source": "start", "target": "s" }, { "source": "s", "outcome": "x", "target": "b" }, { "source": "s", "outcome": "default", "target": "b" }]""", null },
+        { "script that does not parse", """[{ "id": "a", "type": "if", "inputs": { "condition": { "js": "vars.x >" } } }]""", """[{ "source": "start", "target": "a" }]""", "invalid-expression:a" },
+        { "unknown input", """[{ "id": "a", "type": "end", "inputs": { "colour": "red" } }]""", """[{ "source": "start", "target": "a" }]""", "unknown-input:a" },
+        { "duplicate id", """[{ "id": "a", "type": "end" }, { "id": "a", "type": "end" }]""", """[{ "source": "start", "target": "a" }]""", "duplicate-activity-id:a" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Validator_names_the_problem_and_the_activity(string because, string activities, string connections, string? expected)
+    {
+        var json = $$"""{ "id": "t", "name": "T", "triggers": [{{Start}}], "activities": {{activities}}, "connections": {{connections}} }""";
+        var parse = DefinitionJson.Parse(json, 1 << 20);
+        parse.Error.ShouldBeNull(because);
+
+        var errors = Validator.Validate(parse.Definition!, 1000);
+
+        if (expected is null)
+        {
+            errors.ShouldBeEmpty(because);
+        }
+        else
+        {
+            errors.Select(e => $"{e.Code}:{e.ActivityId}").ShouldContain(expected, because);
+            errors.First(e => $"{e.Code}:{e.ActivityId}" == expected).Message.ShouldContain($"'{expected.Split(':')[1]}'", Case.Sensitive, because);
+        }
+    }
+
+    [Fact]
+    public void Ten_thousand_activities_are_refused_with_a_count()
+    {
+        var activities = string.Join(",", Enumerable.Range(0, 10_000).Select(i => $$"""{ "id": "a{{i}}", "type": "end" }"""));
+        var parse = DefinitionJson.Parse($$"""{ "id": "big", "name": "Big", "triggers": [{{Start}}], "activities": [{{activities}}] }""", 16 << 20);
+
+        var errors = Validator.Validate(parse.Definition!, 1000);
+
+        errors.Single().Code.ShouldBe("too-many-activities");
+        errors.Single().Message.ShouldContain("10,001");
+    }
+
+    [Fact]
+    public void Ten_megabyte_definition_is_refused_before_parsing()
+    {
+        var filler = new string('x', 10 * 1024 * 1024);
+        var parse = DefinitionJson.Parse($$"""{ "id": "huge", "name": "{{filler}}" }""", 1 << 20);
+
+        parse.Definition.ShouldBeNull();
+        parse.Error!.ShouldContain("at most 1,048,576");
+    }
+
+    [Fact]
+    public void Deeply_nested_definition_is_refused_with_a_reason()
+    {
+        var nested = new StringBuilder();
+        for (var i = 0; i < 5_000; i++)
+        {
+            nested.Append("{\"literal\":");
+        }
+
+        nested.Append('1').Append('}', 5_000);
+        var parse = DefinitionJson.Parse($$"""{ "id": "deep", "name": "Deep", "activities": [{ "id": "a", "type": "setVariable", "inputs": { "name": "x", "value": {{nested}} } }] }""", 1 << 20);
+
+        parse.Definition.ShouldBeNull();
+        parse.Error!.ShouldContain("depth");
+    }
+}
