@@ -3,6 +3,7 @@ using Scrm.Connectors.Web;
 using Scrm.Connectors.WeChat;
 using Scrm.Connectors.WeCom;
 using Scrm.Connectors.Weibo;
+using Scrm.Customers;
 using Scrm.Host;
 using Scrm.Ingestion;
 using Scrm.Leads;
@@ -33,6 +34,7 @@ builder.Services
     .AddScrmWeComConnector(builder.Configuration)
     .AddScrmWeiboConnector(builder.Configuration)
     .AddScrmCrawlerConnector(builder.Configuration)
+    .AddScrmCustomers(builder.Configuration)
     .AddScrmLeads(builder.Configuration)
     .AddScrmWorkflows(builder.Configuration);
 builder.Services.AddOpenApi();
@@ -55,6 +57,7 @@ app.MapWeChatConnector();
 app.MapWeComConnector();
 app.MapWeiboConnector();
 app.MapCrawlerConnector();
+app.MapCustomersApi();
 app.MapLeadsApi();
 app.MapWorkflowsApi();
 

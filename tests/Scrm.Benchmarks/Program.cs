@@ -7,6 +7,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["ingest"] = IngestBenchmark.RunAsync,
     ["leads"] = LeadsBenchmark.RunAsync,
     ["wechat"] = WeChatCallbackBenchmark.RunAsync,
+    ["customers"] = CustomersBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -15,6 +16,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--only noop|single|batch|duplicates] [--storage sqlite|postgres=<connection string>]");
     Console.WriteLine("  leads [--leads 5000] [--rate 500] [--seconds 10]");
     Console.WriteLine("  wechat [--clients 64] [--seconds 10] [--max-requests 2000000]");
+    Console.WriteLine("  customers [--identities 1000000] [--batch 1000] [--views 2000] [--storage sqlite|postgres=<connection string>]");
     return 1;
 }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Scrm.Connectors.Sdk.Contacts;
+using Scrm.Platform.Contacts;
 using Scrm.Testing;
 
 namespace Scrm.Connectors.Tests;

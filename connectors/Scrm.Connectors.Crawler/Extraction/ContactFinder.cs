@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Scrm.Connectors.Sdk.Contacts;
+using Scrm.Platform.Contacts;
 
 namespace Scrm.Connectors.Crawler.Extraction;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Scrm.Connectors.Sdk.Contacts;
+using Scrm.Platform.Contacts;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
 

@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Scrm.Connectors.Sdk.Contacts;
+using Scrm.Platform.Contacts;
 using Scrm.Connectors.Sdk.Requests;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
-using EmailAddress = Scrm.Connectors.Sdk.Contacts.Email;
-using PhoneNumber = Scrm.Connectors.Sdk.Contacts.Phone;
+using EmailAddress = Scrm.Platform.Contacts.Email;
+using PhoneNumber = Scrm.Platform.Contacts.Phone;
 
 namespace Scrm.Connectors.Web.Leads;
 
@@ -106,7 +106,7 @@ internal static class LeadNormalizer
     }
 
     private static string Digits(string? raw) =>
-        raw is null ? "" : new string([.. Scrm.Connectors.Sdk.Contacts.Width.Fold(raw).Where(char.IsAsciiDigit)]);
+        raw is null ? "" : new string([.. Width.Fold(raw).Where(char.IsAsciiDigit)]);
 
     private static string? Trim(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -1,4 +1,4 @@
-namespace Scrm.Connectors.Sdk.Contacts;
+namespace Scrm.Platform.Contacts;
 
 /// <summary>Normalises e-mail addresses: full-width forms, surrounding space and case.</summary>
 public static class Email

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Scrm.Connectors.Sdk.Contacts;
+namespace Scrm.Platform.Contacts;
 
 /// <summary>What a phone number turned out to be.</summary>
 public enum PhoneKind

@@ -1,4 +1,4 @@
-namespace Scrm.Connectors.Sdk.Contacts;
+namespace Scrm.Platform.Contacts;
 
 /// <summary>
 /// Folds full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space to their half-width

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Scrm.Connectors.Sdk.Contacts;
+namespace Scrm.Platform.Contacts;
 
 /// <summary>
 /// The form of a name or company used for matching and fingerprints (never for display): full-width

@@ -1,0 +1,210 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Scrm.Customers.Merging;
+using Scrm.Customers.Model;
+using Scrm.Customers.Orders;
+using Scrm.Customers.Protection;
+using Scrm.Customers.Value;
+using Scrm.Customers.View;
+using Scrm.Platform.Http;
+using Scrm.Platform.Security;
+
+namespace Scrm.Customers.Api;
+
+public sealed record MergeRequest(Guid? SurvivorId, Guid? MergedId, string? Reason);
+
+public sealed record UnmergeRequest(string? Reason);
+
+public sealed record UnmergeResult(Guid MergeId);
+
+internal static class CustomersApi
+{
+    public const long JsonLimit = 64 * 1024;
+    public const long CsvLimit = 10 * 1024 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/customers").WithTags("Customers");
+
+        group.MapGet("", ListAsync).RequireAuthorization(CustomerPolicies.Read)
+            .WithSummary("Customers by q (name, company, phone or e-mail), tag, tier, owner (or 'none'), region (province or city) and source; newest first, keyset paged by 'after'.");
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(CustomerPolicies.Read)
+            .WithSummary("The 360° view: profile, identities, owner, value tier and score breakdown, timeline page, decision map, repurchase dates.");
+        group.MapPatch("/{id:guid}", PatchAsync).RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(JsonLimit)
+            .WithSummary("Changes profile fields (null clears one), custom fields and, for admins, the owner.");
+        group.MapPut("/{id:guid}/tags/{tag}", (Guid id, string tag, CustomerEditor editor, HttpContext http, CancellationToken ct) => TagAsync(id, tag, true, editor, http, ct))
+            .RequireAuthorization(CustomerPolicies.Tag);
+        group.MapDelete("/{id:guid}/tags/{tag}", (Guid id, string tag, CustomerEditor editor, HttpContext http, CancellationToken ct) => TagAsync(id, tag, false, editor, http, ct))
+            .RequireAuthorization(CustomerPolicies.Tag);
+        group.MapPut("/{id:guid}/decision-map", DecisionMapAsync).RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(JsonLimit)
+            .WithSummary("Replaces a company customer's decision map: people, roles, influence and who reports to whom.");
+        group.MapGet("/{id:guid}/merge-candidates", CandidatesAsync).RequireAuthorization(CustomerPolicies.Read)
+            .WithSummary("Customers who may be the same person (same name and company, similar phone, same contact details). Never merged automatically.");
+        group.MapPost("/merge", MergeAsync).RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(JsonLimit)
+            .WithSummary("Merges mergedId into survivorId; with preview=true only says what would change.");
+        group.MapPost("/{id:guid}/unmerge", UnmergeAsync).RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(JsonLimit)
+            .WithSummary("Undoes the merge of this customer into another: identities, timeline, orders, tags, consents and ownership go back.");
+        group.MapGet("/{id:guid}/audit", AuditAsync).RequireAuthorization(ScrmPolicies.Sales)
+            .WithSummary("Who changed, merged or read the protected fields of this customer, and merges with their before and after.");
+        group.MapPost("/import", (HttpRequest request, ImportService imports, HttpContext http, CancellationToken ct) => ImportAsync(ImportKinds.Customers, request, imports, http, ct))
+            .RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(CsvLimit)
+            .WithSummary("Imports customers from CSV (text/csv): name, phone, email, company, title, province, city, source, industry, crm_id, tags.");
+        group.MapGet("/imports/{id:guid}", ImportStatusAsync).RequireAuthorization(ScrmPolicies.Sales);
+        group.MapGet("/export", ExportAsync).RequireAuthorization(CustomerPolicies.Read)
+            .WithSummary("The filtered customers as CSV; protected fields masked for roles that may not see them.");
+        group.MapGet("/value/pyramid", async (CustomersDbContext db, CancellationToken ct) => TypedResults.Ok(await ValuePyramid.LoadAsync(db, ct)))
+            .RequireAuthorization(CustomerPolicies.Read);
+        group.MapPost("/value/recompute", async (ValueRecompute recompute, CancellationToken ct) => TypedResults.Ok(await recompute.RunAsync(ct)))
+            .RequireAuthorization(ScrmPolicies.Admin).WithSummary("Runs the nightly value recompute now.");
+    }
+
+    private static async Task<Results<Ok<CustomerPage>, ValidationProblem>> ListAsync(
+        string? q, string? tag, string? tier, string? owner, string? region, string? source, Guid? after, int? limit,
+        CustomerReader reader, HttpContext http, CancellationToken ct)
+    {
+        if (limit is < 1 or > 200 || q?.Length > 200)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be 1–200 (q at most 200 characters)"] });
+        }
+
+        return TypedResults.Ok(await reader.ListAsync(new CustomerFilter(q, tag, tier, owner, region, source, after, limit ?? 50), Caller.Of(http.User), ct));
+    }
+
+    private static async Task<Results<Ok<CustomerView>, NotFound, ValidationProblem>> GetAsync(
+        Guid id, long? timelineBefore, int? timelineLimit, CustomerReader reader, HttpContext http, CancellationToken ct)
+    {
+        if (timelineLimit is < 1 or > 200)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["timelineLimit"] = ["must be 1–200"] });
+        }
+
+        return await reader.GetAsync(id, Caller.Of(http.User), timelineBefore, timelineLimit ?? 50, ct) is { } view
+            ? TypedResults.Ok(view)
+            : TypedResults.NotFound();
+    }
+
+    private static async Task<IResult> PatchAsync(Guid id, HttpRequest request, CustomerEditor editor, HttpContext http, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem("The request body must be application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        using var body = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8 }, ct);
+        return Answer(await editor.PatchAsync(id, body.RootElement, Caller.Of(http.User), ct));
+    }
+
+    private static async Task<IResult> TagAsync(Guid id, string tag, bool add, CustomerEditor editor, HttpContext http, CancellationToken ct) =>
+        Answer(await editor.TagAsync(id, tag, add, Caller.Of(http.User), ct));
+
+    private static async Task<IResult> DecisionMapAsync(Guid id, List<DecisionMapInput> people, CustomerEditor editor, HttpContext http, CancellationToken ct) =>
+        Answer(await editor.ReplaceDecisionMapAsync(id, people, Caller.Of(http.User), ct));
+
+    private static async Task<Results<Ok<IReadOnlyList<MergeCandidate>>, NotFound>> CandidatesAsync(Guid id, CandidateFinder finder, CancellationToken ct) =>
+        await finder.FindAsync(id, ct) is { } candidates ? TypedResults.Ok(candidates) : TypedResults.NotFound();
+
+    private static async Task<IResult> MergeAsync(MergeRequest request, bool? preview, MergeService merges, HttpContext http, CancellationToken ct)
+    {
+        if (request.SurvivorId is not { } survivor || request.MergedId is not { } merged)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["survivorId"] = ["survivorId and mergedId are required"] });
+        }
+
+        if (preview != true && (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["a merge needs a reason (at most 500 characters)"] });
+        }
+
+        try
+        {
+            return preview == true
+                ? TypedResults.Ok(await merges.PreviewAsync(survivor, merged, ct))
+                : TypedResults.Ok(await merges.MergeAsync(survivor, merged, Caller.Of(http.User).Name, request.Reason!, ct));
+        }
+        catch (MergeRefusedException ex)
+        {
+            return Refused(ex);
+        }
+    }
+
+    private static async Task<IResult> UnmergeAsync(Guid id, UnmergeRequest request, MergeService merges, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["an unmerge needs a reason (at most 500 characters)"] });
+        }
+
+        try
+        {
+            return TypedResults.Ok(new UnmergeResult(await merges.UnmergeAsync(id, Caller.Of(http.User).Name, request.Reason, ct)));
+        }
+        catch (MergeRefusedException ex)
+        {
+            return Refused(ex);
+        }
+    }
+
+    private static async Task<Ok<AuditPage>> AuditAsync(Guid id, long? before, AuditReader audit, CancellationToken ct) =>
+        TypedResults.Ok(await audit.ReadAsync(id, before, ct));
+
+    internal static async Task<IResult> ImportAsync(string kind, HttpRequest request, ImportService imports, HttpContext http, CancellationToken ct)
+    {
+        if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem("The request body must be text/csv.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        string content;
+        try
+        {
+            content = await reader.ReadToEndAsync(ct);
+        }
+        catch (DecoderFallbackException)
+        {
+            return TypedResults.Problem("The CSV is not valid UTF-8.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var (status, problem) = await imports.StartAsync(kind, content.TrimStart('\uFEFF'), Caller.Of(http.User).Name, ct);
+        return status is null
+            ? TypedResults.Problem(problem, statusCode: StatusCodes.Status400BadRequest)
+            : TypedResults.Accepted($"/api/v1/customers/imports/{status.Id}", status);
+    }
+
+    private static async Task<Results<Ok<ImportStatus>, NotFound>> ImportStatusAsync(Guid id, ImportService imports, CancellationToken ct) =>
+        await imports.GetAsync(id, ct) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
+
+    private static async Task ExportAsync(
+        string? q, string? tag, string? tier, string? owner, string? region, string? source,
+        CustomerExport export, HttpContext http, CancellationToken ct)
+    {
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=customers.csv";
+        await export.WriteAsync(new CustomerFilter(q, tag, tier, owner, region, source, null, int.MaxValue), Caller.Of(http.User), http.Response.Body, ct);
+    }
+
+    internal static IResult Answer(EditResult result) =>
+        !result.Found ? TypedResults.NotFound()
+        : result.Errors is { } errors ? TypedResults.ValidationProblem(errors)
+        : TypedResults.NoContent();
+
+    private static ProblemHttpResult Refused(MergeRefusedException ex) =>
+        TypedResults.Problem(ex.Message, statusCode: ex.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
+}
+
+/// <summary>The module's own policies where no platform policy fits.</summary>
+internal static class CustomerPolicies
+{
+    /// <summary>Sales, marketing, community and admins read customers.</summary>
+    public const string Read = "scrm:customers:read";
+
+    /// <summary>Sales and marketing tag customers (marketing builds segments on tags).</summary>
+    public const string Tag = "scrm:customers:tag";
+
+    /// <summary>Shops and ERPs (ingest keys), sales and admins record orders.</summary>
+    public const string Orders = "scrm:customers:orders";
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Scrm.Customers.Orders;
+using Scrm.Platform.Http;
+
+namespace Scrm.Customers.Api;
+
+internal static class OrdersApi
+{
+    public const int MaxOrdersPerRequest = 500;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/orders").WithTags("Orders");
+        group.MapPost("", RecordAsync).RequireAuthorization(CustomerPolicies.Orders).WithMaxRequestBodySize(1024 * 1024)
+            .WithSummary("Records one order or an array of orders; idempotent by orderId (a repeat is 'duplicate', the same id with other contents 'conflict').");
+        group.MapPost("/import", (HttpRequest request, ImportService imports, HttpContext http, CancellationToken ct) => CustomersApi.ImportAsync(ImportKinds.Orders, request, imports, http, ct))
+            .RequireAuthorization(CustomerPolicies.Orders).WithMaxRequestBodySize(CustomersApi.CsvLimit)
+            .WithSummary("Imports orders from CSV: order_id, customer_id, phone, email, crm_id, name, amount, currency, channel, occurred_at, product, quantity.");
+    }
+
+    private static async Task<IResult> RecordAsync(HttpRequest request, OrderService orders, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem("The request body must be application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        using var doc = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8 }, ct);
+        var single = doc.RootElement.ValueKind == JsonValueKind.Object;
+        if (!single && doc.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            return TypedResults.Problem("The body must be an order object or an array of orders.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var elements = single ? [doc.RootElement] : doc.RootElement.EnumerateArray().ToList();
+        if (elements.Count is 0 or > MaxOrdersPerRequest)
+        {
+            return TypedResults.Problem($"Send 1 to {MaxOrdersPerRequest} orders per request.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var inputs = new List<OrderInput>(elements.Count);
+        foreach (var element in elements)
+        {
+            try
+            {
+                inputs.Add(element.Deserialize(CustomersApiJson.Default.OrderInput) ?? throw new JsonException("null"));
+            }
+            catch (JsonException)
+            {
+                return TypedResults.Problem("An order has a field of the wrong type (amounts are numbers, times ISO 8601, ids strings).", statusCode: StatusCodes.Status400BadRequest);
+            }
+        }
+
+        var outcomes = await orders.RecordAsync(inputs, ct);
+        if (!single)
+        {
+            return TypedResults.Ok(outcomes);
+        }
+
+        var outcome = outcomes[0];
+        return outcome.Status switch
+        {
+            "invalid" => TypedResults.ValidationProblem(outcome.Errors!),
+            "conflict" => TypedResults.Problem($"Order {outcome.OrderId} was recorded before with other contents.", statusCode: StatusCodes.Status409Conflict),
+            "created" => TypedResults.Created($"/api/v1/customers/{outcome.CustomerId}", outcome),
+            _ => TypedResults.Ok(outcome),
+        };
+    }
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(OrderInput))]
+internal sealed partial class CustomersApiJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+using Scrm.Ingestion.Consumers;
+using Scrm.Ingestion.Journal;
+
+namespace Scrm.Customers.Identity;
+
+/// <summary>Identity resolution as a journal consumer: every lead, mention, message and contact event lands on one customer.</summary>
+internal sealed class ResolutionHandler(ResolutionEngine engine, IOptions<ResolutionOptions> options) : IJournalHandler
+{
+    public string Name => "customers.resolution";
+
+    public async Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        var observations = new List<Observation>(batch.Count);
+        foreach (var entry in batch)
+        {
+            if (InboundObservations.From(entry, options.Value) is { } observation)
+            {
+                observations.Add(observation);
+            }
+        }
+
+        if (observations.Count > 0)
+        {
+            await engine.ApplyAsync(observations, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Scrm.Customers.Model;
+
+namespace Scrm.Customers.View;
+
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Detail);
+
+/// <summary>A merge involving the customer, with the state before and after, as recorded.</summary>
+public sealed record MergeEntry(Guid Id, Guid SurvivorId, Guid MergedId, string Actor, string Reason, DateTimeOffset At, string Before, string After, string? OwnerConflict, DateTimeOffset? UndoneAt, string? UndoneBy);
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next, IReadOnlyList<MergeEntry> Merges);
+
+internal sealed class AuditReader(CustomersDbContext db)
+{
+    public const int PageSize = 100;
+
+    public async Task<AuditPage> ReadAsync(Guid id, long? before, CancellationToken cancellationToken)
+    {
+        var query = db.Audit.AsNoTracking().Where(a => a.CustomerId == id);
+        if (before is { } b)
+        {
+            query = query.Where(a => a.Id < b);
+        }
+
+        var rows = await query.OrderByDescending(a => a.Id).Take(PageSize + 1).ToListAsync(cancellationToken);
+        var merges = await db.Merges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id).OrderByDescending(m => m.At).Take(50).ToListAsync(cancellationToken);
+        return new AuditPage(
+            rows.Take(PageSize).Select(a => new AuditEntry(a.Id, DateTimeOffset.FromUnixTimeMilliseconds(a.At), a.Actor, a.Action, a.Detail)).ToList(),
+            rows.Count > PageSize ? rows[PageSize - 1].Id : null,
+            merges.Select(m => new MergeEntry(m.Id, m.SurvivorId, m.MergedId, m.Actor, m.Reason, DateTimeOffset.FromUnixTimeMilliseconds(m.At), m.Before, m.After,
+                m.OwnerConflict, m.UndoneAt is { } u ? DateTimeOffset.FromUnixTimeMilliseconds(u) : null, m.UndoneBy)).ToList());
+    }
+}

@@ -1,0 +1,307 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Scrm.Customers.Identity;
+using Scrm.Customers.Model;
+using Scrm.Customers.Protection;
+using Scrm.Platform.Contacts;
+
+namespace Scrm.Customers.View;
+
+/// <summary>The outcome of an edit: done, not found, or field errors.</summary>
+internal sealed record EditResult(bool Found, IDictionary<string, string[]>? Errors)
+{
+    public static readonly EditResult Done = new(true, null);
+    public static readonly EditResult Missing = new(false, null);
+
+    public static EditResult Invalid(IDictionary<string, string[]> errors) => new(true, errors);
+}
+
+/// <summary>Changes people make to a customer: profile, owner, tags, decision map. Each is audited.</summary>
+internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate, TimeProvider time)
+{
+    private static readonly Dictionary<string, int> TextFields = new(StringComparer.Ordinal)
+    {
+        ["name"] = 200, ["nickname"] = 200, ["company"] = 200, ["title"] = 200, ["province"] = 64, ["city"] = 64,
+        ["source"] = 128, ["industry"] = 128, ["phone"] = 64, ["email"] = 254, ["owner"] = 128,
+    };
+
+    public async Task<EditResult> PatchAsync(Guid id, JsonElement body, Caller caller, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return EditResult.Invalid(new Dictionary<string, string[]> { [""] = ["must be a JSON object"] });
+        }
+
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        Dictionary<string, string?>? fields = null;
+        foreach (var property in body.EnumerateObject())
+        {
+            if (property.Name == "customFields")
+            {
+                fields = ReadFields(property.Value, errors);
+            }
+            else if (!TextFields.TryGetValue(property.Name, out var max))
+            {
+                errors[property.Name] = ["is not a field of a customer"];
+            }
+            else if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                values[property.Name] = null;
+            }
+            else if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString()!.Trim().Length is 0 || property.Value.GetString()!.Length > max)
+            {
+                errors[property.Name] = [$"must be a non-empty string of at most {max} characters, or null"];
+            }
+            else
+            {
+                values[property.Name] = property.Value.GetString()!.Trim();
+            }
+        }
+
+        if (values.TryGetValue("phone", out var phone) && phone is not null)
+        {
+            if (Phone.Normalize(phone) is not { } normalized)
+            {
+                errors["phone"] = ["is not a phone number"];
+            }
+            else
+            {
+                values["phone"] = normalized.E164 ?? normalized.Raw;
+            }
+        }
+
+        if (values.TryGetValue("email", out var email) && email is not null)
+        {
+            var (address, error) = Email.Normalize(email);
+            if (error is not null)
+            {
+                errors["email"] = [error];
+            }
+            else
+            {
+                values["email"] = address;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return EditResult.Invalid(errors);
+        }
+
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            db.ChangeTracker.Clear();
+            var c = await db.Customers.FirstOrDefaultAsync(x => x.Id == id && x.Status == CustomerStatus.Active, cancellationToken);
+            if (c is null)
+            {
+                return EditResult.Missing;
+            }
+
+            if (values.TryGetValue("owner", out var owner) && caller.Role != "admin" && !(c.OwnerId is null && owner == caller.Name))
+            {
+                return EditResult.Invalid(new Dictionary<string, string[]> { ["owner"] = ["only an admin reassigns a customer; a rep may only take an unowned customer"] });
+            }
+
+            var before = CustomerSnapshot.Of(c);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var (field, value) in values)
+            {
+                Set(c, field, value, now);
+            }
+
+            if (fields is not null)
+            {
+                var current = ProfileUpdate.ReadFields(c.CustomFields);
+                foreach (var (key, value) in fields)
+                {
+                    if (value is null)
+                    {
+                        current.Remove(key);
+                    }
+                    else
+                    {
+                        current[key] = value;
+                    }
+                }
+
+                c.CustomFields = ProfileUpdate.WriteFields(current);
+            }
+
+            c.UpdatedAt = now;
+            await LinkContactAsync(c, values, now, cancellationToken);
+            var changed = Changes(before, CustomerSnapshot.Of(c));
+            db.Audit.Add(new AuditRow { CustomerId = id, At = now, Actor = caller.Name, Action = "update", Detail = JsonSerializer.Serialize(changed, CustomersJson.Default.DictionaryStringString) });
+            await db.SaveChangesAsync(cancellationToken);
+            return EditResult.Done;
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            gate.Release();
+        }
+    }
+
+    public async Task<EditResult> TagAsync(Guid id, string tag, bool add, Caller caller, CancellationToken cancellationToken)
+    {
+        tag = tag.Trim();
+        if (tag.Length is 0 or > 64 || tag.Any(char.IsControl) || tag.Any(MatchText.IsInvisibleControl))
+        {
+            return EditResult.Invalid(new Dictionary<string, string[]> { ["tag"] = ["must be 1–64 visible characters"] });
+        }
+
+        if (!await db.Customers.AnyAsync(c => c.Id == id && c.Status == CustomerStatus.Active, cancellationToken))
+        {
+            return EditResult.Missing;
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var existing = await db.Tags.Where(t => t.CustomerId == id && t.Tag == tag).ToListAsync(cancellationToken);
+        if (add && existing.Count == 0)
+        {
+            db.Tags.Add(new TagRow { CustomerId = id, Tag = tag, Kind = TagKinds.Manual, CreatedAt = now });
+        }
+        else if (!add)
+        {
+            db.Tags.RemoveRange(existing);
+        }
+
+        db.Audit.Add(new AuditRow { CustomerId = id, At = now, Actor = caller.Name, Action = add ? "tag" : "untag", Detail = JsonSerializer.Serialize(new Dictionary<string, string> { ["tag"] = tag }, CustomersJson.Default.DictionaryStringString) });
+        await db.SaveChangesAsync(cancellationToken);
+        return EditResult.Done;
+    }
+
+    public async Task<EditResult> ReplaceDecisionMapAsync(Guid id, IReadOnlyList<DecisionMapInput> people, Caller caller, CancellationToken cancellationToken)
+    {
+        var errors = DecisionMaps.Validate(people);
+        if (errors.Count > 0)
+        {
+            return EditResult.Invalid(errors);
+        }
+
+        if (!await db.Customers.AnyAsync(c => c.Id == id && c.Status == CustomerStatus.Active, cancellationToken))
+        {
+            return EditResult.Missing;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Contacts.Where(x => x.CompanyId == id).ExecuteDeleteAsync(cancellationToken);
+        var rows = people.ToDictionary(p => p.Key, p => new ContactRow
+        {
+            CompanyId = id, PersonId = p.PersonId, Name = p.Name.Trim(), Title = p.Title?.Trim(), Role = p.Role, Influence = p.Influence,
+        }, StringComparer.Ordinal);
+        db.Contacts.AddRange(rows.Values);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var p in people.Where(p => p.ReportsTo is not null))
+        {
+            rows[p.Key].ReportsTo = rows[p.ReportsTo!].Id;
+        }
+
+        db.Audit.Add(new AuditRow { CustomerId = id, At = time.GetUtcNow().ToUnixTimeMilliseconds(), Actor = caller.Name, Action = "decision_map", Detail = null });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return EditResult.Done;
+    }
+
+    /// <summary>A number or address a person entered links future items too, when nobody else holds it.</summary>
+    private async Task LinkContactAsync(CustomerRow c, Dictionary<string, string?> values, long now, CancellationToken cancellationToken)
+    {
+        var keys = new List<IdentityKey>();
+        if (values.TryGetValue("phone", out var phone) && PhoneKeys.FromE164(phone) is { } p
+            && !await db.SharedNumbers.AnyAsync(s => s.Value == p.Value, cancellationToken))
+        {
+            keys.Add(p);
+        }
+
+        if (values.TryGetValue("email", out var email) && email is not null)
+        {
+            keys.Add(IdentityKey.Global(IdentityTypes.Email, email));
+        }
+
+        foreach (var key in keys)
+        {
+            if (!await db.Identities.AnyAsync(i => i.Type == key.Type && i.Account == key.Account && i.Value == key.Value, cancellationToken))
+            {
+                db.Identities.Add(new IdentityRow { CustomerId = c.Id, Type = key.Type, Account = key.Account, Value = key.Value, CreatedAt = now });
+            }
+        }
+    }
+
+    private static void Set(CustomerRow c, string field, string? value, long now)
+    {
+        switch (field)
+        {
+            case "name": c.Name = value; c.NameKey = MatchText.Normalize(value); break;
+            case "nickname": c.Nickname = value; break;
+            case "company": c.Company = value; c.CompanyKey = MatchText.Normalize(value); break;
+            case "title": c.Title = value; break;
+            case "province": c.Province = value; break;
+            case "city": c.City = value; break;
+            case "source": c.Source = value; break;
+            case "industry": c.Industry = value; break;
+            case "phone": c.Phone = value; break;
+            case "email": c.Email = value; break;
+            case "owner":
+                if (c.OwnerId != value)
+                {
+                    c.OwnerId = value;
+                    c.OwnerSince = value is null ? null : now;
+                }
+
+                break;
+        }
+    }
+
+    private static Dictionary<string, string?>? ReadFields(JsonElement value, Dictionary<string, string[]> errors)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors["customFields"] = ["must be an object of strings (null removes a field)"];
+            return null;
+        }
+
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var f in value.EnumerateObject())
+        {
+            if (f.Name.Length is 0 or > 64 || fields.Count >= 50
+                || f.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
+                || f.Value.ValueKind == JsonValueKind.String && f.Value.GetString()!.Length > 1000)
+            {
+                errors["customFields." + f.Name] = ["must be a string of at most 1000 characters or null (names up to 64 characters, 50 fields)"];
+                continue;
+            }
+
+            fields[f.Name] = f.Value.ValueKind == JsonValueKind.Null ? null : f.Value.GetString();
+        }
+
+        return fields;
+    }
+
+    /// <summary>Changed fields for the audit log; protected values appear masked.</summary>
+    private static Dictionary<string, string> Changes(CustomerSnapshot before, CustomerSnapshot after)
+    {
+        var changes = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Diff(string name, string? a, string? b, Func<string?, string?>? mask = null)
+        {
+            if (a != b)
+            {
+                changes[name] = $"{(mask ?? (x => x))(a) ?? "∅"} → {(mask ?? (x => x))(b) ?? "∅"}";
+            }
+        }
+
+        Diff("name", before.Name, after.Name);
+        Diff("nickname", before.Nickname, after.Nickname);
+        Diff("company", before.Company, after.Company);
+        Diff("title", before.Title, after.Title);
+        Diff("province", before.Province, after.Province);
+        Diff("city", before.City, after.City);
+        Diff("source", before.Source, after.Source);
+        Diff("industry", before.Industry, after.Industry);
+        Diff("phone", before.Phone, after.Phone, Masking.Phone);
+        Diff("email", before.Email, after.Email, Masking.Email);
+        Diff("customFields", before.CustomFields, after.CustomFields);
+        Diff("owner", before.OwnerId, after.OwnerId);
+        return changes;
+    }
+}

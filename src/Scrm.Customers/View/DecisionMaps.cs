@@ -1,0 +1,79 @@
+namespace Scrm.Customers.View;
+
+/// <summary>One person in a decision map as submitted; <see cref="Key"/> names them within the request.</summary>
+public sealed record DecisionMapInput(string Key, string Name, string? Title, string Role, int Influence, string? ReportsTo, Guid? PersonId);
+
+/// <summary>The decision map's rules.</summary>
+public static class DecisionMaps
+{
+    public static readonly IReadOnlySet<string> Roles = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "decision_maker", "economic_buyer", "influencer", "champion", "technical_evaluator", "user", "gatekeeper", "blocker",
+    };
+
+    public const int MaxPeople = 200;
+
+    /// <summary>Field errors (key → message): unknown roles, influence outside 1–5, unknown or circular reporting lines.</summary>
+    public static Dictionary<string, string[]> Validate(IReadOnlyList<DecisionMapInput> people)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (people.Count > MaxPeople)
+        {
+            errors["people"] = [$"a decision map holds at most {MaxPeople} people"];
+            return errors;
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < people.Count; i++)
+        {
+            var p = people[i];
+            if (string.IsNullOrWhiteSpace(p.Key) || !keys.Add(p.Key))
+            {
+                errors[$"[{i}].key"] = ["is missing or not unique"];
+            }
+
+            if (string.IsNullOrWhiteSpace(p.Name) || p.Name.Length > 200)
+            {
+                errors[$"[{i}].name"] = ["is required (at most 200 characters)"];
+            }
+
+            if (!Roles.Contains(p.Role))
+            {
+                errors[$"[{i}].role"] = [$"must be one of: {string.Join(", ", Roles)}"];
+            }
+
+            if (p.Influence is < 1 or > 5)
+            {
+                errors[$"[{i}].influence"] = ["must be 1 (none) to 5 (decides)"];
+            }
+        }
+
+        var manager = people.Where(p => p.ReportsTo is not null).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().ReportsTo!, StringComparer.Ordinal);
+        for (var i = 0; i < people.Count; i++)
+        {
+            if (people[i].ReportsTo is not { } boss)
+            {
+                continue;
+            }
+
+            if (!keys.Contains(boss))
+            {
+                errors[$"[{i}].reportsTo"] = ["names nobody in this map"];
+                continue;
+            }
+
+            // Walk up the line: coming back to the start is a cycle.
+            var seen = new HashSet<string>(StringComparer.Ordinal) { people[i].Key };
+            for (var next = boss; next is not null; next = manager.GetValueOrDefault(next))
+            {
+                if (!seen.Add(next))
+                {
+                    errors[$"[{i}].reportsTo"] = ["makes a reporting cycle"];
+                    break;
+                }
+            }
+        }
+
+        return errors;
+    }
+}
