@@ -107,7 +107,7 @@ internal static class LeadsBenchmark
     }
 
     private static string Lead(string run, int i) =>
-        $$"""{"name":"客户{{i}}","phone":"+86 139 {{i / 10000 % 10000:D4}} {{i % 10000:D4}}","company":"{{run}}公司{{i}}","message":"想了解企业版价格","utmSource":"baidu","externalId":"{{run}}-{{i}}"}""";
+        $$"""{"name":"客户{{i}}","phone":"+86 139 {{(run == "steady" ? 5000 : 0) + i / 10000 % 10000:D4}} {{i % 10000:D4}}","company":"{{run}}公司{{i}}","message":"想了解企业版价格","utmSource":"baidu","externalId":"{{run}}-{{i}}"}""";
 
     private static async Task WaitForOwnersAsync(IDbContextFactory<LeadsDbContext> contexts, int expected)
     {

@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Scoring;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Batching;
 
 namespace Scrm.Leads.Pipeline;
 
 /// <summary>A lead as it arrives, from a web form, an API, a social mention with buying intent or a channel event.</summary>
-/// <param name="SourceKey">The inbound item's idempotency key: a redelivery finds the lead it made.</param>
+/// <param name="SourceKey">The inbound item's key: a redelivery finds the lead it made.</param>
 /// <param name="CustomerKey">The resolved customer, when known: one open lead per customer.</param>
 /// <param name="Attribution">The channel's own attribution (WeChat QR scene, WeCom State, crawler site, partner).</param>
 public sealed record LeadDraft(
@@ -45,53 +47,89 @@ public enum IntakeOutcome
 /// <summary>
 /// Creates leads idempotently by source key. A customer with an open lead gets no second one: the
 /// new item is attached as a touch (and counts as engagement), so two reps never chase one person.
+/// Concurrent intakes are group-committed: one transaction per batch.
 /// </summary>
-public sealed class LeadIntake(IDbContextFactory<LeadsDbContext> contexts, IOptions<LeadsOptions> options, TimeProvider time)
+public sealed class LeadIntake : IAsyncDisposable
 {
-    public async Task<IntakeResult> IntakeAsync(LeadDraft draft, CancellationToken cancellationToken)
+    private readonly IDbContextFactory<LeadsDbContext> _contexts;
+    private readonly IOptions<LeadsOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly GroupCommit<LeadDraft, IntakeResult> _writer;
+
+    public LeadIntake(IDbContextFactory<LeadsDbContext> contexts, IOptions<LeadsOptions> options, TimeProvider time, ILogger<LeadIntake> log)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await TryIntakeAsync(draft, cancellationToken);
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // A concurrent intake of the same item or customer won; the next pass finds its lead.
-            }
-        }
+        _contexts = contexts;
+        _options = options;
+        _time = time;
+        _writer = new GroupCommit<LeadDraft, IntakeResult>(IntakeBatchAsync, 500, log);
     }
 
-    private async Task<IntakeResult> TryIntakeAsync(LeadDraft draft, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var touch = await db.Touches.AsNoTracking().FirstOrDefaultAsync(t => t.SourceKey == draft.SourceKey, cancellationToken);
-        if (touch is not null)
-        {
-            var known = await db.Leads.AsNoTracking().SingleAsync(l => l.Id == touch.LeadId, cancellationToken);
-            return new IntakeResult(known.Id, IntakeOutcome.AlreadyTaken, known.Score, known.Hot);
-        }
+    public Task<IntakeResult> IntakeAsync(LeadDraft draft, CancellationToken cancellationToken) => _writer.SubmitAsync(draft, cancellationToken);
 
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (draft.CustomerKey is { } customer)
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    private async Task<IReadOnlyList<IntakeResult>> IntakeBatchAsync(IReadOnlyList<LeadDraft> drafts, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var sourceKeys = drafts.Select(d => d.SourceKey).Distinct().ToList();
+        var taken = await db.Touches.AsNoTracking().Where(t => sourceKeys.Contains(t.SourceKey)).ToDictionaryAsync(t => t.SourceKey, t => t.LeadId, cancellationToken);
+        var customerKeys = drafts.Where(d => d.CustomerKey is not null).Select(d => d.CustomerKey!).Distinct().ToList();
+        var openByCustomer = (await db.Leads
+                .Where(l => customerKeys.Contains(l.CustomerKey!) && (l.Stage == LeadStage.Lead || l.Stage == LeadStage.Prospect || l.Stage == LeadStage.Opportunity))
+                .ToListAsync(cancellationToken))
+            .GroupBy(l => l.CustomerKey!).ToDictionary(g => g.Key, g => g.MaxBy(l => l.Id)!, StringComparer.Ordinal);
+        var takenLeads = await db.Leads.Where(l => taken.Values.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+
+        var outcomes = new (LeadRow Lead, IntakeOutcome Outcome)[drafts.Count];
+        var inBatch = new Dictionary<string, LeadRow>(StringComparer.Ordinal);
+        var touches = new List<(string Key, string Channel, LeadRow Lead)>();
+        for (var i = 0; i < drafts.Count; i++)
         {
-            var open = await db.Leads
-                .Where(l => l.CustomerKey == customer && (l.Stage == LeadStage.Lead || l.Stage == LeadStage.Prospect || l.Stage == LeadStage.Opportunity))
-                .OrderByDescending(l => l.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (open is not null)
+            var draft = drafts[i];
+            if (taken.TryGetValue(draft.SourceKey, out var leadId))
+            {
+                outcomes[i] = (takenLeads[leadId], IntakeOutcome.AlreadyTaken);
+            }
+            else if (inBatch.TryGetValue(draft.SourceKey, out var same))
+            {
+                outcomes[i] = (same, IntakeOutcome.AlreadyTaken);
+            }
+            else if (draft.CustomerKey is { } customer && openByCustomer.TryGetValue(customer, out var open))
             {
                 open.Touches++;
                 open.LastTouchAt = now;
                 open.Version++;
-                Rescore(open, draft.Channel, draft.BuyingIntent);
-                db.Touches.Add(new TouchRow { SourceKey = draft.SourceKey, LeadId = open.Id, Channel = draft.Channel, At = now });
-                await db.SaveChangesAsync(cancellationToken);
-                return new IntakeResult(open.Id, IntakeOutcome.Attached, open.Score, open.Hot);
+                Rescore(open, draft.BuyingIntent);
+                outcomes[i] = (open, IntakeOutcome.Attached);
+                inBatch[draft.SourceKey] = open;
+                touches.Add((draft.SourceKey, draft.Channel, open));
+            }
+            else
+            {
+                var lead = NewLead(draft, now);
+                db.Leads.Add(lead);
+                if (draft.CustomerKey is { } key)
+                {
+                    openByCustomer[key] = lead;
+                }
+
+                outcomes[i] = (lead, IntakeOutcome.Created);
+                inBatch[draft.SourceKey] = lead;
+                touches.Add((draft.SourceKey, draft.Channel, lead));
             }
         }
 
+        await db.SaveChangesAsync(cancellationToken);
+        db.Touches.AddRange(touches.Select(t => new TouchRow { SourceKey = t.Key, LeadId = t.Lead.Id, Channel = t.Channel, At = now }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return [.. outcomes.Select(o => new IntakeResult(o.Lead.Id, o.Outcome, o.Lead.Score, o.Lead.Hot))];
+    }
+
+    private LeadRow NewLead(LeadDraft draft, long now)
+    {
         var lead = new LeadRow
         {
             SourceKey = draft.SourceKey,
@@ -119,22 +157,16 @@ public sealed class LeadIntake(IDbContextFactory<LeadsDbContext> contexts, IOpti
             LastTouchAt = now,
             Touches = 1 + Math.Max(0, draft.Interactions),
         };
-        Rescore(lead, draft.Channel, draft.BuyingIntent);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        db.Leads.Add(lead);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Touches.Add(new TouchRow { SourceKey = draft.SourceKey, LeadId = lead.Id, Channel = draft.Channel, At = now });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new IntakeResult(lead.Id, IntakeOutcome.Created, lead.Score, lead.Hot);
+        Rescore(lead, draft.BuyingIntent);
+        return lead;
     }
 
-    private void Rescore(LeadRow lead, string channel, bool buyingIntent)
+    private void Rescore(LeadRow lead, bool buyingIntent)
     {
         var (score, hot, breakdown) = LeadScore.Compute(
-            new LeadSignals(lead.Channel.Length > 0 ? lead.Channel : channel, lead.Phone is not null, lead.Email is not null, lead.Company is not null,
+            new LeadSignals(lead.Channel, lead.Phone is not null, lead.Email is not null, lead.Company is not null,
                 lead.ValueTier, lead.Touches - 1, buyingIntent || lead.Hot),
-            options.Value.ToWeights());
+            _options.Value.ToWeights());
         lead.Score = Math.Max(lead.Score, score);
         lead.Hot |= hot;
         lead.ScoreBreakdown = string.Join("; ", breakdown);

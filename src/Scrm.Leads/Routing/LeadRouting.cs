@@ -1,53 +1,56 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Batching;
 
 namespace Scrm.Leads.Routing;
 
 /// <summary>
 /// Applies routing decisions: exactly one owner per lead, the team's sharing cursor updated in the
-/// same transaction, the owner notified and a first contact planned. Concurrent routers retry on a
-/// version conflict instead of both assigning.
+/// same transaction, the owner notified and a first contact planned. Concurrent callers are
+/// group-committed and routed one after another, so nobody races for a lead or a cursor.
 /// </summary>
-public sealed class LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time)
+public sealed class LeadRouting : IAsyncDisposable
 {
-    private const int MaxAttempts = 50;
+    private readonly IDbContextFactory<LeadsDbContext> _contexts;
+    private readonly IOptionsMonitor<LeadsOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly GroupCommit<(long LeadId, string By), RoutingDecision?> _writer;
+
+    public LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, ILogger<LeadRouting> log)
+    {
+        _contexts = contexts;
+        _options = options;
+        _time = time;
+        _writer = new GroupCommit<(long, string), RoutingDecision?>(RouteBatchAsync, 500, log);
+    }
 
     /// <summary>Routes an unowned open lead; for a lead that already has an owner, says who.</summary>
-    public async Task<RoutingDecision> RouteAsync(long leadId, string by, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TryRouteAsync(leadId, by, cancellationToken);
-            }
-            catch (DbUpdateException) when (attempt < MaxAttempts)
-            {
-                await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
-            }
-        }
-    }
+    public async Task<RoutingDecision> RouteAsync(long leadId, string by, CancellationToken cancellationToken) =>
+        await _writer.SubmitAsync((leadId, by), cancellationToken) ?? throw new KeyNotFoundException($"Lead {leadId} does not exist.");
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     /// <summary>Who would get this lead and why, without assigning anything.</summary>
     public async Task<RoutingDecision> SimulateAsync(RoutingLead lead, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         var (cursors, loads) = await StateAsync(db, cancellationToken);
-        var decision = Router.Route(lead, options.CurrentValue.ToPlan(), Cursor(cursors), loads, time.GetUtcNow());
+        var decision = Router.Route(lead, _options.CurrentValue.ToPlan(), Cursor(cursors), loads, _time.GetUtcNow());
         return decision with { Cursor = null };
     }
 
     /// <summary>A rep takes a lead from the shared pool; only one claim of a lead succeeds.</summary>
     public async Task<bool> ClaimAsync(long leadId, string rep, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var claimed = await db.Leads
             .Where(l => l.Id == leadId && l.Owner == null && l.Pooled
                         && (l.Stage == LeadStage.Lead || l.Stage == LeadStage.Prospect || l.Stage == LeadStage.Opportunity))
@@ -70,9 +73,9 @@ public sealed class LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOpt
     /// <summary>A departing rep's open leads all go to the successor, in one audited step.</summary>
     public async Task<int> HandOverAsync(string from, string to, string by, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var leads = await db.Leads
             .Where(l => l.Owner == from && (l.Stage == LeadStage.Lead || l.Stage == LeadStage.Prospect || l.Stage == LeadStage.Opportunity))
             .ToListAsync(cancellationToken);
@@ -105,79 +108,102 @@ public sealed class LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOpt
         return leads.Count;
     }
 
-    private async Task<RoutingDecision> TryRouteAsync(long leadId, string by, CancellationToken cancellationToken)
+    /// <summary>
+    /// Routes a batch in one transaction, one lead after another against the same in-memory team
+    /// cursors and loads, so concurrent callers share a commit and never race for a cursor.
+    /// </summary>
+    private async Task<IReadOnlyList<RoutingDecision?>> RouteBatchAsync(IReadOnlyList<(long LeadId, string By)> requests, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken)
-            ?? throw new KeyNotFoundException($"Lead {leadId} does not exist.");
-        if (lead.Owner is not null || !lead.IsOpen)
-        {
-            return new RoutingDecision(lead.Owner, lead.Team, [lead.Owner is null ? $"the lead is {lead.Stage}" : $"already owned by {lead.Owner}"], null);
-        }
-
-        var settings = options.CurrentValue;
-        var plan = settings.ToPlan();
-        var existingOwner = lead.CustomerKey is null ? null : await db.Leads
-            .Where(l => l.CustomerKey == lead.CustomerKey && l.Id != lead.Id && l.Owner != null)
-            .OrderByDescending(l => l.Id)
-            .Select(l => l.Owner)
-            .FirstOrDefaultAsync(cancellationToken);
-        var routingLead = new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner);
         if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
         {
-            // One router per team at a time across replicas: the team's cursor and loads are read
-            // and written under the lock, so concurrent routers queue instead of retrying.
-            var lockedTeam = plan.Rules.FirstOrDefault(r => r.Matches(routingLead))?.Team ?? plan.DefaultTeam ?? "";
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"lead-routing:" + lockedTeam}))", cancellationToken);
+            // One router at a time across replicas: cursors and loads are read and written under the lock.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lead-routing'))", cancellationToken);
         }
 
-        var (cursors, loads) = await StateAsync(db, cancellationToken);
-        var now = time.GetUtcNow();
-        var decision = Router.Route(routingLead, plan, Cursor(cursors), loads, now);
-
+        var ids = requests.Select(r => r.LeadId).Distinct().ToList();
+        var leads = await db.Leads.Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+        var customerKeys = leads.Values.Where(l => l.CustomerKey is not null).Select(l => l.CustomerKey!).Distinct().ToList();
+        var owners = (await db.Leads.AsNoTracking()
+                .Where(l => customerKeys.Contains(l.CustomerKey!) && l.Owner != null)
+                .Select(l => new { l.Id, l.CustomerKey, l.Owner })
+                .ToListAsync(cancellationToken))
+            .GroupBy(l => l.CustomerKey!).ToDictionary(g => g.Key, g => g.MaxBy(l => l.Id)!.Owner!, StringComparer.Ordinal);
+        var (cursorRows, loads) = await StateAsync(db, cancellationToken);
+        var cursors = Cursor(cursorRows);
+        var current = new Dictionary<string, TeamCursor>(StringComparer.Ordinal);
+        var settings = _options.CurrentValue;
+        var plan = settings.ToPlan();
+        var now = _time.GetUtcNow();
         var at = now.ToUnixTimeMilliseconds();
-        lead.Owner = decision.Owner;
-        lead.Team = decision.Team;
-        lead.Pooled = decision.Owner is null;
-        lead.AssignedAt = decision.Owner is null ? null : at;
-        lead.Version++;
-        if (decision.Cursor is { } cursor && decision.Team is { } team)
+        var decisions = new RoutingDecision?[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
         {
-            var row = cursors.GetValueOrDefault(team);
-            if (row is null)
+            if (!leads.TryGetValue(requests[i].LeadId, out var lead))
             {
-                db.TeamCursors.Add(new TeamCursorRow { Team = team, LastRep = cursor.LastRep, Weights = JsonSerializer.Serialize(cursor.CurrentWeights), Version = 1 });
+                continue;
             }
-            else
+
+            if (lead.Owner is not null || !lead.IsOpen)
+            {
+                decisions[i] = new RoutingDecision(lead.Owner, lead.Team, [lead.Owner is null ? $"the lead is {lead.Stage}" : $"already owned by {lead.Owner}"], null);
+                continue;
+            }
+
+            var existingOwner = lead.CustomerKey is null ? null : owners.GetValueOrDefault(lead.CustomerKey);
+            var decision = Router.Route(
+                new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner),
+                plan, team => current.TryGetValue(team, out var c) ? c : cursors(team), loads, now);
+            decisions[i] = decision;
+            lead.Owner = decision.Owner;
+            lead.Team = decision.Team;
+            lead.Pooled = decision.Owner is null;
+            lead.AssignedAt = decision.Owner is null ? null : at;
+            lead.Version++;
+            if (decision.Cursor is { } cursor && decision.Team is { } team)
+            {
+                current[team] = cursor;
+            }
+
+            db.Assignments.Add(new AssignmentRow
+            {
+                LeadId = lead.Id, Owner = decision.Owner, Team = decision.Team, Kind = decision.Owner is null ? "pooled" : "routed",
+                Reasons = JsonSerializer.Serialize(decision.Reasons), By = requests[i].By, At = at,
+            });
+            if (decision.Owner is { } owner)
+            {
+                loads[owner] = loads.GetValueOrDefault(owner) + 1;
+                if (lead.CustomerKey is { } key)
+                {
+                    owners[key] = owner;
+                }
+
+                Notifications.Add(db, owner, "new-lead", lead.Id, $"new-lead:{lead.Id}:{lead.Version}", $"New {(lead.Hot ? "hot " : "")}lead #{lead.Id}: {lead.Name ?? lead.Company ?? lead.Channel}", at);
+                var first = FollowUpPlanner.FirstContact(now, lead.Hot, settings.FirstContactSla, settings.HotFirstContactSla);
+                db.FollowUps.Add(new FollowUpRow { LeadId = lead.Id, Owner = owner, DueAt = first.Due.ToUnixTimeMilliseconds(), Reason = first.Reason, Note = first.Note });
+            }
+        }
+
+        foreach (var (team, cursor) in current)
+        {
+            var weights = JsonSerializer.Serialize(cursor.CurrentWeights);
+            if (cursorRows.TryGetValue(team, out var row))
             {
                 db.TeamCursors.Attach(row);
                 row.LastRep = cursor.LastRep;
-                row.Weights = JsonSerializer.Serialize(cursor.CurrentWeights);
+                row.Weights = weights;
                 row.Version++;
             }
-        }
-
-        db.Assignments.Add(new AssignmentRow
-        {
-            LeadId = lead.Id,
-            Owner = decision.Owner,
-            Team = decision.Team,
-            Kind = decision.Owner is null ? "pooled" : "routed",
-            Reasons = JsonSerializer.Serialize(decision.Reasons),
-            By = by,
-            At = at,
-        });
-        if (decision.Owner is { } owner)
-        {
-            Notifications.Add(db, owner, "new-lead", lead.Id, $"new-lead:{lead.Id}:{lead.Version}", $"New {(lead.Hot ? "hot " : "")}lead #{lead.Id}: {lead.Name ?? lead.Company ?? lead.Channel}", at);
-            var first = FollowUpPlanner.FirstContact(now, lead.Hot, settings.FirstContactSla, settings.HotFirstContactSla);
-            db.FollowUps.Add(new FollowUpRow { LeadId = lead.Id, Owner = owner, DueAt = first.Due.ToUnixTimeMilliseconds(), Reason = first.Reason, Note = first.Note });
+            else
+            {
+                db.TeamCursors.Add(new TeamCursorRow { Team = team, LastRep = cursor.LastRep, Weights = weights, Version = 1 });
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return decision;
+        return decisions;
     }
 
     private static async Task<(Dictionary<string, TeamCursorRow> Cursors, Dictionary<string, int> Loads)> StateAsync(LeadsDbContext db, CancellationToken cancellationToken)
