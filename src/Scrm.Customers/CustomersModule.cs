@@ -33,6 +33,7 @@ public static partial class CustomersModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<CustomersDbContext, SqliteCustomersDbContext, PostgresCustomersDbContext>("__customers_migrations");
         services.AddSingleton<CustomerIds>();
+        services.AddSingleton<Directory.CustomerDirectory>();
         services.AddSingleton<ResolutionGate>();
         services.AddScoped<ResolutionEngine>();
         services.AddScoped<MergeService>();

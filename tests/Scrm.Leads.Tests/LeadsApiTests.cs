@@ -121,6 +121,39 @@ public sealed class LeadsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_known_customer_goes_back_to_their_owner_and_the_customer_model_knows_that_owner()
+    {
+        var first = await PostFormAndWaitForLeadAsync("+8613900000004");
+        var firstId = first.GetProperty("id").GetInt64();
+        using var admin = _app.ClientFor("admin");
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{firstId}", TestContext.Current.CancellationToken);
+        var owner = detail.GetProperty("owner").GetString()!;
+        var customerKey = detail.GetProperty("customerKey").GetString()!;
+        customerKey.ShouldStartWith("customer:");
+        var customer = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerKey["customer:".Length..]}", TestContext.Current.CancellationToken);
+        customer.GetProperty("owner").GetString().ShouldBe(owner);
+
+        // The first lead is lost; the same person comes back through the form with a new question.
+        (await admin.PostAsJsonAsync($"/api/v1/leads/{firstId}/transitions", new { to = "Lost", reason = "no budget" }, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var anonymous = _app.CreateClient();
+        await anonymous.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "王小明",
+            ["phone"] = "+86 139 0000 0004",
+            ["message"] = "今年有预算了，想要报价",
+        }), TestContext.Current.CancellationToken);
+        var second = await PollAsync(async () =>
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads?owner={owner}", TestContext.Current.CancellationToken);
+            var match = page.GetProperty("items").EnumerateArray().FirstOrDefault(l => l.GetProperty("id").GetInt64() != firstId && l.GetProperty("name").GetString() == "王小明");
+            return match.ValueKind == JsonValueKind.Undefined ? (JsonElement?)null : match;
+        }, TimeSpan.FromSeconds(10));
+        var routed = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{second.GetProperty("id").GetInt64()}", TestContext.Current.CancellationToken);
+        routed.GetProperty("customerKey").GetString().ShouldBe(customerKey);
+        routed.GetProperty("assignments")[0].GetProperty("reasons")[0].GetString().ShouldBe($"a known customer goes to their owner {owner}");
+    }
+
+    [Fact]
     public async Task The_simulator_says_who_would_get_a_lead_without_assigning_it()
     {
         using var rep = Client("rep-a-key-0123456789abcdef");

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Scrm.Platform.Contacts;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
+using Scrm.Platform.Contacts;
 
 namespace Scrm.Connectors.Crawler.Extraction;
 

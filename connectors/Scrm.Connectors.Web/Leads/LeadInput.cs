@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Scrm.Platform.Contacts;
 using Scrm.Connectors.Sdk.Requests;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
+using Scrm.Platform.Contacts;
 using EmailAddress = Scrm.Platform.Contacts.Email;
 using PhoneNumber = Scrm.Platform.Contacts.Phone;
 

@@ -59,8 +59,12 @@ internal sealed class ImportService(CustomersDbContext db, ImportQueue queue, Ti
 
         var job = new ImportJobRow
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()), Kind = kind, Status = "queued", Actor = actor,
-            Content = content, CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Kind = kind,
+            Status = "queued",
+            Actor = actor,
+            Content = content,
+            CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         db.ImportJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
@@ -231,9 +235,15 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
                 Keys = keys,
                 Profile = new ProfileHints
                 {
-                    Name = cells.GetValueOrDefault("name"), Company = cells.GetValueOrDefault("company"), Title = cells.GetValueOrDefault("title"),
-                    Province = cells.GetValueOrDefault("province"), City = cells.GetValueOrDefault("city"), Source = cells.GetValueOrDefault("source") ?? "import",
-                    Industry = cells.GetValueOrDefault("industry"), Phone = phone, Email = email,
+                    Name = cells.GetValueOrDefault("name"),
+                    Company = cells.GetValueOrDefault("company"),
+                    Title = cells.GetValueOrDefault("title"),
+                    Province = cells.GetValueOrDefault("province"),
+                    City = cells.GetValueOrDefault("city"),
+                    Source = cells.GetValueOrDefault("source") ?? "import",
+                    Industry = cells.GetValueOrDefault("industry"),
+                    Phone = phone,
+                    Email = email,
                 },
                 Summary = "imported",
             });

@@ -107,8 +107,14 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
 
             db.Orders.Add(new OrderRow
             {
-                OrderId = f.Order.OrderId!, CustomerId = target, AmountCents = f.Cents, Currency = f.Order.Currency ?? "CNY",
-                Channel = f.Order.Channel!, OccurredAt = f.Order.OccurredAt!.Value.ToUnixTimeMilliseconds(), ContentHash = f.Hash, CreatedAt = now,
+                OrderId = f.Order.OrderId!,
+                CustomerId = target,
+                AmountCents = f.Cents,
+                Currency = f.Order.Currency ?? "CNY",
+                Channel = f.Order.Channel!,
+                OccurredAt = f.Order.OccurredAt!.Value.ToUnixTimeMilliseconds(),
+                ContentHash = f.Hash,
+                CreatedAt = now,
             });
             foreach (var (product, quantity, cents) in f.Lines)
             {

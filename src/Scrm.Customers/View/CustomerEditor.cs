@@ -21,8 +21,17 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
 {
     private static readonly Dictionary<string, int> TextFields = new(StringComparer.Ordinal)
     {
-        ["name"] = 200, ["nickname"] = 200, ["company"] = 200, ["title"] = 200, ["province"] = 64, ["city"] = 64,
-        ["source"] = 128, ["industry"] = 128, ["phone"] = 64, ["email"] = 254, ["owner"] = 128,
+        ["name"] = 200,
+        ["nickname"] = 200,
+        ["company"] = 200,
+        ["title"] = 200,
+        ["province"] = 64,
+        ["city"] = 64,
+        ["source"] = 128,
+        ["industry"] = 128,
+        ["phone"] = 64,
+        ["email"] = 254,
+        ["owner"] = 128,
     };
 
     public async Task<EditResult> PatchAsync(Guid id, JsonElement body, Caller caller, CancellationToken cancellationToken)
@@ -189,7 +198,12 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
         await db.Contacts.Where(x => x.CompanyId == id).ExecuteDeleteAsync(cancellationToken);
         var rows = people.ToDictionary(p => p.Key, p => new ContactRow
         {
-            CompanyId = id, PersonId = p.PersonId, Name = p.Name.Trim(), Title = p.Title?.Trim(), Role = p.Role, Influence = p.Influence,
+            CompanyId = id,
+            PersonId = p.PersonId,
+            Name = p.Name.Trim(),
+            Title = p.Title?.Trim(),
+            Role = p.Role,
+            Influence = p.Influence,
         }, StringComparer.Ordinal);
         db.Contacts.AddRange(rows.Values);
         await db.SaveChangesAsync(cancellationToken);

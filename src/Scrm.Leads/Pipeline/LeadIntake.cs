@@ -12,6 +12,7 @@ namespace Scrm.Leads.Pipeline;
 /// <param name="SourceKey">The inbound item's key: a redelivery finds the lead it made.</param>
 /// <param name="CustomerKey">The resolved customer, when known: one open lead per customer.</param>
 /// <param name="Attribution">The channel's own attribution (WeChat QR scene, WeCom State, crawler site, partner).</param>
+/// <param name="CustomerOwner">The customer's sales owner in the customer model, if they have one: routing keeps them together.</param>
 public sealed record LeadDraft(
     string SourceKey,
     string Channel,
@@ -32,7 +33,8 @@ public sealed record LeadDraft(
     string? Product = null,
     string? ValueTier = null,
     int Interactions = 0,
-    bool BuyingIntent = false);
+    bool BuyingIntent = false,
+    string? CustomerOwner = null);
 
 /// <summary>What intake did: made a new lead, attached the item to the customer's open lead, or recognised a redelivery.</summary>
 public sealed record IntakeResult(long LeadId, IntakeOutcome Outcome, int Score, bool Hot);
@@ -153,6 +155,7 @@ public sealed class LeadIntake : IAsyncDisposable
             City = draft.City,
             Product = draft.Product,
             ValueTier = draft.ValueTier,
+            CustomerOwner = draft.CustomerOwner,
             FirstTouchAt = now,
             LastTouchAt = now,
             Touches = 1 + Math.Max(0, draft.Interactions),

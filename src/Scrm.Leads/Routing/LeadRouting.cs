@@ -151,7 +151,7 @@ public sealed class LeadRouting : IAsyncDisposable
                 continue;
             }
 
-            var existingOwner = lead.CustomerKey is null ? null : owners.GetValueOrDefault(lead.CustomerKey);
+            var existingOwner = (lead.CustomerKey is null ? null : owners.GetValueOrDefault(lead.CustomerKey)) ?? lead.CustomerOwner;
             var decision = Router.Route(
                 new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner),
                 plan, team => current.TryGetValue(team, out var c) ? c : cursors(team), loads, now);
@@ -168,8 +168,13 @@ public sealed class LeadRouting : IAsyncDisposable
 
             db.Assignments.Add(new AssignmentRow
             {
-                LeadId = lead.Id, Owner = decision.Owner, Team = decision.Team, Kind = decision.Owner is null ? "pooled" : "routed",
-                Reasons = JsonSerializer.Serialize(decision.Reasons), By = requests[i].By, At = at,
+                LeadId = lead.Id,
+                Owner = decision.Owner,
+                Team = decision.Team,
+                Kind = decision.Owner is null ? "pooled" : "routed",
+                Reasons = JsonSerializer.Serialize(decision.Reasons),
+                By = requests[i].By,
+                At = at,
             });
             if (decision.Owner is { } owner)
             {

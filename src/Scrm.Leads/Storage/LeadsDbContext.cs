@@ -60,6 +60,7 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.City).HasColumnName("city").HasMaxLength(64);
             e.Property(x => x.Product).HasColumnName("product").HasMaxLength(128);
             e.Property(x => x.ValueTier).HasColumnName("value_tier").HasMaxLength(64);
+            e.Property(x => x.CustomerOwner).HasColumnName("customer_owner").HasMaxLength(128);
             e.Property(x => x.FirstTouchAt).HasColumnName("first_touch_at");
             e.Property(x => x.LastTouchAt).HasColumnName("last_touch_at");
             e.Property(x => x.Touches).HasColumnName("touches");
@@ -233,6 +234,8 @@ internal sealed class LeadRow
     public string? City { get; set; }
     public string? Product { get; set; }
     public string? ValueTier { get; set; }
+    /// <summary>The customer's owner in the customer model when the lead came in.</summary>
+    public string? CustomerOwner { get; set; }
     public long FirstTouchAt { get; set; }
     public long LastTouchAt { get; set; }
     public int Touches { get; set; }

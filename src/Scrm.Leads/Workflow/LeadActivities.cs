@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Scrm.Customers.Directory;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Workflows.Activities;
@@ -7,16 +9,32 @@ using Scrm.Workflows.Activities;
 namespace Scrm.Leads.Workflow;
 
 [Activity("lead.create", Kinds = ActivityKinds.SideEffect, Outcomes = ["created", "attached"],
-    Description = "Creates a lead from the journal item (a customer with an open lead gets the item attached instead); scores it; correlates the instance with the lead.")]
-public sealed class CreateLead(LeadIntake intake) : Activity
+    Description = "Resolves the item's customer, then creates a lead (a customer with an open lead gets the item attached instead), scores it and correlates the instance with the lead.")]
+public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : Activity
 {
     [Input(Required = true, Description = "The journal item the workflow started on, usually {\"js\": \"input\"}.")]
     public Input<JsonNode> Item { get; init; } = new();
 
+    [Input(Description = "How long to wait for the customer model to resolve the item (default 00:00:02); after it, the item's own contact details key the customer.")]
+    public Input<TimeSpan?> ResolveWithin { get; init; } = new();
+
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
-        var draft = LeadDrafts.From(context.Get(Item))
-            ?? throw new ArgumentException("The item is not a lead or mention journal item.");
+        var item = context.Get(Item);
+        var draft = LeadDrafts.From(item) ?? throw new ArgumentException("The item is not a lead or mention journal item.");
+        if (services.GetService<CustomerDirectory>() is { } directory && item?["position"]?.GetValue<long>() is { } position
+            && await ResolveAsync(directory, position, context.Get(ResolveWithin) ?? TimeSpan.FromSeconds(2), context) is { } customer)
+        {
+            draft = draft with
+            {
+                CustomerKey = $"customer:{customer.Id}",
+                CustomerOwner = customer.Owner,
+                ValueTier = customer.Tier ?? draft.ValueTier,
+                Province = draft.Province ?? customer.Province,
+                City = draft.City ?? customer.City,
+            };
+        }
+
         var result = await context.RunEffectAsync(JsonSerializer.SerializeToNode(draft, JsonSerializerOptions.Web), async (_, ct) =>
             JsonSerializer.SerializeToNode(await intake.IntakeAsync(draft, ct), JsonSerializerOptions.Web));
         if (result is null)
@@ -27,27 +45,58 @@ public sealed class CreateLead(LeadIntake intake) : Activity
 
         var leadId = result["leadId"]!.GetValue<long>();
         context.SetOutput("leadId", leadId);
+        context.SetOutput("customerKey", draft.CustomerKey);
         context.SetOutput("score", result["score"]?.DeepClone());
         context.SetOutput("hot", result["hot"]?.DeepClone());
         context.SetOutput("outcome", result["outcome"]?.DeepClone());
         context.SetCorrelationId(LeadEvents.Correlation(leadId));
         context.Complete(result["outcome"]?.GetValue<int>() == (int)IntakeOutcome.Created ? "created" : "attached");
     }
+
+    /// <summary>Identity resolution runs beside the workflows; give it a moment to reach this item.</summary>
+    private static async Task<CustomerFacts?> ResolveAsync(CustomerDirectory directory, long position, TimeSpan within, ActivityContext context)
+    {
+        var deadline = context.Time.GetUtcNow() + within;
+        for (var delay = 10; ; delay = Math.Min(delay * 2, 200))
+        {
+            if (await directory.ForJournalItemAsync(position, context.CancellationToken) is { } facts)
+            {
+                return facts;
+            }
+
+            if (context.Time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), context.Time, context.CancellationToken);
+        }
+    }
 }
 
 [Activity("lead.route", Kinds = ActivityKinds.SideEffect, Outcomes = ["assigned", "pooled"],
-    Description = "Routes the lead to exactly one owner (notified, first contact planned), or to the shared pool.")]
-public sealed class RouteLead(LeadRouting routing) : Activity
+    Description = "Routes the lead to exactly one owner (notified, first contact planned), or to the shared pool; a customer without an owner gets this one.")]
+public sealed class RouteLead(LeadRouting routing, IServiceProvider services) : Activity
 {
     [Input(Required = true)]
     public Input<long> LeadId { get; init; } = new();
 
+    [Input(Description = "The lead's customer key from lead.create; a 'customer:…' key gets its owner set when it has none.")]
+    public Input<string> CustomerKey { get; init; } = new();
+
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
         var leadId = context.Get(LeadId);
+        var customerKey = CustomerKey.IsSet ? context.Get(CustomerKey) : null;
         var result = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId }, async (_, ct) =>
         {
             var decision = await routing.RouteAsync(leadId, $"workflow:{context.DefinitionId}", ct);
+            if (decision.Owner is { } owner && customerKey?.StartsWith("customer:", StringComparison.Ordinal) == true
+                && Guid.TryParse(customerKey["customer:".Length..], out var customerId) && services.GetService<CustomerDirectory>() is { } directory)
+            {
+                await directory.ClaimOwnerAsync(customerId, owner, ct);
+            }
+
             return new JsonObject { ["owner"] = decision.Owner, ["team"] = decision.Team, ["reasons"] = new JsonArray([.. decision.Reasons.Select(r => JsonValue.Create(r))]) };
         });
         context.SetOutput("owner", result?["owner"]?.DeepClone());

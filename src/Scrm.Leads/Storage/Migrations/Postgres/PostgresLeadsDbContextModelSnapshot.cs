@@ -227,6 +227,11 @@ namespace Scrm.Leads.Storage.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("customer_key");
 
+                    b.Property<string>("CustomerOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("customer_owner");
+
                     b.Property<string>("Email")
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)")

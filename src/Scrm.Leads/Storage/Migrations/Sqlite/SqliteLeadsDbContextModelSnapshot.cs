@@ -216,6 +216,11 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("customer_key");
 
+                    b.Property<string>("CustomerOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_owner");
+
                     b.Property<string>("Email")
                         .HasMaxLength(254)
                         .HasColumnType("TEXT")
