@@ -5,6 +5,7 @@ using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
+using Scrm.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -20,7 +21,8 @@ builder.Services
     .AddScrmProblemDetails()
     .AddScrmScheduling(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
-    .AddScrmWebConnector(builder.Configuration);
+    .AddScrmWebConnector(builder.Configuration)
+    .AddScrmSearch(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -36,6 +38,7 @@ app.MapOpenApi();
 app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
+app.MapSearchApi();
 
 await app.RunAsync();
 
