@@ -109,7 +109,7 @@ internal static class EsQueries
         var sort = EffectiveSort(query);
         var body = new JsonObject
         {
-            ["query"] = match,
+            ["query"] = match.DeepClone(),
             ["size"] = query.Size + 1,
             ["track_total_hits"] = trackTotalHitsUpTo,
             ["sort"] = Sort(sort),
@@ -161,7 +161,7 @@ internal static class EsQueries
         return body;
     }
 
-    public static JsonObject Count(JsonObject match) => new() { ["query"] = match };
+    public static JsonObject Count(JsonObject match) => new() { ["query"] = match.DeepClone() };
 
     public static byte[] Serialize(JsonNode body) => JsonSerializer.SerializeToUtf8Bytes(body, EsJson.Options);
 

@@ -96,11 +96,26 @@ internal static class EsResults
             s.Text(EsFields.AuthorName),
             s.Text(EsFields.Title),
             s.Text(EsFields.Text) ?? "",
-            DateTimeOffset.FromUnixTimeMilliseconds(s.ValueKind == JsonValueKind.Object && s.TryGetProperty(EsFields.CreatedAt, out var c) && c.TryGetInt64(out var ms) ? ms : 0),
+            Created(s),
             s.Text(EsFields.Owner),
             s.ValueKind == JsonValueKind.Object && s.TryGetProperty(EsFields.Tags, out var tags) && tags.ValueKind == JsonValueKind.Array
                 ? tags.EnumerateArray().Select(t => t.GetString() ?? "").ToList()
                 : []);
+    }
+
+    private static DateTimeOffset Created(JsonElement source)
+    {
+        if (source.ValueKind != JsonValueKind.Object || !source.TryGetProperty(EsFields.CreatedAt, out var value))
+        {
+            return DateTimeOffset.UnixEpoch;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms),
+            JsonValueKind.String when DateTimeOffset.TryParse(value.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) => time,
+            _ => DateTimeOffset.UnixEpoch,
+        };
     }
 
     private static SearchAfter Position(EsHit hit, SearchSort sort, SearchDocument document)

@@ -127,6 +127,7 @@ internal sealed record EsHit(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Score { get; init; }
 
+    [JsonIgnore]
     public double? ScoreValue => Score.ValueKind == JsonValueKind.Number ? Score.GetDouble() : null;
 
     [JsonExtensionData]
