@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,18 +19,22 @@ public static class WebConnectorModule
             .Bind(configuration.GetSection(WebFormsOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddRateLimiter(o => o.AddPolicy(FormsApi.RateLimitPolicy, http =>
+        services.AddRateLimiter(limiter =>
         {
-            var options = http.RequestServices.GetRequiredService<IOptions<WebFormsOptions>>().Value;
-            return RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = options.PerIpPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-        }));
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(FormsApi.RateLimitPolicy, http =>
+            {
+                var options = http.RequestServices.GetRequiredService<IOptions<WebFormsOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.PerIpPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
+                    });
+            });
+        });
         return services;
     }
 

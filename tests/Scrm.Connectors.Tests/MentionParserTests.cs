@@ -56,6 +56,16 @@ public sealed class MentionParserTests
     }
 
     [Fact]
+    public void A_mention_without_author_or_time_is_anonymous_and_happened_on_receipt()
+    {
+        var (items, errors) = Parse("""{"source":"x","externalId":"1","text":"t"}""");
+        errors.ShouldBeEmpty();
+        var item = items.ShouldHaveSingleItem();
+        item.OccurredAt.ShouldBe(Now);
+        JsonSerializer.Deserialize(item.Payload, InboundJson.Default.MentionPayload)!.Author.ShouldBeNull();
+    }
+
+    [Fact]
     public void One_bad_item_in_an_array_fails_the_whole_request_and_names_every_bad_index()
     {
         var (items, errors) = Parse($"[{Valid}, {{\"source\":\"x\"}}, {Valid.Replace("m1", "m2")}, 7]");
@@ -78,7 +88,7 @@ public sealed class MentionParserTests
     {
         var (items, _) = Parse("""{"source":"x","externalId":"6","author":{"id":"u","name":"王\u200B小\u202E明"},"text":"<script>alert(1)</script>","createdAt":"2026-11-24T10:00:00Z"}""");
         var payload = JsonSerializer.Deserialize(items.ShouldHaveSingleItem().Payload, InboundJson.Default.MentionPayload)!;
-        payload.Author.Name.ShouldBe("王\u200B小\u202E明");
+        payload.Author!.Name.ShouldBe("王\u200B小\u202E明");
         payload.Text.ShouldBe("<script>alert(1)</script>");
     }
 }

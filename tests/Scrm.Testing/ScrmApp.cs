@@ -25,6 +25,10 @@ public class ScrmApp : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
+    static ScrmApp() =>
+        // Where the host's appsettings.json lives, whatever project or folder the factory runs from.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SCRM_HOST", Path.Combine(Repo.Root, "src", "Scrm.Host"));
+
     public ScrmApp(StorageUnderTest? storage = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         _storage = storage ?? StorageUnderTest.Sqlite;
@@ -46,6 +50,20 @@ public class ScrmApp : WebApplicationFactory<Program>
         client.DefaultRequestHeaders.Add("X-Api-Key", KeyFor(role));
         return client;
     }
+
+    /// <summary>The real socket's address (after the server has started).</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            using var client = CreateClient();
+            return client.BaseAddress!;
+        }
+    }
+
+    /// <summary>A client that does not follow redirects, for checking them.</summary>
+    public HttpClient ClientWithoutRedirects() =>
+        new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -20,12 +20,28 @@ internal static partial class FormsApi
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["name"] = "name", ["phone"] = "phone", ["mobile"] = "phone", ["tel"] = "phone", ["email"] = "email",
-        ["company"] = "company", ["title"] = "title", ["message"] = "message", ["comments"] = "message",
-        ["campaign"] = "campaign", ["utm_source"] = "utmSource", ["utmSource"] = "utmSource", ["utm_medium"] = "utmMedium",
-        ["utmMedium"] = "utmMedium", ["utm_campaign"] = "utmCampaign", ["utmCampaign"] = "utmCampaign",
-        ["utm_term"] = "utmTerm", ["utmTerm"] = "utmTerm", ["utm_content"] = "utmContent", ["utmContent"] = "utmContent",
-        ["page_url"] = "pageUrl", ["pageUrl"] = "pageUrl",
+        ["name"] = "name",
+        ["phone"] = "phone",
+        ["mobile"] = "phone",
+        ["tel"] = "phone",
+        ["email"] = "email",
+        ["company"] = "company",
+        ["title"] = "title",
+        ["message"] = "message",
+        ["comments"] = "message",
+        ["campaign"] = "campaign",
+        ["utm_source"] = "utmSource",
+        ["utmSource"] = "utmSource",
+        ["utm_medium"] = "utmMedium",
+        ["utmMedium"] = "utmMedium",
+        ["utm_campaign"] = "utmCampaign",
+        ["utmCampaign"] = "utmCampaign",
+        ["utm_term"] = "utmTerm",
+        ["utmTerm"] = "utmTerm",
+        ["utm_content"] = "utmContent",
+        ["utmContent"] = "utmContent",
+        ["page_url"] = "pageUrl",
+        ["pageUrl"] = "pageUrl",
     };
 
     public static void MapForms(this IEndpointRouteBuilder app) =>

@@ -5,7 +5,11 @@ using Scrm.Ingestion.Inbound;
 
 namespace Scrm.Connectors.Web.Mentions;
 
-/// <summary>Turns the body of <c>POST /api/v1/mentions</c> (one mention or an array) into journal items.</summary>
+/// <summary>
+/// Turns the body of <c>POST /api/v1/mentions</c> (one mention or an array) into journal items.
+/// <c>source</c>, <c>externalId</c> and <c>text</c> are required; a mention without an author is
+/// anonymous, one without <c>createdAt</c> happened when it was received.
+/// </summary>
 internal static class MentionParser
 {
     public const int MaxItems = 1_000;
@@ -63,31 +67,31 @@ internal static class MentionParser
         }
 
         var externalId = fields.Text("externalId", 256, required: true);
-        var author = fields.Child("author", AuthorFields, required: true);
+        var author = fields.Child("author", AuthorFields);
         var authorId = author?.Text("id", 256, required: true);
         var authorName = author?.Text("name", 256);
         var text = fields.Text("text", MaxTextLength, required: true);
         var url = fields.Url("url");
-        var createdAt = fields.Time("createdAt", required: true);
+        var createdAt = fields.Time("createdAt") ?? now;
         if (createdAt > now.AddDays(1))
         {
             errors.Add(Path(path, "createdAt"), "is more than a day in the future");
         }
 
         var metadata = fields.Scalars("metadata", maxProperties: 32, maxStringLength: 1_000);
-        if (source is null || externalId is null || authorId is null || text is null || createdAt is null || errors.Count > errorsBefore)
+        if (source is null || externalId is null || text is null || errors.Count > errorsBefore)
         {
             return;
         }
 
         source = source.ToLowerInvariant();
-        var payload = new MentionPayload(source, externalId, new Person(authorId, authorName), text, url?.ToString(), createdAt.Value, metadata);
+        var payload = new MentionPayload(source, externalId, authorId is null ? null : new Person(authorId, authorName), text, url?.ToString(), createdAt, metadata);
         items.Add(new InboundItem(
             InboundKind.Mention,
             Channel,
             source,
             $"{Channel}:{source}:{externalId}",
-            createdAt.Value,
+            createdAt,
             JsonSerializer.Serialize(payload, InboundJson.Default.MentionPayload)));
     }
 

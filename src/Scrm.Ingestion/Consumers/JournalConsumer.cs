@@ -22,8 +22,9 @@ internal sealed partial class JournalConsumer<THandler>(
     ILogger<JournalConsumer<THandler>> log) : BackgroundService
     where THandler : class, IJournalHandler
 {
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly JournalOptions _options = options.Value;
+
+    private string Owner => _options.InstanceId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,7 +49,7 @@ internal sealed partial class JournalConsumer<THandler>(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
@@ -59,6 +60,24 @@ internal sealed partial class JournalConsumer<THandler>(
             }
 
             await DelayAsync(nextCommit.WaitAsync(_options.ConsumerPollInterval, time, stoppingToken));
+        }
+
+        await ReleaseLeaseAsync(name);
+    }
+
+    /// <summary>On a graceful stop another replica may take over at once instead of waiting for the lease to lapse.</summary>
+    private async Task ReleaseLeaseAsync(string name)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            await db.Checkpoints
+                .Where(c => c.Consumer == name && c.LeaseOwner == Owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseUntil, 0L), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(log, ex, name, 0);
         }
     }
 
@@ -110,8 +129,8 @@ internal sealed partial class JournalConsumer<THandler>(
 
         var until = now + (long)_options.ConsumerLease.TotalMilliseconds;
         var leased = await db.Checkpoints
-            .Where(c => c.Consumer == name && (c.LeaseOwner == _owner || c.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, _owner).SetProperty(c => c.LeaseUntil, until), cancellationToken);
+            .Where(c => c.Consumer == name && (c.LeaseOwner == Owner || c.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, Owner).SetProperty(c => c.LeaseUntil, until), cancellationToken);
         if (leased == 0)
         {
             return null;
@@ -125,7 +144,7 @@ internal sealed partial class JournalConsumer<THandler>(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var saved = await db.Checkpoints
-            .Where(c => c.Consumer == name && c.LeaseOwner == _owner)
+            .Where(c => c.Consumer == name && c.LeaseOwner == Owner)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Position, position)
                 .SetProperty(c => c.UpdatedAt, now)

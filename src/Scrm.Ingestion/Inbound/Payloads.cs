@@ -7,7 +7,7 @@ namespace Scrm.Ingestion.Inbound;
 public sealed record MentionPayload(
     string Source,
     string ExternalId,
-    Person Author,
+    Person? Author,
     string Text,
     string? Url,
     DateTimeOffset CreatedAt,

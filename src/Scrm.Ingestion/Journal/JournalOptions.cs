@@ -25,6 +25,12 @@ public sealed class JournalOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ConsumerLease { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Names this process as a consumer lease holder. A restarted process with the same name takes
+    /// its leases back at once; replicas sharing a database need distinct names (the default is the host name).
+    /// </summary>
+    public string InstanceId { get; set; } = Environment.MachineName;
+
     /// <summary>Failures of one entry before a consumer dead-letters it and moves on.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;

@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Scrm.Ingestion.Inbound;
+using Scrm.Ingestion.Journal;
+using Scrm.Testing;
+
+namespace Scrm.Host.Tests;
+
+public sealed class SqliteIngestApiTests(PostgresServer postgres) : IngestApiTests(postgres, usePostgres: false);
+
+public sealed class PostgresIngestApiTests(PostgresServer postgres) : IngestApiTests(postgres, usePostgres: true);
+
+/// <summary>The ingest endpoints end to end over real HTTP, on each storage provider.</summary>
+public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
+{
+    private ScrmApp _app = null!;
+    private HttpClient _ingest = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+        _app = new ScrmApp(storage, new Dictionary<string, string?>
+        {
+            ["Scrm:WebForms:Forms:contact:Name"] = "Contact",
+            ["Scrm:WebForms:Forms:demo:RedirectUrl"] = "https://example.com/thanks",
+            ["Scrm:WebForms:Forms:demo:Campaign"] = "spring-fair",
+            ["Scrm:WebForms:PerIpPerMinute"] = "1000",
+        });
+        _ingest = _app.ClientFor("ingest");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _ingest.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private static string Mention(string id, string text = "你好") =>
+        $$"""{"source":"forum","externalId":"{{id}}","author":{"id":"u1","name":"小王"},"text":"{{text}}","createdAt":"2026-11-24T10:00:00+08:00"}""";
+
+    private Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        _ingest.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+    private async Task<IReadOnlyList<JournalEntry>> JournalAsync() =>
+        await _app.Services.GetRequiredService<JournalReader>().ReadAsync(0, 10_000, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task A_mention_is_acknowledged_with_its_position_after_the_commit()
+    {
+        var response = await PostJsonAsync("/api/v1/mentions", Mention("m-1"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var item = body.GetProperty("items")[0];
+        item.GetProperty("status").GetString().ShouldBe("accepted");
+        var position = item.GetProperty("position").GetInt64();
+        var entry = (await JournalAsync()).Single(e => e.IdempotencyKey == "webhook:forum:m-1");
+        entry.Position.ShouldBe(position);
+        JsonSerializer.Deserialize(entry.Payload, InboundJson.Default.MentionPayload)!.Text.ShouldBe("你好");
+    }
+
+    [Fact]
+    public async Task Duplicate_deliveries_in_and_across_requests_are_stored_once()
+    {
+        var first = await PostJsonAsync("/api/v1/mentions", $"[{Mention("d-1")},{Mention("d-2")},{Mention("d-1")}]");
+        var again = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostJsonAsync("/api/v1/mentions", Mention("d-2"))));
+
+        var statuses = (await first.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken))
+            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("status").GetString()).ToArray();
+        statuses.ShouldBe(["accepted", "accepted", "duplicate"]);
+        foreach (var response in again)
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken))
+                .GetProperty("duplicates").GetInt32().ShouldBe(1);
+        }
+
+        (await JournalAsync()).Count(e => e.IdempotencyKey.StartsWith("webhook:forum:d-", StringComparison.Ordinal)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task One_invalid_item_rejects_the_request_naming_the_index_and_stores_nothing()
+    {
+        var before = (await JournalAsync()).Count;
+        var response = await PostJsonAsync("/api/v1/mentions", $"[{Mention("v-1")},{{\"source\":\"forum\"}},{Mention("v-3")}]");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+        errors.TryGetProperty("[1].externalId", out _).ShouldBeTrue();
+        errors.EnumerateObject().ShouldAllBe(e => e.Name.StartsWith("[1]", StringComparison.Ordinal));
+        (await JournalAsync()).Count.ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task A_lead_resubmitted_with_different_spacing_and_full_width_digits_is_one_lead()
+    {
+        var leads = await File.ReadAllTextAsync(Repo.Fixture("hostile", "lead-duplicates.json"), TestContext.Current.CancellationToken);
+        var response = await PostJsonAsync("/api/v1/leads", leads);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        body.GetProperty("accepted").GetInt32().ShouldBe(1);
+        body.GetProperty("duplicates").GetInt32().ShouldBe(2);
+        var lead = JsonSerializer.Deserialize((await JournalAsync()).Single(e => e.Kind == Ingestion.InboundKind.Lead && e.Channel == "api").Payload, InboundJson.Default.LeadPayload)!;
+        lead.Phone!.E164.ShouldBe("+8613800138000");
+    }
+
+    [Fact]
+    public async Task An_invalid_email_in_a_lead_is_a_field_error()
+    {
+        var response = await PostJsonAsync("/api/v1/leads", """{"name":"李雷","email":"sales@@example.com"}""");
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+        errors.TryGetProperty("email", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_web_form_post_becomes_a_lead_with_its_form_campaign_and_utm_source()
+    {
+        using var client = _app.CreateClient();
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "韩梅梅",
+            ["mobile"] = "+86 139 0000 1111",
+            ["company"] = "示例科技",
+            ["utm_source"] = "baidu",
+            ["budget"] = "50万",
+        });
+        var response = await client.PostAsync("/forms/demo", form, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var entry = (await JournalAsync()).Single(e => e.Channel == "web" && e.Account == "demo");
+        var lead = JsonSerializer.Deserialize(entry.Payload, InboundJson.Default.LeadPayload)!;
+        lead.Phone!.E164.ShouldBe("+8613900001111");
+        lead.Origin.Campaign.ShouldBe("spring-fair");
+        lead.Origin.UtmSource.ShouldBe("baidu");
+        lead.Fields!["budget"].ShouldBe("50万");
+    }
+
+    [Fact]
+    public async Task A_browser_is_redirected_after_a_form_post_when_the_form_has_a_thank_you_page()
+    {
+        using var client = _app.ClientWithoutRedirects();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/forms/demo")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "visitor@example.com" }),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        response.Headers.Location!.ToString().ShouldBe("https://example.com/thanks");
+    }
+
+    [Fact]
+    public async Task A_filled_honeypot_is_answered_like_success_and_stores_nothing()
+    {
+        using var client = _app.CreateClient();
+        var before = (await JournalAsync()).Count;
+        var response = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "bot",
+            ["phone"] = "13800000000",
+            ["_gotcha"] = "http://spam.example",
+        }), TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await JournalAsync()).Count.ShouldBe(before);
+    }
+
+    [Theory]
+    [InlineData("/forms/unknown", "application/x-www-form-urlencoded", HttpStatusCode.NotFound)]
+    [InlineData("/forms/contact", "application/json", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("/forms/contact", "multipart/form-data; boundary=x", HttpStatusCode.UnsupportedMediaType)]
+    public async Task Bad_form_requests_get_problem_details(string path, string contentType, HttpStatusCode expected)
+    {
+        using var client = _app.CreateClient();
+        var content = new StringContent(contentType.StartsWith("multipart", StringComparison.Ordinal) ? "--x--\r\n" : "phone=13800000000", Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var response = await client.PostAsync(path, content, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(expected);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task Formula_text_is_data_in_free_text_fields_and_an_error_in_a_phone_field()
+    {
+        using var client = _app.CreateClient();
+        var formula = await File.ReadAllTextAsync(Repo.Fixture("hostile", "csv-formula-0.txt"), TestContext.Current.CancellationToken);
+        var accepted = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = formula,
+            ["company"] = formula,
+            ["email"] = "formula@example.com",
+        }), TestContext.Current.CancellationToken);
+        var refused = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "x",
+            ["phone"] = formula,
+        }), TestContext.Current.CancellationToken);
+
+        accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var lead = JsonSerializer.Deserialize((await JournalAsync()).Single(e => e.Payload.Contains("formula@example.com", StringComparison.Ordinal)).Payload, InboundJson.Default.LeadPayload)!;
+        lead.Name.ShouldBe(formula.Trim());
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Scrm.Testing;
+
+/// <summary>
+/// The built host (<c>src/Scrm.Host/bin/.../Scrm.Host.dll</c>) as a separate process on a loopback
+/// port, so a test can kill it hard and start it again on the same data.
+/// </summary>
+public sealed class ChildHost : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ChildHost(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static string HostDirectory
+    {
+        get
+        {
+            // Tests run from tests/<Project>/bin/<Configuration>/net10.0/.
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            return Path.Combine(Repo.Root, "src", "Scrm.Host", "bin", configuration, "net10.0");
+        }
+    }
+
+    /// <summary>Starts the host and waits until <c>/health/ready</c> answers 200.</summary>
+    public static async Task<ChildHost> StartAsync(StorageUnderTest storage, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = HostDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(HostDirectory, "Scrm.Host.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Scrm__Storage__Provider"] = storage.Provider;
+        start.Environment["Scrm__Storage__DataDirectory"] = dataDirectory;
+        if (storage.ConnectionString is not null)
+        {
+            start.Environment["Scrm__Storage__ConnectionString"] = storage.ConnectionString;
+        }
+
+        for (var i = 0; i < ScrmApp.Roles.Length; i++)
+        {
+            start.Environment[$"Scrm__Auth__ApiKeys__{i}__Key"] = ScrmApp.KeyFor(ScrmApp.Roles[i]);
+            start.Environment[$"Scrm__Auth__ApiKeys__{i}__Role"] = ScrmApp.Roles[i];
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new ChildHost(process, new Uri($"http://127.0.0.1:{port}"));
+        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    /// <summary>A client for the given role's key.</summary>
+    public HttpClient ClientFor(string role)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ScrmApp.KeyFor(role));
+        return client;
+    }
+
+    /// <summary>SIGKILL to the host and everything it started: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The host exited with code {_process.ExitCode} before it was ready.");
+            }
+
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        Kill();
+        throw new TimeoutException("The host did not become ready in time.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
