@@ -5,11 +5,13 @@ using Scrm.Benchmarks;
 var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["ingest"] = IngestBenchmark.RunAsync,
+    ["search"] = SearchBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
 {
     Console.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}");
+    Console.WriteLine("  search [--docs 1000000] [--queries 1000] [--scan-queries 100] [--writers 1] [--batch 5000]");
     Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--only noop|single|batch|duplicates] [--storage sqlite|postgres=<connection string>]");
     return 1;
 }

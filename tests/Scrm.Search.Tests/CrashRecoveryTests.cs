@@ -26,7 +26,7 @@ public sealed class CrashRecoveryTests
         var uncertain = new HashSet<string>();
 
         // Commits only at shutdown, which a kill never reaches: everything indexed before the kill is lost to the index.
-        await using (var host = await HostProcess.StartAsync(data.Path, new Dictionary<string, string> { ["Scrm:Search:Lucene:CommitInterval"] = "00:10:00" }, Ct))
+        await using (var host = await ChildHost.StartAsync(StorageUnderTest.Sqlite, data.Path, new Dictionary<string, string> { ["Scrm:Search:Lucene:CommitInterval"] = "00:10:00" }))
         {
             using var ingest = host.ClientFor("ingest");
             using var staff = host.ClientFor("community");
@@ -62,7 +62,7 @@ public sealed class CrashRecoveryTests
         acknowledged.Count.ShouldBeGreaterThan(1_000);
         var durable = CommittedPosition(Path.Combine(data.Path, "index"));
 
-        await using (var host = await HostProcess.StartAsync(data.Path, cancellationToken: Ct))
+        await using (var host = await ChildHost.StartAsync(StorageUnderTest.Sqlite, data.Path))
         {
             using var admin = host.ClientFor("admin");
             var stats = await admin.GetFromJsonAsync<JsonElement>("/api/v1/journal/stats", Ct);
@@ -86,7 +86,7 @@ public sealed class CrashRecoveryTests
             }
             while (cursor is not null);
 
-            ids.Count.ShouldBe((int)journalItems, host.Output);
+            ids.Count.ShouldBe((int)journalItems);
             ids.Distinct().Count().ShouldBe(ids.Count);
             acknowledged.ShouldBeSubsetOf(ids);
             ids.ShouldBeSubsetOf(acknowledged.Union(uncertain));

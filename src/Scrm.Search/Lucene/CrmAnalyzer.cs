@@ -18,7 +18,7 @@ internal sealed class CrmAnalyzer(bool bigrams) : Analyzer
 {
     public static readonly LuceneVersion Version = LuceneVersion.LUCENE_48;
 
-    /// <summary>The type CJKBigramFilter gives a CJK character it could not pair.</summary>
+    /// <summary>The type a CJK character with no CJK neighbour gets (as in CJKBigramFilter).</summary>
     public const string SingleType = "<SINGLE>";
 
     public bool Bigrams { get; } = bigrams;
@@ -30,7 +30,7 @@ internal sealed class CrmAnalyzer(bool bigrams) : Analyzer
         stream = new LowerCaseFilter(Version, stream);
         if (Bigrams)
         {
-            stream = new CJKBigramFilter(stream);
+            stream = new CjkPairFilter(stream);
         }
 
         stream = new EnglishPossessiveFilter(Version, stream);

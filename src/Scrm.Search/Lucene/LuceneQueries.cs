@@ -89,24 +89,25 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
         var all = new BooleanQuery();
         AnyOf(all, LuceneFields.Type, f.Types);
         AnyOf(all, LuceneFields.Channel, f.Channels);
-        AnyOf(all, LuceneFields.Account, f.Accounts);
-        AnyOf(all, LuceneFields.AuthorId, f.Authors);
-        AnyOf(all, LuceneFields.Owner, f.Owners);
-        AnyOf(all, LuceneFields.Tag, f.AnyTags);
+        AnyOf(all, LuceneFields.Keyword, f.Accounts.Select(LuceneFields.AccountKey).ToList());
+        AnyOf(all, LuceneFields.Keyword, f.Authors.Select(LuceneFields.AuthorKey).ToList());
+        AnyOf(all, LuceneFields.Keyword, f.Owners.Select(LuceneFields.OwnerKey).ToList());
+        AnyOf(all, LuceneFields.Keyword, f.AnyTags.Select(LuceneFields.TagKey).ToList());
         foreach (var tag in f.Tags)
         {
-            all.Add(new TermQuery(new Term(LuceneFields.Tag, tag)), Occur.MUST);
+            all.Add(new TermQuery(new Term(LuceneFields.Keyword, LuceneFields.TagKey(tag))), Occur.MUST);
         }
 
         foreach (var tag in f.NotTags)
         {
-            all.Add(new TermQuery(new Term(LuceneFields.Tag, tag)), Occur.MUST_NOT);
+            all.Add(new TermQuery(new Term(LuceneFields.Keyword, LuceneFields.TagKey(tag))), Occur.MUST_NOT);
         }
 
         if (f.From is not null || f.To is not null)
         {
-            all.Add(NumericRangeQuery.NewInt64Range(
-                LuceneFields.Created, f.From?.ToUnixTimeMilliseconds(), f.To?.ToUnixTimeMilliseconds(), true, false), Occur.MUST);
+            // Read from the creation time's doc values: no range terms are indexed for it.
+            all.Add(new ConstantScoreQuery(FieldCacheRangeFilter.NewInt64Range(
+                LuceneFields.Created, f.From?.ToUnixTimeMilliseconds(), f.To?.ToUnixTimeMilliseconds(), true, false)), Occur.MUST);
         }
 
         if (all.Clauses.Count == 0)

@@ -19,6 +19,7 @@ namespace Scrm.Search.Lucene;
 internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 {
     internal const string PositionKey = "scrm.journal_position";
+    private const int ParallelBatch = 1_000;
 
     private static readonly Similarity Bm25 = new BM25Similarity();
 
@@ -108,21 +109,40 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 
     public Task<IndexWriteResult> UpsertAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken)
     {
-        List<RejectedDocument>? rejected = null;
+        var rejected = new System.Collections.Concurrent.ConcurrentBag<RejectedDocument>();
         var written = 0;
-        foreach (var document in documents)
+        void Write(int from, int to)
         {
-            if (DocumentRules.Check(document) is { } reason)
+            var mine = 0;
+            for (var i = from; i < to; i++)
             {
-                (rejected ??= []).Add(new RejectedDocument(document.Id, reason));
-                continue;
+                var document = documents[i];
+                if (DocumentRules.Check(document) is { } reason)
+                {
+                    rejected.Add(new RejectedDocument(document.Id, reason));
+                    continue;
+                }
+
+                _writer.UpdateDocument(LuceneFields.IdTerm(document.Id), LuceneFields.ToDocument(document));
+                mine++;
             }
 
-            _writer.UpdateDocument(LuceneFields.IdTerm(document.Id), LuceneFields.ToDocument(document));
-            written++;
+            Interlocked.Add(ref written, mine);
         }
 
-        return Task.FromResult(new IndexWriteResult(written, rejected ?? []));
+        // The writer takes documents from several threads at once (one in-memory segment each): large batches use every core.
+        if (documents.Count >= ParallelBatch && Environment.ProcessorCount > 1)
+        {
+            var slice = (documents.Count + Environment.ProcessorCount - 1) / Environment.ProcessorCount;
+            Parallel.For(0, Environment.ProcessorCount, new ParallelOptions { CancellationToken = cancellationToken }, p =>
+                Write(p * slice, Math.Min(documents.Count, (p + 1) * slice)));
+        }
+        else
+        {
+            Write(0, documents.Count);
+        }
+
+        return Task.FromResult(new IndexWriteResult(written, [.. rejected.OrderBy(r => r.Id, StringComparer.Ordinal)]));
     }
 
     public Task DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)

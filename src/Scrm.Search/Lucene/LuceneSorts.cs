@@ -10,7 +10,8 @@ internal static class LuceneSorts
 {
     private static readonly SortField Newest = new(LuceneFields.Created, SortFieldType.INT64, true);
     private static readonly SortField Oldest = new(LuceneFields.Created, SortFieldType.INT64, false);
-    private static readonly SortField Id = new(LuceneFields.Id, SortFieldType.STRING);
+    // Binary doc values: cheaper to write than sorted ones, and only compared when time and score tie.
+    private static readonly SortField Id = new(LuceneFields.Id, SortFieldType.STRING_VAL);
 
     /// <summary>Relevance needs something to be relevant to: without words it lists newest first.</summary>
     public static SearchSort Effective(SearchSort requested, IReadOnlyList<AnalysedClause> clauses) =>
