@@ -56,6 +56,8 @@ public static class SearchModule
         services.AddHostedService<SearchCatchUp>();
         services.AddJournalConsumer<SearchJournalHandler>();
         services.AddHealthChecks().AddCheck<SearchHealthCheck>("search", tags: ["ready"]);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SearchApi.ReadPolicy, p => p.RequireAuthenticatedUser().RequireRole(SearchApi.ReadRoles));
         return services;
     }
 

@@ -216,6 +216,9 @@ public sealed class SearchApiTests(SearchApiTests.App app) : IClassFixture<Searc
     {
         using var anonymous = app.CreateClient();
         (await anonymous.GetAsync("/api/v1/search?q=x", Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var ingest = app.ClientFor("ingest");
+        (await ingest.GetAsync("/api/v1/search?q=x", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await ingest.PostAsJsonAsync("/api/v1/search", new { q = "x" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         using var sales = app.ClientFor("sales");
         (await sales.GetAsync("/api/v1/search?q=x", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await sales.PostAsync("/api/v1/search/rebuild", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -15,17 +15,22 @@ internal static partial class SearchApi
 {
     public const long MaxBodyBytes = 64 * 1024;
 
+    /// <summary>People who work in the CRM; machine keys that only deliver data (ingest) cannot read it back.</summary>
+    public const string ReadPolicy = "scrm:search";
+
+    public static readonly string[] ReadRoles = [ScrmRoles.Admin, ScrmRoles.Marketer, ScrmRoles.Community, ScrmRoles.Sales];
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/search").WithTags("Search");
         group.MapGet("", GetAsync)
-            .RequireAuthorization(ScrmPolicies.Staff)
+            .RequireAuthorization(ReadPolicy)
             .Produces<SearchResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Full-text search over mentions, messages, leads and customers, with filters, facets, highlights and cursor paging.");
         group.MapPost("", PostAsync)
-            .RequireAuthorization(ScrmPolicies.Staff)
+            .RequireAuthorization(ReadPolicy)
             .WithMaxRequestBodySize(MaxBodyBytes)
             .Accepts<object>("application/json")
             .Produces<SearchResponse>()
