@@ -37,8 +37,16 @@ public sealed class ElasticsearchContractTests
             Text = "客戶",
             Filter = new SearchFilter
             {
-                Types = ["mention", "lead"], Channels = ["wechat"], Accounts = ["gh_1"], Authors = ["u1"], Owners = ["rep-7"],
-                Tags = ["vip", "華東"], AnyTags = ["a", "b"], NotTags = ["blocked"], From = Day, To = Day.AddDays(7),
+                Types = ["mention", "lead"],
+                Channels = ["wechat"],
+                Accounts = ["gh_1"],
+                Authors = ["u1"],
+                Owners = ["rep-7"],
+                Tags = ["vip", "華東"],
+                AnyTags = ["a", "b"],
+                NotTags = ["blocked"],
+                From = Day,
+                To = Day.AddDays(7),
             },
         },
     };
