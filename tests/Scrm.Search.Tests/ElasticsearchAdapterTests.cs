@@ -266,6 +266,21 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_vanished_index_is_unavailable_and_created_again()
+    {
+        var missing = ElasticsearchContractTests.Example("search.response.6.json");
+        _fake.Script = (call, attempt, _) => Task.FromResult<(int, string)?>(call.Path.EndsWith("/_search", StringComparison.Ordinal) && attempt == 1 ? (404, missing) : null);
+        using var adapter = Adapter();
+        await adapter.CountAsync(null, SearchFilter.None, Ct);
+        _fake.AliasIndices = null;
+
+        await Should.ThrowAsync<SearchUnavailableException>(() => adapter.SearchAsync(new SearchQuery { Text = "會員" }, Ct));
+        await adapter.SearchAsync(new SearchQuery { Text = "會員" }, Ct);
+
+        _fake.Calls.Count(c => c.Method == "PUT").ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Documents_that_break_the_rules_are_refused_before_they_are_sent()
     {
         using var adapter = Adapter();

@@ -80,6 +80,7 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
 
         var body = EsQueries.Search(query, match, _options.TrackTotalHitsUpTo, _facetOffset);
         var response = await _transport.SendAsync(HttpMethod.Post, $"{Alias}/_search?typed_keys=true", EsQueries.Serialize(body), false, cancellationToken);
+        ThrowIfIndexMissing(response);
         return EsResults.ToResult(Read<EsSearchResponse>(response, "search"), query);
     }
 
@@ -92,6 +93,7 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
         }
 
         var response = await _transport.SendAsync(HttpMethod.Post, $"{Alias}/_count", EsQueries.Serialize(EsQueries.Count(match)), false, cancellationToken);
+        ThrowIfIndexMissing(response);
         return Read<EsCountResponse>(response, "count").Count;
     }
 
@@ -249,6 +251,16 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
         }
 
         return written;
+    }
+
+    /// <summary>The alias vanished (deleted by hand): answer "unavailable" and create it again on the next call.</summary>
+    private void ThrowIfIndexMissing(EsResponse response)
+    {
+        if (response.Status == HttpStatusCode.NotFound && Error(response)?.Error?.Type == "index_not_found_exception")
+        {
+            _ready = false;
+            throw new SearchUnavailableException($"Elasticsearch has no index behind alias {Alias}; it is created again on the next request.");
+        }
     }
 
     private static T Read<T>(EsResponse response, string what)
