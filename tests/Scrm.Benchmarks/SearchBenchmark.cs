@@ -50,7 +50,7 @@ internal static class SearchBenchmark
             for (var c = Interlocked.Increment(ref next); c < chunks; c = Interlocked.Increment(ref next))
             {
                 var slice = documents.GetRange(c * batch, Math.Min(batch, count - c * batch));
-                await index.UpsertAsync(slice, ct);
+                await index.WriteJournalAsync(slice, c * (long)batch + 1, c * (long)batch + slice.Count, ct);
             }
         })));
         index.Commit();

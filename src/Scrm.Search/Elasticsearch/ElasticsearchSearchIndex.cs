@@ -58,6 +58,14 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
     {
     }
 
+    /// <summary>Journal items never change: <c>create</c> with their id, and a 409 means it is already there.</summary>
+    public Task<IndexWriteResult> WriteJournalAsync(IReadOnlyList<SearchDocument> documents, long first, long last, CancellationToken cancellationToken) =>
+        AddAsync(documents, cancellationToken);
+
+    public void Reserve(long through)
+    {
+    }
+
     public Task<IndexWriteResult> AddAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken) =>
         WriteAsync(documents, "create", Alias, cancellationToken);
 

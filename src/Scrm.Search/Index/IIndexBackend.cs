@@ -12,6 +12,16 @@ internal interface IIndexBackend : ISearchIndex
 
     void MarkWritten(long position);
 
+    /// <summary>
+    /// Writes the documents of journal positions <paramref name="first"/> to <paramref name="last"/>,
+    /// idempotently. An engine may skip the by-id replace for positions it has never been asked to
+    /// write (see <see cref="Reserve"/>): their documents cannot be in the index yet.
+    /// </summary>
+    Task<IndexWriteResult> WriteJournalAsync(IReadOnlyList<SearchDocument> documents, long first, long last, CancellationToken cancellationToken);
+
+    /// <summary>Positions up to <paramref name="through"/> may be written by someone else (a rebuild): always replace them by id.</summary>
+    void Reserve(long through);
+
     /// <summary>Makes everything written so far visible to searches now.</summary>
     Task RefreshAsync(CancellationToken cancellationToken);
 

@@ -66,6 +66,34 @@ internal sealed partial class SearchIndexer(
         }
     }
 
+    /// <summary>A rebuild writes positions up to <paramref name="through"/> itself: from now on they are replaced by id, never appended.</summary>
+    public async Task ReserveAsync(long through, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            index.Reserve(through);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Writes positions after <paramref name="after"/> through <paramref name="through"/> again, in order with the live indexer.</summary>
+    public async Task ReplayRangeAsync(long after, long through, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ReplayAsync(after, through, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task ReplayAsync(long after, long through, CancellationToken cancellationToken)
     {
         var position = after;
@@ -94,7 +122,9 @@ internal sealed partial class SearchIndexer(
             }
         }
 
-        var result = documents.Count == 0 ? IndexWriteResult.AllWritten(0) : await index.AddAsync(documents, cancellationToken);
+        var result = documents.Count == 0
+            ? IndexWriteResult.AllWritten(0)
+            : await index.WriteJournalAsync(documents, batch[0].Position, batch[^1].Position, cancellationToken);
         index.MarkWritten(batch[^1].Position);
         if (result.Rejected.Count > 0)
         {

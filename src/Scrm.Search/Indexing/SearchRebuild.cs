@@ -30,6 +30,7 @@ public sealed record RebuildStatus(
 /// </summary>
 internal sealed partial class SearchRebuild(
     IIndexBackend index,
+    SearchIndexer indexer,
     JournalReader journal,
     IOptions<SearchOptions> options,
     IHostApplicationLifetime lifetime,
@@ -74,6 +75,7 @@ internal sealed partial class SearchRebuild(
     {
         try
         {
+            await indexer.ReserveAsync(through, cancellationToken);
             var target = await index.BeginRebuildAsync(cancellationToken);
             var lastLog = time.GetTimestamp();
             var position = 0L;
@@ -105,18 +107,7 @@ internal sealed partial class SearchRebuild(
             await target.CompleteAsync(cancellationToken);
 
             // Items that arrived while the rebuild ran may have gone to the index the rebuild replaced.
-            var head = await journal.LastPositionAsync(cancellationToken);
-            for (var p = through; p < head;)
-            {
-                var batch = await journal.ReadAsync(p, options.Value.BatchSize, cancellationToken);
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                await index.AddAsync(batch.Select(JournalDocuments.Map).OfType<SearchDocument>().ToList(), cancellationToken);
-                p = batch[^1].Position;
-            }
+            await indexer.ReplayRangeAsync(through, await journal.LastPositionAsync(cancellationToken), cancellationToken);
 
             Update(s => s with { State = "completed", FinishedAt = time.GetUtcNow() });
             var done = Status;

@@ -19,6 +19,9 @@ namespace Scrm.Search.Lucene;
 internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 {
     internal const string PositionKey = "scrm.journal_position";
+
+    /// <summary>Every journal position above this one is certainly not in the commit (see <see cref="WriteJournalAsync"/>).</summary>
+    internal const string AttemptedKey = "scrm.journal_attempted";
     private const int ParallelBatch = 1_000;
 
     private static readonly Similarity Bm25 = new BM25Similarity();
@@ -35,6 +38,7 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
     private readonly SearcherManager _searchers;
     private long _written;
     private long _committed;
+    private long _attempted;
     private bool _disposed;
 
     public LuceneSearchIndex(string path, LuceneOptions options, TimeSpan facetOffset, ILogger<LuceneSearchIndex> log)
@@ -60,12 +64,15 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
             (_directory, _writer, _searchers) = Open(path, options);
         }
 
-        _committed = _written = _writer.CommitData.TryGetValue(PositionKey, out var text)
-            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var position) ? position : 0;
+        _committed = _written = Read(_writer.CommitData, PositionKey) ?? 0;
+        _attempted = Math.Max(_written, Read(_writer.CommitData, AttemptedKey) ?? 0);
         LogOpened(log, _written, _writer.NumDocs);
     }
 
     public string Path { get; }
+
+    private static long? Read(IDictionary<string, string> data, string key) =>
+        data.TryGetValue(key, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     public long? WrittenPosition => Volatile.Read(ref _written);
 
@@ -107,7 +114,34 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
     public Task<IndexWriteResult> AddAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken) =>
         UpsertAsync(documents, cancellationToken);
 
-    public Task<IndexWriteResult> UpsertAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken)
+    public Task<IndexWriteResult> UpsertAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken) =>
+        Task.FromResult(Write(documents, replace: true, cancellationToken));
+
+    /// <summary>
+    /// After a crash the index is back at its last commit, so nothing after <see cref="CommittedPosition"/> is in it:
+    /// positions beyond every one attempted since opening are appended without the delete-by-id, which is a fifth of the cost of indexing.
+    /// </summary>
+    public Task<IndexWriteResult> WriteJournalAsync(IReadOnlyList<SearchDocument> documents, long first, long last, CancellationToken cancellationToken)
+    {
+        bool fresh;
+        lock (_commitLock)
+        {
+            fresh = first > _attempted;
+            _attempted = Math.Max(_attempted, last);
+        }
+
+        return Task.FromResult(Write(documents, replace: !fresh, cancellationToken));
+    }
+
+    public void Reserve(long through)
+    {
+        lock (_commitLock)
+        {
+            _attempted = Math.Max(_attempted, through);
+        }
+    }
+
+    private IndexWriteResult Write(IReadOnlyList<SearchDocument> documents, bool replace, CancellationToken cancellationToken)
     {
         var rejected = new System.Collections.Concurrent.ConcurrentBag<RejectedDocument>();
         var written = 0;
@@ -123,7 +157,15 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
                     continue;
                 }
 
-                _writer.UpdateDocument(LuceneFields.IdTerm(document.Id), LuceneFields.ToDocument(document));
+                if (replace)
+                {
+                    _writer.UpdateDocument(LuceneFields.IdTerm(document.Id), LuceneFields.ToDocument(document));
+                }
+                else
+                {
+                    _writer.AddDocument(LuceneFields.ToDocument(document));
+                }
+
                 mine++;
             }
 
@@ -142,7 +184,7 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
             Write(0, documents.Count);
         }
 
-        return Task.FromResult(new IndexWriteResult(written, [.. rejected.OrderBy(r => r.Id, StringComparer.Ordinal)]));
+        return new IndexWriteResult(written, [.. rejected.OrderBy(r => r.Id, StringComparer.Ordinal)]);
     }
 
     public Task DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
@@ -254,7 +296,13 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
                 return;
             }
 
-            _writer.SetCommitData(new Dictionary<string, string> { [PositionKey] = position.ToString(CultureInfo.InvariantCulture) });
+            // A batch being written now may be in this commit but not yet in the position: the attempted
+            // mark (taken under this lock, like the writers' own) bounds what the commit can contain.
+            _writer.SetCommitData(new Dictionary<string, string>
+            {
+                [PositionKey] = position.ToString(CultureInfo.InvariantCulture),
+                [AttemptedKey] = _attempted.ToString(CultureInfo.InvariantCulture),
+            });
             _writer.Commit();
             Volatile.Write(ref _committed, position);
         }
