@@ -69,22 +69,17 @@ internal static class SearchBenchmark
         }
 
         var latencies = new double[mix.Count];
-        var cpuMs = new double[mix.Count];
         long hits = 0;
         for (var i = 0; i < mix.Count; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            var threadCpu = ThreadCpu.Milliseconds();
             var result = await index.SearchAsync(mix[i], ct);
-            cpuMs[i] = ThreadCpu.Milliseconds() - threadCpu;
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             hits += result.Total;
         }
 
         Array.Sort(latencies);
-        Array.Sort(cpuMs);
         Console.WriteLine($"lucene       p50 {Percentile(latencies, 50),8:N2} ms   p95 {Percentile(latencies, 95),8:N2} ms   p99 {Percentile(latencies, 99),8:N2} ms   mean {latencies.Average(),8:N2} ms   (mean total {hits / (double)mix.Count:N0} hits; target p95 < 50 ms; load average {Load()})");
-        Console.WriteLine($"  CPU/query  p50 {Percentile(cpuMs, 50),8:N2} ms   p95 {Percentile(cpuMs, 95),8:N2} ms   p99 {Percentile(cpuMs, 99),8:N2} ms   (the query thread's own CPU time: what the latency is on an idle core)");
         Memory("after queries");
 
         // The same queries without facets: what counting the whole hit set by channel, type and day costs.
@@ -101,22 +96,16 @@ internal static class SearchBenchmark
 
         var normalised = documents.Select(d => Width.Fold(d.Text).ToLowerInvariant()).ToArray();
         var scan = new double[Math.Min(scanQueries, mix.Count)];
-        var scanCpu = new double[scan.Length];
         for (var i = 0; i < scan.Length; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            var threadCpu = ThreadCpu.Milliseconds();
             BruteForce(mix[i], documents, normalised);
-            scanCpu[i] = ThreadCpu.Milliseconds() - threadCpu;
             scan[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
         Array.Sort(scan);
-        Array.Sort(scanCpu);
-        var luceneCpu = cpuMs.Take(scan.Length).ToArray();
         Console.WriteLine($"brute force  p50 {Percentile(scan, 50),8:N2} ms   p95 {Percentile(scan, 95),8:N2} ms   p99 {Percentile(scan, 99),8:N2} ms   mean {scan.Average(),8:N2} ms   ({scan.Length} queries)");
-        Console.WriteLine($"  CPU/query  p50 {Percentile(scanCpu, 50),8:N2} ms   p95 {Percentile(scanCpu, 95),8:N2} ms");
-        Console.WriteLine($"ratio        p50 {Percentile(scan, 50) / Percentile(latencies, 50),8:N1}x   p95 {Percentile(scan, 95) / Percentile(latencies, 95),8:N1}x   (brute force / lucene, wall)   CPU p50 {Percentile(scanCpu, 50) / Percentile(cpuMs, 50),6:N1}x   p95 {Percentile(scanCpu, 95) / Percentile(cpuMs, 95),6:N1}x");
+        Console.WriteLine($"ratio        p50 {Percentile(scan, 50) / Percentile(latencies, 50),8:N1}x   p95 {Percentile(scan, 95) / Percentile(latencies, 95),8:N1}x   (brute force / lucene)");
         Memory("end");
     }
 
@@ -241,41 +230,4 @@ internal static class SearchBenchmark
         using var process = Process.GetCurrentProcess();
         Console.WriteLine($"memory       RSS {process.WorkingSet64 / 1024.0 / 1024.0,8:N0} MB   peak {process.PeakWorkingSet64 / 1024.0 / 1024.0,8:N0} MB   managed heap {GC.GetTotalMemory(false) / 1024.0 / 1024.0,8:N0} MB   ({when})");
     }
-}
-
-/// <summary>CPU time of the calling thread (Linux <c>getrusage(RUSAGE_THREAD)</c>), which other processes on the machine do not inflate.</summary>
-internal static class ThreadCpu
-{
-    private const int RusageThread = 1;
-
-    public static double Milliseconds()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return 0;
-        }
-
-        var buffer = Marshal.AllocHGlobal(256);
-        try
-        {
-            if (GetRusage(RusageThread, buffer) != 0)
-            {
-                return 0;
-            }
-
-            // struct rusage starts with ru_utime and ru_stime, each { long tv_sec; long tv_usec; }.
-            var user = Marshal.ReadInt64(buffer, 0) * 1000.0 + Marshal.ReadInt64(buffer, 8) / 1000.0;
-            var system = Marshal.ReadInt64(buffer, 16) * 1000.0 + Marshal.ReadInt64(buffer, 24) / 1000.0;
-            return user + system;
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(buffer);
-        }
-    }
-
-#pragma warning disable SYSLIB1054, CA5392 // A benchmark helper: no marshalling beyond a pointer, libc only.
-    [DllImport("libc", EntryPoint = "getrusage")]
-    private static extern int GetRusage(int who, IntPtr usage);
-#pragma warning restore SYSLIB1054, CA5392
 }
