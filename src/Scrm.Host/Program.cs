@@ -14,6 +14,7 @@ using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
 using Scrm.Workflows;
 using Scrm.Workflows.Definitions;
+using Scrm.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -36,7 +37,8 @@ builder.Services
     .AddScrmCrawlerConnector(builder.Configuration)
     .AddScrmCustomers(builder.Configuration)
     .AddScrmLeads(builder.Configuration)
-    .AddScrmWorkflows(builder.Configuration);
+    .AddScrmWorkflows(builder.Configuration)
+    .AddScrmSearch(builder.Configuration);
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -60,6 +62,7 @@ app.MapCrawlerConnector();
 app.MapCustomersApi();
 app.MapLeadsApi();
 app.MapWorkflowsApi();
+app.MapSearchApi();
 
 await app.RunAsync();
 

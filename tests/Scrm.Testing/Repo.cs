@@ -13,6 +13,9 @@ public static class Repo
 
     public static string Fixture(params string[] parts) => Path.Combine([Shared, "fixtures", .. parts]);
 
+    /// <summary>The Elasticsearch REST contract kit (<c>api/</c>, <c>examples/</c>, <c>schemas/</c>).</summary>
+    public static string Elasticsearch(params string[] parts) => Path.Combine([Shared, "elasticsearch", .. parts]);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,0 +1,34 @@
+namespace Scrm.Search;
+
+/// <summary>One searchable thing: a mention, message, lead or customer, flattened for the index.</summary>
+/// <param name="Id">Unique across types; writing the same id again replaces the document.</param>
+/// <param name="Type">One of <see cref="DocumentTypes"/>.</param>
+/// <param name="Channel">The channel it came through (<c>wechat</c>, <c>weibo</c>, <c>web</c>, <c>webhook</c>, ...).</param>
+/// <param name="Account">The channel account, form or source system.</param>
+/// <param name="Title">A short heading (a lead's name and company, a customer's name); searched with a higher weight.</param>
+/// <param name="Text">The body text.</param>
+/// <param name="CreatedAt">When it happened on the channel; the date facet and the time sorts use it.</param>
+/// <param name="Owner">The staff member it is routed to, if any.</param>
+public sealed record SearchDocument(
+    string Id,
+    string Type,
+    string Channel,
+    string Account,
+    string? AuthorId,
+    string? AuthorName,
+    string? Title,
+    string Text,
+    DateTimeOffset CreatedAt,
+    string? Owner,
+    IReadOnlyList<string> Tags);
+
+/// <summary>The document types the index holds.</summary>
+public static class DocumentTypes
+{
+    public const string Mention = "mention";
+    public const string Message = "message";
+    public const string Lead = "lead";
+    public const string Customer = "customer";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Mention, Message, Lead, Customer };
+}

@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scrm.Ingestion.Consumers;
+using Scrm.Ingestion.Journal;
+
+namespace Scrm.Search.Indexing;
+
+/// <summary>
+/// Writes journal items into the index, in position order, idempotently by document id. If the
+/// index ends before the batch it is handed (a hard kill lost its last uncommitted writes), the
+/// gap is read from the journal and written first.
+/// </summary>
+internal sealed partial class SearchIndexer(
+    IIndexBackend index,
+    JournalReader journal,
+    IOptions<SearchOptions> options,
+    ILogger<SearchIndexer> log) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task IndexAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (index.WrittenPosition is { } written && batch[0].Position > written + 1)
+            {
+                await ReplayAsync(written, batch[0].Position - 1, cancellationToken);
+            }
+
+            await WriteAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Brings the index up to the journal's last position (at start, after a crash).</summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        if (index.WrittenPosition is null)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var from = index.WrittenPosition.Value;
+            var to = await journal.LastPositionAsync(cancellationToken);
+            if (to > from)
+            {
+                LogCatchingUp(log, from, to);
+                await ReplayAsync(from, to, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A rebuild writes positions up to <paramref name="through"/> itself: from now on they are replaced by id, never appended.</summary>
+    public async Task ReserveAsync(long through, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            index.Reserve(through);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Writes positions after <paramref name="after"/> through <paramref name="through"/> again, in order with the live indexer.</summary>
+    public async Task ReplayRangeAsync(long after, long through, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ReplayAsync(after, through, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ReplayAsync(long after, long through, CancellationToken cancellationToken)
+    {
+        var position = after;
+        while (position < through)
+        {
+            var batch = await journal.ReadAsync(position, options.Value.BatchSize, cancellationToken);
+            var inRange = batch.Where(e => e.Position <= through).ToList();
+            if (inRange.Count == 0)
+            {
+                break;
+            }
+
+            await WriteAsync(inRange, cancellationToken);
+            position = inRange[^1].Position;
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        var documents = new List<SearchDocument>(batch.Count);
+        foreach (var entry in batch)
+        {
+            if (JournalDocuments.Map(entry) is { } document)
+            {
+                documents.Add(document);
+            }
+        }
+
+        var result = documents.Count == 0
+            ? IndexWriteResult.AllWritten(0)
+            : await index.WriteJournalAsync(documents, batch[0].Position, batch[^1].Position, cancellationToken);
+        index.MarkWritten(batch[^1].Position);
+        if (result.Rejected.Count > 0)
+        {
+            // Thrown after the rest is written: the journal consumer retries the entry alone and then dead-letters it with this reason.
+            throw new DocumentsRejectedException(result.Rejected);
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index is behind the journal: replaying positions {From} to {To}")]
+    private static partial void LogCatchingUp(ILogger logger, long from, long to);
+}
+
+/// <summary>The engine refused documents for good (mapping or validation); the message carries its reasons.</summary>
+public sealed class DocumentsRejectedException(IReadOnlyList<RejectedDocument> rejected)
+    : Exception("The search engine rejected: " + string.Join("; ", rejected.Take(5).Select(r => $"{r.Id}: {r.Reason}")))
+{
+    public IReadOnlyList<RejectedDocument> Rejected { get; } = rejected;
+}
+
+/// <summary>The journal consumer that keeps the index up to date; its lag shows in <c>/api/v1/journal/stats</c>.</summary>
+internal sealed class SearchJournalHandler(SearchIndexer indexer) : IJournalHandler
+{
+    public const string ConsumerName = "search-index";
+
+    public string Name => ConsumerName;
+
+    public Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken) =>
+        indexer.IndexAsync(batch, cancellationToken);
+}

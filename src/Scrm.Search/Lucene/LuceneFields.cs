@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Util;
+
+namespace Scrm.Search.Lucene;
+
+/// <summary>
+/// The index's fields and the mapping between <see cref="SearchDocument"/> and a Lucene document.
+/// The document is stored once, as JSON (like Elasticsearch's <c>_source</c>); the few keyword
+/// filters share one field with prefixed values. Every field costs per document when indexing, so there are few.
+/// </summary>
+internal static class LuceneFields
+{
+    public const string Id = "id";
+    public const string Type = "type";
+    public const string Channel = "channel";
+    public const string Created = "created";
+    public const string Title = "title";
+    public const string Text = "text";
+    public const string Source = "_source";
+
+    /// <summary>Account, author, owner and tags as <c>a:…</c>, <c>u:…</c>, <c>o:…</c>, <c>t:…</c>.</summary>
+    public const string Keyword = "kw";
+
+    /// <summary>Single-character subfields, for one-character CJK queries.</summary>
+    public const string TitleUni = "title_uni";
+    public const string TextUni = "text_uni";
+
+    public static string AccountKey(string value) => "a:" + value;
+
+    public static string AuthorKey(string value) => "u:" + value;
+
+    public static string OwnerKey(string value) => "o:" + value;
+
+    public static string TagKey(string value) => "t:" + value;
+
+    public static Document ToDocument(SearchDocument d)
+    {
+        var created = d.CreatedAt.ToUnixTimeMilliseconds();
+        var doc = new Document
+        {
+            new StringField(Id, d.Id, Field.Store.NO),
+            new BinaryDocValuesField(Id, new BytesRef(d.Id)),
+            new StringField(Type, d.Type, Field.Store.NO),
+            new SortedDocValuesField(Type, new BytesRef(d.Type)),
+            new StringField(Channel, d.Channel, Field.Store.NO),
+            new SortedDocValuesField(Channel, new BytesRef(d.Channel)),
+            new NumericDocValuesField(Created, created),
+            new StringField(Keyword, AccountKey(d.Account), Field.Store.NO),
+            new TextField(Text, d.Text, Field.Store.NO),
+            new TextField(TextUni, d.Text, Field.Store.NO),
+            new StoredField(Source, JsonSerializer.SerializeToUtf8Bytes(d, StoredJson.Default.SearchDocument)),
+        };
+        if (d.AuthorId is not null)
+        {
+            doc.Add(new StringField(Keyword, AuthorKey(d.AuthorId), Field.Store.NO));
+        }
+
+        if (d.Owner is not null)
+        {
+            doc.Add(new StringField(Keyword, OwnerKey(d.Owner), Field.Store.NO));
+        }
+
+        foreach (var tag in d.Tags)
+        {
+            doc.Add(new StringField(Keyword, TagKey(tag), Field.Store.NO));
+        }
+
+        if (d.Title is not null)
+        {
+            doc.Add(new TextField(Title, d.Title, Field.Store.NO));
+            doc.Add(new TextField(TitleUni, d.Title, Field.Store.NO));
+        }
+
+        return doc;
+    }
+
+    public static SearchDocument FromDocument(Document doc)
+    {
+        var bytes = doc.GetBinaryValue(Source);
+        return JsonSerializer.Deserialize(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length), StoredJson.Default.SearchDocument)!;
+    }
+
+    public static Term IdTerm(string id) => new(Id, id);
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SearchDocument))]
+internal sealed partial class StoredJson : JsonSerializerContext;

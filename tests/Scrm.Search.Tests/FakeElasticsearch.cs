@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Scrm.Search.Tests;
+
+/// <summary>A request as the fake cluster received it.</summary>
+public sealed record EsCall(string Method, string Path, string Query, string? Accept, string? ContentType, string? Authorization, string Body);
+
+/// <summary>
+/// An Elasticsearch stand-in on a loopback socket (a real ASP.NET app): it records every request,
+/// checks every body against the contract kit's schemas, and answers with scripted responses,
+/// falling back to plain successful ones.
+/// </summary>
+public sealed class FakeElasticsearch : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<EsCall> _calls = new();
+    private readonly ConcurrentQueue<string> _schemaErrors = new();
+
+    private FakeElasticsearch(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Answers a request, or returns null for the default answer. Runs for every request.</summary>
+    public Func<EsCall, int, HttpContext, Task<(int Status, string Body)?>>? Script { get; set; }
+
+    /// <summary>Concrete index names behind the alias; null answers 404 like a new cluster.</summary>
+    public List<string>? AliasIndices { get; set; } = ["crm-v1"];
+
+    public IReadOnlyList<EsCall> Calls => [.. _calls];
+
+    public IReadOnlyList<string> SchemaErrors => [.. _schemaErrors];
+
+    public int Count(string method, string pathEnd) => _calls.Count(c => c.Method == method && c.Path.EndsWith(pathEnd, StringComparison.Ordinal));
+
+    public static async Task<FakeElasticsearch> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeElasticsearch(app);
+        app.Run(fake.HandleAsync);
+        await app.StartAsync();
+        fake.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return fake;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var call = new EsCall(
+            context.Request.Method,
+            context.Request.Path.Value ?? "",
+            context.Request.QueryString.Value ?? "",
+            context.Request.Headers.Accept.ToString(),
+            context.Request.ContentType,
+            context.Request.Headers.Authorization.ToString(),
+            await reader.ReadToEndAsync(context.RequestAborted));
+        _calls.Enqueue(call);
+        CheckSchema(call);
+        var attempt = _calls.Count(c => c.Method == call.Method && c.Path == call.Path);
+        var answer = Script is null ? null : await Script(call, attempt, context);
+        var (status, body) = answer ?? Default(call);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/vnd.elasticsearch+json;compatible-with=8";
+        await context.Response.WriteAsync(body, context.RequestAborted);
+    }
+
+    private (int, string) Default(EsCall call)
+    {
+        var path = call.Path;
+        if (call.Method == "GET" && path.StartsWith("/_alias/", StringComparison.Ordinal))
+        {
+            var alias = path["/_alias/".Length..];
+            return AliasIndices is null
+                ? (404, $$"""{"error":"alias [{{alias}}] missing","status":404}""")
+                : (200, JsonSerializer.Serialize(AliasIndices.ToDictionary(i => i, _ => new { aliases = new Dictionary<string, object> { [alias] = new { is_write_index = true } } })));
+        }
+
+        if (call.Method == "PUT")
+        {
+            return (200, $$"""{"acknowledged":true,"shards_acknowledged":true,"index":"{{path.Trim('/')}}"}""");
+        }
+
+        if (path.EndsWith("/_bulk", StringComparison.Ordinal))
+        {
+            return (200, BulkAnswer(call, (_, _) => 201));
+        }
+
+        if (path.EndsWith("/_search", StringComparison.Ordinal))
+        {
+            return (200, """{"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"total":{"value":0,"relation":"eq"},"max_score":null,"hits":[]}}""");
+        }
+
+        if (path.EndsWith("/_count", StringComparison.Ordinal))
+        {
+            return (200, """{"count":0,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}""");
+        }
+
+        if (path.EndsWith("/_refresh", StringComparison.Ordinal))
+        {
+            return (200, """{"_shards":{"total":1,"successful":1,"failed":0}}""");
+        }
+
+        return path == "/_aliases" ? (200, """{"acknowledged":true,"errors":false}""") : (404, """{"error":{"type":"fake","reason":"not scripted"},"status":404}""");
+    }
+
+    /// <summary>A bulk response with one item per action line, its status chosen by <paramref name="status"/>(action, id).</summary>
+    public static string BulkAnswer(EsCall call, Func<string, string, int> status)
+    {
+        var items = new List<object>();
+        foreach (var (action, id) in Actions(call))
+        {
+            var code = status(action, id);
+            object item = code is >= 200 and < 300
+                ? new { _index = "crm-v1", _id = id, _version = 1, result = "created", status = code }
+                : new { _index = "crm-v1", _id = id, status = code, error = new { type = ErrorType(code), reason = $"scripted {code}" } };
+            items.Add(new Dictionary<string, object> { [action] = item });
+        }
+
+        return JsonSerializer.Serialize(new { took = 3, errors = items.Count > 0, items });
+    }
+
+    public static List<(string Action, string Id)> Actions(EsCall call)
+    {
+        var result = new List<(string, string)>();
+        var lines = call.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var line = JsonDocument.Parse(lines[i]);
+            var action = line.RootElement.EnumerateObject().First();
+            result.Add((action.Name, action.Value.GetProperty("_id").GetString()!));
+            if (action.Name is "index" or "create" or "update")
+            {
+                i++;
+            }
+        }
+
+        return result;
+    }
+
+    private static string ErrorType(int status) => status switch
+    {
+        409 => "version_conflict_engine_exception",
+        429 => "es_rejected_execution_exception",
+        503 => "unavailable_shards_exception",
+        _ => "document_parsing_exception",
+    };
+
+    private void CheckSchema(EsCall call)
+    {
+        var schema = call.Method switch
+        {
+            "PUT" => "indices.create.request",
+            "POST" when call.Path.EndsWith("/_search", StringComparison.Ordinal) => "search.request",
+            "POST" when call.Path.EndsWith("/_count", StringComparison.Ordinal) => "count.request",
+            _ => null,
+        };
+        if (schema is not null)
+        {
+            foreach (var error in ElasticsearchContractTests.Validate(schema, call.Body))
+            {
+                _schemaErrors.Enqueue($"{call.Method} {call.Path}: {error}");
+            }
+        }
+
+        if (call.Path.EndsWith("/_bulk", StringComparison.Ordinal))
+        {
+            if (!call.Body.EndsWith('\n'))
+            {
+                _schemaErrors.Enqueue("bulk body does not end with a newline");
+            }
+
+            var lines = call.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                foreach (var error in ElasticsearchContractTests.Validate("bulk.action", lines[i]))
+                {
+                    _schemaErrors.Enqueue($"bulk line {i}: {error}");
+                }
+
+                if (!lines[i].StartsWith("{\"delete\"", StringComparison.Ordinal))
+                {
+                    i++;
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

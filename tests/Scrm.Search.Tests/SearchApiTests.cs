@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Scrm.Testing;
+
+namespace Scrm.Search.Tests;
+
+public sealed class SearchApiTests(SearchApiTests.App app) : IClassFixture<SearchApiTests.App>
+{
+    public sealed class App() : ScrmApp();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static object Mention(string id, string text, string source = "weibo", string created = "2026-11-20T10:00:00+08:00") =>
+        new { source, externalId = id, author = new { id = "u-" + id, name = "用戶" + id }, text, createdAt = created };
+
+    private async Task PostMentionsAsync(params object[] mentions)
+    {
+        using var ingest = app.ClientFor("ingest");
+        var response = await ingest.PostAsJsonAsync("/api/v1/mentions", mentions, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+    }
+
+    private async Task<JsonElement> SearchAsync(string query, string role = "community")
+    {
+        using var client = app.ClientFor(role);
+        var response = await client.GetAsync("/api/v1/search?" + query, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+    }
+
+    private async Task<JsonElement> WaitForAsync(string query, int total, TimeSpan? within = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var body = await SearchAsync(query);
+            if (body.GetProperty("total").GetProperty("value").GetInt64() >= total || deadline.Elapsed > (within ?? TimeSpan.FromSeconds(15)))
+            {
+                return body;
+            }
+
+            await Task.Delay(20, Ct);
+        }
+    }
+
+    private static string Q(string text) => "q=" + Uri.EscapeDataString(text);
+
+    [Fact]
+    public async Task A_posted_mention_is_searchable_within_a_second()
+    {
+        // Warm the path once, so the measured round is the steady state.
+        await PostMentionsAsync(Mention("warm-1", "預熱一下搜索"));
+        await WaitForAsync(Q("預熱"), 1);
+
+        await PostMentionsAsync(Mention("fresh-1", "剛剛收到的投訴：物流太慢了"));
+        var clock = Stopwatch.StartNew();
+        var body = await WaitForAsync(Q("物流太慢"), 1, within: TimeSpan.FromSeconds(1));
+        var elapsed = clock.Elapsed;
+
+        body.GetProperty("total").GetProperty("value").GetInt64().ShouldBe(1, $"not searchable after {elapsed.TotalMilliseconds:F0} ms");
+        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
+        var hit = body.GetProperty("hits")[0];
+        hit.GetProperty("id").GetString().ShouldBe("webhook:weibo:fresh-1");
+        hit.GetProperty("type").GetString().ShouldBe("mention");
+        hit.GetProperty("channel").GetString().ShouldBe("webhook");
+        hit.GetProperty("author").GetProperty("name").GetString().ShouldBe("用戶fresh-1");
+        hit.GetProperty("snippet").GetString().ShouldBe("剛剛收到的投訴：<em>物流太慢</em>了");
+        hit.GetProperty("score").GetDouble().ShouldBeGreaterThan(0);
+        body.GetProperty("total").GetProperty("relation").GetString().ShouldBe("eq");
+    }
+
+    [Fact]
+    public async Task Snippets_escape_stored_markup()
+    {
+        await PostMentionsAsync(Mention("xss-1", "<script>alert(1)</script> 腳本注入測試"));
+        var body = await WaitForAsync(Q("腳本注入"), 1);
+        var snippet = body.GetProperty("hits")[0].GetProperty("snippet").GetString()!;
+        snippet.ShouldNotContain("<script>");
+        snippet.ShouldContain("&lt;script&gt;");
+        snippet.ShouldContain("<em>腳本注入</em>");
+    }
+
+    [Fact]
+    public async Task Paging_with_the_cursor_visits_every_hit_once_and_facets_count_the_whole_set()
+    {
+        var mentions = Enumerable.Range(0, 25)
+            .Select(i => Mention($"page-{i}", $"分頁檢查第{i}條", i % 2 == 0 ? "weibo" : "wechat", $"2026-11-{10 + i % 3}T10:00:00+08:00"))
+            .ToArray();
+        await PostMentionsAsync(mentions);
+        var first = await WaitForAsync(Q("分頁檢查"), 25);
+
+        first.GetProperty("total").GetProperty("value").GetInt64().ShouldBe(25);
+        var days = first.GetProperty("facets").GetProperty("day").EnumerateArray().ToDictionary(d => d.GetProperty("value").GetString()!, d => d.GetProperty("count").GetInt64());
+        days.ShouldBe(new Dictionary<string, long> { ["2026-11-10"] = 9, ["2026-11-11"] = 8, ["2026-11-12"] = 8 });
+        first.GetProperty("facets").GetProperty("type")[0].GetProperty("value").GetString().ShouldBe("mention");
+
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await SearchAsync(Q("分頁檢查") + "&sort=newest&size=10" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            ids.AddRange(page.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("next").GetString();
+        }
+        while (cursor is not null);
+
+        ids.Count.ShouldBe(25);
+        ids.Distinct().Count().ShouldBe(25);
+    }
+
+    [Fact]
+    public async Task A_tampered_or_foreign_cursor_is_a_400_problem()
+    {
+        await PostMentionsAsync(Mention("cur-1", "游標測試一"), Mention("cur-2", "游標測試二"));
+        var page = await WaitForAsync(Q("游標測試") + "&size=1", 2);
+        var cursor = page.GetProperty("next").GetString()!;
+        var tampered = (cursor[0] == 'A' ? 'B' : 'A') + cursor[1..];
+
+        using var client = app.ClientFor("sales");
+        foreach (var query in new[] { Q("游標測試") + "&size=1&cursor=" + tampered, Q("別的查詢") + "&size=1&cursor=" + cursor, "cursor=not-a-cursor" })
+        {
+            var response = await client.GetAsync("/api/v1/search?" + query, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("cursor");
+        }
+
+        (await client.GetAsync("/api/v1/search?" + Q("游標測試") + "&size=1&cursor=" + Uri.EscapeDataString(cursor), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("size=0", "size")]
+    [InlineData("size=101", "size")]
+    [InlineData("size=ten", "size")]
+    [InlineData("sort=random", "sort")]
+    [InlineData("type=invoice", "type")]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("from=2026-11-02&to=2026-11-01", "to")]
+    [InlineData("q=a&q=b", "q")]
+    [InlineData("select=*", "select")]
+    [InlineData("facets=maybe", "facets")]
+    public async Task Invalid_parameters_are_400_problems_naming_the_parameter(string query, string field)
+    {
+        using var client = app.ClientFor("marketer");
+        var response = await client.GetAsync("/api/v1/search?" + query, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        problem.GetProperty("errors").TryGetProperty(field, out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Hostile_queries_are_plain_text_and_answered_quickly()
+    {
+        await PostMentionsAsync(Mention("plain-1", "普通的內容"), Mention("plain-2", "其他普通內容"));
+        await WaitForAsync(Q("普通"), 2);
+        using var client = app.ClientFor("sales");
+        client.Timeout = TimeSpan.FromSeconds(10);
+        var files = Directory.GetFiles(Repo.Fixture("hostile"), "query-*.q");
+        files.Length.ShouldBeGreaterThanOrEqualTo(11);
+        foreach (var file in files)
+        {
+            var text = await File.ReadAllTextAsync(file, Ct);
+            var get = await client.GetAsync("/api/v1/search?" + Q(text), Ct);
+            get.StatusCode.ShouldBe(HttpStatusCode.OK, Path.GetFileName(file));
+            var body = await get.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            body.GetProperty("total").GetProperty("value").GetInt64().ShouldBe(0, $"{Path.GetFileName(file)} must not expand to documents");
+
+            var post = await client.PostAsJsonAsync("/api/v1/search", new { q = text, size = 100 }, Ct);
+            post.StatusCode.ShouldBe(HttpStatusCode.OK, Path.GetFileName(file));
+        }
+    }
+
+    [Fact]
+    public async Task The_structured_filter_body_selects_by_channel_account_and_time()
+    {
+        await PostMentionsAsync(
+            Mention("body-1", "結構化篩選", "weibo", "2026-11-01T09:00:00+08:00"),
+            Mention("body-2", "結構化篩選", "wechat", "2026-11-01T09:00:00+08:00"),
+            Mention("body-3", "結構化篩選", "weibo", "2026-10-01T09:00:00+08:00"));
+        await WaitForAsync(Q("結構化篩選"), 3);
+        using var client = app.ClientFor("marketer");
+        var response = await client.PostAsJsonAsync("/api/v1/search", new
+        {
+            q = "結構化篩選",
+            types = new[] { "mention" },
+            accounts = new[] { "weibo" },
+            from = "2026-11-01",
+            to = "2026-11-02",
+            sort = "newest",
+        }, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        body.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()).ShouldBe(["webhook:weibo:body-1"]);
+    }
+
+    [Theory]
+    [InlineData("{\"q\":\"x\",\"select\":\"*\"}")]
+    [InlineData("{\"q\":\"x\",\"q\":\"y\"}")]
+    [InlineData("{\"types\":\"mention\"}")]
+    [InlineData("{\"size\":\"10\"}")]
+    [InlineData("[]")]
+    [InlineData("{\"q\":")]
+    public async Task A_malformed_filter_body_is_a_400_problem(string json)
+    {
+        using var client = app.ClientFor("marketer");
+        var response = await client.PostAsync("/api/v1/search", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task Search_needs_a_staff_key_and_rebuild_needs_admin()
+    {
+        using var anonymous = app.CreateClient();
+        (await anonymous.GetAsync("/api/v1/search?q=x", Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var ingest = app.ClientFor("ingest");
+        (await ingest.GetAsync("/api/v1/search?q=x", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await ingest.PostAsJsonAsync("/api/v1/search", new { q = "x" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var sales = app.ClientFor("sales");
+        (await sales.GetAsync("/api/v1/search?q=x", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await sales.PostAsync("/api/v1/search/rebuild", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await sales.GetAsync("/api/v1/search/rebuild", Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Rebuild_reindexes_the_journal_and_reports_progress()
+    {
+        await PostMentionsAsync(Mention("rb-1", "重建索引之一"), Mention("rb-2", "重建索引之二"));
+        await WaitForAsync(Q("重建索引"), 2);
+        using var admin = app.ClientFor("admin");
+
+        var start = await admin.PostAsync("/api/v1/search/rebuild", null, Ct);
+        start.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        JsonElement status;
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(50, Ct);
+            status = await admin.GetFromJsonAsync<JsonElement>("/api/v1/search/rebuild", Ct);
+        }
+        while (status.GetProperty("state").GetString() == "running" && clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        status.GetProperty("state").GetString().ShouldBe("completed");
+        var stats = await admin.GetFromJsonAsync<JsonElement>("/api/v1/journal/stats", Ct);
+        status.GetProperty("through").GetInt64().ShouldBeLessThanOrEqualTo(stats.GetProperty("lastPosition").GetInt64());
+        status.GetProperty("documents").GetInt64().ShouldBeGreaterThanOrEqualTo(2);
+        (await SearchAsync(Q("重建索引"))).GetProperty("total").GetProperty("value").GetInt64().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_indexer_lag_shows_in_journal_stats()
+    {
+        await PostMentionsAsync(Mention("lag-1", "延遲統計"));
+        await WaitForAsync(Q("延遲統計"), 1);
+        using var admin = app.ClientFor("admin");
+        var stats = await admin.GetFromJsonAsync<JsonElement>("/api/v1/journal/stats", Ct);
+        var consumer = stats.GetProperty("consumers").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "search-index");
+        consumer.GetProperty("lag").GetInt64().ShouldBeGreaterThanOrEqualTo(0);
+        consumer.GetProperty("position").GetInt64().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_posted_lead_is_found_by_company_and_message()
+    {
+        using var ingest = app.ClientFor("ingest");
+        var response = await ingest.PostAsJsonAsync("/api/v1/leads", new
+        {
+            name = "王小明",
+            company = "星辰科技",
+            phone = "+8613800138000",
+            message = "想了解企業版報價",
+            externalId = "lead-search-1",
+        }, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
+
+        var body = await WaitForAsync(Q("星辰科技 報價") + "&type=lead", 1);
+        var hit = body.GetProperty("hits").EnumerateArray().ShouldHaveSingleItem();
+        hit.GetProperty("type").GetString().ShouldBe("lead");
+        hit.GetProperty("title").GetString().ShouldBe("王小明 · 星辰科技");
+    }
+}
