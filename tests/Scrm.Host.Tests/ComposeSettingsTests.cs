@@ -20,10 +20,13 @@ public sealed partial class ComposeSettingsTests(PostgresServer postgres)
         using var data = new TempDirectory();
         settings["Scrm:Storage:DataDirectory"] = data.Path;
         settings["Scrm:Auth:ApiKeys:0:Key"] = ScrmApp.KeyFor("admin");
+        // No cluster here: nothing listens at this address, and the app must start and serve anyway.
+        settings["Scrm:Search:Elasticsearch:Url"] = "http://127.0.0.1:9";
+        settings["Scrm:Search:CursorKey"] = Convert.ToBase64String(new byte[32]);
         var tracked = new TrackingSource(settings);
         await using var app = new ComposeApp(tracked);
         using var client = app.CreateClient();
-        (await client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).IsSuccessStatusCode.ShouldBeTrue();
+        (await client.GetAsync("/health/live", TestContext.Current.CancellationToken)).IsSuccessStatusCode.ShouldBeTrue();
 
         settings.Keys.Where(k => !tracked.Read.Contains(k)).ShouldBeEmpty();
     }
@@ -47,6 +50,8 @@ public sealed partial class ComposeSettingsTests(PostgresServer postgres)
         {
             base.ConfigureWebHost(builder);
             builder.ConfigureAppConfiguration(c => c.Add(tracked));
+            // Modules choose their engine while registering, before late configuration sources apply.
+            builder.UseSetting("Scrm:Search:Provider", tracked.Value("Scrm:Search:Provider"));
         }
     }
 
@@ -56,6 +61,8 @@ public sealed partial class ComposeSettingsTests(PostgresServer postgres)
         public HashSet<string> Read { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(this, values);
+
+        public string? Value(string key) => values.GetValueOrDefault(key);
 
         private sealed class Provider(TrackingSource source, Dictionary<string, string?> values) : ConfigurationProvider
         {
