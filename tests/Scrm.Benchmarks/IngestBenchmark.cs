@@ -26,18 +26,22 @@ internal static class IngestBenchmark
             : StorageUnderTest.Sqlite;
         var duration = TimeSpan.FromSeconds(seconds);
         var only = LoadDriver.Option(args, "--only", "");
+        var consumers = LoadDriver.Option(args, "--consumers", "on") != "off";
+        var sync = LoadDriver.Option(args, "--sync", "Full");
         bool Runs(string scenario) => only.Length == 0 || only == scenario;
 
         await using var app = new ScrmApp(storage, new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Scrm:Journal:RunConsumers"] = consumers ? "true" : "false",
+            ["Scrm:Journal:SqliteSynchronous"] = sync,
         }, services => services.AddSingleton<IStartupFilter, NoOpEndpoint>());
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Add("X-Api-Key", ScrmApp.KeyFor("ingest"));
         var runId = Guid.NewGuid().ToString("N")[..8];
 
-        Console.WriteLine($"Ingest benchmark: {clients} clients, {seconds} s per scenario, storage {storage}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Ingest benchmark: {clients} clients, {seconds} s per scenario, storage {storage} (journal synchronous {sync}), consumers {(consumers ? "running" : "paused")}, {Environment.ProcessorCount} cores");
         await WarmUpAsync(http, runId);
 
         var empty = new LoadDriver.Result("skipped", 0, 0, 0, TimeSpan.FromSeconds(1), []);

@@ -100,7 +100,7 @@ public abstract class DurabilityTests(PostgresServer postgres, bool usePostgres)
             ConnectionString = storage.ConnectionString,
             DataDirectory = dataDirectory,
         });
-        await using DbConnection connection = await database.OpenConnectionAsync(CancellationToken.None);
+        await using DbConnection connection = await database.Store(Ingestion.Journal.JournalStore.Name).OpenConnectionAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT idempotency_key FROM journal_items";
         var keys = new List<string>();

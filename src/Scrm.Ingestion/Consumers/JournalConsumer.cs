@@ -28,6 +28,11 @@ internal sealed partial class JournalConsumer<THandler>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.RunConsumers)
+        {
+            return;
+        }
+
         string name;
         using (var scope = scopes.CreateScope())
         {

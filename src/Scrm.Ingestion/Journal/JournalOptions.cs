@@ -31,6 +31,19 @@ public sealed class JournalOptions
     /// </summary>
     public string InstanceId { get; set; } = Environment.MachineName;
 
+    /// <summary>
+    /// Runs the journal consumers (indexing, resolution, workflows) in this process. Off for an
+    /// ingest-only replica, or to let a backlog build up during maintenance; nothing is lost, the
+    /// consumers resume from their checkpoints.
+    /// </summary>
+    public bool RunConsumers { get; set; } = true;
+
+    /// <summary>
+    /// SQLite only: <c>Full</c> (default) syncs every group commit, so an acknowledged item survives
+    /// power loss; <c>Normal</c> survives a killed process and syncs at checkpoints.
+    /// </summary>
+    public Scrm.Platform.Storage.SqliteSynchronous SqliteSynchronous { get; set; } = Scrm.Platform.Storage.SqliteSynchronous.Full;
+
     /// <summary>Failures of one entry before a consumer dead-letters it and moves on.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;

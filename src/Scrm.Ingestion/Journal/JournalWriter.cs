@@ -157,7 +157,7 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
 
     private async Task<AppendResult[][]> WriteAsync(List<PendingAppend> batch)
     {
-        var s = _statements ??= await Statements.OpenAsync(_database);
+        var s = _statements ??= await Statements.OpenAsync(_database.Store(JournalStore.Name), _options.SqliteSynchronous);
         try
         {
             await using var transaction = await s.Connection.BeginTransactionAsync();
@@ -294,15 +294,15 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
         public DbCommand AddToCounter { get; }
         public DbCommand Lock { get; }
 
-        public static async Task<Statements> OpenAsync(ScrmDatabase database)
+        public static async Task<Statements> OpenAsync(ScrmDatabase database, SqliteSynchronous synchronous)
         {
             var connection = await database.OpenConnectionAsync(CancellationToken.None);
             if (!database.IsPostgres)
             {
-                // What was acknowledged must survive power loss, not only a killed process.
-                await using var full = connection.CreateCommand();
-                full.CommandText = "PRAGMA synchronous = FULL";
-                await full.ExecuteNonQueryAsync();
+                // By default what was acknowledged survives power loss, not only a killed process.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = $"PRAGMA synchronous = {synchronous.ToString().ToUpperInvariant()}";
+                await pragma.ExecuteNonQueryAsync();
             }
 
             return new(connection);

@@ -5,28 +5,46 @@ using Npgsql;
 
 namespace Scrm.Platform.Storage;
 
-/// <summary>The configured database: provider, connection string and raw connections for hot paths.</summary>
+/// <summary>
+/// The configured database: provider, connection string and raw connections for hot paths. On
+/// SQLite a module may keep its tables in a store of its own (<see cref="Store"/>): SQLite has one
+/// writer per file, so the journal's acknowledgements never wait behind a module's commit.
+/// On PostgreSQL every store is the one database.
+/// </summary>
 public sealed class ScrmDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _npgsql;
-
     private readonly SqlitePragmas? _pragmas;
+    private readonly StorageOptions _options;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ScrmDatabase> _stores = new(StringComparer.Ordinal);
 
     public ScrmDatabase(StorageOptions options)
+        : this(options, null)
     {
+    }
+
+    private ScrmDatabase(StorageOptions options, string? store)
+    {
+        _options = options;
         Provider = options.Provider;
         DataDirectory = Path.GetFullPath(options.DataDirectory);
         if (Provider == StorageProvider.Sqlite)
         {
             Directory.CreateDirectory(DataDirectory);
-            ConnectionString = string.IsNullOrWhiteSpace(options.ConnectionString)
+            var builder = string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? new SqliteConnectionStringBuilder
                 {
                     DataSource = Path.Combine(DataDirectory, "scrm.db"),
                     Pooling = true,
                     DefaultTimeout = 30,
-                }.ToString()
-                : options.ConnectionString;
+                }
+                : new SqliteConnectionStringBuilder(options.ConnectionString);
+            if (store is not null)
+            {
+                builder.DataSource = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) ?? DataDirectory, store + ".db");
+            }
+
+            ConnectionString = builder.ToString();
             _pragmas = new SqlitePragmas(options.SqliteSynchronous);
         }
         else
@@ -45,6 +63,10 @@ public sealed class ScrmDatabase : IAsyncDisposable
     public string DataDirectory { get; }
 
     public bool IsPostgres => Provider == StorageProvider.Postgres;
+
+    /// <summary>The named store: on SQLite its own file beside the main one (<c>{name}.db</c>); on PostgreSQL this database.</summary>
+    public ScrmDatabase Store(string name) =>
+        IsPostgres ? this : _stores.GetOrAdd(name, n => new ScrmDatabase(_options, n));
 
     /// <summary>An unopened connection for code that bypasses EF Core on a measured hot path.</summary>
     public DbConnection CreateConnection() =>
@@ -67,6 +89,20 @@ public sealed class ScrmDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>WAL is a property of a SQLite file: set once, every later connection inherits it.</summary>
+    internal async Task UseWriteAheadLogAsync(CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            return;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     internal void Configure(DbContextOptionsBuilder builder, string historyTable)
     {
         if (_npgsql is not null)
@@ -79,5 +115,16 @@ public sealed class ScrmDatabase : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _npgsql?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _stores.Values)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (_npgsql is not null)
+        {
+            await _npgsql.DisposeAsync();
+        }
+    }
 }

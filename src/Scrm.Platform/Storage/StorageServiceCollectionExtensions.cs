@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,19 +25,24 @@ public static class StorageServiceCollectionExtensions
     /// Registers a module's context. Each provider has its own derived context type so that its
     /// migrations (generated per provider) live apart; callers only ever see <typeparamref name="TContext"/>.
     /// </summary>
-    public static IServiceCollection AddScrmDbContext<TContext, TSqlite, TPostgres>(this IServiceCollection services, string historyTable)
+    /// <param name="store">On SQLite, a file of the module's own (see <see cref="ScrmDatabase.Store"/>); null for the shared one.</param>
+    public static IServiceCollection AddScrmDbContext<TContext, TSqlite, TPostgres>(this IServiceCollection services, string historyTable, string? store = null)
         where TContext : DbContext
         where TSqlite : TContext
         where TPostgres : TContext
     {
-        services.AddDbContextFactory<TSqlite>((sp, o) => sp.GetRequiredService<ScrmDatabase>().Configure(o, historyTable));
-        services.AddDbContextFactory<TPostgres>((sp, o) => sp.GetRequiredService<ScrmDatabase>().Configure(o, historyTable));
+        static ScrmDatabase Database(IServiceProvider sp, string? store) =>
+            store is null ? sp.GetRequiredService<ScrmDatabase>() : sp.GetRequiredService<ScrmDatabase>().Store(store);
+
+        services.AddDbContextFactory<TSqlite>((sp, o) => Database(sp, store).Configure(o, historyTable));
+        services.AddDbContextFactory<TPostgres>((sp, o) => Database(sp, store).Configure(o, historyTable));
         services.AddSingleton<IDbContextFactory<TContext>>(sp => sp.GetRequiredService<ScrmDatabase>().IsPostgres
             ? new DerivedFactory<TContext, TPostgres>(sp.GetRequiredService<IDbContextFactory<TPostgres>>())
             : new DerivedFactory<TContext, TSqlite>(sp.GetRequiredService<IDbContextFactory<TSqlite>>()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
         services.AddSingleton(new ModuleMigration(typeof(TContext), async (sp, ct) =>
         {
+            await Database(sp, store).UseWriteAheadLogAsync(ct);
             await using var db = await sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContextAsync(ct);
             await db.Database.MigrateAsync(ct);
         }));
@@ -48,16 +52,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Creates or upgrades every module's schema. Runs before the host starts serving.</summary>
     public static async Task MigrateScrmStorageAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        var database = services.GetRequiredService<ScrmDatabase>();
-        if (!database.IsPostgres)
-        {
-            // WAL is a property of the file: set once, every later connection inherits it.
-            await using var connection = (SqliteConnection)await database.OpenConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA journal_mode=WAL;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await services.GetRequiredService<ScrmDatabase>().UseWriteAheadLogAsync(cancellationToken);
         foreach (var migration in services.GetServices<ModuleMigration>())
         {
             await migration.Apply(services, cancellationToken);
