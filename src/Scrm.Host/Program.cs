@@ -12,9 +12,9 @@ using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
+using Scrm.Search;
 using Scrm.Workflows;
 using Scrm.Workflows.Definitions;
-using Scrm.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel =>

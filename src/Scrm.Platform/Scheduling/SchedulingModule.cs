@@ -54,23 +54,9 @@ public static class SchedulingModule
         return services;
     }
 
-    /// <summary>The same file the rest of the system of record uses (see <see cref="ScrmDatabase"/>).</summary>
-    private static string SqliteConnectionString(StorageOptions storage)
-    {
-        if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
-        {
-            return storage.ConnectionString;
-        }
-
-        var directory = Path.GetFullPath(storage.DataDirectory);
-        Directory.CreateDirectory(directory);
-        return new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(directory, "scrm.db"),
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-    }
+    /// <summary>A SQLite file of its own (<c>scheduler.db</c>), so Quartz's locking never holds up the journal or the modules.</summary>
+    private static string SqliteConnectionString(StorageOptions storage) =>
+        new ScrmDatabase(storage).Store("scheduler").ConnectionString;
 }
 
 /// <summary>Where Quartz keeps jobs and triggers (<c>Scrm:Scheduling</c>).</summary>
