@@ -11,7 +11,7 @@ using Scrm.Platform.Security;
 
 namespace Scrm.Connectors.Web.Leads;
 
-internal static partial class LeadsApi
+internal static class LeadsApi
 {
     public const long MaxBodyBytes = 4 * 1024 * 1024;
     public const int MaxItems = 1_000;
@@ -32,27 +32,8 @@ internal static partial class LeadsApi
             .ProducesValidationProblem()
             .WithSummary("Ingest one lead or an array of up to 1,000; a resubmission within 24 hours is a duplicate.");
 
-    private static async Task<IResult> PostAsync(HttpRequest request, IJournal journal, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
-    {
-        var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        using (document)
-        {
-            var (items, errors) = Parse(document!.RootElement, time.GetUtcNow());
-            if (errors.Any)
-            {
-                var log = logs.CreateLogger("Scrm.Connectors.Web.Leads");
-                LogRejected(log, errors.Count);
-                return Problems.Invalid(errors, "Nothing was stored: fix the listed leads and send the request again.");
-            }
-
-            return TypedResults.Accepted((string?)null, IngestResponse.From(await journal.AppendAsync(items, ct)));
-        }
-    }
+    private static Task<IResult> PostAsync(HttpRequest request, IJournal journal, TimeProvider time, ILoggerFactory logs, CancellationToken ct) =>
+        JsonIngest.PostAsync(request, MaxBodyBytes, Parse, "leads", journal, time, logs.CreateLogger("Scrm.Connectors.Web.Leads"), ct);
 
     internal static (IReadOnlyList<InboundItem> Items, FieldErrors Errors) Parse(JsonElement root, DateTimeOffset now)
     {
@@ -119,6 +100,4 @@ internal static partial class LeadsApi
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a leads request with {Count} invalid field(s)")]
-    private static partial void LogRejected(ILogger logger, int count);
 }

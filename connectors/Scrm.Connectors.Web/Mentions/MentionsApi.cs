@@ -9,7 +9,7 @@ using Scrm.Platform.Security;
 
 namespace Scrm.Connectors.Web.Mentions;
 
-internal static partial class MentionsApi
+internal static class MentionsApi
 {
     /// <summary>1,000 mentions of 20,000 characters fit; a 20 MB string does not.</summary>
     public const long MaxBodyBytes = 8 * 1024 * 1024;
@@ -26,29 +26,6 @@ internal static partial class MentionsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Ingest one mention or an array of up to 1,000; answered after the journal commit.");
 
-    private static async Task<IResult> PostAsync(HttpRequest request, IJournal journal, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
-    {
-        var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        using (document)
-        {
-            var (items, errors) = MentionParser.Parse(document!.RootElement, time.GetUtcNow());
-            if (errors.Any)
-            {
-                var log = logs.CreateLogger("Scrm.Connectors.Web.Mentions");
-                LogRejected(log, errors.Count);
-                return Problems.Invalid(errors, "Nothing was stored: fix the listed items and send the request again.");
-            }
-
-            var results = await journal.AppendAsync(items, ct);
-            return TypedResults.Accepted((string?)null, IngestResponse.From(results));
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a mentions request with {Count} invalid field(s)")]
-    private static partial void LogRejected(ILogger logger, int count);
+    private static Task<IResult> PostAsync(HttpRequest request, IJournal journal, TimeProvider time, ILoggerFactory logs, CancellationToken ct) =>
+        JsonIngest.PostAsync(request, MaxBodyBytes, MentionParser.Parse, "mentions", journal, time, logs.CreateLogger("Scrm.Connectors.Web.Mentions"), ct);
 }
