@@ -160,7 +160,15 @@ public abstract class CallbackConnectorCompliance(ScrmApp app)
     protected async Task<HttpResponseMessage> PostAsync(Delivery delivery)
     {
         using var client = Host.CreateClient();
-        return await client.PostAsync(Path + delivery.Query, new StringContent(delivery.Body, Encoding.UTF8, "text/xml"), Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Path + delivery.Query)
+        {
+            Content = new StringContent(delivery.Body, Encoding.UTF8, "text/xml"),
+        };
+
+        // A large body asks first, as well-behaved clients do: the server refuses it before it is
+        // sent instead of closing the connection under a client still writing (a broken pipe).
+        request.Headers.ExpectContinue = delivery.Body.Length > 64 * 1024;
+        return await client.SendAsync(request, Ct);
     }
 
     protected async Task RefusedAsync(Delivery delivery, HttpStatusCode status, string category)
