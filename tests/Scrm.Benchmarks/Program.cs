@@ -5,12 +5,14 @@ using Scrm.Benchmarks;
 var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["ingest"] = IngestBenchmark.RunAsync,
+    ["workflows"] = WorkflowsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
 {
     Console.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}");
     Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--only noop|single|batch|duplicates] [--storage sqlite|postgres=<connection string>]");
+    Console.WriteLine(WorkflowsBenchmark.Usage);
     return 1;
 }
 

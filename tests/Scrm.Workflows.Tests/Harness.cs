@@ -39,9 +39,9 @@ internal sealed class Engine : IAsyncDisposable
     /// <summary>Stops the host as a shutdown would and starts a new one on the same data.</summary>
     public async Task RestartAsync(StorageUnderTest? storage = null, Action<IServiceCollection>? services = null)
     {
-        var data = new ReusedDirectory(Host.DataDirectory);
+        var data = new TempDirectory(new DirectoryInfo(Host.DataDirectory));
         await Host.StopAsync();
-        Host = await StartHostAsync(storage ?? StorageUnderTest.Sqlite, data.Directory, services);
+        Host = await StartHostAsync(storage ?? StorageUnderTest.Sqlite, data, services);
     }
 
     public async Task<WorkflowDefinition> PublishAsync(string json)
@@ -90,21 +90,6 @@ internal sealed class Engine : IAsyncDisposable
             keepUnmatched: true, TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();
-
-    /// <summary>Hands an existing data folder to a new host without deleting it when the old one goes.</summary>
-    private sealed class ReusedDirectory(string path)
-    {
-        public TempDirectory Directory { get; } = TempDirectoryAt(path);
-
-        private static TempDirectory TempDirectoryAt(string path)
-        {
-            var directory = new TempDirectory("scrm-reuse");
-            System.IO.Directory.Delete(directory.Path);
-            typeof(TempDirectory).GetField("<Path>k__BackingField", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
-                .SetValue(directory, path);
-            return directory;
-        }
-    }
 }
 
 internal static class Json

@@ -30,7 +30,8 @@ public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
 {
     private const int MaxCachedScripts = 20_000;
     private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<Engine> _engines = [];
+    private readonly ConcurrentQueue<Engine> _engines = new();
+    private int _pooled;
     private readonly ScriptOptions _limits = options.Value.Scripts;
 
     /// <summary>Parses (or finds) a script; a syntax error is an <see cref="ExpressionException"/>.</summary>
@@ -68,13 +69,27 @@ public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
     public static string TemplateSource(string template) =>
         "`" + template.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal) + "`";
 
-    internal Engine Rent() => _engines.TryTake(out var engine) ? engine : Create();
+    internal Engine Rent()
+    {
+        if (_engines.TryDequeue(out var engine))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return engine;
+        }
+
+        return Create();
+    }
 
     internal void Return(Engine engine)
     {
-        if (_engines.Count < 4 * Environment.ProcessorCount)
+        // A counter, not the collection's count: counting a concurrent collection locks it, and every burst returns an engine.
+        if (Interlocked.Increment(ref _pooled) <= 4 * Environment.ProcessorCount)
         {
-            _engines.Add(engine);
+            _engines.Enqueue(engine);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
         }
     }
 

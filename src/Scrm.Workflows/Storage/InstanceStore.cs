@@ -182,11 +182,17 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using (var purge = connection.CreateCommand())
+        await using (var expired = connection.CreateCommand())
         {
-            purge.CommandText = "DELETE FROM workflow_pending_stimuli WHERE expires_at IS NOT NULL AND expires_at < @now";
-            Sql.Add(purge, "now", now);
-            await purge.ExecuteNonQueryAsync(cancellationToken);
+            // Look before deleting: this runs every sweep, and a write would take the database's write
+            // lock from the commit writer even when there is nothing to purge.
+            expired.CommandText = "SELECT 1 FROM workflow_pending_stimuli WHERE expires_at IS NOT NULL AND expires_at < @now LIMIT 1";
+            Sql.Add(expired, "now", now);
+            if (await expired.ExecuteScalarAsync(cancellationToken) is not null)
+            {
+                expired.CommandText = "DELETE FROM workflow_pending_stimuli WHERE expires_at IS NOT NULL AND expires_at < @now";
+                await expired.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         await using var command = connection.CreateCommand();
