@@ -251,6 +251,26 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
         return ids;
     }
 
+    /// <summary>
+    /// Timer bookmarks past due by more than the sweep's grace: their job ran while the instance was
+    /// busy (leased by a replica that died mid-burst) or was lost. Oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, string InstanceId)>> OverdueTimersAsync(long dueBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, instance_id FROM workflow_bookmarks WHERE due_at IS NOT NULL AND due_at < @before ORDER BY due_at LIMIT {limit}";
+        Sql.Add(command, "before", dueBefore);
+        var result = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return result;
+    }
+
     /// <summary>Timer bookmarks, for rescheduling any whose job was lost between a commit and its scheduling.</summary>
     public async Task<IReadOnlyList<(string Id, string InstanceId, long DueAt)>> TimersAsync(CancellationToken cancellationToken)
     {
