@@ -27,6 +27,9 @@ internal sealed class LoopbackRecorder : IAsyncDisposable
 
     public bool Holding { get; set; } = true;
 
+    /// <summary>While set, <c>POST /flaky</c> drops the connection without an answer.</summary>
+    public bool Failing { get; set; } = true;
+
     public Uri Address { get; private set; } = null!;
 
     public IEnumerable<string?> KeysFor(string path) => Requests.Where(r => r.Path == path).Select(r => r.Key);
@@ -41,6 +44,12 @@ internal sealed class LoopbackRecorder : IAsyncDisposable
         app.MapPost("/{path}", async (string path, HttpContext context) =>
         {
             recorder.Requests.Enqueue((path, context.Request.Headers["Idempotency-Key"].FirstOrDefault()));
+            if (path == "flaky" && recorder.Failing)
+            {
+                context.Abort();
+                return Results.Empty;
+            }
+
             if (path == "hold" && recorder.Holding)
             {
                 recorder.Held.TrySetResult();

@@ -388,6 +388,7 @@ public sealed record RunOptions
     public string? TriggerActivityId { get; init; }
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(WireEnumConverter<RunOutcome>))]
 public enum RunOutcome
 {
     Started,
