@@ -25,7 +25,7 @@ namespace Scrm.Benchmarks;
 internal static class WorkflowsBenchmark
 {
     public const string Usage =
-        "  workflows [--clients 64] [--seconds 10] [--max-instances 2000000] [--only engine|commit|ram|flow|resume] [--storage sqlite|postgres=<connection string>]";
+        "  workflows [--clients 64] [--seconds 10] [--max-instances 2000000] [--only engine|commit|ram|flow|resume] [--storage sqlite|postgres|postgres=<connection string>]";
 
     /// <summary>trigger → set variable → if → expression → write to variable → end.</summary>
     private const string Flow =
@@ -80,9 +80,21 @@ internal static class WorkflowsBenchmark
         var seconds = double.Parse(LoadDriver.Option(args, "--seconds", "10"));
         var maxInstances = long.Parse(LoadDriver.Option(args, "--max-instances", "2000000"));
         var storageArg = LoadDriver.Option(args, "--storage", "sqlite");
-        var storage = storageArg.StartsWith("postgres=", StringComparison.Ordinal)
-            ? StorageUnderTest.Postgres(storageArg["postgres=".Length..])
-            : StorageUnderTest.Sqlite;
+        await using var throwaway = storageArg == "postgres" ? new PostgresServer() : null;
+        StorageUnderTest storage;
+        if (throwaway is not null)
+        {
+            // A local server started for the run (initdb + pg_ctl): fsync and synchronous commit are off, so it measures the engine's path, not the disk.
+            await throwaway.InitializeAsync();
+            storage = StorageUnderTest.Postgres(await throwaway.CreateDatabaseAsync());
+        }
+        else
+        {
+            storage = storageArg.StartsWith("postgres=", StringComparison.Ordinal)
+                ? StorageUnderTest.Postgres(storageArg["postgres=".Length..])
+                : StorageUnderTest.Sqlite;
+        }
+
         var duration = TimeSpan.FromSeconds(seconds);
         var only = LoadDriver.Option(args, "--only", "");
         bool Runs(string scenario) => only.Length == 0 || only == scenario;
