@@ -193,6 +193,15 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
         try
         {
             await using var transaction = await s.Connection.BeginTransactionAsync();
+            if (_database.IsPostgres)
+            {
+                // Over the network (PostgreSQL): two round trips for the whole group instead of one per statement.
+                var batched = await BatchedCommit.WriteAsync(s.Connection, transaction, batch.ConvertAll(p => p.Commit));
+                await transaction.CommitAsync();
+                Interlocked.Increment(ref _commits);
+                return batched;
+            }
+
             s.Enlist(transaction);
             var results = new CommitResult[batch.Count];
             var counts = new Dictionary<(string, int, string), ActivityCounts>();
