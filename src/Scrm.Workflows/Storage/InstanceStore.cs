@@ -259,7 +259,13 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, instance_id FROM workflow_bookmarks WHERE due_at IS NOT NULL AND due_at < @before ORDER BY due_at LIMIT {limit}";
+        // Only suspended instances: a faulted or cancelled one is not resumed by its timers, and a running one is the stall sweep's.
+        command.CommandText =
+            $"""
+            SELECT b.id, b.instance_id FROM workflow_bookmarks b JOIN workflow_instances i ON i.id = b.instance_id
+            WHERE b.due_at IS NOT NULL AND b.due_at < @before AND i.status = 'suspended'
+            ORDER BY b.due_at LIMIT {limit}
+            """;
         Sql.Add(command, "before", dueBefore);
         var result = new List<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
