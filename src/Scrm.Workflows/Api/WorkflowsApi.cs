@@ -10,9 +10,9 @@ using Microsoft.Extensions.Options;
 using Scrm.Platform.Http;
 using Scrm.Platform.Security;
 using Scrm.Workflows.Activities;
-using HttpRequest = Microsoft.AspNetCore.Http.HttpRequest;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Runtime;
+using HttpRequest = Microsoft.AspNetCore.Http.HttpRequest;
 
 namespace Scrm.Workflows.Api;
 

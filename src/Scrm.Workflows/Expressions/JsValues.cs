@@ -33,26 +33,26 @@ internal static class JsValues
                     _ => JsValue.Null,
                 };
             case JsonArray array:
-            {
-                var items = new JsValue[array.Count];
-                for (var i = 0; i < items.Length; i++)
                 {
-                    items[i] = ToJs(engine, array[i], depth + 1);
-                }
+                    var items = new JsValue[array.Count];
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        items[i] = ToJs(engine, array[i], depth + 1);
+                    }
 
-                return new JsArray(engine, items);
-            }
+                    return new JsArray(engine, items);
+                }
 
             case JsonObject obj:
-            {
-                var result = new JsObject(engine);
-                foreach (var (key, child) in obj)
                 {
-                    result.FastSetDataProperty(key, ToJs(engine, child, depth + 1));
-                }
+                    var result = new JsObject(engine);
+                    foreach (var (key, child) in obj)
+                    {
+                        result.FastSetDataProperty(key, ToJs(engine, child, depth + 1));
+                    }
 
-                return result;
-            }
+                    return result;
+                }
 
             default:
                 return JsValue.Null;
@@ -102,15 +102,15 @@ internal static class JsValues
             case Jint.Runtime.Types.String:
                 return JsonValue.Create(value.AsString());
             case Jint.Runtime.Types.Number:
-            {
-                var d = value.AsNumber();
-                if (double.IsNaN(d) || double.IsInfinity(d))
                 {
-                    return null;
-                }
+                    var d = value.AsNumber();
+                    if (double.IsNaN(d) || double.IsInfinity(d))
+                    {
+                        return null;
+                    }
 
-                return d == Math.Floor(d) && Math.Abs(d) < 9e15 ? JsonValue.Create((long)d) : JsonValue.Create(d);
-            }
+                    return d == Math.Floor(d) && Math.Abs(d) < 9e15 ? JsonValue.Create((long)d) : JsonValue.Create(d);
+                }
 
             case Jint.Runtime.Types.BigInt:
                 return JsonValue.Create(value.ToString());

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using ActivityContext = Scrm.Workflows.Activities.ActivityContext;
 using System.Text.Json.Nodes;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Expressions;
+using ActivityContext = Scrm.Workflows.Activities.ActivityContext;
 
 namespace Scrm.Workflows.Runtime;
 
