@@ -7,8 +7,6 @@ public abstract class ProviderTests(PostgresServer postgres, bool usePostgres) :
 {
     protected StorageUnderTest Storage { get; private set; } = StorageUnderTest.Sqlite;
 
-    protected bool UsesPostgres => usePostgres;
-
     public async ValueTask InitializeAsync()
     {
         if (usePostgres)
