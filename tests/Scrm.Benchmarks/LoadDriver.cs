@@ -37,7 +37,7 @@ internal static class LoadDriver
         var stopwatch = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
-            var mine = latencies[c] = new List<double>(100_000);
+            var mine = latencies[c] = new List<double>(4_096);
             while (stopwatch.Elapsed < duration)
             {
                 var n = Interlocked.Increment(ref issued);

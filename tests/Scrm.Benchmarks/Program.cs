@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["wechat"] = WeChatCallbackBenchmark.RunAsync,
     ["customers"] = CustomersBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
+    ["workflows"] = WorkflowsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -19,6 +20,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine("  leads [--leads 5000] [--rate 500] [--seconds 10]");
     Console.WriteLine("  wechat [--clients 64] [--seconds 10] [--max-requests 2000000]");
     Console.WriteLine("  customers [--identities 1000000] [--batch 1000] [--views 2000] [--storage sqlite|postgres=<connection string>]");
+    Console.WriteLine(WorkflowsBenchmark.Usage);
     return 1;
 }
 

@@ -52,10 +52,29 @@ public sealed class TempDirectory : IDisposable
         Directory.CreateDirectory(Path);
     }
 
+    /// <summary>
+    /// Adopts an existing folder (a host's data handed to the next host after a restart, or a folder
+    /// on another file system): created if missing, deleted on dispose unless <paramref name="keep"/>.
+    /// </summary>
+    public TempDirectory(DirectoryInfo existing, bool keep = false)
+    {
+        existing.Create();
+        Path = existing.FullName;
+        Keep = keep;
+    }
+
     public string Path { get; }
+
+    /// <summary>Dispose leaves the folder in place.</summary>
+    public bool Keep { get; }
 
     public void Dispose()
     {
+        if (Keep)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -1,6 +1,12 @@
+using Scrm.Testing;
+
 namespace Scrm.Workflows.Tests;
 
-public sealed class ControlFlowTests
+public sealed class SqliteControlFlowTests(PostgresServer postgres) : ControlFlowTests(postgres, usePostgres: false);
+
+public sealed class PostgresControlFlowTests(PostgresServer postgres) : ControlFlowTests(postgres, usePostgres: true);
+
+public abstract class ControlFlowTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
 {
     private static string Def(string id, string activities, string connections, string options = "{}") =>
         $$"""{ "id": "{{id}}", "name": "{{id}}", "triggers": [{ "id": "start", "type": "start" }], "variables": [{ "name": "trail", "value": "" }], "activities": {{activities}}, "connections": {{connections}}, "options": {{options}} }""";
@@ -11,7 +17,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Switch_without_a_matching_case_follows_default()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         await engine.PublishAsync(Def("sw",
             $$"""[{ "id": "s", "type": "switch", "inputs": { "value": { "js": "input.tier" }, "cases": { "literal": ["gold"] } } }, {{Mark("g", "gold")}}, {{Mark("d", "default")}}]""",
             """[{ "source": "start", "target": "s" }, { "source": "s", "outcome": "gold", "target": "g" }, { "source": "s", "outcome": "default", "target": "d" }]"""));
@@ -26,7 +32,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Fork_join_all_waits_for_every_branch()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         await engine.PublishAsync(Def("fj",
             $$"""[{ "id": "f", "type": "fork" }, {{Mark("a", "a")}}, { "id": "w", "type": "waitForEvent", "inputs": { "event": "go", "correlationId": "c1" } }, {{Mark("b", "b")}}, { "id": "j", "type": "join", "inputs": { "mode": "all" } }, {{Mark("after", "!")}}]""",
             """[{ "source": "start", "target": "f" }, { "source": "f", "target": "a" }, { "source": "f", "target": "w" }, { "source": "w", "outcome": "received", "target": "b" }, { "source": "a", "target": "j" }, { "source": "b", "target": "j" }, { "source": "j", "target": "after" }]"""));
@@ -43,7 +49,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Join_any_continues_on_the_first_branch_and_cancels_the_others()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         await engine.PublishAsync(Def("ja",
             $$"""[{ "id": "f", "type": "fork" }, {{Mark("fast", "fast")}}, { "id": "slow", "type": "waitForEvent", "inputs": { "event": "never", "correlationId": "x" } }, { "id": "j", "type": "join", "inputs": { "mode": "any" } }, {{Mark("after", "!")}}]""",
             """[{ "source": "start", "target": "f" }, { "source": "f", "target": "fast" }, { "source": "f", "target": "slow" }, { "source": "fast", "target": "j" }, { "source": "slow", "outcome": "received", "target": "j" }, { "source": "j", "target": "after" }]"""));
@@ -58,7 +64,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task For_each_with_a_wait_inside_runs_every_item()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         await engine.PublishAsync(Def("fe",
             $$"""[{ "id": "loop", "type": "forEach", "inputs": { "items": { "js": "['x','y','z']" } } }, { "id": "w", "type": "waitForEvent", "inputs": { "event": "tick", "correlationId": "fe" } }, { "id": "add", "type": "setVariable", "inputs": { "name": "trail", "value": { "js": "vars.trail + outputs.loop.item" } } }]""",
             """[{ "source": "start", "target": "loop" }, { "source": "loop", "outcome": "iterate", "target": "w" }, { "source": "w", "outcome": "received", "target": "add" }, { "source": "add", "target": "loop" }]"""));
@@ -78,7 +84,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Runaway_expression_faults_its_step_with_an_incident_and_the_host_goes_on()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         await engine.PublishAsync(Def("loop-js",
             """[{ "id": "spin", "type": "script", "inputs": { "value": { "js": "while (true) {}" } } }]""",
             """[{ "source": "start", "target": "spin" }]"""));
@@ -98,7 +104,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Event_published_before_its_bookmark_is_kept_and_delivered()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         await engine.PublishAsync(Def("early",
             """[{ "id": "w", "type": "waitForEvent", "inputs": { "event": "paid", "correlationId": { "js": "input.order" } } }]""",
             """[{ "source": "start", "target": "w" }]"""));
@@ -113,7 +119,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Republished_definition_leaves_waiting_v1_instances_on_v1()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         string Version(string mark) => Def("rp",
             $$"""[{ "id": "w", "type": "waitForEvent", "inputs": { "event": "go", "correlationId": { "js": "input.c" } } }, {{Mark("m", mark)}}]""",
             """[{ "source": "start", "target": "w" }, { "source": "w", "outcome": "received", "target": "m" }]""");
@@ -135,7 +141,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Sub_workflow_runs_and_its_parent_continues_when_it_ends()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         await engine.PublishAsync(Def("child", """[{ "id": "set", "type": "setVariable", "inputs": { "name": "trail", "value": "child-done" } }]""",
             """[{ "source": "start", "target": "set" }]"""));
         await engine.PublishAsync(Def("parent",
@@ -150,7 +156,7 @@ public sealed class ControlFlowTests
     [Fact]
     public async Task Dry_run_records_the_request_instead_of_sending_it()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         var definition = Scrm.Workflows.Definitions.DefinitionJson.Parse(Def("dry",
             """[{ "id": "call", "type": "http.request", "inputs": { "url": "http://127.0.0.1:9/never", "method": "POST", "body": { "js": "({ lead: input.id })" } } }]""",
             """[{ "source": "start", "target": "call" }]"""), 1 << 20).Definition!;

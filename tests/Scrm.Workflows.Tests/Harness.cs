@@ -14,7 +14,15 @@ namespace Scrm.Workflows.Tests;
 /// <summary>A host with storage, scheduling, the journal and the engine, and helpers to publish and run definitions.</summary>
 internal sealed class Engine : IAsyncDisposable
 {
-    private Engine(ModuleHost host) => Host = host;
+    private readonly StorageUnderTest _storage;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    private Engine(ModuleHost host, StorageUnderTest storage, IReadOnlyDictionary<string, string?>? settings)
+    {
+        Host = host;
+        _storage = storage;
+        _settings = settings;
+    }
 
     public ModuleHost Host { get; private set; }
 
@@ -22,26 +30,39 @@ internal sealed class Engine : IAsyncDisposable
 
     public DefinitionStore Definitions => Host.Get<DefinitionStore>();
 
-    public static async Task<Engine> StartAsync(StorageUnderTest? storage = null, TempDirectory? data = null, Action<IServiceCollection>? services = null) =>
-        new(await StartHostAsync(storage ?? StorageUnderTest.Sqlite, data, services));
+    /// <summary>Starts the engine on <paramref name="storage"/> (SQLite by default); <paramref name="data"/> to share a data folder with another host.</summary>
+    public static async Task<Engine> StartAsync(StorageUnderTest? storage = null, TempDirectory? data = null, Action<IServiceCollection>? services = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        storage ??= StorageUnderTest.Sqlite;
+        return new(await StartHostAsync(storage, data, services, settings), storage, settings);
+    }
 
-    private static Task<ModuleHost> StartHostAsync(StorageUnderTest storage, TempDirectory? data, Action<IServiceCollection>? services) =>
-        ModuleHost.StartAsync(storage, (s, c) =>
-        {
-            s.AddScrmScheduling(c).AddScrmIngestion(c).AddScrmWorkflows(c);
-            services?.Invoke(s);
-        }, new Dictionary<string, string?>
+    private static Task<ModuleHost> StartHostAsync(StorageUnderTest storage, TempDirectory? data, Action<IServiceCollection>? services, IReadOnlyDictionary<string, string?>? settings)
+    {
+        var all = new Dictionary<string, string?>
         {
             ["Scrm:Workflows:SweepInterval"] = "00:00:00.200",
             ["Scrm:Workflows:EarlyEventWindow"] = "00:00:30",
-        }, data: data);
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
 
-    /// <summary>Stops the host as a shutdown would and starts a new one on the same data.</summary>
-    public async Task RestartAsync(StorageUnderTest? storage = null, Action<IServiceCollection>? services = null)
+        return ModuleHost.StartAsync(storage, (s, c) =>
+        {
+            s.AddScrmScheduling(c).AddScrmIngestion(c).AddScrmWorkflows(c);
+            services?.Invoke(s);
+        }, all, data: data);
+    }
+
+    /// <summary>Stops the host as a shutdown would and starts a new one on the same storage and data folder.</summary>
+    public async Task RestartAsync(Action<IServiceCollection>? services = null)
     {
-        var data = new ReusedDirectory(Host.DataDirectory);
+        var data = new TempDirectory(new DirectoryInfo(Host.DataDirectory));
         await Host.StopAsync();
-        Host = await StartHostAsync(storage ?? StorageUnderTest.Sqlite, data.Directory, services);
+        Host = await StartHostAsync(_storage, data, services, _settings);
     }
 
     public async Task<WorkflowDefinition> PublishAsync(string json)
@@ -90,21 +111,6 @@ internal sealed class Engine : IAsyncDisposable
             keepUnmatched: true, TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();
-
-    /// <summary>Hands an existing data folder to a new host without deleting it when the old one goes.</summary>
-    private sealed class ReusedDirectory(string path)
-    {
-        public TempDirectory Directory { get; } = TempDirectoryAt(path);
-
-        private static TempDirectory TempDirectoryAt(string path)
-        {
-            var directory = new TempDirectory("scrm-reuse");
-            System.IO.Directory.Delete(directory.Path);
-            typeof(TempDirectory).GetField("<Path>k__BackingField", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
-                .SetValue(directory, path);
-            return directory;
-        }
-    }
 }
 
 internal static class Json

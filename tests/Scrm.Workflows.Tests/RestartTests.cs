@@ -1,11 +1,18 @@
+using Scrm.Testing;
+
 namespace Scrm.Workflows.Tests;
 
-public sealed class RestartTests
+public sealed class SqliteRestartTests(PostgresServer postgres) : RestartTests(postgres, usePostgres: false);
+
+public sealed class PostgresRestartTests(PostgresServer postgres) : RestartTests(postgres, usePostgres: true);
+
+/// <summary>Timers in Quartz's persistent store (SQLite, or PostgreSQL clustered) and event bookmarks survive a restart.</summary>
+public abstract class RestartTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
 {
     [Fact]
     public async Task Delay_and_event_waits_resume_after_the_host_is_stopped_and_started_again()
     {
-        var engine = await Engine.StartAsync();
+        var engine = await StartEngineAsync();
         try
         {
             await engine.PublishAsync("""{ "id": "nap", "name": "nap", "triggers": [{ "id": "start", "type": "start" }], "activities": [{ "id": "d", "type": "delay", "inputs": { "duration": "00:00:02" } }, { "id": "after", "type": "setVariable", "inputs": { "name": "woke", "value": true } }], "connections": [{ "source": "start", "target": "d" }, { "source": "d", "target": "after" }] }""");

@@ -1,11 +1,17 @@
+using Scrm.Testing;
+
 namespace Scrm.Workflows.Tests;
 
-public sealed class ExampleDefinitionTests
+public sealed class SqliteExampleDefinitionTests(PostgresServer postgres) : ExampleDefinitionTests(postgres, usePostgres: false);
+
+public sealed class PostgresExampleDefinitionTests(PostgresServer postgres) : ExampleDefinitionTests(postgres, usePostgres: true);
+
+public abstract class ExampleDefinitionTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
 {
     [Fact]
     public async Task Shipped_example_publishes_and_runs_to_the_end()
     {
-        await using var engine = await Engine.StartAsync();
+        await using var engine = await StartEngineAsync();
         var json = await File.ReadAllTextAsync(Path.Combine(Scrm.Testing.Repo.Root, "workflows", "definitions", "example-lead-score.json"), TestContext.Current.CancellationToken);
         await engine.PublishAsync(json);
 

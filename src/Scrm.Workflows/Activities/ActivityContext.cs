@@ -98,7 +98,7 @@ public sealed class ActivityContext
         {
             InputKind.Literal => binding.Literal,
             InputKind.Variable => _burst.State.Variables.GetValueOrDefault(binding.Variable!),
-            _ => _burst.Scripts.Evaluate(binding.Script!.Value),
+            _ => _burst.Scripts.Evaluate(binding.Script!),
         };
         Record(binding.Name, node);
         var value = ValueConvert.To<T>(node, binding.Name);
@@ -191,7 +191,7 @@ public sealed class ActivityContext
     }
 
     /// <summary>Evaluates a script against the instance (for activities that take code, like a template body).</summary>
-    internal JsonNode? Evaluate(InputBinding binding) => _burst.Scripts.Evaluate(binding.Script!.Value);
+    internal JsonNode? Evaluate(InputBinding binding) => _burst.Scripts.Evaluate(binding.Script!);
 
     /// <summary>
     /// Performs a side effect once per <see cref="IdempotencyKey"/>: a recorded result is returned

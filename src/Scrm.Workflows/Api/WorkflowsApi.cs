@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -174,6 +175,11 @@ internal static class WorkflowsApi
             return (null, TypedResults.Problem($"The definition is larger than {maxBytes:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge));
         }
 
+        if (!Utf8.IsValid(bytes))
+        {
+            return (null, TypedResults.Problem("The definition is not valid UTF-8.", statusCode: StatusCodes.Status400BadRequest));
+        }
+
         var parse = DefinitionJson.Parse(bytes, maxBytes);
         return parse.Definition is null
             ? (null, TypedResults.Problem(parse.Error, statusCode: StatusCodes.Status400BadRequest))
@@ -193,9 +199,16 @@ internal static class WorkflowsApi
             return (null, null);
         }
 
+        // Checked up front: the parser validates string contents only when they are read, which may be deep inside a run.
+        if (!Utf8.IsValid(bytes))
+        {
+            return (null, TypedResults.Problem("The body is not valid UTF-8.", statusCode: StatusCodes.Status400BadRequest));
+        }
+
         try
         {
-            return (JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = DefinitionJson.MaxDepth }), null);
+            // Duplicate keys are refused here: a JSON object holding them would only fail later, when the engine reads it.
+            return (JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = DefinitionJson.MaxDepth, AllowDuplicateProperties = false }), null);
         }
         catch (JsonException ex)
         {

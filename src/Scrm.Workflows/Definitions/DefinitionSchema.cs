@@ -3,7 +3,10 @@ using Scrm.Workflows.Activities;
 
 namespace Scrm.Workflows.Definitions;
 
-/// <summary>The JSON Schema (draft 2020-12) of the definition format, with the registered activity types and their inputs.</summary>
+/// <summary>
+/// The JSON Schema of the definition format, with the registered activity types and their inputs.
+/// Draft-07, the draft designers, editors and validators (NJsonSchema among them) all understand.
+/// </summary>
 public static class DefinitionSchema
 {
     public static JsonObject Build(ActivityRegistry registry)
@@ -28,26 +31,33 @@ public static class DefinitionSchema
             var properties = new JsonObject();
             foreach (var i in d.Inputs)
             {
-                properties[i.Name] = new JsonObject { ["$ref"] = "#/$defs/input", ["description"] = i.Description };
+                // Draft-07 ignores keywords beside $ref, so a described input wraps its reference.
+                properties[i.Name] = i.Description is null
+                    ? new JsonObject { ["$ref"] = "#/definitions/input" }
+                    : new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = "#/definitions/input" }), ["description"] = i.Description };
             }
 
-            perType.Add(new JsonObject
+            // One branch per type, told apart by the type's name: oneOf is what every draft-07 validator implements.
+            var branch = new JsonObject
             {
-                ["if"] = new JsonObject { ["properties"] = new JsonObject { ["type"] = new JsonObject { ["const"] = d.Type } } },
-                ["then"] = new JsonObject
+                ["properties"] = new JsonObject
                 {
-                    ["properties"] = new JsonObject
+                    ["type"] = new JsonObject { ["enum"] = new JsonArray(d.Type) },
+                    ["inputs"] = new JsonObject
                     {
-                        ["inputs"] = new JsonObject
-                        {
-                            ["type"] = "object",
-                            ["properties"] = properties,
-                            ["required"] = new JsonArray(d.Inputs.Where(i => i.Required).Select(i => (JsonNode?)i.Name).ToArray()),
-                            ["additionalProperties"] = false,
-                        },
+                        ["type"] = "object",
+                        ["properties"] = properties,
+                        ["required"] = new JsonArray(d.Inputs.Where(i => i.Required).Select(i => (JsonNode?)i.Name).ToArray()),
+                        ["additionalProperties"] = false,
                     },
                 },
-            });
+            };
+            if (d.Inputs.Any(i => i.Required))
+            {
+                branch["required"] = new JsonArray("inputs");
+            }
+
+            perType.Add(branch);
         }
 
         var activity = new JsonObject
@@ -59,14 +69,14 @@ public static class DefinitionSchema
             {
                 ["id"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" },
                 ["type"] = new JsonObject { ["enum"] = types },
-                ["inputs"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["$ref"] = "#/$defs/input" } },
+                ["inputs"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["$ref"] = "#/definitions/input" } },
                 ["display"] = new JsonObject { ["type"] = "object", ["description"] = "Designer metadata (position, label); never read by the engine." },
             },
-            ["allOf"] = perType,
+            ["oneOf"] = perType,
         };
         return new JsonObject
         {
-            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$schema"] = "http://json-schema.org/draft-07/schema#",
             ["$id"] = "/api/v1/workflows/schema",
             ["title"] = "Scrm workflow definition",
             ["type"] = "object",
@@ -78,8 +88,8 @@ public static class DefinitionSchema
                 ["version"] = new JsonObject { ["type"] = "integer", ["description"] = "Set by the server." },
                 ["name"] = new JsonObject { ["type"] = "string", ["maxLength"] = 200 },
                 ["description"] = new JsonObject { ["type"] = "string" },
-                ["triggers"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/activity" } },
-                ["activities"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/$defs/activity" } },
+                ["triggers"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/definitions/activity" } },
+                ["activities"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["$ref"] = "#/definitions/activity" } },
                 ["variables"] = new JsonObject
                 {
                     ["type"] = "array",
@@ -114,7 +124,7 @@ public static class DefinitionSchema
                     ["properties"] = new JsonObject { ["oneRunningPerCorrelation"] = new JsonObject { ["type"] = "boolean" } },
                 },
             },
-            ["$defs"] = new JsonObject { ["input"] = input, ["activity"] = activity },
+            ["definitions"] = new JsonObject { ["input"] = input, ["activity"] = activity },
         };
     }
 

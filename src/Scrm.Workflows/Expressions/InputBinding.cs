@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Acornima.Ast;
-using Jint;
 using Scrm.Workflows.Definitions;
 
 namespace Scrm.Workflows.Expressions;
@@ -16,7 +14,7 @@ internal sealed class InputBinding
 
     public string? Variable { get; init; }
 
-    public Prepared<Script>? Script { get; init; }
+    public CompiledScript? Script { get; init; }
 
     /// <summary>A literal converted to the input's type once, for value types and strings.</summary>
     public object? Converted { get; set; }

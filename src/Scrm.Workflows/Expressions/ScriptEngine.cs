@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Acornima;
 using Acornima.Ast;
 using Jint;
+using Jint.Constraints;
 using Jint.Runtime;
 using Microsoft.Extensions.Options;
 
@@ -24,21 +25,23 @@ public sealed class ScriptOptions
 
 /// <summary>
 /// Jint with limits, a cache of parsed scripts (one parse per distinct source, shared by every
-/// instance) and a pool of engines, so an evaluation costs neither a parse nor an engine.
+/// instance) and a pool of engines, so an evaluation costs neither a parse nor an engine. Pooled
+/// engines carry nothing from one instance to the next (see <see cref="ScriptIsolation"/>).
 /// </summary>
 public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
 {
     private const int MaxCachedScripts = 20_000;
-    private readonly ConcurrentDictionary<string, Prepared<Script>> _scripts = new(StringComparer.Ordinal);
-    private readonly ConcurrentBag<Engine> _engines = [];
+    private readonly ConcurrentDictionary<string, CompiledScript> _scripts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Engine> _engines = new();
+    private int _pooled;
     private readonly ScriptOptions _limits = options.Value.Scripts;
 
     /// <summary>Parses (or finds) a script; a syntax error is an <see cref="ExpressionException"/>.</summary>
-    public Prepared<Script> Prepare(string source)
+    internal CompiledScript Prepare(string source)
     {
-        if (_scripts.TryGetValue(source, out var prepared))
+        if (_scripts.TryGetValue(source, out var compiled))
         {
-            return prepared;
+            return compiled;
         }
 
         if (source.Length > _limits.MaxScriptLength)
@@ -48,7 +51,9 @@ public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
 
         try
         {
-            prepared = Engine.PrepareScript(source, strict: true);
+            // Parsed as written first, so that errors name the author's lines and a stray '}' cannot escape the block it runs in.
+            var written = Engine.PrepareScript(source, strict: true);
+            compiled = new CompiledScript(Engine.PrepareScript(ScriptIsolation.Wrap(source), strict: true), ScriptIsolation.TouchesGlobals(written.Program!));
         }
         catch (Exception ex) when (ex.GetBaseException() is ParseErrorException parse)
         {
@@ -60,21 +65,35 @@ public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
             _scripts.Clear();
         }
 
-        _scripts.TryAdd(source, prepared);
-        return prepared;
+        _scripts.TryAdd(source, compiled);
+        return compiled;
     }
 
     /// <summary>A JavaScript template literal for a message template (<c>Hello ${vars.name}</c>).</summary>
     public static string TemplateSource(string template) =>
         "`" + template.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("`", "\\`", StringComparison.Ordinal) + "`";
 
-    internal Engine Rent() => _engines.TryTake(out var engine) ? engine : Create();
+    internal Engine Rent()
+    {
+        if (_engines.TryDequeue(out var engine))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return engine;
+        }
+
+        return Create();
+    }
 
     internal void Return(Engine engine)
     {
-        if (_engines.Count < 4 * Environment.ProcessorCount)
+        // A counter, not the collection's count: counting a concurrent collection locks it, and every burst returns an engine.
+        if (Interlocked.Increment(ref _pooled) <= 4 * Environment.ProcessorCount)
         {
-            _engines.Add(engine);
+            _engines.Enqueue(engine);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
         }
     }
 
@@ -119,14 +138,28 @@ public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
         }
     }
 
-    private Engine Create() => new(o =>
+    private Engine Create()
     {
-        o.TimeoutInterval(_limits.Timeout);
-        o.MaxStatements(_limits.MaxStatements);
-        o.LimitMemory(_limits.MaxMemoryBytes);
-        o.LimitRecursion(_limits.MaxRecursion);
-        o.Strict();
-        o.DisableStringCompilation();
-        o.Interop.Enabled = false;
-    });
+        // Time is bounded per evaluation by a deadline the scope arms (see ScriptScope), so that the
+        // one-off hardening below runs unbounded; statements are limited only once it has run.
+        var engine = new Engine(o =>
+        {
+            o.Constraint(new OperationDeadlineConstraint());
+            o.MaxStatements(int.MaxValue - 1);
+            o.LimitMemory(_limits.MaxMemoryBytes);
+            o.LimitRecursion(_limits.MaxRecursion);
+            o.Strict();
+            o.DisableStringCompilation();
+            o.Interop.Enabled = false;
+        });
+        engine.Execute(ScriptIsolation.Harden);
+        engine.Constraints.Find<MaxStatementsConstraint>()!.MaxStatements = _limits.MaxStatements;
+        return engine;
+    }
+
+    /// <summary>How long one evaluation may run.</summary>
+    internal TimeSpan Timeout => _limits.Timeout;
+
+    /// <summary>An engine a script may have left state on: never pooled again.</summary>
+    internal static void Discard(Engine engine) => engine.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Acornima.Ast;
 using Jint;
+using Jint.Constraints;
 using Jint.Native;
 using Scrm.Workflows.Expressions;
 
@@ -26,7 +27,7 @@ internal sealed class Burst(CompiledWorkflow workflow, InstanceState state, Burs
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
-    public ScriptScope Scripts { get; } = new(services.Scripts, state);
+    public ScriptScope Scripts { get; } = new(services.Scripts, state, cancellationToken);
 
     public List<ActivityLogRecord> Log { get; } = [];
 
@@ -68,15 +69,19 @@ internal sealed record OutboxStimulus(string Name, string Key, JsonNode? Payload
 /// The engine an instance's expressions run on during a burst, rented on first use. The
 /// globals <c>vars</c>, <c>input</c>, <c>outputs</c> and <c>instance</c> are rebuilt only when they changed.
 /// </summary>
-internal sealed class ScriptScope(ScriptEngine engines, InstanceState state) : IDisposable
+internal sealed class ScriptScope(ScriptEngine engines, InstanceState state, CancellationToken cancellationToken = default) : IDisposable
 {
     private Engine? _engine;
+    private OperationDeadlineConstraint? _deadline;
     private int _variablesVersion = -1;
     private int _outputsVersion = -1;
+    private bool _touchedGlobals;
 
-    public JsonNode? Evaluate(in Prepared<Script> script)
+    public JsonNode? Evaluate(CompiledScript script)
     {
         var engine = _engine ??= Bind(engines.Rent());
+        _deadline ??= engine.Constraints.Find<OperationDeadlineConstraint>()!;
+        _touchedGlobals |= script.TouchesGlobals;
         if (state.VariablesVersion != _variablesVersion)
         {
             engine.SetValue("vars", Variables(engine));
@@ -95,7 +100,20 @@ internal sealed class ScriptScope(ScriptEngine engines, InstanceState state) : I
             _outputsVersion = state.OutputsVersion;
         }
 
-        return ScriptEngine.Evaluate(engine, script);
+        _deadline.Begin(engines.Timeout, cancellationToken);
+        try
+        {
+            return ScriptEngine.Evaluate(engine, script.Prepared);
+        }
+        catch (ExpressionException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: abandon the burst (it reruns after the restart) rather than fault the step.
+            throw new OperationCanceledException(cancellationToken);
+        }
+        finally
+        {
+            _deadline.End();
+        }
     }
 
     private Engine Bind(Engine engine)
@@ -124,7 +142,15 @@ internal sealed class ScriptScope(ScriptEngine engines, InstanceState state) : I
     {
         if (_engine is not null)
         {
-            engines.Return(_engine);
+            if (_touchedGlobals)
+            {
+                ScriptEngine.Discard(_engine);
+            }
+            else
+            {
+                engines.Return(_engine);
+            }
+
             _engine = null;
         }
     }

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Scrm.Workflows.Runtime;
 
 /// <summary>Where an instance is in its life.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<WorkflowStatus>))]
+[JsonConverter(typeof(WireEnumConverter<WorkflowStatus>))]
 public enum WorkflowStatus
 {
     Running,
@@ -14,6 +14,10 @@ public enum WorkflowStatus
     Faulted,
     Cancelled,
 }
+
+/// <summary>Enums as camel-case strings (<c>"suspended"</c>), the same in the API and in stored state; read case-insensitively.</summary>
+public sealed class WireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+    where TEnum : struct, Enum;
 
 public static class WorkflowStatuses
 {

@@ -283,6 +283,8 @@ public sealed partial class WorkflowRuntime
 
     private Task<CommitResult> CommitAsync(Burst burst)
     {
+        // The burst has run: its script engine goes back to the pool now, not after the wait for the commit.
+        burst.Scripts.Dispose();
         var state = burst.State;
         string? log = null;
         if (burst.Log.Count > 0)
@@ -388,6 +390,7 @@ public sealed record RunOptions
     public string? TriggerActivityId { get; init; }
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(WireEnumConverter<RunOutcome>))]
 public enum RunOutcome
 {
     Started,

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,8 +9,9 @@ namespace Scrm.Workflows.Runtime;
 
 /// <summary>
 /// The engine's safety net: at start it makes sure every timer bookmark has its scheduled job;
-/// then, every sweep interval, it retries kept early events and undelivered outbox entries and
-/// continues instances left running by a burst that never committed its end (a crash).
+/// then, every sweep interval, it retries kept early events and undelivered outbox entries,
+/// continues instances left running by a burst that never committed its end (a crash), and resumes
+/// timer bookmarks well past due (their job fired while another replica held the instance, or was lost).
 /// </summary>
 internal sealed partial class WorkflowSweeper(
     WorkflowRuntime runtime,
@@ -44,6 +47,13 @@ internal sealed partial class WorkflowSweeper(
                 foreach (var id in await store.StalledAsync(stalledBefore, 100, stoppingToken))
                 {
                     await runtime.ContinueAsync(id, stoppingToken);
+                }
+
+                foreach (var (bookmarkId, instanceId) in await store.OverdueTimersAsync(stalledBefore, 100, stoppingToken))
+                {
+                    // Busy (still leased) or already resumed: the next sweep looks again, or finds nothing.
+                    await runtime.ResumeAsync(instanceId, bookmarkId,
+                        new JsonObject { ["firedAt"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), ["late"] = true }, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -182,11 +182,17 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using (var purge = connection.CreateCommand())
+        await using (var expired = connection.CreateCommand())
         {
-            purge.CommandText = "DELETE FROM workflow_pending_stimuli WHERE expires_at IS NOT NULL AND expires_at < @now";
-            Sql.Add(purge, "now", now);
-            await purge.ExecuteNonQueryAsync(cancellationToken);
+            // Look before deleting: this runs every sweep, and a write would take the database's write
+            // lock from the commit writer even when there is nothing to purge.
+            expired.CommandText = "SELECT 1 FROM workflow_pending_stimuli WHERE expires_at IS NOT NULL AND expires_at < @now LIMIT 1";
+            Sql.Add(expired, "now", now);
+            if (await expired.ExecuteScalarAsync(cancellationToken) is not null)
+            {
+                expired.CommandText = "DELETE FROM workflow_pending_stimuli WHERE expires_at IS NOT NULL AND expires_at < @now";
+                await expired.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         await using var command = connection.CreateCommand();
@@ -243,6 +249,32 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// Timer bookmarks past due by more than the sweep's grace: their job ran while the instance was
+    /// busy (leased by a replica that died mid-burst) or was lost. Oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, string InstanceId)>> OverdueTimersAsync(long dueBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // Only suspended instances: a faulted or cancelled one is not resumed by its timers, and a running one is the stall sweep's.
+        command.CommandText =
+            $"""
+            SELECT b.id, b.instance_id FROM workflow_bookmarks b JOIN workflow_instances i ON i.id = b.instance_id
+            WHERE b.due_at IS NOT NULL AND b.due_at < @before AND i.status = 'suspended'
+            ORDER BY b.due_at LIMIT {limit}
+            """;
+        Sql.Add(command, "before", dueBefore);
+        var result = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return result;
     }
 
     /// <summary>Timer bookmarks, for rescheduling any whose job was lost between a commit and its scheduling.</summary>

@@ -1,0 +1,79 @@
+using Scrm.Testing;
+using Scrm.Workflows.Runtime;
+using Scrm.Workflows.Storage;
+
+namespace Scrm.Workflows.Tests;
+
+public sealed class SqliteReplicaTests(PostgresServer postgres) : ReplicaTests(postgres, usePostgres: false);
+
+public sealed class PostgresReplicaTests(PostgresServer postgres) : ReplicaTests(postgres, usePostgres: true);
+
+/// <summary>Two engines on one database, as two replicas of the app.</summary>
+public abstract class ReplicaTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
+{
+    private const string Counter =
+        """
+        { "id": "pair", "name": "pair", "triggers": [{ "id": "start", "type": "start" }], "variables": [{ "name": "count", "value": 0 }],
+          "activities": [{ "id": "w", "type": "waitForEvent", "inputs": { "event": "go", "correlationId": { "js": "input.c" } } },
+                         { "id": "inc", "type": "setVariable", "inputs": { "name": "count", "value": { "js": "vars.count + 1" } } }],
+          "connections": [{ "source": "start", "target": "w" }, { "source": "w", "outcome": "received", "target": "inc" }] }
+        """;
+
+    [Fact]
+    public async Task A_bookmark_resumed_by_two_replicas_at_once_resumes_once()
+    {
+        using var shared = new TempDirectory("scrm-replicas");
+        await using var a = await StartEngineAsync(new TempDirectory(new DirectoryInfo(shared.Path), keep: true));
+        await using var b = await StartEngineAsync(new TempDirectory(new DirectoryInfo(shared.Path), keep: true));
+        await a.PublishAsync(Counter);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await a.RunAsync("pair", Json.Parse($$"""{"c":"c{{i}}"}"""))).InstanceId!);
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(n => Task.Run(() =>
+            (n % 2 == 0 ? a : b).PublishEventAsync("go", $"c{n % 5}"))));
+
+        results.Sum(r => r.Resumed).ShouldBe(5);
+        foreach (var id in ids)
+        {
+            var done = await a.WaitForAsync(id, "finished");
+            done.Variables["count"]!.GetValue<long>().ShouldBe(1);
+            done.Log.Count(l => l.ActivityId == "inc").ShouldBe(1);
+        }
+    }
+}
+
+/// <summary>On PostgreSQL a replica leases the instance it runs, so that another never runs it at the same time.</summary>
+public sealed class LeaseTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task A_replica_holding_the_lease_keeps_others_off_until_it_lets_go_or_the_lease_lapses()
+    {
+        var storage = StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync());
+        var settings = new Dictionary<string, string?> { ["Scrm:Workflows:InstanceLease"] = "00:00:01" };
+        await using var a = await Engine.StartAsync(storage, settings: settings);
+        await using var b = await Engine.StartAsync(storage, settings: settings);
+        await a.PublishAsync("""{ "id": "held", "name": "held", "triggers": [{ "id": "start", "type": "start" }], "activities": [{ "id": "w", "type": "waitForEvent", "inputs": { "event": "go", "correlationId": "h" } }, { "id": "d", "type": "waitForEvent", "inputs": { "event": "again", "correlationId": "h" } }], "connections": [{ "source": "start", "target": "w" }, { "source": "w", "outcome": "received", "target": "d" }] }""");
+        var id = (await a.RunAsync("held")).InstanceId!;
+        var first = (await a.InstanceAsync(id)).Bookmarks.Single().Id;
+        var bStore = b.Host.Get<InstanceStore>();
+        var ct = TestContext.Current.CancellationToken;
+
+        // Replica b loads the instance as a burst does, and so holds its lease.
+        (await bStore.LoadAsync(id, TimeSpan.FromSeconds(1), ct)).ShouldNotBeNull();
+        (await a.Runtime.ResumeAsync(id, first, null, ct)).Outcome.ShouldBe(RunOutcome.Busy);
+        // b abandons its burst and gives the lease back: a goes on at once.
+        await bStore.ReleaseLeaseAsync(id, ct);
+        (await a.Runtime.ResumeAsync(id, first, null, ct)).Outcome.ShouldBe(RunOutcome.Resumed);
+
+        // b takes the lease again and dies holding it: a is kept off until the lease lapses.
+        var second = (await a.InstanceAsync(id)).Bookmarks.Single().Id;
+        (await bStore.LoadAsync(id, TimeSpan.FromSeconds(1), ct)).ShouldNotBeNull();
+        (await a.Runtime.ResumeAsync(id, second, null, ct)).Outcome.ShouldBe(RunOutcome.Busy);
+        await Task.Delay(1_200, ct);
+        (await a.Runtime.ResumeAsync(id, second, null, ct)).Outcome.ShouldBe(RunOutcome.Resumed);
+        await a.WaitForAsync(id, "finished");
+    }
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Scrm.Testing;
+
+namespace Scrm.Workflows.Tests;
+
+/// <summary>The workflow API through the real host: Kestrel on loopback, API keys, problem details, real storage.</summary>
+public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<WorkflowApiTests.App>
+{
+    public sealed class App() : ScrmApp(settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
+
+    private static string Waiter(string id, string name = "Waits for go") =>
+        $$"""
+        { "id": "{{id}}", "name": "{{name}}", "triggers": [{ "id": "start", "type": "start" }], "variables": [{ "name": "trail", "value": "" }],
+          "activities": [
+            { "id": "gate", "type": "if", "inputs": { "condition": { "js": "input.wait === true" } } },
+            { "id": "w", "type": "waitForEvent", "inputs": { "event": "go", "correlationId": { "js": "input.key" } } },
+            { "id": "mark", "type": "setVariable", "inputs": { "name": "trail", "value": { "template": "done ${input.key}" } } } ],
+          "connections": [
+            { "source": "start", "target": "gate" },
+            { "source": "gate", "outcome": "true", "target": "w" },
+            { "source": "gate", "outcome": "false", "target": "mark" },
+            { "source": "w", "outcome": "received", "target": "mark" } ] }
+        """;
+
+    [Fact]
+    public async Task Definitions_are_created_changed_published_and_run_through_the_api()
+    {
+        using var api = app.ClientFor("marketer");
+
+        var (created, draft) = await api.PostAsync("/api/v1/workflows/definitions", Waiter("crud"));
+        created.ShouldBe(HttpStatusCode.Created);
+        (draft!["state"]!.GetValue<string>(), draft["definition"]!["version"]!.GetValue<int>()).ShouldBe(("draft", 1));
+        (await api.PostAsync("/api/v1/workflows/definitions", Waiter("crud"))).Status.ShouldBe(HttpStatusCode.Conflict);
+        var (notYet, problem) = await api.PostAsync("/api/v1/workflows/definitions/crud/run", "{}");
+        notYet.ShouldBe(HttpStatusCode.NotFound);
+        problem!["detail"]!.GetValue<string>().ShouldContain("drafts never run");
+
+        var (changed, renamed) = await api.SendAsync(HttpMethod.Put, "/api/v1/workflows/definitions/crud", Waiter("crud", "Renamed"));
+        changed.ShouldBe(HttpStatusCode.Created);
+        renamed!["definition"]!["name"]!.GetValue<string>().ShouldBe("Renamed");
+        (await api.PostAsync("/api/v1/workflows/definitions/crud/publish")).Status.ShouldBe(HttpStatusCode.OK);
+        (await api.PostAsync("/api/v1/workflows/definitions/crud/publish")).Status.ShouldBe(HttpStatusCode.Conflict);
+
+        var id = await api.RunAsync("crud", """{"key":"k1"}""");
+        var done = await api.WaitForStatusAsync(id, "finished", TimeSpan.FromSeconds(10));
+        done["variables"]!["trail"]!.GetValue<string>().ShouldBe("done k1");
+        done["instance"]!["version"]!.GetValue<int>().ShouldBe(1);
+
+        // A new draft does not run until it is published; runs stay on version 1.
+        (await api.SendAsync(HttpMethod.Put, "/api/v1/workflows/definitions/crud", Waiter("crud", "Version two"))).Status.ShouldBe(HttpStatusCode.Created);
+        var (_, view) = await api.GetJsonAsync("/api/v1/workflows/definitions/crud");
+        view!["versions"]!.AsArray().Select(v => $"{v!["version"]}:{v["state"]}").ShouldBe(["2:draft", "1:published"]);
+        var again = await api.RunAsync("crud", """{"key":"k2"}""");
+        (await api.WaitForStatusAsync(again, "finished", TimeSpan.FromSeconds(10)))["instance"]!["version"]!.GetValue<int>().ShouldBe(1);
+        var (_, list) = await api.GetJsonAsync("/api/v1/workflows/definitions");
+        var summary = list!.AsArray().Single(d => d!["id"]!.GetValue<string>() == "crud")!;
+        (summary["latestVersion"]!.GetValue<int>(), summary["publishedVersion"]!.GetValue<int>()).ShouldBe((2, 1));
+        (await api.GetJsonAsync("/api/v1/workflows/definitions/none")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Dry_run_returns_every_step_and_records_side_effects_instead_of_performing_them()
+    {
+        await using var recorder = await LoopbackRecorder.StartAsync();
+        using var api = app.ClientFor("marketer");
+        (await api.PostAsync("/api/v1/workflows/definitions", $$"""
+            { "id": "dry", "name": "dry", "triggers": [{ "id": "start", "type": "start" }],
+              "activities": [
+                { "id": "score", "type": "script", "inputs": { "value": { "js": "input.amount * 2" }, "variable": "score" } },
+                { "id": "call", "type": "http.request", "inputs": { "url": "{{recorder.Address}}crm", "method": "POST", "body": { "js": "({ score: vars.score })" } } } ],
+              "connections": [{ "source": "start", "target": "score" }, { "source": "score", "target": "call" }] }
+            """)).Status.ShouldBe(HttpStatusCode.Created);
+
+        // The draft itself: a marketer tries a change before publishing it.
+        var (status, result) = await api.PostAsync("/api/v1/workflows/definitions/dry/run?dryRun=true", """{"amount":21}""");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        result!["status"]!.GetValue<string>().ShouldBe("finished");
+        var steps = result["steps"]!.AsArray();
+        steps.Select(s => s!["activityId"]!.GetValue<string>()).ShouldBe(["start", "score", "call"]);
+        steps[1]!["outputs"]!["result"]!.GetValue<long>().ShouldBe(42);
+        var call = steps[2]!;
+        call["inputs"]!["url"]!.GetValue<string>().ShouldBe($"{recorder.Address}crm");
+        call["outputs"]!["wouldPerform"]!["body"]!["score"]!.GetValue<long>().ShouldBe(42);
+        result["variables"]!["score"]!.GetValue<long>().ShouldBe(42);
+        recorder.Requests.ShouldBeEmpty();
+        var (_, instances) = await api.GetJsonAsync("/api/v1/workflows/instances?definition=dry");
+        instances!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Instances_are_listed_by_definition_and_status_and_shown_with_their_log_and_counts()
+    {
+        using var api = app.ClientFor("marketer");
+        await api.PublishAsync(Waiter("listed"));
+        var finished = new[] { await api.RunAsync("listed", """{"key":"a"}"""), await api.RunAsync("listed", """{"key":"b"}""") };
+        var waiting = await api.RunAsync("listed", """{"key":"c","wait":true}""");
+
+        var (_, suspended) = await api.GetJsonAsync("/api/v1/workflows/instances?definition=listed&status=suspended");
+        suspended!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ShouldBe([waiting]);
+        var (_, done) = await api.GetJsonAsync("/api/v1/workflows/instances?definition=listed&status=finished");
+        done!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ShouldBe(finished, ignoreOrder: true);
+        var (bad, problem) = await api.GetJsonAsync("/api/v1/workflows/instances?status=sleeping");
+        bad.ShouldBe(HttpStatusCode.BadRequest);
+        problem!["detail"]!.GetValue<string>().ShouldContain("suspended");
+
+        var (_, detail) = await api.GetJsonAsync($"/api/v1/workflows/instances/{waiting}");
+        detail!["bookmarks"]!.AsArray().Single()!["activityId"]!.GetValue<string>().ShouldBe("w");
+        var log = detail["log"]!.AsArray();
+        log.Select(l => $"{l!["activityId"]}:{l["status"]}").ShouldBe(["start:completed", "gate:completed", "w:waiting"]);
+        log[1]!["inputs"]!["condition"]!.GetValue<bool>().ShouldBeTrue();
+        log[1]!["outcome"]!.GetValue<string>().ShouldBe("true");
+        log[1]!["durationMs"]!.GetValue<double>().ShouldBeGreaterThanOrEqualTo(0);
+        (await api.GetJsonAsync("/api/v1/workflows/instances/no-such-instance")).Status.ShouldBe(HttpStatusCode.NotFound);
+
+        var (_, counts) = await api.GetJsonAsync("/api/v1/workflows/definitions/listed/versions/1/counts");
+        var byActivity = counts!.AsArray().ToDictionary(c => c!["activityId"]!.GetValue<string>(),
+            c => $"{c!["entered"]}/{c["completed"]}/{c["faulted"]}/{c["waiting"]}");
+        byActivity["gate"].ShouldBe("3/3/0/0");
+        byActivity["w"].ShouldBe("1/0/0/1");
+        byActivity["mark"].ShouldBe("2/2/0/0");
+    }
+
+    [Fact]
+    public async Task Cancel_ends_a_waiting_instance_once()
+    {
+        using var api = app.ClientFor("marketer");
+        await api.PublishAsync(Waiter("cancelled"));
+        var id = await api.RunAsync("cancelled", """{"key":"x","wait":true}""");
+
+        var (status, result) = await api.PostAsync($"/api/v1/workflows/instances/{id}/cancel");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        result!["status"]!.GetValue<string>().ShouldBe("cancelled");
+        var (_, detail) = await api.GetJsonAsync($"/api/v1/workflows/instances/{id}");
+        detail!["bookmarks"]!.AsArray().ShouldBeEmpty();
+        (await api.PostAsync($"/api/v1/workflows/instances/{id}/cancel")).Status.ShouldBe(HttpStatusCode.Conflict);
+        (await api.PostAsync("/api/v1/workflows/instances/no-such-instance/cancel")).Status.ShouldBe(HttpStatusCode.NotFound);
+        var (_, counts) = await api.GetJsonAsync("/api/v1/workflows/definitions/cancelled/versions/1/counts");
+        counts!.AsArray().Single(c => c!["activityId"]!.GetValue<string>() == "w")!["waiting"]!.GetValue<long>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Retry_runs_a_faulted_step_again_once_its_cause_is_fixed()
+    {
+        await using var recorder = await LoopbackRecorder.StartAsync();
+        using var api = app.ClientFor("marketer");
+        await api.PublishAsync($$"""
+            { "id": "retried", "name": "retried", "triggers": [{ "id": "start", "type": "start" }],
+              "activities": [{ "id": "call", "type": "http.request", "inputs": { "url": "{{recorder.Address}}flaky", "method": "POST" } },
+                             { "id": "after", "type": "setVariable", "inputs": { "name": "ok", "value": true } }],
+              "connections": [{ "source": "start", "target": "call" }, { "source": "call", "outcome": "success", "target": "after" }] }
+            """);
+        var id = await api.RunAsync("retried");
+        var faulted = await api.WaitForStatusAsync(id, "faulted", TimeSpan.FromSeconds(10));
+        faulted["incidentLog"]!.AsArray().Single()!["activityId"]!.GetValue<string>().ShouldBe("call");
+        (await api.PostAsync($"/api/v1/workflows/instances/{id}/cancel")).Status.ShouldBe(HttpStatusCode.OK, "a faulted instance may be cancelled");
+        var second = await api.RunAsync("retried");
+        await api.WaitForStatusAsync(second, "faulted", TimeSpan.FromSeconds(10));
+
+        recorder.Failing = false;
+        var (status, result) = await api.PostAsync($"/api/v1/workflows/instances/{second}/retry");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        result!["outcome"]!.GetValue<string>().ShouldBe("retried");
+        var done = await api.WaitForStatusAsync(second, "finished", TimeSpan.FromSeconds(10));
+        done["variables"]!["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await api.PostAsync($"/api/v1/workflows/instances/{second}/retry")).Status.ShouldBe(HttpStatusCode.Conflict);
+        var (_, counts) = await api.GetJsonAsync("/api/v1/workflows/definitions/retried/versions/1/counts");
+        var call = counts!.AsArray().Single(c => c!["activityId"]!.GetValue<string>() == "call")!;
+        (call["entered"]!.GetValue<long>(), call["faulted"]!.GetValue<long>(), call["completed"]!.GetValue<long>()).ShouldBe((3, 2, 1));
+    }
+}
