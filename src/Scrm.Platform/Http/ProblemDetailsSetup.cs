@@ -16,8 +16,8 @@ public static partial class ProblemDetailsSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
-        // Enums travel as their names ("Prospect", "RoundRobin"), in answers and in requests.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        // Enums travel as camel-case names ("prospect", "roundRobin"); requests may use any case.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         return services;
     }
 
