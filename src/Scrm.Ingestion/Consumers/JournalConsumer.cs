@@ -24,6 +24,11 @@ internal sealed partial class JournalConsumer<THandler>(
 {
     private readonly JournalOptions _options = options.Value;
 
+    // While this process holds the lease its checkpoint is the truth: idle polls read the journal
+    // only, and the lease row is written when a batch is saved or half the lease has gone.
+    private long? _heldPosition;
+    private long _heldUntil;
+
     private string Owner => _options.InstanceId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -64,7 +69,7 @@ internal sealed partial class JournalConsumer<THandler>(
                 continue;
             }
 
-            await DelayAsync(nextCommit.WaitAsync(_options.ConsumerPollInterval, time, stoppingToken));
+            await DelayAsync(Task.WhenAny(nextCommit, Task.Delay(_options.ConsumerPollInterval, time, stoppingToken)));
         }
 
         await ReleaseLeaseAsync(name);
@@ -118,6 +123,12 @@ internal sealed partial class JournalConsumer<THandler>(
     private async Task<long?> AcquireLeaseAsync(string name, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_heldPosition is { } held && now < _heldUntil - (long)(_options.ConsumerLease.TotalMilliseconds / 2))
+        {
+            return held;
+        }
+
+        _heldPosition = null;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await db.Checkpoints.AnyAsync(c => c.Consumer == name, cancellationToken))
         {
@@ -141,7 +152,8 @@ internal sealed partial class JournalConsumer<THandler>(
             return null;
         }
 
-        return await db.Checkpoints.Where(c => c.Consumer == name).Select(c => c.Position).SingleAsync(cancellationToken);
+        _heldUntil = until;
+        return _heldPosition = await db.Checkpoints.Where(c => c.Consumer == name).Select(c => c.Position).SingleAsync(cancellationToken);
     }
 
     private async Task SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken)
@@ -156,7 +168,13 @@ internal sealed partial class JournalConsumer<THandler>(
                 .SetProperty(c => c.LeaseUntil, now + (long)_options.ConsumerLease.TotalMilliseconds), cancellationToken);
         if (saved == 0)
         {
+            _heldPosition = null;
             LogLeaseLost(log, name);
+        }
+        else
+        {
+            _heldPosition = position;
+            _heldUntil = now + (long)_options.ConsumerLease.TotalMilliseconds;
         }
     }
 
@@ -186,9 +204,6 @@ internal sealed partial class JournalConsumer<THandler>(
         try
         {
             await wait;
-        }
-        catch (TimeoutException)
-        {
         }
         catch (OperationCanceledException)
         {
