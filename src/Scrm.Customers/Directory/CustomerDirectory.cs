@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Scrm.Customers.Model;
+using Scrm.Platform.Batching;
 
 namespace Scrm.Customers.Directory;
 
@@ -8,53 +10,117 @@ public sealed record CustomerFacts(Guid Id, string? Owner, string? Tier, string?
 
 /// <summary>
 /// The customer model's surface for other modules: which customer a journal item was resolved to,
-/// and claiming a sales owner for a customer who has none (a customer never has two).
+/// and claiming a sales owner for a customer who has none (a customer never has two). Concurrent
+/// callers are served in batches: one query, or one transaction, for everyone waiting.
 /// </summary>
-public sealed class CustomerDirectory(IDbContextFactory<CustomersDbContext> contexts, TimeProvider time)
+public sealed class CustomerDirectory : IAsyncDisposable
 {
-    /// <summary>The customer the item at <paramref name="position"/> was resolved to, or null when resolution has not reached it.</summary>
-    public async Task<CustomerFacts?> ForJournalItemAsync(long position, CancellationToken cancellationToken)
+    private readonly IDbContextFactory<CustomersDbContext> _contexts;
+    private readonly TimeProvider _time;
+    private readonly GroupCommit<long, CustomerFacts?> _lookups;
+    private readonly GroupCommit<(Guid Customer, string Owner), string?> _claims;
+
+    public CustomerDirectory(IDbContextFactory<CustomersDbContext> contexts, TimeProvider time, ILogger<CustomerDirectory> log)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var eventKey = $"j:{position}";
-        var customerId = await db.Timeline.AsNoTracking()
-            .Where(t => t.EventKey == eventKey)
-            .Select(t => (Guid?)t.CustomerId)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (customerId is not { } id)
+        _contexts = contexts;
+        _time = time;
+        _lookups = new GroupCommit<long, CustomerFacts?>(LookUpAsync, 1_000, log);
+        _claims = new GroupCommit<(Guid, string), string?>(ClaimAsync, 1_000, log);
+    }
+
+    /// <summary>The customer the item at <paramref name="position"/> was resolved to, or null when resolution has not reached it.</summary>
+    public Task<CustomerFacts?> ForJournalItemAsync(long position, CancellationToken cancellationToken) =>
+        _lookups.SubmitAsync(position, cancellationToken);
+
+    /// <summary>Makes <paramref name="owner"/> the customer's sales owner unless someone already is; returns whoever owns it now.</summary>
+    public Task<string?> ClaimOwnerAsync(Guid customerId, string owner, CancellationToken cancellationToken) =>
+        _claims.SubmitAsync((customerId, owner), cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lookups.DisposeAsync();
+        await _claims.DisposeAsync();
+    }
+
+    private async Task<IReadOnlyList<CustomerFacts?>> LookUpAsync(IReadOnlyList<long> positions, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var keys = positions.Select(InboundObservationsKey).Distinct().ToList();
+        var resolved = await db.Timeline.AsNoTracking()
+            .Where(t => keys.Contains(t.EventKey))
+            .Select(t => new { t.EventKey, t.CustomerId })
+            .ToListAsync(cancellationToken);
+        var customerOf = resolved.GroupBy(t => t.EventKey).ToDictionary(g => g.Key, g => g.First().CustomerId, StringComparer.Ordinal);
+
+        // Follow merges to the surviving customers, a hop at a time for the whole batch.
+        var facts = new Dictionary<Guid, CustomerFacts>();
+        var survivorOf = new Dictionary<Guid, Guid>();
+        var pending = customerOf.Values.Distinct().ToList();
+        for (var hops = 0; hops < 10 && pending.Count > 0; hops++)
         {
+            var rows = await db.Customers.AsNoTracking().Where(c => pending.Contains(c.Id))
+                .Select(c => new { c.Id, c.MergedInto, c.OwnerId, c.Tier, c.Province, c.City })
+                .ToListAsync(cancellationToken);
+            var next = new List<Guid>();
+            foreach (var row in rows)
+            {
+                if (row.MergedInto is { } survivor)
+                {
+                    survivorOf[row.Id] = survivor;
+                    next.Add(survivor);
+                }
+                else
+                {
+                    facts[row.Id] = new CustomerFacts(row.Id, row.OwnerId, row.Tier, row.Province, row.City);
+                }
+            }
+
+            pending = next.Distinct().Where(id => !facts.ContainsKey(id)).ToList();
+        }
+
+        CustomerFacts? Final(Guid id)
+        {
+            for (var hops = 0; hops <= 10; hops++)
+            {
+                if (facts.TryGetValue(id, out var found))
+                {
+                    return found;
+                }
+
+                if (!survivorOf.TryGetValue(id, out id))
+                {
+                    return null;
+                }
+            }
+
             return null;
         }
 
-        // Follow merges to the surviving customer.
-        for (var hops = 0; hops < 10; hops++)
+        return [.. positions.Select(p => customerOf.TryGetValue(InboundObservationsKey(p), out var id) ? Final(id) : null)];
+    }
+
+    private async Task<IReadOnlyList<string?>> ClaimAsync(IReadOnlyList<(Guid Customer, string Owner)> claims, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var ids = claims.Select(c => c.Customer).Distinct().ToList();
+        var customers = await db.Customers.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        foreach (var (customer, owner) in claims)
         {
-            var row = await db.Customers.AsNoTracking().Where(c => c.Id == id)
-                .Select(c => new { c.Id, c.MergedInto, c.OwnerId, c.Tier, c.Province, c.City })
-                .FirstOrDefaultAsync(cancellationToken);
-            if (row is null)
+            // In order: the first claim of an unowned customer wins, later ones learn its owner.
+            if (customers.TryGetValue(customer, out var row) && row.OwnerId is null)
             {
-                return null;
+                row.OwnerId = owner;
+                row.OwnerSince = now;
+                row.UpdatedAt = now;
             }
-
-            if (row.MergedInto is not { } survivor)
-            {
-                return new CustomerFacts(row.Id, row.OwnerId, row.Tier, row.Province, row.City);
-            }
-
-            id = survivor;
         }
 
-        return null;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return [.. claims.Select(c => customers.TryGetValue(c.Customer, out var row) ? row.OwnerId : null)];
     }
 
-    /// <summary>Makes <paramref name="owner"/> the customer's sales owner unless someone already is; returns whoever owns it now.</summary>
-    public async Task<string?> ClaimOwnerAsync(Guid customerId, string owner, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await db.Customers.Where(c => c.Id == customerId && c.OwnerId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerId, owner).SetProperty(c => c.OwnerSince, now).SetProperty(c => c.UpdatedAt, now), cancellationToken);
-        return await db.Customers.Where(c => c.Id == customerId).Select(c => c.OwnerId).FirstOrDefaultAsync(cancellationToken);
-    }
+    private static string InboundObservationsKey(long position) => Identity.InboundObservations.EventKey(position);
 }

@@ -87,7 +87,8 @@ public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
     internal void Return(Engine engine)
     {
         // A counter, not the collection's count: counting a concurrent collection locks it, and every burst returns an engine.
-        if (Interlocked.Increment(ref _pooled) <= 4 * Environment.ProcessorCount)
+        // Making an engine (with its built-ins frozen) costs far more than keeping one: keep plenty.
+        if (Interlocked.Increment(ref _pooled) <= 32 * Environment.ProcessorCount)
         {
             _engines.Enqueue(engine);
         }

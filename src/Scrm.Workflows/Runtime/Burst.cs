@@ -138,7 +138,8 @@ internal sealed class ScriptScope(ScriptEngine engines, InstanceState state, Can
         return vars;
     }
 
-    public void Dispose()
+    /// <summary>Gives the engine back; the next evaluation rents one and binds the instance's globals again.</summary>
+    public void Release()
     {
         if (_engine is not null)
         {
@@ -152,6 +153,12 @@ internal sealed class ScriptScope(ScriptEngine engines, InstanceState state, Can
             }
 
             _engine = null;
+            _deadline = null;
+            _touchedGlobals = false;
+            _variablesVersion = -1;
+            _outputsVersion = -1;
         }
     }
+
+    public void Dispose() => Release();
 }

@@ -135,14 +135,15 @@ internal static class WorkflowExecutor
         string? error = null;
         try
         {
-            if (resumed is null)
+            var running = resumed is null ? node.Activity.ExecuteAsync(context) : node.Activity.ResumeAsync(context);
+            if (!running.IsCompleted)
             {
-                await node.Activity.ExecuteAsync(context);
+                // The activity waits on I/O (a side effect, another module): its script engine goes
+                // back to the pool meanwhile, so thousands of waiting bursts do not each hold one.
+                burst.Scripts.Release();
             }
-            else
-            {
-                await node.Activity.ResumeAsync(context);
-            }
+
+            await running;
         }
         catch (ExpressionException ex)
         {

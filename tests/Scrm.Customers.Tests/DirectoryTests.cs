@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Scrm.Customers.Directory;
+using Scrm.Testing;
+
+namespace Scrm.Customers.Tests;
+
+public sealed class SqliteDirectoryTests(PostgresServer postgres) : DirectoryTests(postgres, usePostgres: false);
+
+public sealed class PostgresDirectoryTests(PostgresServer postgres) : DirectoryTests(postgres, usePostgres: true);
+
+/// <summary>The surface other modules use, served in batches: every concurrent caller must still get its own answer.</summary>
+public abstract class DirectoryTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
+{
+    [Fact]
+    public async Task Concurrent_claims_give_a_customer_exactly_one_owner_and_every_claimant_learns_who()
+    {
+        await using var host = await CustomerHost.StartAsync(Storage);
+        var ids = await host.ApplyAsync(CustomerHost.Lead(1, "甲", "+8613800000001"), CustomerHost.Lead(2, "乙", "+8613800000002"));
+        var directory = host.Get<CustomerDirectory>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            Task.Run(() => directory.ClaimOwnerAsync(ids[i % 2]!.Value, $"rep-{i}", ct), ct)));
+
+        var owners = await host.QueryAsync(db => db.Customers.Where(c => c.OwnerId != null).ToDictionaryAsync(c => c.Id, c => c.OwnerId!, ct));
+        owners.Count.ShouldBe(2);
+        for (var i = 0; i < answers.Length; i++)
+        {
+            answers[i].ShouldBe(owners[ids[i % 2]!.Value]);
+        }
+
+        (await directory.ClaimOwnerAsync(Guid.NewGuid(), "rep-x", ct)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task An_item_resolves_to_its_customer_following_merges_and_unresolved_items_to_nothing()
+    {
+        await using var host = await CustomerHost.StartAsync(Storage);
+        var ids = await host.ApplyAsync(
+            CustomerHost.Lead(1, "王小明", "+8613800138000"),
+            CustomerHost.Lead(2, "王小明", email: "xm@example.com"),
+            CustomerHost.Lead(3, "李雷", "+8613900139000"));
+        ids[0].ShouldNotBe(ids[1]);
+
+        // Both keys on one lead prove the first two customers are one person: they merge.
+        var merged = await host.ApplyAsync(CustomerHost.Lead(4, "王小明", "+8613800138000", "xm@example.com"));
+        var survivor = merged[0]!.Value;
+        var directory = host.Get<CustomerDirectory>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var facts = await Task.WhenAll(new long[] { 1, 2, 3, 4, 99 }.Select(p => directory.ForJournalItemAsync(p, ct)));
+
+        facts[0]!.Id.ShouldBe(survivor);
+        facts[1]!.Id.ShouldBe(survivor);
+        facts[2]!.Id.ShouldBe(ids[2]!.Value);
+        facts[3]!.Id.ShouldBe(survivor);
+        facts[4].ShouldBeNull();
+    }
+}
