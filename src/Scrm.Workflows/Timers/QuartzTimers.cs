@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using Scrm.Platform.Batching;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Runtime;
@@ -10,44 +11,58 @@ namespace Scrm.Workflows.Timers;
 /// <summary>
 /// Workflow timers as Quartz triggers in the persistent job store: one trigger per due bookmark
 /// (named by the bookmark id, so scheduling twice is harmless) and one cron trigger per cron node
-/// of each published definition.
+/// of each published definition. Bookmark triggers from concurrent bursts are stored together, in
+/// one job-store transaction per batch: the store's lock is taken once, not once per bookmark.
 /// </summary>
-internal sealed partial class QuartzTimers(ISchedulerFactory schedulers, ILogger<QuartzTimers> log) : IWorkflowTimers
+internal sealed partial class QuartzTimers : IWorkflowTimers, IAsyncDisposable
 {
     public static readonly JobKey TimerJob = new("workflow-timer", "workflows");
     public static readonly JobKey CronJob = new("workflow-cron", "workflows");
     private const string TimerGroup = "workflow-timers";
 
-    public async Task ScheduleAsync(string instanceId, BookmarkState bookmark, CancellationToken cancellationToken)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var key = new TriggerKey(bookmark.Id, TimerGroup);
-        if (await scheduler.Exists(key, cancellationToken))
-        {
-            return;
-        }
+    private readonly ISchedulerFactory _schedulers;
+    private readonly ILogger<QuartzTimers> _log;
+    private readonly GroupCommit<(string InstanceId, BookmarkState Bookmark), bool> _triggers;
+    private IJobDetail? _timerJob;
 
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(key)
-            .ForJob(TimerJob)
-            .UsingJobData(WorkflowTimerJob.InstanceId, instanceId)
-            .UsingJobData(WorkflowTimerJob.BookmarkId, bookmark.Id)
-            .StartAt(DateTimeOffset.FromUnixTimeMilliseconds(bookmark.DueAt!.Value))
-            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-            .Build();
-        try
-        {
-            await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
-        }
-        catch (ObjectAlreadyExistsException)
-        {
-            // Scheduled by a concurrent path (the startup sweep); one trigger is enough.
-        }
+    public QuartzTimers(ISchedulerFactory schedulers, ILogger<QuartzTimers> log)
+    {
+        _schedulers = schedulers;
+        _log = log;
+        _triggers = new GroupCommit<(string, BookmarkState), bool>(StoreAsync, 500, log);
+    }
+
+    public Task ScheduleAsync(string instanceId, BookmarkState bookmark, CancellationToken cancellationToken) =>
+        _triggers.SubmitAsync((instanceId, bookmark), cancellationToken);
+
+    public ValueTask DisposeAsync() => _triggers.DisposeAsync();
+
+    private async Task<IReadOnlyList<bool>> StoreAsync(IReadOnlyList<(string InstanceId, BookmarkState Bookmark)> timers, CancellationToken cancellationToken)
+    {
+        var scheduler = await _schedulers.GetScheduler(cancellationToken);
+        _timerJob ??= await scheduler.GetJobDetail(TimerJob, cancellationToken)
+            ?? throw new InvalidOperationException("The workflow timer job is not registered.");
+        var triggers = timers
+            .DistinctBy(t => t.Bookmark.Id, StringComparer.Ordinal)
+            .Select(t => (ITrigger)TriggerBuilder.Create()
+                .WithIdentity(t.Bookmark.Id, TimerGroup)
+                .ForJob(TimerJob)
+                .UsingJobData(WorkflowTimerJob.InstanceId, t.InstanceId)
+                .UsingJobData(WorkflowTimerJob.BookmarkId, t.Bookmark.Id)
+                .StartAt(DateTimeOffset.FromUnixTimeMilliseconds(t.Bookmark.DueAt!.Value))
+                .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                .Build())
+            .ToList();
+
+        // Replacing is what makes a batch idempotent: a bookmark scheduled again (the startup
+        // sweep) gets the same trigger; a resume that finds its bookmark gone does nothing.
+        await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [_timerJob] = triggers }, ScheduleJobOptions.Replacing, cancellationToken);
+        return [.. timers.Select(_ => true)];
     }
 
     public async Task ScheduleCronAsync(WorkflowDefinition definition, CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var scheduler = await _schedulers.GetScheduler(cancellationToken);
         var group = "workflow-cron:" + definition.Id;
         await scheduler.UnscheduleJobs(GroupMatcher<TriggerKey>.GroupEquals(group), cancellationToken);
         foreach (var node in definition.Triggers.Where(t => t.Type == "trigger.cron"))
@@ -65,7 +80,7 @@ internal sealed partial class QuartzTimers(ISchedulerFactory schedulers, ILogger
                 .WithCronSchedule(cron, c => c.WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing))
                 .Build();
             await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
-            LogCron(log, definition.Id, node.Id, cron);
+            LogCron(_log, definition.Id, node.Id, cron);
         }
     }
 
