@@ -1,18 +1,31 @@
+using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Scrm.Platform.Batching;
 using Scrm.Platform.Storage;
 using Scrm.Workflows.Runtime;
 
 namespace Scrm.Workflows.Storage;
 
 /// <summary>Hot-path reads and small writes over the engine's tables, as prepared SQL that runs on both providers.</summary>
-internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : IEffectLedger
+internal sealed class InstanceStore : IEffectLedger, IAsyncDisposable
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly ScrmDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly GroupCommit<EffectRecord, bool> _effects;
 
-    public bool UsesLeases => database.IsPostgres;
+    public InstanceStore(ScrmDatabase database, TimeProvider time, ILogger<InstanceStore> log)
+    {
+        _database = database;
+        _time = time;
+        _effects = new GroupCommit<EffectRecord, bool>(RecordBatchAsync, 500, log);
+    }
+
+    public bool UsesLeases => _database.IsPostgres;
 
     /// <summary>
     /// Loads an instance to resume it. On PostgreSQL (many replicas) it first takes the
@@ -21,11 +34,11 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     /// </summary>
     public async Task<LoadedInstance?> LoadAsync(string id, TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        if (database.IsPostgres)
+        if (_database.IsPostgres)
         {
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             command.CommandText =
                 """
                 UPDATE workflow_instances SET lease_owner = @owner, lease_until = @until
@@ -55,12 +68,12 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     /// <summary>Gives a lease back without committing (the burst was abandoned).</summary>
     public async Task ReleaseLeaseAsync(string id, CancellationToken cancellationToken)
     {
-        if (!database.IsPostgres)
+        if (!_database.IsPostgres)
         {
             return;
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE workflow_instances SET lease_owner = NULL, lease_until = 0 WHERE id = @id AND lease_owner = @owner";
         Sql.Add(command, "id", id);
@@ -76,7 +89,7 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
             return [];
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var names = new List<string>(hashes.Count);
         var i = 0;
@@ -113,7 +126,7 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
 
     public async Task<bool> HasActiveSingletonAsync(string singletonKey, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1 FROM workflow_instances WHERE singleton_key = @key";
         Sql.Add(command, "key", singletonKey);
@@ -122,7 +135,7 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
 
     public async ValueTask<RecordedEffect> FindAsync(string key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT result FROM workflow_effects WHERE key = @key";
         Sql.Add(command, "key", key);
@@ -135,29 +148,46 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
         return new RecordedEffect(true, reader.IsDBNull(0) ? null : JsonNode.Parse(reader.GetString(0)));
     }
 
-    public async ValueTask RecordAsync(EffectRecord effect, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a performed effect at once, in its own transaction (the effect happened, whatever
+    /// becomes of the burst); effects recorded concurrently by other bursts share that transaction.
+    /// </summary>
+    public async ValueTask RecordAsync(EffectRecord effect, CancellationToken cancellationToken) =>
+        await _effects.SubmitAsync(effect, CancellationToken.None);
+
+    private async Task<IReadOnlyList<bool>> RecordBatchAsync(IReadOnlyList<EffectRecord> effects, CancellationToken cancellationToken)
     {
-        // Recorded in its own transaction at once: the effect happened, whatever becomes of the burst.
-        await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = Sql.Command(connection,
             """
             INSERT INTO workflow_effects (key, instance_id, activity_id, result, completed_at)
             VALUES (@key, @instance, @activity, @result, @at) ON CONFLICT DO NOTHING
-            """;
-        Sql.Add(command, "key", effect.Key);
-        Sql.Add(command, "instance", effect.InstanceId);
-        Sql.Add(command, "activity", effect.ActivityId);
-        Sql.Add(command, "result", effect.Result?.ToJsonString());
-        Sql.Add(command, "at", time.GetUtcNow().ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+            """,
+            ("key", DbType.String), ("instance", DbType.String), ("activity", DbType.String), ("result", DbType.String), ("at", DbType.Int64));
+        command.Transaction = transaction;
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var effect in effects)
+        {
+            command.Parameters[0].Value = effect.Key;
+            command.Parameters[1].Value = effect.InstanceId;
+            command.Parameters[2].Value = effect.ActivityId;
+            command.Parameters[3].Value = (object?)effect.Result?.ToJsonString() ?? DBNull.Value;
+            command.Parameters[4].Value = now;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return [.. effects.Select(_ => true)];
     }
+
+    public ValueTask DisposeAsync() => _effects.DisposeAsync();
 
     /// <summary>Keeps an event that resumed nothing, for a bookmark that may appear within the window.</summary>
     public async Task KeepAsync(Stimulus stimulus, TimeSpan window, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var key in stimulus.Keys)
         {
@@ -180,8 +210,8 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     /// <summary>Kept events and undelivered outbox entries, oldest first; expired events are deleted first.</summary>
     public async Task<IReadOnlyList<PendingStimulus>> PendingAsync(IReadOnlyCollection<string>? hashes, long olderThan, int limit, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using (var expired = connection.CreateCommand())
         {
             // Look before deleting: this runs every sweep, and a write would take the database's write
@@ -226,7 +256,7 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
 
     public async Task DeletePendingAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM workflow_pending_stimuli WHERE id = @id";
         Sql.Add(command, "id", id);
@@ -236,11 +266,11 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     /// <summary>Instances left running by a burst that stopped at its limit or by a process that died mid-burst.</summary>
     public async Task<IReadOnlyList<string>> StalledAsync(long updatedBefore, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT id FROM workflow_instances WHERE status = 'running' AND updated_at < @before AND lease_until < @now ORDER BY updated_at LIMIT {limit}";
         Sql.Add(command, "before", updatedBefore);
-        Sql.Add(command, "now", time.GetUtcNow().ToUnixTimeMilliseconds());
+        Sql.Add(command, "now", _time.GetUtcNow().ToUnixTimeMilliseconds());
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -257,7 +287,7 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     /// </summary>
     public async Task<IReadOnlyList<(string Id, string InstanceId)>> OverdueTimersAsync(long dueBefore, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // Only suspended instances: a faulted or cancelled one is not resumed by its timers, and a running one is the stall sweep's.
         command.CommandText =
@@ -280,7 +310,7 @@ internal sealed class InstanceStore(ScrmDatabase database, TimeProvider time) : 
     /// <summary>Timer bookmarks, for rescheduling any whose job was lost between a commit and its scheduling.</summary>
     public async Task<IReadOnlyList<(string Id, string InstanceId, long DueAt)>> TimersAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, instance_id, due_at FROM workflow_bookmarks WHERE due_at IS NOT NULL";
         var result = new List<(string, string, long)>();
