@@ -35,6 +35,9 @@ public static class LeadsModule
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<ChannelReports>();
         services.AddSingleton<LeadEvents>();
+        services.AddSingleton<NotificationHook>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationHook>());
+        services.AddHttpClient(NotificationHook.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddWorkflowActivity<CreateLead>();
         services.AddWorkflowActivity<RouteLead>();
         services.AddWorkflowActivity<EscalateLead>();

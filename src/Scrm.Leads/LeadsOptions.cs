@@ -47,6 +47,9 @@ public sealed class LeadsOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>An outbound webhook that receives every notification as well (a WeCom bot relay, a chat tool, a phone app).</summary>
+    public NotificationHookOptions NotificationHook { get; set; } = new();
+
     internal RoutingPlan ToPlan() => new(
         Rules.Select(r => new RoutingRule(r.Name, r.Team, r.Province, r.City, r.Product, r.Channel, r.ValueTier)).ToList(),
         Teams.Select(t => new SalesTeam(t.Name, t.Strategy, t.Reps.Select(r => new SalesRep(
@@ -104,4 +107,27 @@ public sealed class RuleOptions
     public string? Product { get; set; }
     public string? Channel { get; set; }
     public string? ValueTier { get; set; }
+}
+
+/// <summary><c>Scrm:Leads:NotificationHook</c>: off until <see cref="Url"/> is set.</summary>
+public sealed class NotificationHookOptions
+{
+    [Url]
+    public string? Url { get; set; }
+
+    /// <summary>Signs each body: <c>X-Scrm-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + "." + body))</c>.</summary>
+    public string? Secret { get; set; }
+
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait before the first retry; it doubles with each failure, up to an hour.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -133,6 +133,10 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Text).HasColumnName("text").HasMaxLength(1000);
             e.Property(x => x.CreatedAt).HasColumnName("created_at");
             e.Property(x => x.ReadAt).HasColumnName("read_at");
+            e.Property(x => x.HookAttempts).HasColumnName("hook_attempts");
+            e.Property(x => x.HookNextAt).HasColumnName("hook_next_at");
+            e.Property(x => x.HookDeliveredAt).HasColumnName("hook_delivered_at");
+            e.HasIndex(x => x.CreatedAt).HasFilter("hook_delivered_at IS NULL").HasDatabaseName("ix_lead_notifications_hook_pending");
         });
         modelBuilder.Entity<TeamCursorRow>(e =>
         {
@@ -301,6 +305,11 @@ internal sealed class NotificationRow
     public string Text { get; set; } = "";
     public long CreatedAt { get; set; }
     public long? ReadAt { get; set; }
+
+    /// <summary>Outbound hook: attempts so far, when to try next, when it was delivered.</summary>
+    public int HookAttempts { get; set; }
+    public long? HookNextAt { get; set; }
+    public long? HookDeliveredAt { get; set; }
 }
 
 internal sealed class TeamCursorRow

@@ -402,6 +402,18 @@ namespace Scrm.Leads.Storage.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("dedup_key");
 
+                    b.Property<int>("HookAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("hook_attempts");
+
+                    b.Property<long?>("HookDeliveredAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hook_delivered_at");
+
+                    b.Property<long?>("HookNextAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hook_next_at");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -429,6 +441,10 @@ namespace Scrm.Leads.Storage.Migrations.Postgres
                         .HasColumnName("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_lead_notifications_hook_pending")
+                        .HasFilter("hook_delivered_at IS NULL");
 
                     b.HasIndex("DedupKey")
                         .IsUnique();

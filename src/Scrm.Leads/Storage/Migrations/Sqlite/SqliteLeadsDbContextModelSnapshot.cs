@@ -389,6 +389,18 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("dedup_key");
 
+                    b.Property<int>("HookAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hook_attempts");
+
+                    b.Property<long?>("HookDeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hook_delivered_at");
+
+                    b.Property<long?>("HookNextAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hook_next_at");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -416,6 +428,10 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                         .HasColumnName("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_lead_notifications_hook_pending")
+                        .HasFilter("hook_delivered_at IS NULL");
 
                     b.HasIndex("DedupKey")
                         .IsUnique();
