@@ -28,8 +28,6 @@ internal sealed class PageFetcher(IHttpClientFactory clients)
 {
     public const string HttpClientName = "crawler";
 
-    static PageFetcher() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     public async Task<FetchResult> FetchAsync(Uri url, string? etag, string? lastModified, int maxBytes, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -84,7 +82,7 @@ internal sealed class PageFetcher(IHttpClientFactory clients)
             body.Write(buffer, 0, read);
         }
 
-        var html = Decode(body.GetBuffer().AsSpan(0, (int)body.Length), response.Content.Headers.ContentType);
+        var html = HtmlEncoding.Decode(body.GetBuffer().AsSpan(0, (int)body.Length), response.Content.Headers.ContentType?.CharSet);
         return new FetchResult(FetchOutcome.Page, html, null, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"), status);
     }
 
@@ -107,22 +105,5 @@ internal sealed class PageFetcher(IHttpClientFactory clients)
         }
 
         return ((int)response.StatusCode, Encoding.UTF8.GetString(buffer, 0, length));
-    }
-
-    private static string Decode(ReadOnlySpan<byte> bytes, MediaTypeHeaderValue? contentType)
-    {
-        var encoding = Encoding.UTF8;
-        if (contentType?.CharSet is { Length: > 0 } charset)
-        {
-            try
-            {
-                encoding = Encoding.GetEncoding(charset.Trim('"'));
-            }
-            catch (ArgumentException)
-            {
-            }
-        }
-
-        return encoding.GetString(bytes);
     }
 }

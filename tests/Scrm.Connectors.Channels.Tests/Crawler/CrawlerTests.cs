@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Scrm.Connectors.Crawler;
 using Scrm.Connectors.Crawler.Crawling;
@@ -41,22 +42,23 @@ public sealed class CrawlerTests : IAsyncLifetime
         var report = await host.Get<SiteCrawler>().CrawlAsync("demo", Ct);
 
         var paths = report.Visited.Select(u => new Uri(u).AbsolutePath).ToList();
-        paths.ShouldBe(["/", "/contact", "/en/contact", "/malformed", "/hidden", "/html-meta-refresh-loop.html", "/huge", "/loop-a", "/deep1", "/loop-b", "/deep2"], ignoreOrder: true);
+        paths.ShouldBe(["/", "/contact", "/en/contact", "/malformed", "/hidden", "/html-meta-refresh-loop.html", "/huge", "/loop-a", "/deep1", "/loop-b", "/deep2", "/gbk"], ignoreOrder: true);
         paths.Count(p => p == "/html-meta-refresh-loop.html").ShouldBe(1);
         _site.Requests.ShouldNotContain(r => r.Path.StartsWith("/private", StringComparison.Ordinal) || r.Path == "/deep3" || r.Path == "/elsewhere");
         report.TooLarge.ShouldBe(1);
         report.BudgetSpent.ShouldBeFalse();
 
         var leads = await LeadsAsync(host);
-        leads.Keys.ShouldBe(["/contact", "/en/contact", "/malformed", "/hidden"], ignoreOrder: true);
+        leads.Keys.ShouldBe(["/contact", "/en/contact", "/malformed", "/hidden", "/gbk"], ignoreOrder: true);
         Contact(leads["/contact"]).ShouldBe(("+8613800138000", "sales@example.com", "上海某某贸易有限公司"));
         leads["/contact"].Fields!["phones"].ShouldBe("+8613800138000");
         Contact(leads["/en/contact"]).ShouldBe(("+14155552671", "hello@acme.example", "Acme Widgets Inc."));
         Contact(leads["/malformed"]).ShouldBe(("+861088886666", "sales@example.com", "北京示例科技有限公司"));
+        Contact(leads["/gbk"]).ShouldBe(("+8613912345678", "kefu@hz-example.cn", "杭州某某网络科技有限公司"));
         leads["/hidden"].Phone.ShouldBe(new PhoneValue("400-123-4567", null));
         leads["/hidden"].Fields!["phones"].ShouldNotContain("13800000000");
         leads.Values.ShouldAllBe(l => l.Origin.Channel == "crawler" && l.Origin.Form == "demo");
-        report.Leads.ShouldBe(4);
+        report.Leads.ShouldBe(5);
 
         var mentions = (await host.Get<JournalReader>().ReadAsync(0, 100, Ct)).Where(e => e.Kind == InboundKind.Mention).ToList();
         mentions.Select(m => new Uri(JsonSerializer.Deserialize(m.Payload, InboundJson.Default.MentionPayload)!.Url!).AbsolutePath)
@@ -160,5 +162,54 @@ public sealed class ContactFinderTests
         var found = ContactFinder.Find(new TextBlock("Sales@Example.COM ｓａｌｅｓ＠ｅｘａｍｐｌｅ．ｃｏｍ sales@example bad@@example.com", ["Info@Example.com"], false));
 
         found.Emails.ShouldBe(["sales@example.com", "info@example.com"]);
+    }
+}
+
+public sealed class HtmlEncodingTests
+{
+    private static readonly Encoding Gbk = GetGbk();
+
+    private static Encoding GetGbk()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GBK");
+    }
+
+    private const string Body = "<body>杭州某某网络科技有限公司 电话 0571-88886666</body></html>";
+
+    [Theory]
+    [InlineData("<html><head><meta charset=\"gbk\"></head>", null)]
+    [InlineData("<html><head><META CHARSET=GB2312></head>", null)]
+    [InlineData("<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head>", null)]
+    [InlineData("<html><head><meta content='text/html; charset=GBK' http-equiv='content-type'></head>", "")]
+    [InlineData("<html><head><meta charset=\"utf-8\"></head>", "gb2312")]
+    public void Gbk_pages_declared_in_the_header_or_in_a_meta_tag_read_as_chinese(string head, string? headerCharset) =>
+        HtmlEncoding.Decode(Gbk.GetBytes(head + Body), headerCharset).ShouldContain("杭州某某网络科技有限公司");
+
+    [Theory]
+    [InlineData("<html><head><meta charset=\"gbk\"></head>", "utf-8")]
+    [InlineData("<html><head></head>", null)]
+    [InlineData("<html><head><meta charset=\"x-no-such-charset\"></head>", "no-such-either")]
+    public void Utf8_pages_read_as_utf8_whatever_the_page_claims_when_the_header_says_otherwise(string head, string? headerCharset) =>
+        HtmlEncoding.Decode(Encoding.UTF8.GetBytes(head + Body), headerCharset).ShouldContain("杭州某某网络科技有限公司");
+
+    [Fact]
+    public void A_byte_order_mark_outranks_every_declaration()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("<meta charset=\"gbk\">" + Body)).ToArray();
+
+        var html = HtmlEncoding.Decode(bytes, "gbk");
+
+        html.ShouldStartWith("<meta");
+        html.ShouldContain("杭州某某网络科技有限公司");
+    }
+
+    [Fact]
+    public void A_declaration_after_the_first_kilobyte_is_not_looked_for()
+    {
+        var bytes = Gbk.GetBytes("<html><head><!--" + new string('x', 1100) + "--><meta charset=\"gbk\"></head>" + Body);
+
+        HtmlEncoding.Declared(bytes).ShouldBeNull();
+        HtmlEncoding.Decode(bytes, null).ShouldNotContain("杭州某某网络科技有限公司");
     }
 }

@@ -43,7 +43,7 @@ internal sealed class TestSite : IAsyncDisposable
             <html><head><title>示例科技</title></head><body><h1>欢迎访问示例科技</h1>
             <a href="/contact">联系我们</a> <a href="/en/contact#team">Contact</a> <a href="/malformed">m</a> <a href="/hidden">h</a>
             <a href="/html-meta-refresh-loop.html">r</a> <a href="/huge">big</a> <a href="/private/secret">p</a> <a href="/loop-a">loop</a>
-            <a href="/deep1">deeper</a> <a href="http://localhost:{c.Connection.LocalPort}/elsewhere">elsewhere</a> <a href="javascript:void(0)">js</a>
+            <a href="/deep1">deeper</a> <a href="/gbk">旧站</a> <a href="http://localhost:{c.Connection.LocalPort}/elsewhere">elsewhere</a> <a href="javascript:void(0)">js</a>
             </body></html>
             """));
         app.MapGet("/contact", (HttpContext c) =>
@@ -86,6 +86,11 @@ internal sealed class TestSite : IAsyncDisposable
                 }
             }
         });
+        // An older Chinese site: GBK bytes, declared only in the page, not in Content-Type.
+        app.MapGet("/gbk", () => Results.Bytes(GbkEncoding().GetBytes("""
+            <html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>联系方式</title></head><body>
+            <div class="contact">联系人：张经理 手机：139 1234 5678 邮箱：kefu@hz-example.cn<br>杭州某某网络科技有限公司</div></body></html>
+            """), "text/html"));
         app.MapGet("/private/secret", () => Html("<p>内部电话 13811112222</p>"));
         app.MapGet("/loop-a", () => Results.Redirect("/loop-b"));
         app.MapGet("/loop-b", () => Results.Redirect("/loop-a"));
@@ -102,6 +107,12 @@ internal sealed class TestSite : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private static Encoding GbkEncoding()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return Encoding.GetEncoding("GBK");
     }
 
     private static IResult Html(string html) => Results.Text(html, "text/html", Encoding.UTF8);
