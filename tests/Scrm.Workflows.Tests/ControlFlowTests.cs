@@ -168,4 +168,22 @@ public abstract class ControlFlowTests(PostgresServer postgres, bool usePostgres
         step.Inputs!["url"]!.GetValue<string>().ShouldBe("http://127.0.0.1:9/never");
         step.Outputs!["wouldPerform"]!["body"]!["lead"]!.GetValue<string>().ShouldBe("L1");
     }
+
+    [Theory]
+    [InlineData(-3600, false)]
+    [InlineData(2, true)]
+    public async Task WaitUntil_goes_on_at_once_for_a_past_moment_and_suspends_until_a_future_one(int secondsFromNow, bool waits)
+    {
+        await using var engine = await StartEngineAsync();
+        await engine.PublishAsync(Def("until",
+            $$"""[{ "id": "u", "type": "waitUntil", "inputs": { "at": { "js": "input.at" } } }, {{Mark("after", "!")}}]""",
+            """[{ "source": "start", "target": "u" }, { "source": "u", "target": "after" }]"""));
+        var at = DateTimeOffset.UtcNow.AddSeconds(secondsFromNow).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+        var run = await engine.RunAsync("until", Json.Parse($$"""{"at":"{{at}}"}"""));
+
+        (await engine.InstanceAsync(run.InstanceId!)).Instance.Status.ShouldBe(waits ? "suspended" : "finished");
+        var done = await engine.WaitForAsync(run.InstanceId!, "finished", TimeSpan.FromSeconds(20));
+        done.Variables["trail"]!.GetValue<string>().ShouldBe("!");
+    }
 }

@@ -104,6 +104,55 @@ public sealed class TriggerTests(WorkflowApiTests.App app) : IClassFixture<Workf
         now.Select(i => i.CorrelationId).ShouldBe(["alice", "bob"], ignoreOrder: true);
         (await InstancesAsync("one-per-fan")).Count.ShouldBe(3);
     }
+
+    [Fact]
+    public async Task A_hook_post_starts_its_workflow_with_the_body_as_input_and_unknown_or_bad_posts_are_refused()
+    {
+        using var api = app.ClientFor("marketer");
+        await api.PublishAsync("""
+            { "id": "on-order-paid", "name": "On a paid order",
+              "triggers": [{ "id": "hook", "type": "trigger.http", "inputs": { "path": "order-paid" } }],
+              "activities": [{ "id": "keep", "type": "setVariable", "inputs": { "name": "amount", "value": { "js": "input.amount * 100" } } }],
+              "connections": [{ "source": "hook", "target": "keep" }] }
+            """);
+        using var ingest = app.ClientFor("ingest");
+
+        var (status, body) = await ingest.PostAsync("/api/v1/workflows/hooks/order-paid", """{ "orderId": "o-1", "amount": 99.5 }""");
+
+        status.ShouldBe(HttpStatusCode.Accepted);
+        body!["started"]!.GetValue<int>().ShouldBe(1);
+        var started = body["instanceIds"]!.AsArray().Single()!.GetValue<string>();
+        var done = await api.WaitForStatusAsync(started, "finished", TimeSpan.FromSeconds(10));
+        done["variables"]!["amount"]!.GetValue<double>().ShouldBe(9950);
+
+        (await ingest.PostAsync("/api/v1/workflows/hooks/no-such-hook", "{}")).Status.ShouldBe(HttpStatusCode.NotFound);
+        (await ingest.PostAsync("/api/v1/workflows/hooks/order-paid", "{ not json")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        using var sales = app.ClientFor("sales");
+        (await sales.PostAsync("/api/v1/workflows/hooks/order-paid", "{}")).Status.ShouldBe(HttpStatusCode.Forbidden);
+        (await InstancesAsync("on-order-paid")).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_published_event_starts_the_workflows_listening_for_it_with_its_payload()
+    {
+        using var api = app.ClientFor("marketer");
+        await api.PublishAsync("""
+            { "id": "on-vip", "name": "On a VIP upgrade",
+              "triggers": [{ "id": "vip", "type": "trigger.event", "inputs": { "event": "customer.vip" } }],
+              "activities": [{ "id": "keep", "type": "setVariable", "inputs": { "name": "tier", "value": { "js": "input.tier" } } }],
+              "connections": [{ "source": "vip", "target": "keep" }] }
+            """);
+
+        var (status, body) = await api.PostAsync("/api/v1/workflows/events", """{ "name": "customer.vip", "payload": { "tier": "gold" } }""");
+        var (_, other) = await api.PostAsync("/api/v1/workflows/events", """{ "name": "customer.churned", "payload": { "tier": "gold" } }""");
+
+        status.ShouldBe(HttpStatusCode.OK);
+        body!["started"]!.GetValue<int>().ShouldBe(1);
+        other!["started"]!.GetValue<int>().ShouldBe(0);
+        var done = await api.WaitForStatusAsync(body["instanceIds"]!.AsArray().Single()!.GetValue<string>(), "finished", TimeSpan.FromSeconds(10));
+        done["variables"]!["tier"]!.GetValue<string>().ShouldBe("gold");
+        (await api.PostAsync("/api/v1/workflows/events", """{ "payload": {} }""")).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
 }
 
 /// <summary>Cron triggers are Quartz cron schedules; a republish replaces them.</summary>
@@ -148,4 +197,5 @@ public sealed class CronTriggerTests
         await Task.Delay(2_500, TestContext.Current.CancellationToken);
         (await queries.ListAsync("ticker", null, 1000, TestContext.Current.CancellationToken)).Count.ShouldBe(settled);
     }
+
 }
