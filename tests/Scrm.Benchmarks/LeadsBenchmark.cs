@@ -66,10 +66,10 @@ internal static class LeadsBenchmark
         var total = rate * seconds;
         for (var n = 0; n < total; n++)
         {
-            var due = TimeSpan.FromSeconds((double)n / rate);
-            if (clock.Elapsed < due)
+            var wait = TimeSpan.FromSeconds((double)n / rate) - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - clock.Elapsed);
+                await Task.Delay(wait);
             }
 
             var i = n;

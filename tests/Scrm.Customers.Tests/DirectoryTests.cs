@@ -1,5 +1,9 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Scrm.Customers.Directory;
+using Scrm.Ingestion;
+using Scrm.Ingestion.Inbound;
+using Scrm.Ingestion.Journal;
 using Scrm.Testing;
 
 namespace Scrm.Customers.Tests;
@@ -55,5 +59,29 @@ public abstract class DirectoryTests(PostgresServer postgres, bool usePostgres) 
         facts[2]!.Id.ShouldBe(ids[2]!.Value);
         facts[3]!.Id.ShouldBe(survivor);
         facts[4].ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_wait_for_resolution_wakes_when_the_consumer_passes_the_item_and_otherwise_ends_at_its_limit()
+    {
+        await using var host = await CustomerHost.StartAsync(Storage);
+        var directory = host.Get<CustomerDirectory>();
+        var ct = TestContext.Current.CancellationToken;
+        var lead = new LeadPayload("王小明", new PhoneValue("13800138000", "+8613800138000"), null, null, null, null,
+            new LeadOrigin("web", "contact", null, null, null, null, null, null, null, null), DateTimeOffset.UtcNow, null);
+        var position = (await host.Get<IJournal>().AppendAsync([new InboundItem(InboundKind.Lead, "web", "contact", "lead:web:contact:wait-1", lead.SubmittedAt,
+            JsonSerializer.Serialize(lead, InboundJson.Default.LeadPayload))], ct))[0].Position;
+
+        var woken = System.Diagnostics.Stopwatch.StartNew();
+        await directory.WaitForResolutionAsync(position, TimeSpan.FromSeconds(20), TimeProvider.System, ct);
+
+        woken.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
+        directory.HasResolved(position).ShouldBeTrue();
+        (await directory.ForJournalItemAsync(position, ct)).ShouldNotBeNull();
+
+        var limited = System.Diagnostics.Stopwatch.StartNew();
+        await directory.WaitForResolutionAsync(position + 1_000, TimeSpan.FromMilliseconds(300), TimeProvider.System, ct);
+        limited.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250));
+        directory.HasResolved(position + 1_000).ShouldBeFalse();
     }
 }

@@ -19,6 +19,8 @@ public sealed class CustomerDirectory : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly GroupCommit<long, CustomerFacts?> _lookups;
     private readonly GroupCommit<(Guid Customer, string Owner), string?> _claims;
+    private long _resolvedThrough = -1;
+    private TaskCompletionSource _resolvedFurther = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CustomerDirectory(IDbContextFactory<CustomersDbContext> contexts, TimeProvider time, ILogger<CustomerDirectory> log)
     {
@@ -35,6 +37,52 @@ public sealed class CustomerDirectory : IAsyncDisposable
     /// <summary>Makes <paramref name="owner"/> the customer's sales owner unless someone already is; returns whoever owns it now.</summary>
     public Task<string?> ClaimOwnerAsync(Guid customerId, string owner, CancellationToken cancellationToken) =>
         _claims.SubmitAsync((customerId, owner), cancellationToken);
+
+    /// <summary>Whether this process's identity resolution has committed every item up to <paramref name="position"/>.</summary>
+    public bool HasResolved(long position) => Interlocked.Read(ref _resolvedThrough) >= position;
+
+    /// <summary>
+    /// Waits until this process's identity resolution has passed <paramref name="position"/>, or
+    /// <paramref name="atMost"/> (another replica may be the one resolving it).
+    /// </summary>
+    public async Task WaitForResolutionAsync(long position, TimeSpan atMost, TimeProvider time, CancellationToken cancellationToken)
+    {
+        while (!HasResolved(position))
+        {
+            // Take the signal before looking again, so an advance in between is not missed.
+            var further = Volatile.Read(ref _resolvedFurther).Task;
+            if (HasResolved(position))
+            {
+                return;
+            }
+
+            try
+            {
+                await further.WaitAsync(atMost, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Identity resolution committed every item up to <paramref name="position"/>: wakes whoever waits for them.</summary>
+    internal void Resolved(long position)
+    {
+        var seen = Interlocked.Read(ref _resolvedThrough);
+        while (position > seen)
+        {
+            var was = Interlocked.CompareExchange(ref _resolvedThrough, position, seen);
+            if (was == seen)
+            {
+                Interlocked.Exchange(ref _resolvedFurther, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                return;
+            }
+
+            seen = was;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

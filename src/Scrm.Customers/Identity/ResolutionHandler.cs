@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Options;
+using Scrm.Customers.Directory;
 using Scrm.Ingestion.Consumers;
 using Scrm.Ingestion.Journal;
 
 namespace Scrm.Customers.Identity;
 
 /// <summary>Identity resolution as a journal consumer: every lead, mention, message and contact event lands on one customer.</summary>
-internal sealed class ResolutionHandler(ResolutionEngine engine, IOptions<ResolutionOptions> options) : IJournalHandler
+internal sealed class ResolutionHandler(ResolutionEngine engine, CustomerDirectory directory, IOptions<ResolutionOptions> options) : IJournalHandler
 {
     public string Name => "customers.resolution";
 
@@ -23,6 +24,11 @@ internal sealed class ResolutionHandler(ResolutionEngine engine, IOptions<Resolu
         if (observations.Count > 0)
         {
             await engine.ApplyAsync(observations, cancellationToken);
+        }
+
+        if (batch.Count > 0)
+        {
+            directory.Resolved(batch[^1].Position);
         }
     }
 }

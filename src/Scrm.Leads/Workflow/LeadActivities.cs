@@ -12,6 +12,8 @@ namespace Scrm.Leads.Workflow;
     Description = "Resolves the item's customer, then creates a lead (a customer with an open lead gets the item attached instead), scores it and correlates the instance with the lead.")]
 public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : Activity
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(200);
+
     [Input(Required = true, Description = "The journal item the workflow started on, usually {\"js\": \"input\"}.")]
     public Input<JsonNode> Item { get; init; } = new();
 
@@ -53,23 +55,29 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
         context.Complete(result["outcome"]?.GetValue<int>() == (int)IntakeOutcome.Created ? "created" : "attached");
     }
 
-    /// <summary>Identity resolution runs beside the workflows; give it a moment to reach this item.</summary>
+    /// <summary>
+    /// Identity resolution runs beside the workflows: wait (woken by its progress, at most
+    /// <paramref name="within"/>) until it has reached this item. Passed and found nobody: no customer.
+    /// </summary>
     private static async Task<CustomerFacts?> ResolveAsync(CustomerDirectory directory, long position, TimeSpan within, ActivityContext context)
     {
         var deadline = context.Time.GetUtcNow() + within;
-        for (var delay = 10; ; delay = Math.Min(delay * 2, 200))
+        while (true)
         {
+            var resolved = directory.HasResolved(position);
             if (await directory.ForJournalItemAsync(position, context.CancellationToken) is { } facts)
             {
                 return facts;
             }
 
-            if (context.Time.GetUtcNow() >= deadline)
+            var left = deadline - context.Time.GetUtcNow();
+            if (resolved || left <= TimeSpan.Zero)
             {
                 return null;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), context.Time, context.CancellationToken);
+            // Another replica may be the one resolving: look again at least every 200 ms.
+            await directory.WaitForResolutionAsync(position, left < MaxWait ? left : MaxWait, context.Time, context.CancellationToken);
         }
     }
 }
