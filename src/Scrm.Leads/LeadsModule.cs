@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,8 @@ public static class LeadsModule
             .ValidateDataAnnotations()
             .Validate(o => o.Rules.All(r => o.Teams.Any(t => t.Name == r.Team)), "Every Scrm:Leads:Rules:N:Team must name a configured team.")
             .Validate(o => o.DefaultTeam is null || o.Teams.Any(t => t.Name == o.DefaultTeam), "Scrm:Leads:DefaultTeam must name a configured team.")
+            .Validate(o => Validator.TryValidateObject(o.NotificationHook, new ValidationContext(o.NotificationHook), null, validateAllProperties: true),
+                "Scrm:Leads:NotificationHook needs an absolute http(s) Url, MaxAttempts 1-50 and RetryDelay, PollInterval and Timeout in range.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>("__leads_migrations");

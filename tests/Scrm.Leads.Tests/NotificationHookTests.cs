@@ -154,3 +154,22 @@ public sealed class NotificationHookTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class NotificationHookSettingsTests
+{
+    [Theory]
+    [InlineData("Url", "not a url")]
+    [InlineData("MaxAttempts", "0")]
+    [InlineData("RetryDelay", "00:00:00")]
+    public async Task A_bad_hook_setting_stops_the_host_from_starting(string setting, string value)
+    {
+        var settings = RoutingConcurrencyTests.Team();
+        settings["Scrm:Leads:NotificationHook:Url"] = "http://127.0.0.1:9/hook";
+        settings[$"Scrm:Leads:NotificationHook:{setting}"] = value;
+
+        var failure = await Should.ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+            await (await ModuleHost.StartAsync(StorageUnderTest.Sqlite, (s, c) => s.AddScrmLeads(c), settings)).DisposeAsync());
+
+        failure.Message.ShouldContain("NotificationHook");
+    }
+}
