@@ -1,14 +1,12 @@
 using Scrm.Connectors.Sdk.Contract;
+using Scrm.Connectors.Sdk.Tencent;
 
 namespace Scrm.Connectors.WeChat.Outbound;
 
 /// <summary>The Official Account API's error codes, mapped to what a caller should do about them.</summary>
 internal static class WeChatErrors
 {
-    /// <summary>The access token was refused: refresh it once and call again.</summary>
-    public static bool IsTokenRejected(int code) => code is 40001 or 40014 or 42001;
-
-    public static SendResult ToResult(WeChatReply reply) => reply.ErrCode switch
+    public static SendResult ToResult(TencentReply reply) => reply.ErrCode switch
     {
         0 => new SendResult(SendStatus.Sent, reply.MessageId),
         -1 => Result(SendStatus.Unavailable, reply, "WeChat is busy; send again shortly."),
@@ -24,6 +22,6 @@ internal static class WeChatErrors
         _ => Result(SendStatus.Rejected, reply, "WeChat refused the message."),
     };
 
-    private static SendResult Result(SendStatus status, WeChatReply reply, string detail) =>
+    private static SendResult Result(SendStatus status, TencentReply reply, string detail) =>
         new(status, null, $"{detail} (errcode {reply.ErrCode})", reply.ErrCode);
 }

@@ -1,11 +1,12 @@
 using Scrm.Connectors.Sdk.Contract;
+using Scrm.Connectors.Sdk.Tencent;
 
 namespace Scrm.Connectors.WeCom.Outbound;
 
 /// <summary>The WeCom API's error codes, mapped to what a caller should do about them.</summary>
 internal static class WeComErrors
 {
-    public static SendResult ToResult(WeComReply reply, string? messageId = null) => reply.ErrCode switch
+    public static SendResult ToResult(TencentReply reply, string? messageId = null) => reply.ErrCode switch
     {
         0 => new SendResult(SendStatus.Sent, messageId),
         -1 => Result(SendStatus.Unavailable, reply, "WeCom is busy; send again shortly."),
@@ -18,6 +19,6 @@ internal static class WeComErrors
         _ => Result(SendStatus.Rejected, reply, "WeCom refused the message."),
     };
 
-    private static SendResult Result(SendStatus status, WeComReply reply, string detail) =>
+    private static SendResult Result(SendStatus status, TencentReply reply, string detail) =>
         new(status, null, $"{detail} (errcode {reply.ErrCode})", reply.ErrCode);
 }

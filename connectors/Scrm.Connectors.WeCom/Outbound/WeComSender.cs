@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Scrm.Connectors.Sdk.Contract;
 using Scrm.Connectors.Sdk.Outbound;
+using Scrm.Connectors.Sdk.Tencent;
 using Scrm.Connectors.WeCom.Accounts;
 using Scrm.Connectors.WeCom.Storage;
 
@@ -92,7 +93,7 @@ internal sealed class WeComSender(
             ["sender"] = request.Sender,
             ["text"] = new JsonObject { ["content"] = request.Text },
         };
-        WeComReply reply;
+        TencentReply reply;
         try
         {
             reply = await api.CallAsync(account, "cgi-bin/externalcontact/add_msg_template", body, cancellationToken);
@@ -103,7 +104,7 @@ internal sealed class WeComSender(
             throw;
         }
 
-        var result = WeComErrors.ToResult(reply, reply.Body?["msgid"]?.GetValue<string>());
+        var result = WeComErrors.ToResult(reply, reply.MessageId);
         if (result.Status != SendStatus.Sent)
         {
             await quota.ReleaseAsync(account.Name, reserved, month);
