@@ -30,7 +30,7 @@ internal sealed class BatchState : IResolutionState
             }
 
             var found = await db.Identities.AsNoTracking()
-                .Where(i => i.Type == type && EF.Parameter(values).Contains(i.Value))
+                .Where(i => i.Type == type && values.Contains(i.Value))
                 .Select(i => new { i.Account, i.Value, i.CustomerId })
                 .ToListAsync(cancellationToken);
             foreach (var row in found)
@@ -45,13 +45,13 @@ internal sealed class BatchState : IResolutionState
 
         if (phones.Count > 0)
         {
-            state._shared.UnionWith(await db.SharedNumbers.AsNoTracking().Where(s => EF.Parameter(phones).Contains(s.Value)).Select(s => s.Value).ToListAsync(cancellationToken));
+            state._shared.UnionWith(await db.SharedNumbers.AsNoTracking().Where(s => phones.Contains(s.Value)).Select(s => s.Value).ToListAsync(cancellationToken));
         }
 
         var holders = state._holders.Values.Distinct().ToList();
         if (holders.Count > 0)
         {
-            var customers = await db.Customers.AsNoTracking().Where(c => EF.Parameter(holders).Contains(c.Id))
+            var customers = await db.Customers.AsNoTracking().Where(c => holders.Contains(c.Id))
                 .Select(c => new { c.Id, c.NameKey, c.CreatedAt }).ToListAsync(cancellationToken);
             foreach (var c in customers)
             {
@@ -59,7 +59,7 @@ internal sealed class BatchState : IResolutionState
             }
 
             var singleTypes = new[] { IdentityTypes.WeChatUnionId, IdentityTypes.WeChatOpenId, IdentityTypes.WeComExternalUserId, IdentityTypes.CrmId };
-            var slots = await db.Identities.AsNoTracking().Where(i => EF.Parameter(holders).Contains(i.CustomerId) && singleTypes.Contains(i.Type))
+            var slots = await db.Identities.AsNoTracking().Where(i => holders.Contains(i.CustomerId) && singleTypes.Contains(i.Type))
                 .Select(i => new { i.CustomerId, i.Type, i.Account, i.Value }).ToListAsync(cancellationToken);
             foreach (var s in slots)
             {

@@ -45,7 +45,7 @@ internal sealed class ResolutionEngine(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var results = new Guid?[observations.Count];
         var eventKeys = observations.Select(o => o.EventKey).Distinct().ToList();
-        var done = await db.Timeline.AsNoTracking().Where(t => EF.Parameter(eventKeys).Contains(t.EventKey))
+        var done = await db.Timeline.AsNoTracking().Where(t => eventKeys.Contains(t.EventKey))
             .Select(t => new { t.EventKey, t.CustomerId }).ToDictionaryAsync(t => t.EventKey, t => t.CustomerId, cancellationToken);
 
         var state = await BatchState.LoadAsync(db, observations.Where(o => !done.ContainsKey(o.EventKey)), cancellationToken);
@@ -165,7 +165,7 @@ internal sealed class ResolutionEngine(
 
         if (existing.Count > 0)
         {
-            foreach (var row in await db.Customers.Where(c => EF.Parameter(existing).Contains(c.Id)).ToListAsync(cancellationToken))
+            foreach (var row in await db.Customers.Where(c => existing.Contains(c.Id)).ToListAsync(cancellationToken))
             {
                 state.Loaded(row);
             }
@@ -173,10 +173,10 @@ internal sealed class ResolutionEngine(
 
         var touched = patches.Select(p => state.Current(p.Customer)).Distinct().ToList();
         var consents = patches.Any(p => p.Observation.Consents.Count > 0)
-            ? await db.Consents.Where(c => EF.Parameter(touched).Contains(c.CustomerId)).ToListAsync(cancellationToken)
+            ? await db.Consents.Where(c => touched.Contains(c.CustomerId)).ToListAsync(cancellationToken)
             : [];
         var tags = patches.Any(p => p.Observation.AutoTags.Count > 0)
-            ? await db.Tags.Where(t => EF.Parameter(touched).Contains(t.CustomerId)).Select(t => new { t.CustomerId, t.Tag }).ToListAsync(cancellationToken)
+            ? await db.Tags.Where(t => touched.Contains(t.CustomerId)).Select(t => new { t.CustomerId, t.Tag }).ToListAsync(cancellationToken)
             : [];
         var tagSet = tags.Select(t => (t.CustomerId, t.Tag)).ToHashSet();
 

@@ -105,15 +105,16 @@ public sealed class ScrmDatabase : IAsyncDisposable
 
     internal void Configure(DbContextOptionsBuilder builder, string historyTable)
     {
+        // A list in a query (ids.Contains(x.Id)) travels as one parameter: an array on PostgreSQL
+        // (= ANY), JSON read with json_each on SQLite. SQLite binds parameters by name with a linear
+        // search, so a thousand separate ones would cost a million comparisons per execution.
         if (_npgsql is not null)
         {
-            builder.UseNpgsql(_npgsql, npgsql => npgsql.MigrationsHistoryTable(historyTable));
+            builder.UseNpgsql(_npgsql, npgsql => npgsql.MigrationsHistoryTable(historyTable)
+                .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
         }
         else
         {
-            // A list in a query (ids.Contains(x.Id)) travels as one JSON parameter read with json_each:
-            // SQLite binds parameters by name with a linear search, so a thousand separate ones cost
-            // a million comparisons per execution.
             builder.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsHistoryTable(historyTable)
                     .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                 .AddInterceptors(_pragmas!);
