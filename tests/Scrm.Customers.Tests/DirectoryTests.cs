@@ -73,14 +73,14 @@ public abstract class DirectoryTests(PostgresServer postgres, bool usePostgres) 
             JsonSerializer.Serialize(lead, InboundJson.Default.LeadPayload))], ct))[0].Position;
 
         var woken = System.Diagnostics.Stopwatch.StartNew();
-        await directory.WaitForResolutionAsync(position, TimeSpan.FromSeconds(20), TimeProvider.System, ct);
+        await directory.WaitForResolutionAsync(position, TimeSpan.FromSeconds(20), ct);
 
         woken.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(10));
         directory.HasResolved(position).ShouldBeTrue();
         (await directory.ForJournalItemAsync(position, ct)).ShouldNotBeNull();
 
         var limited = System.Diagnostics.Stopwatch.StartNew();
-        await directory.WaitForResolutionAsync(position + 1_000, TimeSpan.FromMilliseconds(300), TimeProvider.System, ct);
+        await directory.WaitForResolutionAsync(position + 1_000, TimeSpan.FromMilliseconds(300), ct);
         limited.Elapsed.ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250));
         directory.HasResolved(position + 1_000).ShouldBeFalse();
     }

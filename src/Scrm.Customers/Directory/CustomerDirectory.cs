@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
 using Scrm.Platform.Batching;
 
@@ -45,7 +46,7 @@ public sealed class CustomerDirectory : IAsyncDisposable
     /// Waits until this process's identity resolution has passed <paramref name="position"/>, or
     /// <paramref name="atMost"/> (another replica may be the one resolving it).
     /// </summary>
-    public async Task WaitForResolutionAsync(long position, TimeSpan atMost, TimeProvider time, CancellationToken cancellationToken)
+    public async Task WaitForResolutionAsync(long position, TimeSpan atMost, CancellationToken cancellationToken)
     {
         while (!HasResolved(position))
         {
@@ -58,7 +59,7 @@ public sealed class CustomerDirectory : IAsyncDisposable
 
             try
             {
-                await further.WaitAsync(atMost, time, cancellationToken);
+                await further.WaitAsync(atMost, _time, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -93,7 +94,7 @@ public sealed class CustomerDirectory : IAsyncDisposable
     private async Task<IReadOnlyList<CustomerFacts?>> LookUpAsync(IReadOnlyList<long> positions, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        var keys = positions.Select(InboundObservationsKey).Distinct().ToList();
+        var keys = positions.Select(InboundObservations.EventKey).Distinct().ToList();
         var resolved = await db.Timeline.AsNoTracking()
             .Where(t => keys.Contains(t.EventKey))
             .Select(t => new { t.EventKey, t.CustomerId })
@@ -144,7 +145,7 @@ public sealed class CustomerDirectory : IAsyncDisposable
             return null;
         }
 
-        return [.. positions.Select(p => customerOf.TryGetValue(InboundObservationsKey(p), out var id) ? Final(id) : null)];
+        return [.. positions.Select(p => customerOf.TryGetValue(InboundObservations.EventKey(p), out var id) ? Final(id) : null)];
     }
 
     private async Task<IReadOnlyList<string?>> ClaimAsync(IReadOnlyList<(Guid Customer, string Owner)> claims, CancellationToken cancellationToken)
@@ -169,6 +170,4 @@ public sealed class CustomerDirectory : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
         return [.. claims.Select(c => customers.TryGetValue(c.Customer, out var row) ? row.OwnerId : null)];
     }
-
-    private static string InboundObservationsKey(long position) => Identity.InboundObservations.EventKey(position);
 }

@@ -42,13 +42,11 @@ internal static class BulkInsert
             // binds every parameter by name on every execution, which was most of the cost).
             var placeholders = string.Join(", ", columns.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture)));
             using var statement = Prepare(sqlite, $"INSERT INTO {entity.GetTableName()} ({names}) VALUES ({placeholders})");
-            var converters = mappings.Select(m => m.Converter).ToArray();
             foreach (var row in rows)
             {
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    var value = getters[c].GetValue(row);
-                    Bind(sqlite, statement, c + 1, value is not null && converters[c] is { } converter ? converter.ConvertToProvider(value) : value);
+                    Bind(sqlite, statement, c + 1, ProviderValue(mappings[c], getters[c].GetValue(row)));
                 }
 
                 Step(sqlite, statement);
@@ -108,6 +106,8 @@ internal static class BulkInsert
         var key = entity.FindPrimaryKey()!.Properties.Single();
         var connection = db.Database.GetDbConnection();
         var sqlite = connection as SqliteConnection;
+        // Positional on SQLite (bound by index below), named on PostgreSQL.
+        string Placeholder(int i) => sqlite is not null ? "?" + (i + 1).ToString(CultureInfo.InvariantCulture) : "@p" + i.ToString(CultureInfo.InvariantCulture);
         var statements = new Dictionary<string, sqlite3_stmt>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
@@ -116,8 +116,6 @@ internal static class BulkInsert
             foreach (var entry in entries)
             {
                 var changed = entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata).Append(key).ToList();
-                // Positional on SQLite (bound by index below), named on PostgreSQL.
-                string Placeholder(int i) => sqlite is not null ? "?" + (i + 1).ToString(CultureInfo.InvariantCulture) : "@p" + i.ToString(CultureInfo.InvariantCulture);
                 var sql = new StringBuilder($"UPDATE {entity.GetTableName()} SET ");
                 for (var i = 0; i < changed.Count - 1; i++)
                 {
@@ -135,8 +133,7 @@ internal static class BulkInsert
 
                     for (var i = 0; i < changed.Count; i++)
                     {
-                        var value = entry.CurrentValues[changed[i]];
-                        Bind(sqlite, statement, i + 1, value is not null && changed[i].GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value);
+                        Bind(sqlite, statement, i + 1, ProviderValue(changed[i].GetRelationalTypeMapping(), entry.CurrentValues[changed[i]]));
                     }
 
                     Step(sqlite, statement);
@@ -176,6 +173,10 @@ internal static class BulkInsert
         Check(connection, rc);
         return statement;
     }
+
+    /// <summary>The value as the column stores it, after the model's value converter if it has one.</summary>
+    private static object? ProviderValue(RelationalTypeMapping mapping, object? value) =>
+        value is not null && mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
 
     /// <summary>Binds a provider value the way Microsoft.Data.Sqlite stores it for EF Core (GUIDs as upper-case text).</summary>
     private static void Bind(SqliteConnection connection, sqlite3_stmt statement, int index, object? value) => Check(connection, value switch

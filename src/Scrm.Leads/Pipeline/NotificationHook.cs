@@ -65,11 +65,12 @@ internal sealed partial class NotificationHook(
     /// <summary>One pass: sends the notifications that are due; returns how many it tried.</summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
-        if (Hook.Url is not { } url)
+        if (Hook.Url is null)
         {
             return 0;
         }
 
+        var url = new Uri(Hook.Url);
         await _one.WaitAsync(cancellationToken);
         try
         {
@@ -82,7 +83,7 @@ internal sealed partial class NotificationHook(
                 .Take(BatchSize)
                 .ToListAsync(cancellationToken);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-                async (row, ct) => await SendAsync(new Uri(url), row, ct));
+                async (row, ct) => await SendAsync(url, row, ct));
             await db.SaveChangesAsync(CancellationToken.None);
             return due.Count;
         }

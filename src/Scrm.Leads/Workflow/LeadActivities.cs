@@ -77,7 +77,7 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
             }
 
             // Another replica may be the one resolving: look again at least every 200 ms.
-            await directory.WaitForResolutionAsync(position, left < MaxWait ? left : MaxWait, context.Time, context.CancellationToken);
+            await directory.WaitForResolutionAsync(position, left < MaxWait ? left : MaxWait, context.CancellationToken);
         }
     }
 }
