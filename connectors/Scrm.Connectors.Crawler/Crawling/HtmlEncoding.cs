@@ -64,8 +64,9 @@ internal static partial class HtmlEncoding
                 _ => Encoding.GetEncoding(name),
             };
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
+            // Unknown, or known but refused (UTF-7): as browsers do, fall back to the next source.
             return null;
         }
     }

@@ -190,6 +190,7 @@ public sealed class HtmlEncodingTests
     [InlineData("<html><head><meta charset=\"gbk\"></head>", "utf-8")]
     [InlineData("<html><head></head>", null)]
     [InlineData("<html><head><meta charset=\"x-no-such-charset\"></head>", "no-such-either")]
+    [InlineData("<html><head><meta charset=\"utf-7\"></head>", "utf-7")]
     public void Utf8_pages_read_as_utf8_whatever_the_page_claims_when_the_header_says_otherwise(string head, string? headerCharset) =>
         HtmlEncoding.Decode(Encoding.UTF8.GetBytes(head + Body), headerCharset).ShouldContain("杭州某某网络科技有限公司");
 
