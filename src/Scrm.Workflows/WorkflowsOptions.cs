@@ -33,5 +33,15 @@ public sealed class WorkflowsOptions
     [Range(1, 10_000)]
     public int MaxCommitBatch { get; set; } = 512;
 
+    /// <summary>
+    /// Journal batches whose instances run at once. An instance spends most of its burst waiting
+    /// (for resolution, a group commit, a timer store); with one batch at a time each of those waits
+    /// runs alone, with several they overlap. Items of one batch already run concurrently; with more
+    /// in flight, items of neighbouring batches do too. The checkpoint passes a batch only when
+    /// every earlier one is done.
+    /// </summary>
+    [Range(1, 16)]
+    public int JournalBatchesInFlight { get; set; } = 3;
+
     public ScriptOptions Scripts { get; set; } = new();
 }

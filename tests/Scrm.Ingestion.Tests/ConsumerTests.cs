@@ -43,6 +43,54 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
         public ConcurrentBag<long> Failures { get; } = [];
     }
 
+    /// <summary>Three batches at once; each waits for its gate (by its first key), and fails once if its first key starts with "flaky".</summary>
+    internal sealed class GatedHandler(Gates gates) : IJournalHandler
+    {
+        public string Name => "gated";
+
+        public int BatchesInFlight => 3;
+
+        public async Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+        {
+            var first = batch[0].IdempotencyKey;
+            gates.Started.Enqueue(first);
+            await gates.For(first).Task.WaitAsync(cancellationToken);
+            if (first.StartsWith("flaky", StringComparison.Ordinal) && gates.FailedOnce.TryAdd(first, true))
+            {
+                throw new InvalidOperationException("fails once: " + first);
+            }
+
+            foreach (var entry in batch)
+            {
+                gates.Seen.Enqueue(entry.IdempotencyKey);
+            }
+        }
+    }
+
+    internal sealed class Gates
+    {
+        private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new();
+
+        public ConcurrentQueue<string> Started { get; } = new();
+        public ConcurrentQueue<string> Seen { get; } = new();
+        public ConcurrentDictionary<string, bool> FailedOnce { get; } = new();
+
+        public TaskCompletionSource For(string key) => _gates.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public void Open(string key) => For(key).TrySetResult();
+    }
+
+    private Task<ModuleHost> StartGatedAsync(Gates gates) =>
+        ModuleHost.StartAsync(Storage, (s, c) =>
+        {
+            s.AddScrmIngestion(c);
+            s.AddSingleton(gates);
+            s.AddJournalConsumer<GatedHandler>();
+        }, new Dictionary<string, string?> { ["Scrm:Journal:ConsumerBatchSize"] = "2", ["Scrm:Journal:MaxAttempts"] = "3" });
+
+    private static async Task<ConsumerStats> GatedStatsAsync(ModuleHost host) =>
+        (await host.Get<JournalReader>().StatsAsync(CancellationToken.None)).Consumers.Single(c => c.Name == "gated");
+
     private Task<ModuleHost> StartAsync(Recorder recorder, TempDirectory? data = null) =>
         ModuleHost.StartAsync(Storage, (s, c) =>
         {
@@ -114,5 +162,59 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
         recorder.Seen.Select(e => e.IdempotencyKey).ShouldBe(["ok-1", "ok-2"]);
         var stats = await host.Get<JournalReader>().StatsAsync(TestContext.Current.CancellationToken);
         stats.Consumers.Single().DeadLetters.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Batches_in_flight_overlap_and_the_checkpoint_passes_a_batch_only_after_every_earlier_one()
+    {
+        var gates = new Gates();
+        await using var host = await StartGatedAsync(gates);
+        await host.Get<IJournal>().AppendAsync(Enumerable.Range(0, 10).Select(i => JournalTests.Item($"g-{i}")).ToArray(), TestContext.Current.CancellationToken);
+
+        // Three batches of two are handed over at once, and no fourth while all three are open.
+        await WaitUntilAsync(() => gates.Started.Count == 3);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        gates.Started.ShouldBe(["g-0", "g-2", "g-4"]);
+
+        // The second batch ends first: the checkpoint waits for the first.
+        gates.Open("g-2");
+        await WaitUntilAsync(() => gates.Seen.Contains("g-3"));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        (await GatedStatsAsync(host)).Lag.ShouldBe(10);
+        gates.Started.Count.ShouldBe(3);
+
+        // The first ends: the checkpoint passes both, and two more batches start.
+        gates.Open("g-0");
+        await WaitUntilAsync(() => GatedStatsAsync(host).Result.Lag == 6);
+        await WaitUntilAsync(() => gates.Started.Count == 5);
+        gates.Started.ShouldBe(["g-0", "g-2", "g-4", "g-6", "g-8"]);
+
+        foreach (var key in new[] { "g-4", "g-6", "g-8" })
+        {
+            gates.Open(key);
+        }
+
+        await WaitUntilAsync(() => GatedStatsAsync(host).Result.Lag == 0);
+        gates.Seen.Order().ShouldBe(Enumerable.Range(0, 10).Select(i => $"g-{i}").Order());
+    }
+
+    [Fact]
+    public async Task A_batch_that_fails_among_several_in_flight_stops_the_checkpoint_and_what_follows_it_is_handed_over_again()
+    {
+        var gates = new Gates();
+        await using var host = await StartGatedAsync(gates);
+        foreach (var key in new[] { "a-0", "a-1", "flaky-2", "flaky-3", "a-4", "a-5" })
+        {
+            gates.Open(key);
+        }
+
+        await host.Get<IJournal>().AppendAsync(new[] { "a-0", "a-1", "flaky-2", "flaky-3", "a-4", "a-5" }.Select(k => JournalTests.Item(k)).ToArray(), TestContext.Current.CancellationToken);
+
+        await WaitUntilAsync(() => GatedStatsAsync(host).Result.Lag == 0, seconds: 30);
+        var seen = gates.Seen.ToList();
+        seen.Distinct().Order().ShouldBe(new[] { "a-0", "a-1", "a-4", "a-5", "flaky-2", "flaky-3" }.Order());
+        seen.Count(k => k == "a-0").ShouldBe(1);
+        gates.FailedOnce.Keys.ShouldContain("flaky-2");
+        (await GatedStatsAsync(host)).DeadLetters.ShouldBe(0);
     }
 }

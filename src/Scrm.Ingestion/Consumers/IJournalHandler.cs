@@ -4,12 +4,19 @@ namespace Scrm.Ingestion.Consumers;
 
 /// <summary>
 /// Work done for every journal item, at least once, in position order. Handlers must be
-/// idempotent: after a crash the batch since the last checkpoint is handed over again.
+/// idempotent: after a crash the batches since the last checkpoint are handed over again.
 /// </summary>
 public interface IJournalHandler
 {
     /// <summary>Stable name: the key of this handler's checkpoint.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// How many batches may be handled at once (1: one after another). A handler that spends a
+    /// batch mostly waiting, and does not need the items of one batch done before the next starts,
+    /// keeps more in flight; the checkpoint still only passes a batch when every earlier one is done.
+    /// </summary>
+    int BatchesInFlight => 1;
 
     Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken);
 }

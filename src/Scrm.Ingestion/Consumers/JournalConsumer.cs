@@ -9,8 +9,10 @@ namespace Scrm.Ingestion.Consumers;
 
 /// <summary>
 /// Runs one <see cref="IJournalHandler"/> from its checkpoint. A lease on the checkpoint row makes
-/// one replica at a time the consumer; a batch that keeps failing is retried one entry at a time,
-/// and an entry that still fails after <see cref="JournalOptions.MaxAttempts"/> is dead-lettered.
+/// one replica at a time the consumer. Up to <see cref="IJournalHandler.BatchesInFlight"/> batches
+/// are handled at once and the checkpoint passes them in order. After a failure everything since
+/// the checkpoint is retried one entry at a time, and an entry that still fails after
+/// <see cref="JournalOptions.MaxAttempts"/> is dead-lettered.
 /// </summary>
 internal sealed partial class JournalConsumer<THandler>(
     IServiceScopeFactory scopes,
@@ -29,6 +31,10 @@ internal sealed partial class JournalConsumer<THandler>(
     private long? _heldPosition;
     private long _heldUntil;
 
+    // Batches read and being handled, oldest first, and the position of the last entry read.
+    private readonly Queue<(long Last, Task Work)> _inFlight = new();
+    private long _readTo;
+
     private string Owner => _options.InstanceId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -39,9 +45,12 @@ internal sealed partial class JournalConsumer<THandler>(
         }
 
         string name;
+        int window;
         using (var scope = scopes.CreateScope())
         {
-            name = scope.ServiceProvider.GetRequiredService<THandler>().Name;
+            var handler = scope.ServiceProvider.GetRequiredService<THandler>();
+            name = handler.Name;
+            window = Math.Max(1, handler.BatchesInFlight);
         }
 
         var failures = 0;
@@ -50,7 +59,10 @@ internal sealed partial class JournalConsumer<THandler>(
             var nextCommit = signal.NextCommit;
             try
             {
-                var handled = await RunOnceAsync(name, failures > 0 ? 1 : _options.ConsumerBatchSize, failures, stoppingToken);
+                // After a failure the entries go one at a time, and one batch at a time, until one gets through.
+                var handled = failures > 0
+                    ? await RunOnceAsync(name, 1, 1, failures, stoppingToken)
+                    : await RunOnceAsync(name, _options.ConsumerBatchSize, window, 0, stoppingToken);
                 failures = 0;
                 if (handled > 0)
                 {
@@ -63,6 +75,7 @@ internal sealed partial class JournalConsumer<THandler>(
             }
             catch (Exception ex)
             {
+                await DrainAsync(name);
                 failures++;
                 LogFailed(log, ex, name, failures);
                 await DelayAsync(Task.Delay(Backoff(failures), time, stoppingToken));
@@ -72,6 +85,7 @@ internal sealed partial class JournalConsumer<THandler>(
             await DelayAsync(Task.WhenAny(nextCommit, Task.Delay(_options.ConsumerPollInterval, time, stoppingToken)));
         }
 
+        await DrainAsync(name);
         await ReleaseLeaseAsync(name);
     }
 
@@ -91,21 +105,50 @@ internal sealed partial class JournalConsumer<THandler>(
         }
     }
 
-    /// <summary>Handles one batch; returns how many entries it moved past (0 when idle or not the lease holder).</summary>
-    private async Task<int> RunOnceAsync(string name, int batchSize, int failures, CancellationToken cancellationToken)
+    /// <summary>
+    /// One step: reads the next batch when fewer than <paramref name="window"/> are in flight, and
+    /// otherwise (or at the end of the journal) waits for the oldest and moves the checkpoint past
+    /// it. Returns how many entries it read or passed (0 when idle or not the lease holder).
+    /// </summary>
+    private async Task<int> RunOnceAsync(string name, int batchSize, int window, int failures, CancellationToken cancellationToken)
     {
         var position = await AcquireLeaseAsync(name, cancellationToken);
         if (position is null)
         {
+            // Another replica holds the lease: what is in flight ends here, and that replica starts from the checkpoint.
+            await DrainAsync(name);
             return 0;
         }
 
-        var batch = await reader.ReadAsync(position.Value, batchSize, cancellationToken);
-        if (batch.Count == 0)
+        var read = 0;
+        if (_inFlight.Count < window)
+        {
+            var batch = await reader.ReadAsync(_inFlight.Count > 0 ? _readTo : position.Value, batchSize, cancellationToken);
+            if (batch.Count > 0)
+            {
+                _readTo = batch[^1].Position;
+                _inFlight.Enqueue((_readTo, HandleAsync(name, batch, failures, cancellationToken)));
+                read = batch.Count;
+                if (_inFlight.Count < window)
+                {
+                    return read;
+                }
+            }
+        }
+
+        if (!_inFlight.TryPeek(out var oldest))
         {
             return 0;
         }
 
+        await oldest.Work;
+        _inFlight.Dequeue();
+        await SaveCheckpointAsync(name, oldest.Last, cancellationToken);
+        return Math.Max(read, 1);
+    }
+
+    private async Task HandleAsync(string name, IReadOnlyList<JournalEntry> batch, int failures, CancellationToken cancellationToken)
+    {
         try
         {
             using var scope = scopes.CreateScope();
@@ -115,9 +158,30 @@ internal sealed partial class JournalConsumer<THandler>(
         {
             await DeadLetterAsync(name, batch[0].Position, ex, cancellationToken);
         }
+    }
 
-        await SaveCheckpointAsync(name, batch[^1].Position, cancellationToken);
-        return batch.Count;
+    /// <summary>
+    /// Waits for every batch in flight; the checkpoint passes those that end in order before the
+    /// first that failed. Failures are not reported here: the entries are handed over again.
+    /// </summary>
+    private async Task DrainAsync(string name)
+    {
+        var passing = _heldPosition is not null;
+        while (_inFlight.TryDequeue(out var flight))
+        {
+            try
+            {
+                await flight.Work;
+                if (passing)
+                {
+                    await SaveCheckpointAsync(name, flight.Last, CancellationToken.None);
+                }
+            }
+            catch (Exception)
+            {
+                passing = false;
+            }
+        }
     }
 
     private async Task<long?> AcquireLeaseAsync(string name, CancellationToken cancellationToken)

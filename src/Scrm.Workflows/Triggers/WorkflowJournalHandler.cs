@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Consumers;
 using Scrm.Ingestion.Journal;
@@ -13,9 +14,11 @@ namespace Scrm.Workflows.Triggers;
 /// before the batch is acknowledged. Starts derive their instance ids from the item's idempotency
 /// key, so a redelivered batch starts nothing twice.
 /// </summary>
-internal sealed class WorkflowJournalHandler(WorkflowRuntime runtime) : IJournalHandler
+internal sealed class WorkflowJournalHandler(WorkflowRuntime runtime, IOptions<WorkflowsOptions> options) : IJournalHandler
 {
     public string Name => "workflows";
+
+    public int BatchesInFlight => options.Value.JournalBatchesInFlight;
 
     public async Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
     {
