@@ -31,7 +31,7 @@ public static partial class CustomersModule
             .Validate(o => IsCron(o.NightlyCron), "Scrm:Customers:Value:NightlyCron is not a valid Quartz cron expression.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScrmDbContext<CustomersDbContext, SqliteCustomersDbContext, PostgresCustomersDbContext>("__customers_migrations");
+        services.AddScrmDbContext<CustomersDbContext, SqliteCustomersDbContext, PostgresCustomersDbContext>("customers");
         services.AddSingleton<CustomerIds>();
         services.AddSingleton<Directory.CustomerDirectory>();
         services.AddSingleton<ResolutionGate>();

@@ -22,7 +22,7 @@ public static class IngestionModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScrmDbContext<JournalDbContext, SqliteJournalDbContext, PostgresJournalDbContext>("__journal_migrations", JournalStore.Name);
+        services.AddScrmDbContext<JournalDbContext, SqliteJournalDbContext, PostgresJournalDbContext>(JournalStore.Name, ownStore: true);
         services.AddSingleton<JournalSignal>();
         services.AddSingleton<JournalReader>();
         services.AddSingleton<JournalWriter>();

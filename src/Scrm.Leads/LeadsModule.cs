@@ -30,7 +30,7 @@ public static class LeadsModule
                 "Scrm:Leads:NotificationHook needs an absolute http(s) Url, MaxAttempts 1-50 and RetryDelay, PollInterval and Timeout in range.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>("__leads_migrations");
+        services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>(LeadsDbContext.Store, ownStore: true);
         services.AddSingleton<LeadIntake>();
         services.AddSingleton<LeadRouting>();
         services.AddSingleton<LeadWork>();

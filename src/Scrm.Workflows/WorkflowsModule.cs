@@ -32,7 +32,7 @@ public static class WorkflowsModule
             .Validate(o => o.Scripts.Timeout > TimeSpan.Zero && o.Scripts.MaxStatements > 0 && o.Scripts.MaxMemoryBytes > 0, "Script limits must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScrmDbContext<WorkflowsDbContext, SqliteWorkflowsDbContext, PostgresWorkflowsDbContext>("__workflows_migrations");
+        services.AddScrmDbContext<WorkflowsDbContext, SqliteWorkflowsDbContext, PostgresWorkflowsDbContext>(WorkflowsDbContext.Store, ownStore: true);
         services.AddHttpClient("workflows", c => c.Timeout = TimeSpan.FromSeconds(30));
 
         services.AddWorkflowActivity<StartTrigger>()

@@ -7,6 +7,9 @@ namespace Scrm.Leads.Storage;
 /// <summary>The leads module's tables. Times are Unix milliseconds; money is decimal(18,2).</summary>
 public class LeadsDbContext(DbContextOptions options) : DbContext(options)
 {
+    /// <summary>On SQLite the leads have a file of their own (<c>leads.db</c>): intake and routing never wait behind another module's commit.</summary>
+    public const string Store = "leads";
+
     internal DbSet<LeadRow> Leads => Set<LeadRow>();
     internal DbSet<StageChangeRow> StageChanges => Set<StageChangeRow>();
     internal DbSet<AssignmentRow> Assignments => Set<AssignmentRow>();

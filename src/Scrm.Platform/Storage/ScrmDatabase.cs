@@ -8,8 +8,8 @@ namespace Scrm.Platform.Storage;
 /// <summary>
 /// The configured database: provider, connection string and raw connections for hot paths. On
 /// SQLite a module may keep its tables in a store of its own (<see cref="Store"/>): SQLite has one
-/// writer per file, so the journal's acknowledgements never wait behind a module's commit.
-/// On PostgreSQL every store is the one database.
+/// writer per file, so the journal's acknowledgements never wait behind a module's commit and
+/// modules never wait behind each other. On PostgreSQL every store is the one database.
 /// </summary>
 public sealed class ScrmDatabase : IAsyncDisposable
 {
@@ -64,9 +64,33 @@ public sealed class ScrmDatabase : IAsyncDisposable
 
     public bool IsPostgres => Provider == StorageProvider.Postgres;
 
-    /// <summary>The named store: on SQLite its own file beside the main one (<c>{name}.db</c>); on PostgreSQL this database.</summary>
+    /// <summary>
+    /// The named store: on SQLite its own file beside the main one (<c>{name}.db</c>); on PostgreSQL
+    /// this database. A data directory made before the module had a file of its own keeps the
+    /// module's tables where they are: when <c>{name}.db</c> does not exist and the main file holds
+    /// the module's migration history (<see cref="HistoryTable"/>), the store is the main file.
+    /// </summary>
     public ScrmDatabase Store(string name) =>
-        IsPostgres ? this : _stores.GetOrAdd(name, n => new ScrmDatabase(_options, n));
+        IsPostgres ? this : _stores.GetOrAdd(name, n => HoldsTablesOf(n) ? this : new ScrmDatabase(_options, n));
+
+    /// <summary>The table where a module's migrations are recorded.</summary>
+    public static string HistoryTable(string module) => $"__{module}_migrations";
+
+    private bool HoldsTablesOf(string store)
+    {
+        var main = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        if (!File.Exists(main) || File.Exists(Path.Combine(Path.GetDirectoryName(main) ?? DataDirectory, store + ".db")))
+        {
+            return false;
+        }
+
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        command.Parameters.AddWithValue("$name", HistoryTable(store));
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
 
     /// <summary>An unopened connection for code that bypasses EF Core on a measured hot path.</summary>
     public DbConnection CreateConnection() =>
@@ -123,7 +147,7 @@ public sealed class ScrmDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var store in _stores.Values)
+        foreach (var store in _stores.Values.Where(s => s != this))
         {
             await store.DisposeAsync();
         }

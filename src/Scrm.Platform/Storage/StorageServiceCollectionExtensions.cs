@@ -25,12 +25,15 @@ public static class StorageServiceCollectionExtensions
     /// Registers a module's context. Each provider has its own derived context type so that its
     /// migrations (generated per provider) live apart; callers only ever see <typeparamref name="TContext"/>.
     /// </summary>
-    /// <param name="store">On SQLite, a file of the module's own (see <see cref="ScrmDatabase.Store"/>); null for the shared one.</param>
-    public static IServiceCollection AddScrmDbContext<TContext, TSqlite, TPostgres>(this IServiceCollection services, string historyTable, string? store = null)
+    /// <param name="module">Names the migration history table (<c>__{module}_migrations</c>).</param>
+    /// <param name="ownStore">On SQLite, the module's tables live in a file of its own, <c>{module}.db</c> (see <see cref="ScrmDatabase.Store"/>); otherwise in the main one.</param>
+    public static IServiceCollection AddScrmDbContext<TContext, TSqlite, TPostgres>(this IServiceCollection services, string module, bool ownStore = false)
         where TContext : DbContext
         where TSqlite : TContext
         where TPostgres : TContext
     {
+        var historyTable = ScrmDatabase.HistoryTable(module);
+        var store = ownStore ? module : null;
         static ScrmDatabase Database(IServiceProvider sp, string? store) =>
             store is null ? sp.GetRequiredService<ScrmDatabase>() : sp.GetRequiredService<ScrmDatabase>().Store(store);
 

@@ -39,7 +39,7 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
 
     public CommitWriter(ScrmDatabase database, IOptions<WorkflowsOptions> options, ILogger<CommitWriter> log)
     {
-        _database = database;
+        _database = database.Store(WorkflowsDbContext.Store);
         _options = options.Value;
         _log = log;
     }

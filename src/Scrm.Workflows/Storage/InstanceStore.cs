@@ -20,7 +20,7 @@ internal sealed class InstanceStore : IEffectLedger, IAsyncDisposable
 
     public InstanceStore(ScrmDatabase database, TimeProvider time, ILogger<InstanceStore> log)
     {
-        _database = database;
+        _database = database.Store(WorkflowsDbContext.Store);
         _time = time;
         _effects = new GroupCommit<EffectRecord, bool>(RecordBatchAsync, 500, log);
     }

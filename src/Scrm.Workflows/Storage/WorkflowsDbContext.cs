@@ -10,6 +10,9 @@ namespace Scrm.Workflows.Storage;
 /// </summary>
 public class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
 {
+    /// <summary>On SQLite the engine's tables have a file of their own (<c>workflows.db</c>): instance commits never wait behind another module's.</summary>
+    public const string Store = "workflows";
+
     internal DbSet<DefinitionRow> Definitions => Set<DefinitionRow>();
 
     internal DbSet<TriggerRow> Triggers => Set<TriggerRow>();
