@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
+using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Storage;
@@ -69,5 +72,63 @@ public abstract class RoutingConcurrencyTests(PostgresServer postgres, bool useP
         var owners = leads.GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count());
         owners.Keys.Order().ShouldBe(["rep-a", "rep-b", "rep-c", "rep-d"]);
         (owners.Values.Max() - owners.Values.Min()).ShouldBeLessThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public async Task Each_reps_open_lead_count_is_kept_by_the_database_whatever_changes_the_lead()
+    {
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+        await using var host = await ModuleHost.StartAsync(storage, (s, c) => s.AddScrmLeads(c), Team());
+        var ct = TestContext.Current.CancellationToken;
+        var intake = host.Get<LeadIntake>();
+        var routing = host.Get<LeadRouting>();
+        var work = host.Get<LeadWork>();
+        var contexts = host.Get<IDbContextFactory<LeadsDbContext>>();
+        for (var i = 0; i < 40; i++)
+        {
+            var id = (await intake.IntakeAsync(new LeadDraft($"loads:{i}", "web", Phone: $"+86137{i:D8}"), ct)).LeadId;
+            await routing.RouteAsync(id, "test", ct);
+        }
+
+        await ExpectLoadsMatchAsync(contexts, new() { ["rep-a"] = 10, ["rep-b"] = 10, ["rep-c"] = 10, ["rep-d"] = 10 });
+        Dictionary<string, long[]> of;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            of = (await db.Leads.ToListAsync(ct)).GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Select(l => l.Id).ToArray());
+        }
+
+        // Closed leads leave their rep's load, whoever closed them and however.
+        (await work.TransitionAsync(of["rep-a"][0], LeadStage.Lost, "no budget", "rep-a", ct))!.Done.ShouldBeTrue();
+        (await work.TransitionAsync(of["rep-b"][0], LeadStage.Disqualified, "spam", "rep-b", ct))!.Done.ShouldBeTrue();
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            await db.Leads.Where(l => l.Id == of["rep-c"][0]).ExecuteDeleteAsync(ct);
+            await db.Leads.Where(l => l.Id == of["rep-d"][0]).ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, (string?)null).SetProperty(l => l.Pooled, true), ct);
+        }
+
+        (await routing.ClaimAsync(of["rep-d"][0], "rep-a", ct)).ShouldBeTrue();
+        (await routing.HandOverAsync("rep-c", "rep-b", "boss", ct)).ShouldBe(9);
+        await ExpectLoadsMatchAsync(contexts, new() { ["rep-a"] = 10, ["rep-b"] = 18, ["rep-d"] = 9 });
+
+        // A database from before the counts: going back drops them, coming forward counts what is there.
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var migrator = db.GetService<IMigrator>();
+            await migrator.MigrateAsync("NotificationHook", cancellationToken: ct);
+            await db.Leads.Where(l => l.Id == of["rep-d"][1]).ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, "rep-z"), ct);
+            await migrator.MigrateAsync(cancellationToken: ct);
+        }
+
+        await ExpectLoadsMatchAsync(contexts, new() { ["rep-a"] = 10, ["rep-b"] = 18, ["rep-d"] = 8, ["rep-z"] = 1 });
+    }
+
+    private static async Task ExpectLoadsMatchAsync(IDbContextFactory<LeadsDbContext> contexts, Dictionary<string, int> expected)
+    {
+        await using var db = await contexts.CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var kept = (await db.RepLoads.ToListAsync(TestContext.Current.CancellationToken)).Where(r => r.OpenLeads != 0).ToDictionary(r => r.Owner, r => r.OpenLeads);
+        var counted = (await db.Leads.ToListAsync(TestContext.Current.CancellationToken)).Where(l => l.Owner != null && l.IsOpen)
+            .GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count());
+        kept.ShouldBe(counted, ignoreOrder: true);
+        kept.ShouldBe(expected, ignoreOrder: true);
     }
 }

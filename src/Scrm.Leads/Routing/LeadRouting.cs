@@ -214,11 +214,7 @@ public sealed class LeadRouting : IAsyncDisposable
     private static async Task<(Dictionary<string, TeamCursorRow> Cursors, Dictionary<string, int> Loads)> StateAsync(LeadsDbContext db, CancellationToken cancellationToken)
     {
         var cursors = await db.TeamCursors.AsNoTracking().ToDictionaryAsync(c => c.Team, cancellationToken);
-        var loads = await db.Leads
-            .Where(l => l.Owner != null && (l.Stage == LeadStage.Lead || l.Stage == LeadStage.Prospect || l.Stage == LeadStage.Opportunity))
-            .GroupBy(l => l.Owner!)
-            .Select(g => new { Owner = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Owner, x => x.Count, cancellationToken);
+        var loads = await db.RepLoads.AsNoTracking().Where(r => r.OpenLeads > 0).ToDictionaryAsync(r => r.Owner, r => r.OpenLeads, cancellationToken);
         return (cursors, loads);
     }
 

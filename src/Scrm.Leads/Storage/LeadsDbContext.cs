@@ -16,6 +16,7 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
     internal DbSet<FollowUpRow> FollowUps => Set<FollowUpRow>();
     internal DbSet<NotificationRow> Notifications => Set<NotificationRow>();
     internal DbSet<TeamCursorRow> TeamCursors => Set<TeamCursorRow>();
+    internal DbSet<RepLoadRow> RepLoads => Set<RepLoadRow>();
     internal DbSet<PaymentRow> Payments => Set<PaymentRow>();
     internal DbSet<ChannelCostRow> ChannelCosts => Set<ChannelCostRow>();
     internal DbSet<OnboardingTaskRow> OnboardingTasks => Set<OnboardingTaskRow>();
@@ -25,7 +26,13 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
     {
         modelBuilder.Entity<LeadRow>(e =>
         {
-            e.ToTable("leads");
+            // The triggers keep lead_rep_loads; declared so that EF does not read back through RETURNING.
+            e.ToTable("leads", t =>
+            {
+                t.HasTrigger("lead_rep_loads_insert");
+                t.HasTrigger("lead_rep_loads_update");
+                t.HasTrigger("lead_rep_loads_delete");
+            });
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
             e.Property(x => x.SourceKey).HasColumnName("source_key").HasMaxLength(600);
@@ -149,6 +156,14 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.LastRep).HasColumnName("last_rep").HasMaxLength(128);
             e.Property(x => x.Weights).HasColumnName("weights").HasMaxLength(4000);
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+        });
+        modelBuilder.Entity<RepLoadRow>(e =>
+        {
+            // Kept by triggers on leads (see the RepLoads migrations), never written by the code.
+            e.ToTable("lead_rep_loads");
+            e.HasKey(x => x.Owner);
+            e.Property(x => x.Owner).HasColumnName("owner").HasMaxLength(128);
+            e.Property(x => x.OpenLeads).HasColumnName("open_leads");
         });
         modelBuilder.Entity<PaymentRow>(e =>
         {
@@ -321,6 +336,13 @@ internal sealed class TeamCursorRow
     public string? LastRep { get; set; }
     public string Weights { get; set; } = "{}";
     public long Version { get; set; }
+}
+
+/// <summary>A rep's open leads (lead, prospect, opportunity): what routing balances and caps, without counting the leads table.</summary>
+internal sealed class RepLoadRow
+{
+    public string Owner { get; set; } = "";
+    public int OpenLeads { get; set; }
 }
 
 internal sealed class PaymentRow

@@ -369,7 +369,14 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
 
                     b.HasIndex("Owner", "Stage");
 
-                    b.ToTable("leads", (string)null);
+                    b.ToTable("leads", null, t =>
+                        {
+                            t.HasTrigger("lead_rep_loads_delete");
+
+                            t.HasTrigger("lead_rep_loads_insert");
+
+                            t.HasTrigger("lead_rep_loads_update");
+                        });
                 });
 
             modelBuilder.Entity("Scrm.Leads.Storage.NotificationRow", b =>
@@ -504,6 +511,22 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                     b.HasIndex("LeadId");
 
                     b.ToTable("lead_payments", (string)null);
+                });
+
+            modelBuilder.Entity("Scrm.Leads.Storage.RepLoadRow", b =>
+                {
+                    b.Property<string>("Owner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("OpenLeads")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("open_leads");
+
+                    b.HasKey("Owner");
+
+                    b.ToTable("lead_rep_loads", (string)null);
                 });
 
             modelBuilder.Entity("Scrm.Leads.Storage.StageChangeRow", b =>
