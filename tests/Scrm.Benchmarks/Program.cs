@@ -17,7 +17,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}");
     Console.WriteLine("  search [--docs 1000000] [--queries 1000] [--scan-queries 100] [--writers 1] [--batch 5000]");
     Console.WriteLine("  ingest [--clients 64] [--seconds 10] [--max-requests 1000000] [--only noop|single|batch|duplicates] [--consumers on|off] [--sync Full|Normal] [--storage sqlite|postgres=<connection string>]");
-    Console.WriteLine("  leads [--leads 5000] [--rate 500] [--seconds 10]");
+    Console.WriteLine("  leads [--warmup 20000] [--leads 5000] [--rate 500] [--seconds 10]");
     Console.WriteLine("  wechat [--clients 64] [--seconds 10] [--max-requests 2000000]");
     Console.WriteLine("  customers [--identities 1000000] [--batch 1000] [--views 2000] [--storage sqlite|postgres=<connection string>]");
     Console.WriteLine(WorkflowsBenchmark.Usage);
