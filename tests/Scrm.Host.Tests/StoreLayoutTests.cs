@@ -80,6 +80,29 @@ public sealed class StoreLayoutTests
         Tables(Path.Combine(older.Path, "scrm.db")).ShouldContain("leads");
     }
 
+    [Fact]
+    public async Task Readiness_asks_every_store_and_names_the_one_that_does_not_answer()
+    {
+        await using var app = new ScrmApp();
+        using var client = app.CreateClient();
+        var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready", TestContext.Current.CancellationToken);
+        var storage = ready.GetProperty("checks").GetProperty("storage");
+        storage.GetProperty("status").GetString().ShouldBe("Healthy");
+        storage.GetProperty("description").GetString().ShouldBe("Sqlite answers (main, journal, leads, workflows).");
+
+        // A module's file that is no longer a database (overwritten, a bad restore) makes the host not ready.
+        SqliteConnection.ClearAllPools();
+        await using (var file = new FileStream(Path.Combine(app.DataDirectory, "leads.db"), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            await file.WriteAsync(new byte[100], TestContext.Current.CancellationToken);
+        }
+
+        var response = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        body.GetProperty("checks").GetProperty("storage").GetProperty("description").GetString().ShouldBe("Sqlite store 'leads' does not answer.");
+    }
+
     private static async Task PostLeadAndWaitAsync(ScrmApp app, string phone)
     {
         using var ingest = app.ClientFor("ingest");

@@ -73,6 +73,10 @@ public sealed class ScrmDatabase : IAsyncDisposable
     public ScrmDatabase Store(string name) =>
         IsPostgres ? this : _stores.GetOrAdd(name, n => HoldsTablesOf(n) ? this : new ScrmDatabase(_options, n));
 
+    /// <summary>The stores in use, by name, the main one as "main" (on PostgreSQL only that).</summary>
+    internal IEnumerable<(string Name, ScrmDatabase Database)> Stores =>
+        _stores.Where(s => s.Value != this).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value)).Prepend(("main", this));
+
     /// <summary>The table where a module's migrations are recorded.</summary>
     public static string HistoryTable(string module) => $"__{module}_migrations";
 
