@@ -21,7 +21,7 @@ public static class CrawlerConnectorModule
         services.AddOptions<CrawlerOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CrawlerOptions>, CrawlerOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScrmDbContext<CrawlerDbContext, SqliteCrawlerDbContext, PostgresCrawlerDbContext>("__crawler_migrations");
+        services.AddScrmDbContext<CrawlerDbContext, SqliteCrawlerDbContext, PostgresCrawlerDbContext>("crawler");
         services.AddHttpClient(PageFetcher.HttpClientName, (sp, http) =>
             {
                 http.Timeout = TimeSpan.FromSeconds(20);

@@ -24,7 +24,7 @@ public static class WeChatConnectorModule
         services.AddSingleton<WeChatAccounts>();
         services.AddSingleton<WeChatInbound>();
 
-        services.AddScrmDbContext<WeChatDbContext, SqliteWeChatDbContext, PostgresWeChatDbContext>("__wechat_migrations");
+        services.AddScrmDbContext<WeChatDbContext, SqliteWeChatDbContext, PostgresWeChatDbContext>("wechat");
         services.TryAddSingleton<AccessTokenCache>();
         services.AddSingleton<OutboundLedger<WeChatDbContext>>();
         services.AddHttpClient(WeChatApiClient.HttpClientName, (sp, http) =>

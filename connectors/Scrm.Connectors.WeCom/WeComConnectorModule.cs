@@ -24,7 +24,7 @@ public static class WeComConnectorModule
         services.AddSingleton<WeComAccounts>();
         services.AddSingleton<WeComInbound>();
 
-        services.AddScrmDbContext<WeComDbContext, SqliteWeComDbContext, PostgresWeComDbContext>("__wecom_migrations");
+        services.AddScrmDbContext<WeComDbContext, SqliteWeComDbContext, PostgresWeComDbContext>("wecom");
         services.TryAddSingleton<AccessTokenCache>();
         services.AddSingleton<OutboundLedger<WeComDbContext>>();
         services.AddSingleton<MassSendQuota>();

@@ -20,7 +20,7 @@ public static class WeiboConnectorModule
         services.AddOptions<WeiboOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WeiboOptions>, WeiboOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddScrmDbContext<WeiboDbContext, SqliteWeiboDbContext, PostgresWeiboDbContext>("__weibo_migrations");
+        services.AddScrmDbContext<WeiboDbContext, SqliteWeiboDbContext, PostgresWeiboDbContext>("weibo");
         services.AddHttpClient(WeiboApiClient.HttpClientName, (sp, http) =>
         {
             http.BaseAddress = sp.GetRequiredService<IOptions<WeiboOptions>>().Value.ApiBaseUrl;
