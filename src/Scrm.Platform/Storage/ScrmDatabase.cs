@@ -41,7 +41,7 @@ public sealed class ScrmDatabase : IAsyncDisposable
                 : new SqliteConnectionStringBuilder(options.ConnectionString);
             if (store is not null)
             {
-                builder.DataSource = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) ?? DataDirectory, store + ".db");
+                builder.DataSource = StoreFile(builder.DataSource, store);
             }
 
             ConnectionString = builder.ToString();
@@ -83,7 +83,7 @@ public sealed class ScrmDatabase : IAsyncDisposable
     private bool HoldsTablesOf(string store)
     {
         var main = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
-        if (!File.Exists(main) || File.Exists(Path.Combine(Path.GetDirectoryName(main) ?? DataDirectory, store + ".db")))
+        if (!File.Exists(main) || File.Exists(StoreFile(main, store)))
         {
             return false;
         }
@@ -95,6 +95,10 @@ public sealed class ScrmDatabase : IAsyncDisposable
         command.Parameters.AddWithValue("$name", HistoryTable(store));
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
+
+    /// <summary>A store's file: <c>{store}.db</c> beside the main one.</summary>
+    private string StoreFile(string main, string store) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(main)) ?? DataDirectory, store + ".db");
 
     /// <summary>An unopened connection for code that bypasses EF Core on a measured hot path.</summary>
     public DbConnection CreateConnection() =>
