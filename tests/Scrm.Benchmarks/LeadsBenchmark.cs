@@ -56,6 +56,7 @@ internal static class LeadsBenchmark
                           $"all routed after {routed.TotalSeconds:N2} s: {backlog / routed.TotalSeconds:N0} routed leads/s");
 
         // 2. A steady arrival rate: time from the post to the owner's assignment, per lead.
+        var steadyAfter = await LastIdAsync(contexts);
         var sent = new Dictionary<long, long>();
         var acks = new List<double>();
         var tasks = new List<Task>();
@@ -87,7 +88,7 @@ internal static class LeadsBenchmark
 
         await Task.WhenAll(tasks);
         var offered = clock.Elapsed;
-        await WaitForOwnersAsync(contexts, 0, warmup + backlog + total);
+        await WaitForOwnersAsync(contexts, steadyAfter, total);
         await using var db = await contexts.CreateDbContextAsync();
         var assigned = await db.Leads.AsNoTracking().Where(l => l.SourceKey.StartsWith("journal:") && l.AssignedAt != null)
             .Select(l => new { l.SourceKey, l.AssignedAt }).ToListAsync();
@@ -106,12 +107,7 @@ internal static class LeadsBenchmark
     /// <summary>Posts <paramref name="count"/> leads in 100-lead batches, 4 at a time; returns when they are in and when all have an owner.</summary>
     private static async Task<(TimeSpan Ingested, TimeSpan Routed)> RouteBacklogAsync(HttpClient http, IDbContextFactory<LeadsDbContext> contexts, string run, int count)
     {
-        long after;
-        await using (var db = await contexts.CreateDbContextAsync())
-        {
-            after = await db.Leads.MaxAsync(l => (long?)l.Id) ?? 0;
-        }
-
+        var after = await LastIdAsync(contexts);
         var started = Stopwatch.StartNew();
         var batches = Enumerable.Range(0, (count + 99) / 100).Select(b => Enumerable.Range(b * 100, Math.Min(100, count - b * 100)).ToArray()).ToArray();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
@@ -131,6 +127,12 @@ internal static class LeadsBenchmark
     // Every lead is a new customer: phones differ by run (warm-up 139 2xxx…, backlog 139 0xxx…, steady 139 5xxx…).
     private static string Lead(string run, int i) =>
         $$"""{"name":"客户{{i}}","phone":"+86 139 {{(run switch { "steady" => 5000, "warmup" => 2000, _ => 0 }) + i / 10000 % 1000:D4}} {{i % 10000:D4}}","company":"{{run}}公司{{i}}","message":"想了解企业版价格","utmSource":"baidu","externalId":"{{run}}-{{i}}"}""";
+
+    private static async Task<long> LastIdAsync(IDbContextFactory<LeadsDbContext> contexts)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        return await db.Leads.MaxAsync(l => (long?)l.Id) ?? 0;
+    }
 
     /// <summary>Waits until <paramref name="expected"/> leads after id <paramref name="after"/> have an owner (a range of the key: the poll stays cheap as the table grows).</summary>
     private static async Task WaitForOwnersAsync(IDbContextFactory<LeadsDbContext> contexts, long after, int expected)
