@@ -13,6 +13,7 @@ using Scrm.Customers.Protection;
 using Scrm.Customers.Value;
 using Scrm.Customers.View;
 using Scrm.Ingestion;
+using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
 
@@ -28,7 +29,7 @@ public static partial class CustomersModule
             .Validate(o => o.Indicators.Count > 0 && o.Indicators.Sum(i => i.Weight) > 0, "Scrm:Customers:Value:Indicators needs at least one indicator with a weight.")
             .Validate(o => o.Indicators.TrueForAll(i => i.Source is "recency" or "frequency" or "monetary" || i.Source.StartsWith("field:", StringComparison.Ordinal) && i.Max > i.Min),
                 "Each Scrm:Customers:Value:Indicators source is recency, frequency, monetary or field:NAME (with Max > Min).")
-            .Validate(o => IsCron(o.NightlyCron), "Scrm:Customers:Value:NightlyCron is not a valid Quartz cron expression.")
+            .Validate(o => Cron.IsValid(o.NightlyCron), "Scrm:Customers:Value:NightlyCron is not a valid Quartz cron expression.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<CustomersDbContext, SqliteCustomersDbContext, PostgresCustomersDbContext>("customers");
@@ -74,16 +75,4 @@ public static partial class CustomersModule
         return app;
     }
 
-    private static bool IsCron(string expression)
-    {
-        try
-        {
-            _ = new CronExpression(expression);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 }

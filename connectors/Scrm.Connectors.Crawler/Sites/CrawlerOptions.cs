@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Quartz;
+using Scrm.Platform.Scheduling;
 
 namespace Scrm.Connectors.Crawler.Sites;
 
@@ -84,27 +84,15 @@ internal sealed partial class CrawlerOptionsValidator : IValidateOptions<Crawler
                 failures.Add($"{prefix}: MaxPageBytes must be 1 KiB–64 MiB and Delay 0–60 s.");
             }
 
-            if (!string.IsNullOrEmpty(s.Schedule) && !IsCron(s.Schedule))
+            if (!string.IsNullOrEmpty(s.Schedule) && Cron.Problem(s.Schedule) is { } cron)
             {
-                failures.Add($"{prefix}:Schedule is not a valid Quartz cron expression.");
+                failures.Add($"{prefix}:Schedule {cron}");
             }
         }
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
 
-    private static bool IsCron(string expression)
-    {
-        try
-        {
-            _ = new CronExpression(expression);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex SiteName();

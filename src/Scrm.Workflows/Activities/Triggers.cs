@@ -85,18 +85,6 @@ public sealed class CronTrigger : TriggerActivity
 
     public override TriggerStimulus? Stimulus(ActivityDefinition definition) => null;
 
-    private static bool IsValid(string cron)
-    {
-        try
-        {
-            _ = new Quartz.CronExpression(cron);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 
     public override IEnumerable<string> Validate(ActivityDefinition definition)
     {
@@ -105,9 +93,9 @@ public sealed class CronTrigger : TriggerActivity
             yield return error;
         }
 
-        if (Literal(definition, "cron") is { } cron && !IsValid(cron))
+        if (Literal(definition, "cron") is { } cron && Scrm.Platform.Scheduling.Cron.Problem(cron) is { } problem)
         {
-            yield return $"'{cron}' is not a valid Quartz cron expression.";
+            yield return problem;
         }
     }
 }
