@@ -82,7 +82,7 @@ public sealed class ApiTests : IAsyncLifetime
         status.Status.ShouldBe("done");
         status.Processed.ShouldBe(3);
         status.Failed.ShouldBe(1);
-        status.Errors.ShouldHaveSingleItem().ShouldBe(new RowError(4, "phone", "is not a phone number"));
+        status.Errors.ShouldHaveSingleItem().ShouldBe(new RowError(4, "phone", "is not a phone number: only digits, spaces, dashes, dots, brackets and a leading + may be used"));
 
         var list = (await admin.GetFromJsonAsync<CustomerPage>("/api/v1/customers?limit=1", ct))!;
         list.Items.Count.ShouldBe(1);

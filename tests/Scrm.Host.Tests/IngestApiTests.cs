@@ -120,6 +120,27 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
     }
 
     [Fact]
+    public async Task A_phone_that_is_no_plausible_number_is_refused_saying_why_and_nothing_is_stored()
+    {
+        using var client = _app.CreateClient();
+        foreach (var (phone, reason) in new[] { ("12345", "has 5 digits"), ("0755-2345678", "is not a mainland landline"), ("+1 415 555", "too short for a +1 number") })
+        {
+            var response = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["name"] = "王小明",
+                ["phone"] = phone,
+            }), TestContext.Current.CancellationToken);
+
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, phone);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
+            errors.GetProperty("phone")[0].GetString().ShouldNotBeNull().ShouldContain(reason);
+        }
+
+        (await JournalAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_web_form_post_becomes_a_lead_with_its_form_campaign_and_utm_source()
     {
         using var client = _app.CreateClient();

@@ -45,10 +45,10 @@ internal static class LeadNormalizer
     public static InboundItem? ToItem(LeadInput input, string channel, string account, DateTimeOffset now, string path, FieldErrors errors)
     {
         var errorsBefore = errors.Count;
-        var phone = PhoneNumber.Normalize(input.Phone);
-        if (input.Phone is not null && phone is null)
+        var (phone, phoneError) = PhoneNumber.Check(input.Phone);
+        if (phoneError is not null)
         {
-            errors.Add(Join(path, "phone"), "is not a phone number");
+            errors.Add(Join(path, "phone"), phoneError);
         }
 
         string? email = null;

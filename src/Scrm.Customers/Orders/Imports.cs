@@ -188,14 +188,14 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
             string? phone = null;
             if (cells.TryGetValue("phone", out var rawPhone))
             {
-                var normalized = Phone.Normalize(rawPhone);
-                if (normalized is null)
+                var (normalized, problem) = Phone.Check(rawPhone);
+                if (problem is not null)
                 {
-                    errors.Add(new RowError(row, "phone", "is not a phone number"));
+                    errors.Add(new RowError(row, "phone", problem));
                     continue;
                 }
 
-                phone = normalized.E164 ?? normalized.Raw;
+                phone = normalized!.E164 ?? normalized.Raw;
                 if (PhoneKeys.FromE164(normalized.E164) is { } key)
                 {
                     keys.Add(key);

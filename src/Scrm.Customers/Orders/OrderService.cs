@@ -220,9 +220,9 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
         {
             var hasPhone = o.Phone is not null && PhoneKeys.FromE164(Phone.Normalize(o.Phone)?.E164) is not null;
             var hasEmail = o.Email is not null && Email.Normalize(o.Email).Address is not null;
-            if (o.Phone is not null && Phone.Normalize(o.Phone) is null)
+            if (Phone.Check(o.Phone).Error is { } phoneError)
             {
-                errors["phone"] = ["is not a phone number"];
+                errors["phone"] = [phoneError];
             }
 
             if (o.Email is not null && !hasEmail)

@@ -70,13 +70,14 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
 
         if (values.TryGetValue("phone", out var phone) && phone is not null)
         {
-            if (Phone.Normalize(phone) is not { } normalized)
+            var (normalized, error) = Phone.Check(phone);
+            if (error is not null)
             {
-                errors["phone"] = ["is not a phone number"];
+                errors["phone"] = [error];
             }
             else
             {
-                values["phone"] = normalized.E164 ?? normalized.Raw;
+                values["phone"] = normalized!.E164 ?? normalized.Raw;
             }
         }
 

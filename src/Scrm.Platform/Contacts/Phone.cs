@@ -1,4 +1,5 @@
-using System.Text;
+using System.Globalization;
+using PhoneNumbers;
 
 namespace Scrm.Platform.Contacts;
 
@@ -9,24 +10,33 @@ public enum PhoneKind
     Mobile,
     /// <summary>A mainland China landline with its area code.</summary>
     Landline,
-    /// <summary>A number given with another country's code, kept as given.</summary>
+    /// <summary>A valid number of another country, kept as E.164.</summary>
     International,
-    /// <summary>A 400/800 service number: shared by a whole company, so never an identity.</summary>
+    /// <summary>A 400/800 (or another country's toll-free or shared-cost) number: shared by a whole company, so never an identity.</summary>
     Service,
-    /// <summary>Digits that do not make a number we can place; kept raw, never guessed.</summary>
+    /// <summary>Digits that do not make a number we can place; kept raw, never guessed. <see cref="NormalizedPhone.Problem"/> says why.</summary>
     Unknown,
 }
 
 /// <summary>A phone as given and, where it can be known without guessing, as E.164.</summary>
-public sealed record NormalizedPhone(string Raw, string? E164, PhoneKind Kind);
+/// <param name="Problem">For <see cref="PhoneKind.Unknown"/>: why the digits are not a number we can place.</param>
+public sealed record NormalizedPhone(string Raw, string? E164, PhoneKind Kind, string? Problem = null);
 
 /// <summary>
-/// Normalises the ways Chinese customers write phone numbers: full-width digits, +86 / 0086 /
-/// (+86) prefixes, spaces, dashes and dots, landlines with or without the trunk 0.
+/// Reads phone numbers the ways Chinese customers write them (full-width digits, +86 / 0086 / (+86)
+/// prefixes, spaces, dashes and dots, landlines with or without the trunk 0 after +86) and validates
+/// them by country and type with Google's libphonenumber: mainland mobiles by the 1[3-9]x rule,
+/// landlines by their area code's length, other countries by their own numbering plans.
 /// </summary>
 public static class Phone
 {
-    /// <summary>Returns null when the text is not a phone number at all (letters, formulas, too few digits).</summary>
+    private const string China = "CN";
+    private static readonly PhoneNumberUtil Numbers = PhoneNumberUtil.GetInstance();
+
+    /// <summary>
+    /// Returns null when the text is not a phone number at all (letters, formulas, too few digits);
+    /// otherwise the number, of kind <see cref="PhoneKind.Unknown"/> (with its problem) when it cannot be placed.
+    /// </summary>
     public static NormalizedPhone? Normalize(string? input)
     {
         if (string.IsNullOrWhiteSpace(input))
@@ -36,89 +46,150 @@ public static class Phone
 
         var raw = input.Trim();
         var text = Width.Fold(raw);
-        var digits = new StringBuilder(text.Length);
+        if (Scan(text) is not (>= 5 and <= 20))
+        {
+            return null;
+        }
+
+        PhoneNumber number;
+        try
+        {
+            number = Numbers.ParseAndKeepRawInput(text, China);
+        }
+        catch (NumberParseException ex)
+        {
+            return Unknown(raw, ex.ErrorType == ErrorType.INVALID_COUNTRY_CODE
+                ? "does not start with a country calling code after the + (+86 for the mainland)"
+                : "is not a phone number in any country's numbering plan");
+        }
+
+        return number.CountryCode == 86 ? Mainland(raw, text, number) : Abroad(raw, number);
+    }
+
+    /// <summary>
+    /// For what a person types (a form, an import, a rep entering a lead): the number, or why it is
+    /// refused. Service numbers are accepted (kept as given, never an identity); numbers that cannot be
+    /// placed are refused with the reason. An empty value is neither.
+    /// </summary>
+    public static (NormalizedPhone? Phone, string? Error) Check(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return (null, null);
+        }
+
+        return Normalize(input) switch
+        {
+            null when Scan(Width.Fold(input)) is var digits and >= 0 =>
+                (null, $"has {digits} digits: too {(digits < 5 ? "few" : "many")} for a phone number (a mainland mobile number has 11)"),
+            null => (null, "is not a phone number: only digits, spaces, dashes, dots, brackets and a leading + may be used"),
+            { Kind: PhoneKind.Unknown, Problem: var problem } => (null, problem),
+            var phone => (phone, null),
+        };
+    }
+
+    /// <summary>How many digits the text has, or -1 when it has anything but digits, separators and one leading +.</summary>
+    private static int Scan(string text)
+    {
+        var digits = 0;
         var plus = false;
         foreach (var c in text)
         {
             if (c is >= '0' and <= '9')
             {
-                digits.Append(c);
+                digits++;
             }
-            else if (c == '+' && digits.Length == 0 && !plus)
+            else if (c == '+' && digits == 0 && !plus)
             {
                 plus = true;
             }
             else if (c is not (' ' or '-' or '(' or ')' or '.' or '\u00A0'))
             {
-                return null;
+                // Letters would be read as keypad digits (1-800-FLOWERS); anything else is not a number someone wrote.
+                return -1;
             }
         }
 
-        if (digits.Length is < 5 or > 20)
-        {
-            return null;
-        }
+        return digits;
+    }
 
-        var number = digits.ToString();
-        string national;
-        var hadCountryCode = true;
-        if (number.StartsWith("0086", StringComparison.Ordinal))
-        {
-            national = number[4..];
-        }
-        else if (plus && number.StartsWith("86", StringComparison.Ordinal))
-        {
-            national = number[2..];
-        }
-        else if (plus)
-        {
-            return number.Length is >= 8 and <= 15
-                ? new NormalizedPhone(raw, "+" + number, PhoneKind.International)
-                : new NormalizedPhone(raw, null, PhoneKind.Unknown);
-        }
-        else if (number.Length == 13 && number.StartsWith("86", StringComparison.Ordinal) && IsMobile(number[2..]))
-        {
-            national = number[2..];
-        }
-        else
-        {
-            national = number;
-            hadCountryCode = false;
-        }
+    /// <summary>Where a mainland mobile or landline is registered (province and city), from libphonenumber's offline data.</summary>
+    public static PhoneRegion? Region(string? e164) => PhoneRegions.Of(e164);
 
-        if (IsMobile(national))
+    private static NormalizedPhone Mainland(string raw, string text, PhoneNumber number)
+    {
+        var national = number.NationalNumber.ToString(CultureInfo.InvariantCulture);
+        // The 1[3-9]x rule rather than the library's list of allocated ranges: a newly allocated range
+        // reaches the metadata months after customers start giving those numbers.
+        if (national.Length == 11 && national[0] == '1' && national[1] is >= '3' and <= '9')
         {
             return new NormalizedPhone(raw, "+86" + national, PhoneKind.Mobile);
         }
 
-        if (national.StartsWith("400", StringComparison.Ordinal) || national.StartsWith("800", StringComparison.Ordinal))
+        var type = Numbers.GetNumberType(number);
+        if (type is PhoneNumberType.TOLL_FREE or PhoneNumberType.SHARED_COST or PhoneNumberType.PREMIUM_RATE or PhoneNumberType.UAN
+            || national.StartsWith("400", StringComparison.Ordinal) || national.StartsWith("800", StringComparison.Ordinal))
         {
             return new NormalizedPhone(raw, null, PhoneKind.Service);
         }
 
-        // Landlines: 0 + area code (10, 2x: two digits; others three) + 7–8 local digits.
-        // The trunk 0 is dropped after +86, so both spellings are accepted there.
-        var withoutTrunk = national.StartsWith('0') ? national[1..] : hadCountryCode ? national : null;
-        if (withoutTrunk is not null && IsLandline(withoutTrunk))
+        var withCountry = number.CountryCodeSource != PhoneNumber.Types.CountryCodeSource.FROM_DEFAULT_COUNTRY;
+        var trunk = !withCountry && FirstDigit(text) == '0';
+        if (type is PhoneNumberType.FIXED_LINE or PhoneNumberType.FIXED_LINE_OR_MOBILE && (trunk || withCountry)
+            && national.Length - Numbers.GetLengthOfGeographicalAreaCode(number) is 7 or 8)
         {
-            return new NormalizedPhone(raw, "+86" + withoutTrunk, PhoneKind.Landline);
+            return new NormalizedPhone(raw, "+86" + national, PhoneKind.Landline);
         }
 
-        return new NormalizedPhone(raw, null, PhoneKind.Unknown);
+        return Unknown(raw, MainlandProblem(national, trunk, withCountry));
     }
 
-    private static bool IsMobile(string national) =>
-        national.Length == 11 && national[0] == '1' && national[1] is >= '3' and <= '9';
-
-    private static bool IsLandline(string withoutTrunk)
+    private static string MainlandProblem(string national, bool trunk, bool withCountry)
     {
-        if (withoutTrunk.Length == 0 || withoutTrunk[0] == '0' || withoutTrunk[0] == '1' && withoutTrunk.Length > 1 && withoutTrunk[1] != '0')
+        if (!trunk && national[0] == '1' && !(withCountry && national.StartsWith("10", StringComparison.Ordinal)))
         {
-            return false;
+            return national.Length == 11
+                ? "is not a mainland mobile number: they start 13 to 19 (1[3-9]x xxxx xxxx)"
+                : $"has {national.Length} digits{(withCountry ? " after +86" : "")}: a mainland mobile number has 11 (1[3-9]x xxxx xxxx), and a landline starts with its area code (010-8888 6666)";
         }
 
-        var areaLength = withoutTrunk.StartsWith("10", StringComparison.Ordinal) || withoutTrunk[0] == '2' ? 2 : 3;
-        var local = withoutTrunk.Length - areaLength;
-        return local is 7 or 8 && withoutTrunk[areaLength] != '0';
+        return trunk || withCountry
+            ? "is not a mainland landline: its area code (010, 021, 0755…) is followed by a local number of 7 or 8 digits, as that area uses"
+            : "is neither a mainland mobile number (11 digits, 1[3-9]x) nor a landline with its area code (010-8888 6666); a number from abroad starts with + and its country code";
     }
+
+    private static char FirstDigit(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                return c;
+            }
+        }
+
+        return '\0';
+    }
+
+    private static NormalizedPhone Abroad(string raw, PhoneNumber number)
+    {
+        var code = "+" + number.CountryCode.ToString(CultureInfo.InvariantCulture);
+        if (Numbers.IsValidNumber(number))
+        {
+            return Numbers.GetNumberType(number) is PhoneNumberType.TOLL_FREE or PhoneNumberType.SHARED_COST or PhoneNumberType.PREMIUM_RATE or PhoneNumberType.UAN
+                ? new NormalizedPhone(raw, null, PhoneKind.Service)
+                : new NormalizedPhone(raw, Numbers.Format(number, PhoneNumberFormat.E164), PhoneKind.International);
+        }
+
+        return Unknown(raw, Numbers.IsPossibleNumberWithReason(number) switch
+        {
+            PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => $"{code} is not a country calling code",
+            PhoneNumberUtil.ValidationResult.TOO_SHORT => $"is too short for a {code} number",
+            PhoneNumberUtil.ValidationResult.TOO_LONG => $"is too long for a {code} number",
+            PhoneNumberUtil.ValidationResult.INVALID_LENGTH => $"does not have the number of digits a {code} number has",
+            _ => $"is not a number in the {code} numbering plan",
+        });
+    }
+
+    private static NormalizedPhone Unknown(string raw, string problem) => new(raw, null, PhoneKind.Unknown, problem);
 }
