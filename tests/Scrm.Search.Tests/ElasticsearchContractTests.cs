@@ -32,6 +32,7 @@ public sealed class ElasticsearchContractTests
         ["oldest after"] = new() { Sort = SearchSort.Oldest, After = new SearchAfter(null, 1_700_000_000_000, "webhook:weibo:1") },
         ["relevance after"] = new() { Text = "物流", After = new SearchAfter(7.4128, 1_700_000_000_000, "webhook:weibo:1") },
         ["no facets"] = new() { Text = "客戶", Facets = false, Size = 100 },
+        ["contacts"] = new() { Text = "139 1234 5678 -sales@example.com 客戶", MatchContacts = true },
         ["every filter"] = new()
         {
             Text = "客戶",
@@ -56,7 +57,7 @@ public sealed class ElasticsearchContractTests
     public void Search_and_count_bodies_satisfy_the_strict_schemas(string name)
     {
         var query = QueryCases[name];
-        var match = EsQueries.Query(query.Text, query.Filter).ShouldNotBeNull();
+        var match = EsQueries.Query(query.Text, query.Filter, matchContacts: true).ShouldNotBeNull();
         var search = Encoding.UTF8.GetString(EsQueries.Serialize(EsQueries.Search(query, match, 10_000, TimeSpan.FromHours(8))));
         var count = Encoding.UTF8.GetString(EsQueries.Serialize(EsQueries.Count(match)));
 
@@ -72,7 +73,7 @@ public sealed class ElasticsearchContractTests
     [Fact]
     public void Punctuation_only_text_matches_nothing_instead_of_everything()
     {
-        EsQueries.Query("*:* \\ ((( ", SearchFilter.None).ShouldBeNull();
+        EsQueries.Query("*:* \\ ((( ", SearchFilter.None, matchContacts: true).ShouldBeNull();
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scrm.Connectors.Sdk.Requests;
+using Scrm.Customers.Protection;
 using Scrm.Platform.Http;
 using Scrm.Platform.Security;
 using Scrm.Search.Indexing;
@@ -48,13 +49,13 @@ internal static partial class SearchApi
             .WithSummary("Progress of the running or last rebuild.");
     }
 
-    private static Task<IResult> GetAsync(HttpRequest request, ISearchIndex index, SearchCursors cursors, IOptions<SearchOptions> options, ILoggerFactory logs, CancellationToken ct)
+    private static Task<IResult> GetAsync(HttpRequest request, ISearchIndex index, SearchCursors cursors, IOptions<SearchOptions> options, IOptions<ProtectionOptions> protection, ILoggerFactory logs, CancellationToken ct)
     {
         var (search, errors) = SearchRequests.FromQueryString(request.Query, options.Value.FacetOffset);
-        return RunAsync(search, errors, index, cursors, logs, ct);
+        return RunAsync(search, errors, Caller.Of(request.HttpContext.User), protection.Value, index, cursors, logs, ct);
     }
 
-    private static async Task<IResult> PostAsync(HttpRequest request, ISearchIndex index, SearchCursors cursors, IOptions<SearchOptions> options, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> PostAsync(HttpRequest request, ISearchIndex index, SearchCursors cursors, IOptions<SearchOptions> options, IOptions<ProtectionOptions> protection, ILoggerFactory logs, CancellationToken ct)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, ct);
         if (problem is not null)
@@ -65,11 +66,12 @@ internal static partial class SearchApi
         using (document)
         {
             var (search, errors) = SearchRequests.FromBody(document!.RootElement, options.Value.FacetOffset);
-            return await RunAsync(search, errors, index, cursors, logs, ct);
+            return await RunAsync(search, errors, Caller.Of(request.HttpContext.User), protection.Value, index, cursors, logs, ct);
         }
     }
 
-    private static async Task<IResult> RunAsync(SearchRequest? search, FieldErrors errors, ISearchIndex index, SearchCursors cursors, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> RunAsync(
+        SearchRequest? search, FieldErrors errors, Caller caller, ProtectionOptions protection, ISearchIndex index, SearchCursors cursors, ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger("Scrm.Search.Api");
         if (search is null)
@@ -93,11 +95,14 @@ internal static partial class SearchApi
             query = query with { After = after };
         }
 
+        // One rule for protected fields, the customer view's: who may see contacts may also look them up.
+        FieldAccess Access(string? owner) => FieldPolicy.Decide(caller.Role, caller.Name, owner, protection.UnmaskedRoles);
+        query = query with { MatchContacts = Access(null).Unmasked };
         try
         {
             var result = await index.SearchAsync(query, ct);
             var next = result.Next is null ? null : cursors.Encode(result.Next, fingerprint);
-            return TypedResults.Ok(SearchResponses.From(result, next));
+            return TypedResults.Ok(SearchResponses.From(result, next, Access));
         }
         catch (SearchUnavailableException ex)
         {

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Scrm.Customers.Protection;
+using Scrm.Search.Protection;
 
 namespace Scrm.Search.Api;
 
@@ -17,6 +19,7 @@ internal sealed record SearchResponse(
 
 /// <param name="Snippet">The excerpt as HTML: text escaped, matches in <c>&lt;em&gt;</c>.</param>
 /// <param name="SnippetText">The same excerpt as plain text; <paramref name="Highlights"/> index into it.</param>
+/// <param name="Contacts">Phone numbers and e-mail addresses, masked for roles that may not see them (the customer view's rule).</param>
 internal sealed record HitView(
     string Id,
     string Type,
@@ -30,7 +33,8 @@ internal sealed record HitView(
     DateTimeOffset CreatedAt,
     double? Score,
     string? Owner,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> Contacts);
 
 internal sealed record AuthorView(string? Id, string? Name);
 
@@ -43,15 +47,16 @@ internal static class SearchResponses
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public static SearchResponse From(SearchResult result, string? next) => new(
-        result.Hits.Select(Hit).ToList(),
+    /// <param name="access">How the caller may see a hit's protected fields, given its owner.</param>
+    public static SearchResponse From(SearchResult result, string? next, Func<string?, FieldAccess> access) => new(
+        result.Hits.Select(h => Hit(h, access(h.Document.Owner))).ToList(),
         new TotalView(result.Total, result.TotalIsExact ? "eq" : "gte"),
         new FacetsView(result.Facets.Channel, result.Facets.Type, result.Facets.Day),
         next,
         result.IsPartial,
         result.PartialReasons);
 
-    private static HitView Hit(SearchHit hit)
+    private static HitView Hit(SearchHit hit, FieldAccess access)
     {
         var d = hit.Document;
         return new HitView(
@@ -67,7 +72,8 @@ internal static class SearchResponses
             d.CreatedAt,
             hit.Score,
             d.Owner,
-            d.Tags);
+            d.Tags,
+            access.Unmasked ? d.Contacts : [.. d.Contacts.Select(DocumentProtection.Mask)]);
     }
 
     /// <summary>Escapes everything, then marks the highlights: stored text is never rendered as markup.</summary>

@@ -81,7 +81,7 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
     public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
         await EnsureIndexAsync(cancellationToken);
-        if (EsQueries.Query(query.Text, query.Filter) is not { } match)
+        if (EsQueries.Query(query.Text, query.Filter, query.MatchContacts) is not { } match)
         {
             return new SearchResult([], 0, true, SearchFacets.Empty, null, false, []);
         }
@@ -95,7 +95,7 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
     public async Task<long> CountAsync(string? text, SearchFilter filter, CancellationToken cancellationToken)
     {
         await EnsureIndexAsync(cancellationToken);
-        if (EsQueries.Query(text, filter) is not { } match)
+        if (EsQueries.Query(text, filter, matchContacts: false) is not { } match)
         {
             return 0;
         }
@@ -175,11 +175,12 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
         await EnsureIndexAsync(cancellationToken);
         var rejected = new List<RejectedDocument>();
         var operations = new List<BulkOperation>(documents.Count);
-        foreach (var document in documents)
+        foreach (var given in documents)
         {
-            if (DocumentRules.Check(document) is { } reason)
+            var (document, reason) = DocumentRules.Prepare(given);
+            if (document is null)
             {
-                rejected.Add(new RejectedDocument(document.Id, reason));
+                rejected.Add(new RejectedDocument(given.Id, reason!));
             }
             else
             {

@@ -39,7 +39,8 @@ internal static class EsIndexDefinition
                 [EsFields.Channel] = Keyword(),
                 [EsFields.Account] = Keyword(),
                 [EsFields.AuthorId] = Keyword(),
-                [EsFields.AuthorName] = new JsonObject { ["type"] = "keyword", ["index"] = false, ["doc_values"] = false },
+                [EsFields.AuthorName] = Text(),
+                [EsFields.Contacts] = Keyword(),
                 [EsFields.Owner] = Keyword(),
                 [EsFields.Tags] = Keyword(),
                 [EsFields.CreatedAt] = new JsonObject { ["type"] = "date", ["format"] = "epoch_millis" },
@@ -81,6 +82,7 @@ internal static class EsFields
     public const string CreatedAt = "created_at";
     public const string Title = "title";
     public const string Text = "text";
+    public const string Contacts = "contacts";
 
     public static JsonObject Source(SearchDocument d)
     {
@@ -100,6 +102,11 @@ internal static class EsFields
         if (d.Tags.Count > 0)
         {
             source[Tags] = new JsonArray([.. d.Tags.Select(t => (JsonNode)t)]);
+        }
+
+        if (d.Contacts.Count > 0)
+        {
+            source[Contacts] = new JsonArray([.. d.Contacts.Select(t => (JsonNode)t)]);
         }
 
         return source;

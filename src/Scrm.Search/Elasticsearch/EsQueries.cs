@@ -14,7 +14,7 @@ internal static class EsQueries
     public const int FacetChannels = 50;
 
     /// <summary>The query part, or null when the text can match nothing (only punctuation).</summary>
-    public static JsonObject? Query(string? text, SearchFilter filter)
+    public static JsonObject? Query(string? text, SearchFilter filter, bool matchContacts)
     {
         var clauses = QueryText.Parse(text).Where(c => c.Text.Any(char.IsLetterOrDigit)).ToList();
         if (!string.IsNullOrWhiteSpace(text) && clauses.Count == 0)
@@ -22,10 +22,26 @@ internal static class EsQueries
             return null;
         }
 
+        if (!matchContacts)
+        {
+            if (clauses.Any(c => c.Contact is not null && !c.Exclude))
+            {
+                return null;
+            }
+
+            clauses.RemoveAll(c => c.Contact is not null);
+        }
+
         var must = new JsonArray();
         var mustNot = new JsonArray();
         foreach (var clause in clauses)
         {
+            if (clause.Contact is { } contact)
+            {
+                (clause.Exclude ? mustNot : must).Add(new JsonObject { ["term"] = new JsonObject { [EsFields.Contacts] = contact } });
+                continue;
+            }
+
             var single = Cjk.HasLoneCharacter(clause.Text);
             var suffix = single ? "." + EsIndexDefinition.SingleSubfield : "";
             var either = new JsonObject
@@ -34,7 +50,8 @@ internal static class EsQueries
                 {
                     ["should"] = new JsonArray(
                         Phrase(EsFields.Text + suffix, clause.Text, null),
-                        Phrase(EsFields.Title + suffix, clause.Text, 2)),
+                        Phrase(EsFields.Title + suffix, clause.Text, 2),
+                        Phrase(EsFields.AuthorName + suffix, clause.Text, 2)),
                     ["minimum_should_match"] = 1,
                 },
             };

@@ -98,10 +98,16 @@ internal static class EsResults
             s.Text(EsFields.Text) ?? "",
             Created(s),
             s.Text(EsFields.Owner),
-            s.ValueKind == JsonValueKind.Object && s.TryGetProperty(EsFields.Tags, out var tags) && tags.ValueKind == JsonValueKind.Array
-                ? tags.EnumerateArray().Select(t => t.GetString() ?? "").ToList()
-                : []);
+            Strings(s, EsFields.Tags))
+        {
+            Contacts = Strings(s, EsFields.Contacts),
+        };
     }
+
+    private static List<string> Strings(JsonElement source, string name) =>
+        source.ValueKind == JsonValueKind.Object && source.TryGetProperty(name, out var values) && values.ValueKind == JsonValueKind.Array
+            ? values.EnumerateArray().Select(t => t.GetString() ?? "").ToList()
+            : [];
 
     private static DateTimeOffset Created(JsonElement source)
     {

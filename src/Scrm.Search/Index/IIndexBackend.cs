@@ -43,6 +43,21 @@ internal static class DocumentRules
     public const int MaxKeywordLength = 256;
     public const int MaxTags = 64;
     public const int MaxTextLength = 100_000;
+    public const int MaxContacts = 64;
+
+    /// <summary>The document as every engine writes it (protected fields masked, see <see cref="Protection.DocumentProtection"/>), or why it cannot be indexed.</summary>
+    public static (SearchDocument? Document, string? Reason) Prepare(SearchDocument d)
+    {
+        if (Check(d) is { } reason)
+        {
+            return (null, reason);
+        }
+
+        var prepared = Protection.DocumentProtection.Protect(d);
+        return prepared.Contacts.Count > MaxContacts || prepared.Contacts.Any(c => !Keyword(c))
+            ? (null, $"at most {MaxContacts} contacts of 1 to {MaxKeywordLength} characters")
+            : (prepared, null);
+    }
 
     /// <summary>Null when the document can be indexed, else why not.</summary>
     public static string? Check(SearchDocument d)

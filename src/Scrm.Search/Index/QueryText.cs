@@ -1,7 +1,11 @@
 namespace Scrm.Search;
 
-/// <summary>One word or quoted phrase of a user's query; every clause is matched as a phrase of its analysed tokens.</summary>
-internal sealed record QueryClause(string Text, bool Exclude);
+/// <summary>
+/// One word or quoted phrase of a user's query, matched as a phrase of its analysed tokens; or a
+/// phone number or e-mail address (<paramref name="Contact"/>, normalised), matched against the
+/// protected contacts only for callers allowed to see them.
+/// </summary>
+internal sealed record QueryClause(string Text, bool Exclude, string? Contact = null);
 
 /// <summary>
 /// Splits what a user typed into clauses. There is no operator syntax besides quotes and a leading
@@ -19,6 +23,33 @@ internal static class QueryText
         if (string.IsNullOrWhiteSpace(text))
         {
             return clauses;
+        }
+
+        // Phone numbers and e-mail addresses are taken out first, however they are spaced (139 1234 5678).
+        var contacts = Protection.ContactText.Find(text);
+        if (contacts.Count > 0)
+        {
+            var rest = text.ToCharArray();
+            var end = 0;
+            foreach (var contact in contacts)
+            {
+                // A phone inside an e-mail address (13912345678@qq.com) is part of the address.
+                if (contact.Start < end)
+                {
+                    continue;
+                }
+
+                end = contact.End;
+                var exclude = contact.Start > 0 && rest[contact.Start - 1] == '-' && (contact.Start == 1 || IsSpace(rest[contact.Start - 2]));
+                if (clauses.All(c => c.Contact != contact.Value))
+                {
+                    clauses.Add(new QueryClause(text.Substring(contact.Start, contact.Length), exclude, contact.Value));
+                }
+
+                Array.Fill(rest, ' ', exclude ? contact.Start - 1 : contact.Start, contact.Length + (exclude ? 1 : 0));
+            }
+
+            text = new string(rest);
         }
 
         var span = text.AsSpan();

@@ -9,6 +9,11 @@ namespace Scrm.Search;
 /// <param name="Text">The body text.</param>
 /// <param name="CreatedAt">When it happened on the channel; the date facet and the time sorts use it.</param>
 /// <param name="Owner">The staff member it is routed to, if any.</param>
+/// <remarks>
+/// Contact data is protected (see <see cref="Protection.DocumentProtection"/>): phone numbers and
+/// e-mail addresses belong in <see cref="Contacts"/>; any found in the title, text or author name
+/// are masked there and added to it when the document is written.
+/// </remarks>
 public sealed record SearchDocument(
     string Id,
     string Type,
@@ -20,7 +25,14 @@ public sealed record SearchDocument(
     string Text,
     DateTimeOffset CreatedAt,
     string? Owner,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags)
+{
+    /// <summary>
+    /// Phone numbers and e-mail addresses of the person behind the document, normalised (E.164,
+    /// lower-case address): searchable and shown in full only to roles allowed to see them.
+    /// </summary>
+    public IReadOnlyList<string> Contacts { get; init; } = [];
+}
 
 /// <summary>The document types the index holds.</summary>
 public static class DocumentTypes

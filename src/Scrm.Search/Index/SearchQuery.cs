@@ -23,6 +23,12 @@ public sealed record SearchQuery
 
     /// <summary>Count the whole hit set by channel, type and day.</summary>
     public bool Facets { get; init; } = true;
+
+    /// <summary>
+    /// Phone numbers and e-mail addresses in <see cref="Text"/> are looked up among the documents'
+    /// protected contacts: only for callers allowed to see contacts (false: such a query finds nothing).
+    /// </summary>
+    public bool MatchContacts { get; init; }
 }
 
 /// <summary>Structured conditions, all of which must hold; an empty list places no condition.</summary>

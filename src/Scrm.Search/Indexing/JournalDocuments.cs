@@ -34,7 +34,7 @@ internal static class JournalDocuments
     {
         var title = string.Join(" · ", new[] { lead.Name, lead.Company }.Where(s => !string.IsNullOrWhiteSpace(s)));
         var text = new StringBuilder();
-        foreach (var part in new[] { lead.Message, lead.Title, lead.Email, lead.Phone?.E164 ?? lead.Phone?.Raw })
+        foreach (var part in new[] { lead.Message, lead.Title })
         {
             Append(text, part);
         }
@@ -49,25 +49,29 @@ internal static class JournalDocuments
             .Select(t => $"campaign:{t}")
             .Distinct(StringComparer.Ordinal)
             .ToList();
+        // The person's phone and e-mail are protected: never the author id or the text, only the contacts.
         return new SearchDocument(
             entry.IdempotencyKey,
             DocumentTypes.Lead,
             entry.Channel,
             entry.Account,
-            lead.Email ?? lead.Phone?.E164,
+            null,
             lead.Name,
             title.Length == 0 ? null : title,
             text.ToString(),
             lead.SubmittedAt,
             null,
-            tags);
+            tags)
+        {
+            Contacts = new[] { lead.Phone?.E164 ?? lead.Phone?.Raw, lead.Email }.OfType<string>().ToList(),
+        };
     }
 
     private static void Append(StringBuilder text, string? part)
     {
         if (!string.IsNullOrWhiteSpace(part))
         {
-            text.Append(text.Length == 0 ? "" : "\n").Append(part);
+            text.Append(text.Length == 0 ? "" : " · ").Append(part);
         }
     }
 }

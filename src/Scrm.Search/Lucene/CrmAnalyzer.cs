@@ -38,6 +38,9 @@ internal sealed class CrmAnalyzer(bool bigrams) : Analyzer
         return new TokenStreamComponents(source, stream);
     }
 
+    /// <summary>A field's values (title and author name) are far apart, so no phrase matches across two of them.</summary>
+    public override int GetPositionIncrementGap(string fieldName) => 100;
+
     /// <summary>The analysed tokens of <paramref name="text"/> with their character offsets.</summary>
     public List<AnalysedToken> Tokens(string field, string text)
     {

@@ -21,6 +21,9 @@ internal static class LuceneFields
     public const string Text = "text";
     public const string Source = "_source";
 
+    /// <summary>Normalised phone numbers and e-mail addresses: queried only for callers allowed to see them.</summary>
+    public const string Contact = "contact";
+
     /// <summary>Account, author, owner and tags as <c>a:…</c>, <c>u:…</c>, <c>o:…</c>, <c>t:…</c>.</summary>
     public const string Keyword = "kw";
 
@@ -68,10 +71,19 @@ internal static class LuceneFields
             doc.Add(new StringField(Keyword, TagKey(tag), Field.Store.NO));
         }
 
-        if (d.Title is not null)
+        foreach (var contact in d.Contacts)
         {
-            doc.Add(new TextField(Title, d.Title, Field.Store.NO));
-            doc.Add(new TextField(TitleUni, d.Title, Field.Store.NO));
+            doc.Add(new StringField(Contact, contact, Field.Store.NO));
+        }
+
+        // The author's name is searched like the title (上海 finds 上海小李).
+        foreach (var heading in new[] { d.Title, d.AuthorName })
+        {
+            if (heading is not null)
+            {
+                doc.Add(new TextField(Title, heading, Field.Store.NO));
+                doc.Add(new TextField(TitleUni, heading, Field.Store.NO));
+            }
         }
 
         return doc;

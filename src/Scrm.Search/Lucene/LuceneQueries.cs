@@ -3,8 +3,8 @@ using Lucene.Net.Search;
 
 namespace Scrm.Search.Lucene;
 
-/// <summary>A clause after analysis: its terms at their relative positions, on the pair or single-character field.</summary>
-internal sealed record AnalysedClause(IReadOnlyList<(string Term, int Position)> Terms, bool Unigram, bool Exclude);
+/// <summary>A clause after analysis: its terms at their relative positions, on the pair or single-character field; or a contact.</summary>
+internal sealed record AnalysedClause(IReadOnlyList<(string Term, int Position)> Terms, bool Unigram, bool Exclude, string? Contact = null);
 
 /// <summary>
 /// Builds Lucene queries from analysed terms only. Nothing the user typed is parsed as Lucene
@@ -20,6 +20,12 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
         var result = new List<AnalysedClause>();
         foreach (var clause in QueryText.Parse(text))
         {
+            if (clause.Contact is not null)
+            {
+                result.Add(new AnalysedClause([], false, clause.Exclude, clause.Contact));
+                continue;
+            }
+
             var tokens = pairs.Tokens(LuceneFields.Text, clause.Text);
             var unigram = tokens.Exists(t => t.Type == CrmAnalyzer.SingleType);
             if (unigram)
@@ -39,17 +45,37 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
         return result;
     }
 
-    /// <summary>The full query: text clauses scored, filters not. Null when the text can match nothing.</summary>
-    public static Query? Build(string? text, IReadOnlyList<AnalysedClause> clauses, SearchFilter filter)
+    /// <summary>
+    /// The full query: text clauses scored, filters not. Contacts are matched only when
+    /// <paramref name="matchContacts"/> (the caller may see them); otherwise a contact the query
+    /// requires matches nothing and one it excludes changes nothing. Null when nothing can match.
+    /// </summary>
+    public static Query? Build(string? text, IReadOnlyList<AnalysedClause> clauses, SearchFilter filter, bool matchContacts)
     {
         if (!string.IsNullOrWhiteSpace(text) && clauses.Count == 0)
         {
             return null;
         }
 
+        if (!matchContacts)
+        {
+            if (clauses.Any(c => c.Contact is not null && !c.Exclude))
+            {
+                return null;
+            }
+
+            clauses = [.. clauses.Where(c => c.Contact is null)];
+        }
+
         var root = new BooleanQuery();
         foreach (var clause in clauses)
         {
+            if (clause.Contact is { } contact)
+            {
+                root.Add(new TermQuery(new Term(LuceneFields.Contact, contact)), clause.Exclude ? Occur.MUST_NOT : Occur.MUST);
+                continue;
+            }
+
             var (textField, titleField) = clause.Unigram
                 ? (LuceneFields.TextUni, LuceneFields.TitleUni)
                 : (LuceneFields.Text, LuceneFields.Title);

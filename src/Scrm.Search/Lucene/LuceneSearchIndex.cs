@@ -150,10 +150,10 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
             var mine = 0;
             for (var i = from; i < to; i++)
             {
-                var document = documents[i];
-                if (DocumentRules.Check(document) is { } reason)
+                var (document, reason) = DocumentRules.Prepare(documents[i]);
+                if (document is null)
                 {
-                    rejected.Add(new RejectedDocument(document.Id, reason));
+                    rejected.Add(new RejectedDocument(documents[i].Id, reason!));
                     continue;
                 }
 
@@ -200,7 +200,7 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
     public Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
         var clauses = _queries.Analyse(query.Text);
-        var lucene = LuceneQueries.Build(query.Text, clauses, query.Filter);
+        var lucene = LuceneQueries.Build(query.Text, clauses, query.Filter, query.MatchContacts);
         if (lucene is null)
         {
             return Task.FromResult(new SearchResult([], 0, true, SearchFacets.Empty, null, false, []));
@@ -237,7 +237,7 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 
     public Task<long> CountAsync(string? text, SearchFilter filter, CancellationToken cancellationToken)
     {
-        var lucene = LuceneQueries.Build(text, _queries.Analyse(text), filter);
+        var lucene = LuceneQueries.Build(text, _queries.Analyse(text), filter, matchContacts: false);
         if (lucene is null)
         {
             return Task.FromResult(0L);

@@ -23,7 +23,7 @@ internal sealed class Snippets(CrmAnalyzer pairs, CrmAnalyzer singles)
         List<AnalysedToken>? pairTokens = null, singleTokens = null;
         foreach (var clause in clauses)
         {
-            if (clause.Exclude)
+            if (clause.Exclude || clause.Contact is not null)
             {
                 continue;
             }
