@@ -35,6 +35,7 @@ public static partial class CustomersModule
         services.AddScrmDbContext<CustomersDbContext, SqliteCustomersDbContext, PostgresCustomersDbContext>("customers");
         services.AddSingleton<CustomerIds>();
         services.AddSingleton<Directory.CustomerDirectory>();
+        services.AddSingleton<Directory.CustomerChanges>();
         services.AddSingleton<ResolutionGate>();
         services.AddScoped<ResolutionEngine>();
         services.AddScoped<MergeService>();

@@ -33,6 +33,7 @@ public static class LeadsModule
         services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>(LeadsDbContext.Store, ownStore: true);
         services.AddSingleton<LeadIntake>();
         services.AddSingleton<LeadRouting>();
+        services.AddSingleton<LeadOwners>();
         services.AddSingleton<LeadWork>();
         services.AddSingleton<LeadSweep>();
         services.AddSingleton<LeadQueries>();

@@ -5,9 +5,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Customers.Directory;
 using Scrm.Ingestion;
+using Scrm.Leads.Routing;
 using Scrm.Platform.Storage;
 using Scrm.Search.Api;
+using Scrm.Search.Feeds;
 using Scrm.Search.Indexing;
 using Scrm.Search.Lucene;
 
@@ -50,6 +53,7 @@ public static class SearchModule
         }
 
         services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<IIndexBackend>());
+        AddFeeds(services);
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<SearchRebuild>();
         services.AddSingleton<SearchCursors>();
@@ -59,6 +63,31 @@ public static class SearchModule
         services.AddAuthorizationBuilder()
             .AddPolicy(SearchApi.ReadPolicy, p => p.RequireAuthenticatedUser().RequireRole(SearchApi.ReadRoles));
         return services;
+    }
+
+    /// <summary>
+    /// What the index holds besides journal items comes from the modules the host has: customers with
+    /// the customer module, lead owners with the leads module (registered before this one).
+    /// </summary>
+    private static void AddFeeds(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(CustomerChanges)))
+        {
+            services.AddSingleton<ISearchFeed, CustomerFeed>();
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(LeadOwners)))
+        {
+            services.AddSingleton<IDocumentOwners, LeadDocumentOwners>();
+            services.AddSingleton<ISearchFeed, LeadAssignmentFeed>();
+            services.AddSingleton<ISearchFeed, LeadTouchFeed>();
+        }
+        else
+        {
+            services.AddSingleton<IDocumentOwners, NoOwners>();
+        }
+
+        services.AddHostedService<FeedIndexer>();
     }
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)

@@ -23,6 +23,17 @@ public sealed class SearchOptions : IValidatableObject
     [Range(1, 50_000)]
     public int BatchSize { get; set; } = 2_000;
 
+    /// <summary>How often the index reads what changed in other modules' records (customers, lead owners).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan FeedInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long after a record's change stamp it is read: writes still committing with an earlier
+    /// stamp are not skipped. Searches see customer changes this much later.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan FeedSettleTime { get; set; } = TimeSpan.FromSeconds(3);
+
     internal TimeSpan FacetOffset => ParseOffset(FacetUtcOffset) ?? TimeSpan.Zero;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -52,6 +52,8 @@ public class CustomersDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.Source);
             e.HasIndex(x => x.Phone);
             e.HasIndex(x => x.MergedInto);
+            // CustomerChanges reads customers in the order they changed.
+            e.HasIndex(x => new { x.UpdatedAt, x.Id });
         });
         modelBuilder.Entity<IdentityRow>(e =>
         {

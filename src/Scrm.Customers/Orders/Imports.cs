@@ -279,6 +279,9 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
             }
 
             await db.SaveChangesAsync(cancellationToken);
+
+            // Stamped after the tags are saved, so CustomerChanges readers (the search index) read them again.
+            await db.Customers.Where(c => ids.Contains(c.Id)).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
         }
 
         return errors;

@@ -179,6 +179,9 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
 
         db.Audit.Add(new AuditRow { CustomerId = id, At = now, Actor = caller.Name, Action = add ? "tag" : "untag", Detail = JsonSerializer.Serialize(new Dictionary<string, string> { ["tag"] = tag }, CustomersJson.Default.DictionaryStringString) });
         await db.SaveChangesAsync(cancellationToken);
+
+        // Stamped after the tags are saved, so CustomerChanges readers (the search index) read them again.
+        await db.Customers.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
         return EditResult.Done;
     }
 

@@ -23,6 +23,20 @@ public sealed class JournalReader(IDbContextFactory<JournalDbContext> contexts)
         return row is null ? null : ToEntry(row);
     }
 
+    /// <summary>The items at these positions, in position order.</summary>
+    public async Task<IReadOnlyList<JournalEntry>> ReadPositionsAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken)
+    {
+        if (positions.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var list = positions.ToList();
+        var rows = await db.Items.AsNoTracking().Where(x => list.Contains(x.Position)).OrderBy(x => x.Position).ToListAsync(cancellationToken);
+        return rows.ConvertAll(ToEntry);
+    }
+
     public async Task<long> LastPositionAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

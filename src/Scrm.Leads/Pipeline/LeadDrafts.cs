@@ -9,6 +9,18 @@ namespace Scrm.Leads.Pipeline;
 /// </summary>
 public static class LeadDrafts
 {
+    private const string JournalPrefix = "journal:";
+
+    /// <summary>The source key of a lead made from (or attached to by) the journal item at <paramref name="position"/>.</summary>
+    public static string JournalKey(long position) => JournalPrefix + position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The journal position a source key names, or null for a lead that came from elsewhere.</summary>
+    public static long? JournalPosition(string sourceKey) =>
+        sourceKey.StartsWith(JournalPrefix, StringComparison.Ordinal)
+            && long.TryParse(sourceKey.AsSpan(JournalPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
+            ? position
+            : null;
+
     public static LeadDraft? From(JsonNode? item)
     {
         if (item is not JsonObject journal || journal["payload"] is not JsonObject payload)
@@ -18,7 +30,7 @@ public static class LeadDrafts
 
         var kind = Text(journal["kind"]);
         var position = journal["position"]?.GetValue<long>() ?? 0;
-        var sourceKey = $"journal:{position}";
+        var sourceKey = JournalKey(position);
         var account = Text(journal["account"]);
         switch (kind)
         {

@@ -192,6 +192,8 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.LeadId);
             e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(64);
             e.Property(x => x.At).HasColumnName("at");
+            // LeadOwners reads touches in the order they were made.
+            e.HasIndex(x => new { x.At, x.SourceKey });
         });
         modelBuilder.Entity<OnboardingTaskRow>(e =>
         {

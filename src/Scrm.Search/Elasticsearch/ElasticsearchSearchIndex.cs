@@ -140,6 +140,8 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
                     LogCreated(_log, Alias);
                 }
 
+                await CreateAsync(MarksIndex, EsIndexDefinition.MarksBody(), cancellationToken);
+
                 _ready = true;
             }
         }
@@ -160,9 +162,35 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
         return Read<Dictionary<string, EsIndexAliases>>(response, "get alias").Keys.Order(StringComparer.Ordinal).ToList();
     }
 
-    private async Task CreateIndexAsync(string index, string? writeAlias, CancellationToken cancellationToken)
+    private Task CreateIndexAsync(string index, string? writeAlias, CancellationToken cancellationToken) =>
+        CreateAsync(index, EsIndexDefinition.CreateBody(_options, writeAlias), cancellationToken);
+
+    /// <summary>The feeds' marks live in a small index of their own beside the versioned ones, so a rebuild keeps them.</summary>
+    private string MarksIndex => Alias + "-marks";
+
+    public async Task<string?> ReadMarkAsync(string feed, CancellationToken cancellationToken)
     {
-        var body = EsQueries.Serialize(EsIndexDefinition.CreateBody(_options, writeAlias));
+        await EnsureIndexAsync(cancellationToken);
+        var response = await _transport.SendAsync(HttpMethod.Get, $"{MarksIndex}/_doc/{Uri.EscapeDataString(feed)}", null, false, cancellationToken);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var document = Read<JsonElement>(response, "get mark");
+        return document.TryGetProperty("_source", out var source) && source.TryGetProperty("mark", out var mark) ? mark.GetString() : null;
+    }
+
+    public async Task SaveMarkAsync(string feed, string mark, CancellationToken cancellationToken)
+    {
+        await EnsureIndexAsync(cancellationToken);
+        var body = EsQueries.Serialize(new JsonObject { ["mark"] = mark });
+        Read<JsonElement>(await _transport.SendAsync(HttpMethod.Put, $"{MarksIndex}/_doc/{Uri.EscapeDataString(feed)}", body, false, cancellationToken), "save mark");
+    }
+
+    private async Task CreateAsync(string index, JsonObject definition, CancellationToken cancellationToken)
+    {
+        var body = EsQueries.Serialize(definition);
         var response = await _transport.SendAsync(HttpMethod.Put, index, body, false, cancellationToken);
         if (!response.IsSuccess && Error(response)?.Error?.Type != "resource_already_exists_exception")
         {

@@ -51,6 +51,17 @@ internal static class EsIndexDefinition
         ["aliases"] = writeAlias is null ? new JsonObject() : new JsonObject { [writeAlias] = new JsonObject { ["is_write_index"] = true } },
     };
 
+    /// <summary>The index that keeps each feed's mark: one document per feed, nothing searchable.</summary>
+    public static JsonObject MarksBody() => new()
+    {
+        ["settings"] = new JsonObject { ["number_of_shards"] = 1 },
+        ["mappings"] = new JsonObject
+        {
+            ["dynamic"] = "strict",
+            ["properties"] = new JsonObject { ["mark"] = new JsonObject { ["type"] = "keyword", ["index"] = false, ["doc_values"] = false } },
+        },
+    };
+
     private static JsonObject Analyzer(params string[] filters) => new()
     {
         ["type"] = "custom",

@@ -25,6 +25,15 @@ internal interface IIndexBackend : ISearchIndex
     /// <summary>Makes everything written so far visible to searches now.</summary>
     Task RefreshAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Where a feed stands (<see cref="Feeds.ISearchFeed"/>), kept with the index: once read back after a
+    /// restart, every document the feed wrote before it is in the index. Null before the feed's first batch.
+    /// </summary>
+    Task<string?> ReadMarkAsync(string feed, CancellationToken cancellationToken);
+
+    /// <summary>Records where a feed stands, after the documents before it were written.</summary>
+    Task SaveMarkAsync(string feed, string mark, CancellationToken cancellationToken);
+
     /// <summary>Starts a rebuild: the target receives every document, then <see cref="IRebuildTarget.CompleteAsync"/> makes it live.</summary>
     Task<IRebuildTarget> BeginRebuildAsync(CancellationToken cancellationToken);
 }

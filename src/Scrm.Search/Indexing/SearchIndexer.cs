@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scrm.Ingestion.Consumers;
 using Scrm.Ingestion.Journal;
+using Scrm.Search.Feeds;
 
 namespace Scrm.Search.Indexing;
 
@@ -13,6 +14,7 @@ namespace Scrm.Search.Indexing;
 internal sealed partial class SearchIndexer(
     IIndexBackend index,
     JournalReader journal,
+    IDocumentOwners owners,
     IOptions<SearchOptions> options,
     ILogger<SearchIndexer> log) : IDisposable
 {
@@ -111,17 +113,45 @@ internal sealed partial class SearchIndexer(
         }
     }
 
+    /// <summary>
+    /// Writes a feed's batch in turn with the journal items. Items the batch rewrites may not have been
+    /// written yet: they are reserved, so the journal write replaces them by id instead of adding them again.
+    /// </summary>
+    public async Task<IndexWriteResult> WriteFeedAsync(FeedBatch batch, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (batch.JournalThrough > 0)
+            {
+                index.Reserve(batch.JournalThrough);
+            }
+
+            var result = batch.Upserts.Count == 0 ? IndexWriteResult.AllWritten(0) : await index.UpsertAsync(batch.Upserts, cancellationToken);
+            if (batch.Deletes.Count > 0)
+            {
+                await index.DeleteAsync(batch.Deletes, cancellationToken);
+            }
+
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The documents of journal items, each with the owner of the lead it is part of (if it is already).</summary>
+    public async Task<List<SearchDocument>> DocumentsAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
+    {
+        var mapped = entries.Select(e => (e.Position, Document: JournalDocuments.Map(e))).Where(m => m.Document is not null).ToList();
+        var owned = await owners.OfAsync([.. mapped.Select(m => m.Position)], cancellationToken);
+        return mapped.ConvertAll(m => owned.GetValueOrDefault(m.Position) is { } owner ? m.Document! with { Owner = owner } : m.Document!);
+    }
+
     private async Task WriteAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
     {
-        var documents = new List<SearchDocument>(batch.Count);
-        foreach (var entry in batch)
-        {
-            if (JournalDocuments.Map(entry) is { } document)
-            {
-                documents.Add(document);
-            }
-        }
-
+        var documents = await DocumentsAsync(batch, cancellationToken);
         var result = documents.Count == 0
             ? IndexWriteResult.AllWritten(0)
             : await index.WriteJournalAsync(documents, batch[0].Position, batch[^1].Position, cancellationToken);

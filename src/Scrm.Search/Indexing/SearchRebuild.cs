@@ -31,6 +31,7 @@ public sealed record RebuildStatus(
 internal sealed partial class SearchRebuild(
     IIndexBackend index,
     SearchIndexer indexer,
+    IEnumerable<Feeds.ISearchFeed> feeds,
     JournalReader journal,
     IOptions<SearchOptions> options,
     IHostApplicationLifetime lifetime,
@@ -87,7 +88,7 @@ internal sealed partial class SearchRebuild(
                     break;
                 }
 
-                var documents = batch.Where(e => e.Position <= through).Select(JournalDocuments.Map).OfType<SearchDocument>().ToList();
+                var documents = await indexer.DocumentsAsync(batch.Where(e => e.Position <= through), cancellationToken);
                 var result = documents.Count == 0 ? IndexWriteResult.AllWritten(0) : await target.WriteAsync(documents, cancellationToken);
                 foreach (var rejected in result.Rejected)
                 {
@@ -104,7 +105,20 @@ internal sealed partial class SearchRebuild(
                 }
             }
 
+            var marks = new List<(Feeds.ISearchFeed Feed, string? Mark)>();
+            foreach (var feed in feeds.Where(f => f.Complete))
+            {
+                marks.Add((feed, await index.ReadMarkAsync(feed.Name, cancellationToken)));
+                await CopyAsync(feed, target, cancellationToken);
+            }
+
             await target.CompleteAsync(cancellationToken);
+
+            // Feeds go on from where they stood when the rebuild read them, so what changed meanwhile reaches the new index.
+            foreach (var (feed, mark) in marks.Where(m => m.Mark is not null))
+            {
+                await index.SaveMarkAsync(feed.Name, mark!, cancellationToken);
+            }
 
             // Items that arrived while the rebuild ran may have gone to the index the rebuild replaced.
             await indexer.ReplayRangeAsync(through, await journal.LastPositionAsync(cancellationToken), cancellationToken);
@@ -117,6 +131,26 @@ internal sealed partial class SearchRebuild(
         {
             Update(s => s with { State = "failed", FinishedAt = time.GetUtcNow(), Error = ex.GetType().Name + ": " + ex.Message });
             LogFailed(log, ex);
+        }
+    }
+
+    private async Task CopyAsync(Feeds.ISearchFeed feed, IRebuildTarget target, CancellationToken cancellationToken)
+    {
+        string? mark = null;
+        while (await feed.ReadAsync(mark, cancellationToken) is { Mark: { } next } batch)
+        {
+            var result = batch.Upserts.Count == 0 ? IndexWriteResult.AllWritten(0) : await target.WriteAsync(batch.Upserts, cancellationToken);
+            foreach (var rejected in result.Rejected)
+            {
+                LogRejected(log, rejected.Id, rejected.Reason);
+            }
+
+            Update(s => s with { Documents = s.Documents + result.Written, Rejected = s.Rejected + result.Rejected.Count });
+            mark = next;
+            if (!batch.More)
+            {
+                break;
+            }
         }
     }
 

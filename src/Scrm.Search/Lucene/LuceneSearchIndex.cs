@@ -22,6 +22,9 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 
     /// <summary>Every journal position above this one is certainly not in the commit (see <see cref="WriteJournalAsync"/>).</summary>
     internal const string AttemptedKey = "scrm.journal_attempted";
+
+    /// <summary>Prefix of the commit data keys that hold the feeds' marks.</summary>
+    internal const string FeedKeyPrefix = "scrm.feed.";
     private const int ParallelBatch = 1_000;
 
     private static readonly Similarity Bm25 = new BM25Similarity();
@@ -40,6 +43,10 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
     private long _committed;
     private long _attempted;
     private bool _disposed;
+
+    // The feeds' marks; committed with the documents, so a restart finds them no further than what is durable.
+    private readonly Dictionary<string, string> _marks = new(StringComparer.Ordinal);
+    private bool _marksChanged;
 
     public LuceneSearchIndex(string path, LuceneOptions options, TimeSpan facetOffset, ILogger<LuceneSearchIndex> log)
     {
@@ -66,6 +73,11 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 
         _committed = _written = Read(_writer.CommitData, PositionKey) ?? 0;
         _attempted = Math.Max(_written, Read(_writer.CommitData, AttemptedKey) ?? 0);
+        foreach (var (key, value) in _writer.CommitData.Where(d => d.Key.StartsWith(FeedKeyPrefix, StringComparison.Ordinal)))
+        {
+            _marks[key[FeedKeyPrefix.Length..]] = value;
+        }
+
         LogOpened(log, _written, _writer.NumDocs);
     }
 
@@ -291,21 +303,48 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
             }
 
             var position = Volatile.Read(ref _written);
-            if (position == _committed && !_writer.HasUncommittedChanges())
+            if (position == _committed && !_marksChanged && !_writer.HasUncommittedChanges())
             {
                 return;
             }
 
             // A batch being written now may be in this commit but not yet in the position: the attempted
             // mark (taken under this lock, like the writers' own) bounds what the commit can contain.
-            _writer.SetCommitData(new Dictionary<string, string>
+            var data = new Dictionary<string, string>
             {
                 [PositionKey] = position.ToString(CultureInfo.InvariantCulture),
                 [AttemptedKey] = _attempted.ToString(CultureInfo.InvariantCulture),
-            });
+            };
+            foreach (var (feed, mark) in _marks)
+            {
+                data[FeedKeyPrefix + feed] = mark;
+            }
+
+            _writer.SetCommitData(data);
             _writer.Commit();
+            _marksChanged = false;
             Volatile.Write(ref _committed, position);
         }
+    }
+
+    public Task<string?> ReadMarkAsync(string feed, CancellationToken cancellationToken)
+    {
+        lock (_commitLock)
+        {
+            return Task.FromResult(_marks.GetValueOrDefault(feed));
+        }
+    }
+
+    /// <summary>Kept for the next commit, which makes the documents written before it durable too.</summary>
+    public Task SaveMarkAsync(string feed, string mark, CancellationToken cancellationToken)
+    {
+        lock (_commitLock)
+        {
+            _marks[feed] = mark;
+            _marksChanged = true;
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Bytes the index takes on disk.</summary>

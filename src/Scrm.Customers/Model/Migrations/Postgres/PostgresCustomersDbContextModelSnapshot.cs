@@ -320,6 +320,8 @@ namespace Scrm.Customers.Model.Migrations.Postgres
 
                     b.HasIndex("NameKey", "CompanyKey");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.ToTable("customers", (string)null);
                 });
 

@@ -309,6 +309,8 @@ namespace Scrm.Customers.Model.Migrations.Sqlite
 
                     b.HasIndex("NameKey", "CompanyKey");
 
+                    b.HasIndex("UpdatedAt", "Id");
+
                     b.ToTable("customers", (string)null);
                 });
 

@@ -644,6 +644,8 @@ namespace Scrm.Leads.Storage.Migrations.Postgres
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("At", "SourceKey");
+
                     b.ToTable("lead_touches", (string)null);
                 });
 #pragma warning restore 612, 618

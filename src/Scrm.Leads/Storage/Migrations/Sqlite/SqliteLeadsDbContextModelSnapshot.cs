@@ -627,6 +627,8 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("At", "SourceKey");
+
                     b.ToTable("lead_touches", (string)null);
                 });
 #pragma warning restore 612, 618
