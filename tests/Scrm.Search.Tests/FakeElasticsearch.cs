@@ -161,7 +161,7 @@ public sealed class FakeElasticsearch : IAsyncDisposable
     {
         var schema = call.Method switch
         {
-            "PUT" => "indices.create.request",
+            "PUT" when !call.Path.Contains("/_doc/", StringComparison.Ordinal) => "indices.create.request",
             "POST" when call.Path.EndsWith("/_search", StringComparison.Ordinal) => "search.request",
             "POST" when call.Path.EndsWith("/_count", StringComparison.Ordinal) => "count.request",
             _ => null,

@@ -22,6 +22,7 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
     private readonly SemaphoreSlim _ensure = new(1, 1);
     private readonly ResiliencePipeline<List<BulkOperation>> _itemRetries;
     private volatile bool _ready;
+    private volatile bool _marksReady;
 
     public ElasticsearchSearchIndex(EsTransport transport, IOptions<ElasticsearchOptions> options, IOptions<SearchOptions> search, TimeProvider time, ILogger<ElasticsearchSearchIndex> log)
     {
@@ -140,7 +141,6 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
                     LogCreated(_log, Alias);
                 }
 
-                await CreateAsync(MarksIndex, EsIndexDefinition.MarksBody(), cancellationToken);
 
                 _ready = true;
             }
@@ -184,6 +184,12 @@ internal sealed partial class ElasticsearchSearchIndex : IIndexBackend, IDisposa
     public async Task SaveMarkAsync(string feed, string mark, CancellationToken cancellationToken)
     {
         await EnsureIndexAsync(cancellationToken);
+        if (!_marksReady)
+        {
+            await CreateAsync(MarksIndex, EsIndexDefinition.MarksBody(), cancellationToken);
+            _marksReady = true;
+        }
+
         var body = EsQueries.Serialize(new JsonObject { ["mark"] = mark });
         Read<JsonElement>(await _transport.SendAsync(HttpMethod.Put, $"{MarksIndex}/_doc/{Uri.EscapeDataString(feed)}", body, false, cancellationToken), "save mark");
     }
