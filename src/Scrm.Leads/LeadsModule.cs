@@ -28,6 +28,13 @@ public static class LeadsModule
             .Validate(o => o.DefaultTeam is null || o.Teams.Any(t => t.Name == o.DefaultTeam), "Scrm:Leads:DefaultTeam must name a configured team.")
             .Validate(o => Validator.TryValidateObject(o.NotificationHook, new ValidationContext(o.NotificationHook), null, validateAllProperties: true),
                 "Scrm:Leads:NotificationHook needs an absolute http(s) Url, MaxAttempts 1-50 and RetryDelay, PollInterval and Timeout in range.")
+            .PostConfigure(o =>
+            {
+                // Defaults apply only when nothing is configured: a bound list is never appended to.
+                o.LossReasons = o.LossReasons.Count > 0 ? o.LossReasons : Terms.DefaultLossReasons();
+                o.ContactKinds = o.ContactKinds.Count > 0 ? o.ContactKinds : Terms.DefaultContactKinds();
+            })
+            .Validate(o => o.LossReasons.Concat(o.ContactKinds).All(t => !string.IsNullOrWhiteSpace(t.Name)), "Every Scrm:Leads:LossReasons:N and ContactKinds:N needs a Name.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>(LeadsDbContext.Store, ownStore: true);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Scrm.Leads.Funnel;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Scoring;
 
@@ -16,8 +17,11 @@ public sealed class LeadsOptions
 
     public string? DefaultTeam { get; set; }
 
-    [MinLength(1)]
-    public List<string> LossReasons { get; set; } = ["no budget", "no need", "chose a competitor", "no response", "duplicate", "spam"];
+    /// <summary>Why a lead is lost or disqualified; empty means <see cref="Terms.DefaultLossReasons"/> (Chinese names, English aliases).</summary>
+    public List<TermOptions> LossReasons { get; set; } = [];
+
+    /// <summary>How a rep contacted a customer; empty means <see cref="Terms.DefaultContactKinds"/>.</summary>
+    public List<TermOptions> ContactKinds { get; set; } = [];
 
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan FirstContactSla { get; set; } = TimeSpan.FromHours(24);
@@ -46,6 +50,10 @@ public sealed class LeadsOptions
     /// <summary>How often reminders, escalations and the pool are swept.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The language of notifications: <c>zh-CN</c> (default) or <c>en</c>.</summary>
+    [RegularExpression("^(zh-CN|en)$")]
+    public string Language { get; set; } = Scrm.Platform.Text.Languages.Chinese;
 
     /// <summary>An outbound webhook that receives every notification as well (a WeCom bot relay, a chat tool, a phone app).</summary>
     public NotificationHookOptions NotificationHook { get; set; } = new();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Scrm.Leads.Api;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Funnel;
+using Scrm.Leads.Ownership;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Storage;
@@ -14,6 +15,7 @@ namespace Scrm.Leads.Tests;
 public sealed class LeadLifecycleTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
+    private static readonly Actor Admin = new("admin", IsAdmin: true);
     private ModuleHost _host = null!;
 
     public async ValueTask InitializeAsync() =>
@@ -83,11 +85,14 @@ public sealed class LeadLifecycleTests : IAsyncLifetime
         var queries = _host.Get<LeadQueries>();
         var owned = (await queries.QueueAsync("rep-a", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.Count;
         owned.ShouldBeGreaterThan(0);
-        (await _host.Get<LeadRouting>().HandOverAsync("rep-a", "rep-z", "admin", TestContext.Current.CancellationToken)).ShouldBe(owned);
+        var routing = _host.Get<LeadRouting>();
+        (await routing.HandOverAsync("rep-a", "rep-nobody", Admin, TestContext.Current.CancellationToken)).ShouldBeNull();
+        (await queries.QueueAsync("rep-a", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.Count.ShouldBe(owned);
 
+        (await routing.HandOverAsync("rep-a", "boss", Admin, TestContext.Current.CancellationToken))!.Leads.ShouldBe(owned);
         (await queries.QueueAsync("rep-a", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.ShouldBeEmpty();
-        (await queries.QueueAsync("rep-z", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.Count.ShouldBe(owned);
-        (await NotificationsAsync("rep-z")).ShouldContain(n => n.Kind == "handover");
+        (await queries.QueueAsync("boss", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.Count.ShouldBe(owned);
+        (await NotificationsAsync("boss")).ShouldContain(n => n.Kind == "handover");
     }
 
     [Fact]
@@ -96,15 +101,15 @@ public sealed class LeadLifecycleTests : IAsyncLifetime
         var id = await RoutedLeadAsync("paid");
         var work = _host.Get<LeadWork>();
         var paidAt = _time.GetUtcNow();
-        (await work.RecordPaymentAsync(id, "pay-1", 12_000m, paidAt, TestContext.Current.CancellationToken)).ShouldBeTrue();
-        (await work.RecordPaymentAsync(id, "pay-1", 12_000m, paidAt, TestContext.Current.CancellationToken)).ShouldBeTrue();
-        (await work.RecordPaymentAsync(id, "pay-2", 3_000m, paidAt.AddDays(1), TestContext.Current.CancellationToken)).ShouldBeTrue();
+        (await work.RecordPaymentAsync(id, "pay-1", 12_000m, paidAt, Admin, TestContext.Current.CancellationToken)).ShouldBe(ChangeResult.Done);
+        (await work.RecordPaymentAsync(id, "pay-1", 12_000m, paidAt, Admin, TestContext.Current.CancellationToken)).ShouldBe(ChangeResult.Done);
+        (await work.RecordPaymentAsync(id, "pay-2", 3_000m, paidAt.AddDays(1), Admin, TestContext.Current.CancellationToken)).ShouldBe(ChangeResult.Done);
 
         var lead = (await _host.Get<LeadQueries>().DetailAsync(id, TestContext.Current.CancellationToken))!;
         lead.PaidAmount.ShouldBe(15_000m);
         lead.OnboardingTasks.Count.ShouldBe(3);
         lead.OnboardingTasks.ShouldAllBe(t => t.SalesOwner == lead.Owner);
-        lead.FollowUps.Where(f => f.Reason == nameof(FollowUpReason.AfterOrder)).Select(f => f.Due).ShouldBe([paidAt.AddDays(5), paidAt.AddDays(15)]);
+        lead.FollowUps.Where(f => f.Reason == "afterOrder").Select(f => f.Due).ShouldBe([paidAt.AddDays(5), paidAt.AddDays(15)]);
     }
 
     [Fact]
@@ -121,7 +126,7 @@ public sealed class LeadLifecycleTests : IAsyncLifetime
         var lead = (await _host.Get<LeadQueries>().DetailAsync(first.LeadId, TestContext.Current.CancellationToken))!;
         lead.Source.Touches.ShouldBe(2);
 
-        await _host.Get<LeadWork>().TransitionAsync(first.LeadId, LeadStage.Lost, "no budget", "rep", TestContext.Current.CancellationToken);
+        (await _host.Get<LeadWork>().TransitionAsync(first.LeadId, LeadStage.Lost, "no budget", Admin, "en", TestContext.Current.CancellationToken)).Done.ShouldBeTrue();
         (await intake.IntakeAsync(new LeadDraft("a3", "web", CustomerKey: "phone:+8613700000000"), TestContext.Current.CancellationToken)).Outcome.ShouldBe(IntakeOutcome.Created);
     }
 
@@ -129,7 +134,7 @@ public sealed class LeadLifecycleTests : IAsyncLifetime
     public async Task A_big_expected_amount_alerts_the_team_lead()
     {
         var id = await RoutedLeadAsync("big");
-        await _host.Get<LeadWork>().UpdateAsync(id, new LeadUpdate(Amount: 800_000m), "rep", TestContext.Current.CancellationToken);
+        (await _host.Get<LeadWork>().UpdateAsync(id, new LeadUpdate(Amount: 800_000m), Admin, TestContext.Current.CancellationToken)).ShouldBe(ChangeResult.Done);
         (await NotificationsAsync("boss")).ShouldContain(n => n.Kind == "big-deal" && n.LeadId == id);
     }
 }

@@ -22,11 +22,21 @@ public sealed class LeadsApiTests : IAsyncLifetime
         settings["Scrm:Auth:ApiKeys:6:Key"] = "boss-key-0123456789abcdefgh";
         settings["Scrm:Auth:ApiKeys:6:Role"] = "sales";
         settings["Scrm:Auth:ApiKeys:6:Name"] = "boss";
+        for (var i = 0; i < 3; i++)
+        {
+            var rep = $"rep-{(char)('b' + i)}";
+            settings[$"Scrm:Auth:ApiKeys:{7 + i}:Key"] = RepKey(rep);
+            settings[$"Scrm:Auth:ApiKeys:{7 + i}:Role"] = "sales";
+            settings[$"Scrm:Auth:ApiKeys:{7 + i}:Name"] = rep;
+        }
+
         _app = new ScrmApp(settings: settings);
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static string RepKey(string rep) => rep == "rep-a" ? "rep-a-key-0123456789abcdef" : $"{rep}-key-0123456789abcdef";
 
     private HttpClient Client(string key)
     {
@@ -54,15 +64,16 @@ public sealed class LeadsApiTests : IAsyncLifetime
         }
     }
 
-    private async Task<JsonElement> PostFormAndWaitForLeadAsync(string phone)
+    private async Task<JsonElement> PostFormAndWaitForLeadAsync(string phone, IReadOnlyDictionary<string, string>? more = null)
     {
         using var anonymous = _app.CreateClient();
-        var posted = await anonymous.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
+        var fields = new Dictionary<string, string> { ["name"] = "王小明", ["phone"] = phone, ["company"] = "示例科技" };
+        foreach (var (key, value) in more ?? new Dictionary<string, string>())
         {
-            ["name"] = "王小明",
-            ["phone"] = phone,
-            ["company"] = "示例科技",
-        }), TestContext.Current.CancellationToken);
+            fields[key] = value;
+        }
+
+        var posted = await anonymous.PostAsync("/forms/contact", new FormUrlEncodedContent(fields), TestContext.Current.CancellationToken);
         posted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         using var admin = _app.ClientFor("admin");
         return await PollAsync(async () =>
@@ -87,7 +98,7 @@ public sealed class LeadsApiTests : IAsyncLifetime
         var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{lead.GetProperty("id").GetInt64()}", TestContext.Current.CancellationToken);
         detail.GetProperty("assignments").GetArrayLength().ShouldBe(1);
         detail.GetProperty("assignments")[0].GetProperty("kind").GetString().ShouldBe("routed");
-        detail.GetProperty("followUps")[0].GetProperty("reason").GetString().ShouldBe("FirstContact");
+        detail.GetProperty("followUps")[0].GetProperty("reason").GetString().ShouldBe("firstContact");
         detail.GetProperty("source").GetProperty("channel").GetString().ShouldBe("web");
         var owner = detail.GetProperty("owner").GetString()!;
         var notes = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/notifications", TestContext.Current.CancellationToken);
@@ -100,16 +111,22 @@ public sealed class LeadsApiTests : IAsyncLifetime
     {
         var lead = await PostFormAndWaitForLeadAsync("+8613900000002");
         var id = lead.GetProperty("id").GetInt64();
-        using var rep = Client("rep-a-key-0123456789abcdef");
+        // The team lead may act on every lead of the team.
+        using var rep = Client("boss-key-0123456789abcdefgh");
+        rep.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US,en;q=0.9");
 
         var refused = await rep.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "prospect" }, TestContext.Current.CancellationToken);
         refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         problem.GetProperty("unmet").EnumerateArray().Select(u => u.GetString()).ShouldBe(["record at least one contact attempt", "record the customer's need"]);
+        problem.GetProperty("stage").GetString().ShouldBe("lead");
 
         (await rep.PostAsJsonAsync($"/api/v1/leads/{id}/contacts", new { kind = "phone", outcome = "interested" }, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await rep.PatchAsJsonAsync($"/api/v1/leads/{id}", new { need = "50 seats of the CRM" }, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        (await rep.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "Prospect" }, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var moved = await rep.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "Prospect" }, TestContext.Current.CancellationToken);
+        moved.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await moved.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("stage").GetString().ShouldBe("prospect");
 
         var skip = await rep.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "Won" }, TestContext.Current.CancellationToken);
         skip.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
@@ -151,6 +168,121 @@ public sealed class LeadsApiTests : IAsyncLifetime
         var routed = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{second.GetProperty("id").GetInt64()}", TestContext.Current.CancellationToken);
         routed.GetProperty("customerKey").GetString().ShouldBe(customerKey);
         routed.GetProperty("assignments")[0].GetProperty("reasons")[0].GetString().ShouldBe($"a known customer goes to their owner {owner}");
+    }
+
+    [Fact]
+    public async Task Only_the_owner_their_team_lead_or_an_admin_may_change_a_lead_and_every_change_names_its_actor()
+    {
+        var lead = await PostFormAndWaitForLeadAsync("+8613900000005");
+        var id = lead.GetProperty("id").GetInt64();
+        var owner = lead.GetProperty("owner").GetString()!;
+        var other = new[] { "rep-a", "rep-b", "rep-c", "rep-d" }.First(r => r != owner);
+        using var stranger = Client(RepKey(other));
+        using var mine = Client(RepKey(owner));
+        using var boss = Client("boss-key-0123456789abcdefgh");
+        var ct = TestContext.Current.CancellationToken;
+
+        foreach (var attempt in new Func<Task<HttpResponseMessage>>[]
+        {
+            () => stranger.PostAsJsonAsync($"/api/v1/leads/{id}/contacts", new { kind = "phone" }, ct),
+            () => stranger.PatchAsJsonAsync($"/api/v1/leads/{id}", new { need = "mine now" }, ct),
+            () => stranger.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "lost", reason = "no budget" }, ct),
+            () => stranger.PostAsJsonAsync($"/api/v1/leads/{id}/payments", new { paymentId = "p-x", amount = 1 }, ct),
+        })
+        {
+            var refused = await attempt();
+            refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+            refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(ct);
+            problem.GetProperty("owner").GetString().ShouldBe(owner);
+            problem.GetProperty("detail").GetString()!.ShouldContain(owner);
+        }
+
+        (await mine.PostAsJsonAsync($"/api/v1/leads/{id}/contacts", new { kind = "电话", outcome = "有兴趣" }, ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await boss.PatchAsJsonAsync($"/api/v1/leads/{id}", new { need = "50 个席位" }, ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await mine.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "lost", reason = "预算不足" }, ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        using var admin = _app.ClientFor("admin");
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}", ct);
+        detail.GetProperty("changes").EnumerateArray().Select(c => $"{c.GetProperty("kind").GetString()} by {c.GetProperty("by").GetString()}")
+            .ShouldBe([$"contact by {owner}", "update by boss"]);
+        detail.GetProperty("stageChanges")[0].GetProperty("by").GetString().ShouldBe(owner);
+        detail.GetProperty("closedReason").GetString().ShouldBe("预算不足");
+        detail.GetProperty("need").GetString().ShouldBe("50 个席位");
+        detail.GetProperty("followUps").EnumerateArray().ShouldContain(f => f.GetProperty("kind").GetString() == "电话");
+    }
+
+    [Fact]
+    public async Task Handover_refuses_an_unknown_successor_and_moves_the_customers_with_the_leads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var lead = await PostFormAndWaitForLeadAsync("+8613900000006");
+        var id = lead.GetProperty("id").GetInt64();
+        var owner = lead.GetProperty("owner").GetString()!;
+        var successor = new[] { "rep-a", "rep-b", "rep-c", "rep-d" }.First(r => r != owner);
+        using var admin = _app.ClientFor("admin");
+        var customerId = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}", ct)).GetProperty("customerKey").GetString()!["customer:".Length..];
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerId}", ct)).GetProperty("owner").GetString().ShouldBe(owner);
+
+        var refused = await admin.PostAsJsonAsync("/api/v1/leads/handover", new { from = owner, to = "nobody-we-know" }, ct);
+        refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}", ct)).GetProperty("owner").GetString().ShouldBe(owner);
+
+        var done = await admin.PostAsJsonAsync("/api/v1/leads/handover", new { from = owner, to = successor }, ct);
+        done.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var counts = await done.Content.ReadFromJsonAsync<JsonElement>(ct);
+        counts.GetProperty("handedOver").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+        counts.GetProperty("customers").GetInt32().ShouldBeGreaterThanOrEqualTo(1);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}", ct)).GetProperty("owner").GetString().ShouldBe(successor);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerId}", ct)).GetProperty("owner").GetString().ShouldBe(successor);
+    }
+
+    [Fact]
+    public async Task Claiming_a_lead_that_is_not_in_the_pool_is_a_plain_problem_details_conflict()
+    {
+        var lead = await PostFormAndWaitForLeadAsync("+8613900000007");
+        using var boss = Client("boss-key-0123456789abcdefgh");
+        var claimed = await boss.PostAsync($"/api/v1/leads/{lead.GetProperty("id").GetInt64()}/claim", null, TestContext.Current.CancellationToken);
+        claimed.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        claimed.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await claimed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        problem.GetProperty("status").GetInt32().ShouldBe(409);
+        problem.TryGetProperty("problemDetails", out _).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_form_lead_asking_for_a_quote_is_hot_and_its_region_title_and_product_reach_the_lead_and_the_customer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var lead = await PostFormAndWaitForLeadAsync("+8613900000008", new Dictionary<string, string>
+        {
+            ["message"] = "需要采购100个席位，请报价",
+            ["province"] = "上海市",
+            ["city"] = "上海市",
+            ["title"] = "采购经理",
+            ["product"] = "企业版",
+        });
+        lead.GetProperty("hot").GetBoolean().ShouldBeTrue();
+        using var admin = _app.ClientFor("admin");
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{lead.GetProperty("id").GetInt64()}", ct);
+        detail.GetProperty("scoreBreakdown").GetString()!.ShouldContain("buying intent");
+        detail.GetProperty("province").GetString().ShouldBe("上海市");
+        detail.GetProperty("city").GetString().ShouldBe("上海市");
+        detail.GetProperty("title").GetString().ShouldBe("采购经理");
+        detail.GetProperty("product").GetString().ShouldBe("企业版");
+
+        var customerId = detail.GetProperty("customerKey").GetString()!["customer:".Length..];
+        var customer = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerId}", ct);
+        customer.GetProperty("profile").GetProperty("province").GetString().ShouldBe("上海市");
+        customer.GetProperty("profile").GetProperty("title").GetString().ShouldBe("采购经理");
+        customer.GetProperty("profile").GetProperty("regionSource").GetString().ShouldBe("stated");
+        customer.GetProperty("profile").GetProperty("customFields").GetProperty("product").GetString().ShouldBe("企业版");
+        foreach (var filter in new[] { "region=上海", "source=web" })
+        {
+            var found = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers?{filter}", ct);
+            found.GetProperty("items").EnumerateArray().ShouldContain(c => c.GetProperty("id").GetString() == customerId, filter);
+        }
     }
 
     [Fact]

@@ -16,8 +16,8 @@ public sealed class PlanningAndReportTests
     }
 
     [Theory]
-    [InlineData("high-value", 25)]
-    [InlineData("high-contribution", 6)]
+    [InlineData("high_value", 25)]
+    [InlineData("high_contribution", 6)]
     [InlineData("general", 2)]
     [InlineData(null, 1)]
     public void Regular_visits_follow_the_value_tier(string? tier, int visitsInSixMonths) =>
@@ -48,7 +48,7 @@ public sealed class PlanningAndReportTests
     }
 
     [Theory]
-    [InlineData("web", true, true, true, "high-value", 3, true, 99, true)]
+    [InlineData("web", true, true, true, "high_value", 3, true, 99, true)]
     [InlineData("weibo", false, false, false, null, 0, false, 5, false)]
     [InlineData("wechat", true, false, false, "general", 10, false, 40, false)]
     public void Lead_scores_add_up_their_explained_parts(string channel, bool phone, bool email, bool company, string? tier, int interactions, bool intent, int score, bool hot)

@@ -8,7 +8,7 @@ public sealed class RouterTests
 
     private static RoutingPlan Plan(RoutingStrategy strategy, params SalesRep[] reps) => new(
         [
-            new RoutingRule("华东 VIP", "vip", Province: "上海", ValueTier: "high-value"),
+            new RoutingRule("华东 VIP", "vip", Province: "上海", ValueTier: "high_value"),
             new RoutingRule("华东", "east", Province: "上海"),
             new RoutingRule("微信渠道", "social", Channel: "wechat"),
         ],
@@ -24,7 +24,7 @@ public sealed class RouterTests
         Router.Route(lead, plan, _ => cursor ?? TeamCursor.Start, loads ?? [], now ?? Wednesday10);
 
     [Theory]
-    [InlineData("上海", "high-value", "web", "vip")]
+    [InlineData("上海", "high_value", "web", "vip")]
     [InlineData("上海", "general", "web", "east")]
     [InlineData("北京", null, "wechat", "social")]
     [InlineData("北京", null, "web", "general")]

@@ -39,6 +39,15 @@ public sealed class CustomerDirectory : IAsyncDisposable
     public Task<string?> ClaimOwnerAsync(Guid customerId, string owner, CancellationToken cancellationToken) =>
         _claims.SubmitAsync((customerId, owner), cancellationToken);
 
+    /// <summary>A departing rep's customers all go to <paramref name="to"/>; returns how many moved. Running it again moves nothing more.</summary>
+    public async Task<int> HandOverAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return await db.Customers.Where(c => c.OwnerId == from && c.MergedInto == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerId, to).SetProperty(c => c.OwnerSince, now).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+    }
+
     /// <summary>Whether this process's identity resolution has committed every item up to <paramref name="position"/>.</summary>
     public bool HasResolved(long position) => Interlocked.Read(ref _resolvedThrough) >= position;
 

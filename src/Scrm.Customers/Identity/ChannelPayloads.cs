@@ -93,7 +93,7 @@ internal static class ChannelPayloads
             Profile = new ProfileHints
             {
                 Nickname = String(contact, "name"),
-                Source = eventType is "follow" or "contact_added" && attribution is not null ? $"{channel}:{attribution}" : null,
+                Source = eventType is "follow" or "contact_added" ? (attribution is not null ? $"{channel}:{attribution}" : channel) : null,
             },
             Summary = rep is null ? eventType : $"{eventType} by {rep}",
             Data = attribution is null ? null : JsonSerializer.Serialize(new TimelineAttribution(attribution), CustomersJson.Default.TimelineAttribution),

@@ -72,7 +72,11 @@ internal static class InboundObservations
                 Title = lead.Title,
                 Phone = lead.Phone?.E164 ?? lead.Phone?.Raw,
                 Email = lead.Email,
+                Province = Field(lead, "province"),
+                City = Field(lead, "city"),
+                Industry = Field(lead, "industry"),
                 Source = lead.Origin.UtmSource is { } utm ? $"{source}/{utm}" : source,
+                CustomFields = Field(lead, "product") is { } product ? new Dictionary<string, string> { ["product"] = product } : null,
             },
             Summary = Clip(lead.Message) ?? "left contact details",
             Data = JsonSerializer.Serialize(new TimelineLead(lead.Origin.Form, lead.Origin.Campaign, lead.Origin.UtmSource, lead.Origin.PageUrl), CustomersJson.Default.TimelineLead),
@@ -98,11 +102,15 @@ internal static class InboundObservations
             Channel = entry.Channel,
             OccurredAt = mention.CreatedAt,
             Keys = [key],
-            Profile = new ProfileHints { Nickname = author.Name },
+            Profile = new ProfileHints { Nickname = author.Name, Source = entry.Channel },
             Summary = Clip(mention.Text),
             Data = mention.Url is null ? null : JsonSerializer.Serialize(new TimelineLink(mention.Url), CustomersJson.Default.TimelineLink),
         };
     }
+
+    /// <summary>A fact the lead's form or sender gave as an extra field (province, city, industry, product).</summary>
+    internal static string? Field(LeadPayload lead, string name) =>
+        lead.Fields?.GetValueOrDefault(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     /// <summary>Ids are opaque tokens: printable, no spaces, bounded.</summary>
     internal static bool IsToken(string? value)

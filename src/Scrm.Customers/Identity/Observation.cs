@@ -36,6 +36,8 @@ internal sealed record ProfileHints
     public string? Title { get; init; }
     public string? Province { get; init; }
     public string? City { get; init; }
+    /// <summary>The region was inferred (from a phone number's area), not said by the customer.</summary>
+    public bool RegionInferred { get; init; }
     public string? Source { get; init; }
     public string? Industry { get; init; }
     /// <summary>The number to call: E.164 when known (also a landline), else as given.</summary>

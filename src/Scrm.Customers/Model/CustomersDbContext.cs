@@ -37,6 +37,7 @@ public class CustomersDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Title).HasMaxLength(200);
             e.Property(x => x.Province).HasMaxLength(64);
             e.Property(x => x.City).HasMaxLength(64);
+            e.Property(x => x.RegionSource).HasMaxLength(16);
             e.Property(x => x.Source).HasMaxLength(128);
             e.Property(x => x.Industry).HasMaxLength(128);
             e.Property(x => x.Phone).HasMaxLength(64);

@@ -27,8 +27,7 @@ internal static class ProfileUpdate
         }
 
         changed |= Fill(c.Title, p.Title, 200, v => c.Title = v);
-        changed |= Fill(c.Province, p.Province, 64, v => c.Province = v);
-        changed |= Fill(c.City, p.City, 64, v => c.City = v);
+        changed |= FillRegion(c, p);
         changed |= Fill(c.Source, p.Source, 128, v => c.Source = v);
         changed |= Fill(c.Industry, p.Industry, 128, v => c.Industry = v);
         changed |= Fill(c.Phone, p.Phone, 64, v => c.Phone = v);
@@ -50,6 +49,27 @@ internal static class ProfileUpdate
         }
 
         return changed;
+    }
+
+    /// <summary>A stated region fills an empty one or replaces an inferred one; an inferred one only fills an empty one.</summary>
+    private static bool FillRegion(CustomerRow c, ProfileHints p)
+    {
+        if (string.IsNullOrWhiteSpace(p.Province) && string.IsNullOrWhiteSpace(p.City))
+        {
+            return false;
+        }
+
+        var source = p.RegionInferred ? RegionSources.Inferred : RegionSources.Stated;
+        var empty = string.IsNullOrWhiteSpace(c.Province) && string.IsNullOrWhiteSpace(c.City);
+        if (!empty && !(c.RegionSource == RegionSources.Inferred && source == RegionSources.Stated))
+        {
+            return false;
+        }
+
+        c.Province = string.IsNullOrWhiteSpace(p.Province) ? null : Bound(p.Province, 64);
+        c.City = string.IsNullOrWhiteSpace(p.City) ? null : Bound(p.City, 64);
+        c.RegionSource = source;
+        return true;
     }
 
     public static Dictionary<string, string> ReadFields(string? json) =>

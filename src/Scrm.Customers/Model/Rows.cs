@@ -3,6 +3,17 @@ namespace Scrm.Customers.Model;
 // Table rows. Times are Unix milliseconds so both providers order and compare them alike; money is
 // in cents (fen) so sums are exact on SQLite too.
 
+/// <summary>
+/// Where a customer's region came from. What the customer said (a form, an import, a rep's edit)
+/// always wins over what was inferred (from a phone number's area): an inferred region fills an
+/// empty one and is replaced by the first stated one, never the other way round.
+/// </summary>
+public static class RegionSources
+{
+    public const string Stated = "stated";
+    public const string Inferred = "inferred";
+}
+
 internal sealed class CustomerRow
 {
     public Guid Id { get; set; }
@@ -17,6 +28,8 @@ internal sealed class CustomerRow
     public string? Title { get; set; }
     public string? Province { get; set; }
     public string? City { get; set; }
+    /// <summary>Where <see cref="Province"/> and <see cref="City"/> came from: one of <see cref="RegionSources"/>.</summary>
+    public string? RegionSource { get; set; }
     public string? Source { get; set; }
     public string? Industry { get; set; }
     /// <summary>The number to call, E.164 when known: may be a landline shared with colleagues.</summary>

@@ -254,8 +254,8 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             case "nickname": c.Nickname = value; break;
             case "company": c.Company = value; c.CompanyKey = MatchText.Normalize(value); break;
             case "title": c.Title = value; break;
-            case "province": c.Province = value; break;
-            case "city": c.City = value; break;
+            case "province": c.Province = value; c.RegionSource = RegionSources.Stated; break;
+            case "city": c.City = value; c.RegionSource = RegionSources.Stated; break;
             case "source": c.Source = value; break;
             case "industry": c.Industry = value; break;
             case "phone": c.Phone = value; break;

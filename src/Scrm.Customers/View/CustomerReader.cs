@@ -64,7 +64,7 @@ internal sealed class CustomerReader(
             c.MergedInto,
             new ProfileView(c.Name, c.Nickname, c.Company, c.Title, c.Province, c.City, c.Source, c.Industry,
                 masked ? Masking.Phone(c.Phone) : c.Phone, masked ? Masking.Email(c.Email) : c.Email,
-                ProfileUpdate.ReadFields(c.CustomFields), At(c.CreatedAt), At(c.UpdatedAt)),
+                ProfileUpdate.ReadFields(c.CustomFields), At(c.CreatedAt), At(c.UpdatedAt), c.RegionSource),
             c.OwnerId,
             At(c.OwnerSince),
             new ValueView(c.Tier, c.Score, c.RScore, c.FScore, c.MScore, c.OrderCount, Masking.Amount(c.MonetaryCents, masked),
@@ -155,12 +155,14 @@ internal sealed class CustomerReader(
 
         if (!string.IsNullOrWhiteSpace(filter.Region))
         {
-            query = query.Where(c => c.Province == filter.Region || c.City == filter.Region);
+            // 上海 finds 上海 and 上海市, 广东 finds 广东省.
+            query = query.Where(c => c.Province!.StartsWith(filter.Region) || c.City!.StartsWith(filter.Region));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Source))
         {
-            query = query.Where(c => c.Source == filter.Source);
+            // A channel finds every source on it: wechat finds wechat:qrscene_expo, web finds web:contact/baidu.
+            query = query.Where(c => c.Source == filter.Source || c.Source!.StartsWith(filter.Source + ":") || c.Source!.StartsWith(filter.Source + "/"));
         }
 
         return query;

@@ -20,7 +20,8 @@ public sealed record CustomerView(
 
 public sealed record ProfileView(
     string? Name, string? Nickname, string? Company, string? Title, string? Province, string? City, string? Source, string? Industry,
-    string? Phone, string? Email, IReadOnlyDictionary<string, string> CustomFields, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string? Phone, string? Email, IReadOnlyDictionary<string, string> CustomFields, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string? RegionSource = null);
 
 public sealed record ValueView(
     string? Tier, double? Score, int R, int F, int M, int Orders, string Monetary, DateTimeOffset? FirstOrderAt, DateTimeOffset? LastOrderAt,

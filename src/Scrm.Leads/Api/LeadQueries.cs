@@ -12,9 +12,13 @@ public sealed record LeadPage(IReadOnlyList<LeadSummary> Items, long? Next);
 
 public sealed record LeadDetail(
     long Id, LeadStage Stage, LeadStage FurthestStage, string? Owner, string? Team, bool Pooled, bool Hot, int Score, string? ScoreBreakdown,
-    string? CustomerKey, string? Name, string? Phone, string? Email, string? Company, string? Message, string? Need, decimal? Amount,
-    DateOnly? ExpectedClose, decimal PaidAmount, string? ClosedReason, int ContactAttempts, LeadSource Source,
-    IReadOnlyList<StageChange> StageChanges, IReadOnlyList<Assignment> Assignments, IReadOnlyList<FollowUp> FollowUps, IReadOnlyList<OnboardingTask> OnboardingTasks);
+    string? CustomerKey, string? Name, string? Phone, string? Email, string? Company, string? Title, string? Message, string? Need, decimal? Amount,
+    DateOnly? ExpectedClose, decimal PaidAmount, string? ClosedReason, int ContactAttempts, string? Province, string? City, string? Product, LeadSource Source,
+    IReadOnlyList<StageChange> StageChanges, IReadOnlyList<Assignment> Assignments, IReadOnlyList<FollowUp> FollowUps, IReadOnlyList<OnboardingTask> OnboardingTasks,
+    IReadOnlyList<LeadChange> Changes);
+
+/// <summary>A change a person made to the lead (need, amount, contact, payment) and who made it.</summary>
+public sealed record LeadChange(string Kind, string By, JsonElement Detail, DateTimeOffset At);
 
 /// <summary>Where the lead came from, first and last touch included.</summary>
 public sealed record LeadSource(string Channel, string? Account, string? Campaign, string? UtmSource, string? UtmMedium, string? UtmCampaign,
@@ -87,13 +91,16 @@ public sealed class LeadQueries(IDbContextFactory<LeadsDbContext> contexts)
         var assignments = await db.Assignments.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
         var followUps = await db.FollowUps.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.DueAt).ToListAsync(cancellationToken);
         var tasks = await db.OnboardingTasks.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
+        var edits = await db.Changes.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
         return new LeadDetail(l.Id, l.Stage, l.FurthestStage, l.Owner, l.Team, l.Pooled, l.Hot, l.Score, l.ScoreBreakdown, l.CustomerKey,
-            l.Name, l.Phone, l.Email, l.Company, l.Message, l.Need, l.Amount, l.ExpectedClose, l.PaidAmount, l.ClosedReason, l.ContactAttempts,
+            l.Name, l.Phone, l.Email, l.Company, l.Title, l.Message, l.Need, l.Amount, l.ExpectedClose, l.PaidAmount, l.ClosedReason, l.ContactAttempts,
+            l.Province, l.City, l.Product,
             new LeadSource(l.Channel, l.Account, l.Campaign, l.UtmSource, l.UtmMedium, l.UtmCampaign, l.Attribution, Time(l.FirstTouchAt), Time(l.LastTouchAt), l.Touches),
             changes.ConvertAll(c => new StageChange(c.From, c.To, c.By, c.Why, Time(c.At))),
             assignments.ConvertAll(a => new Assignment(a.Owner, a.Team, a.Kind, JsonSerializer.Deserialize<string[]>(a.Reasons) ?? [], a.By, Time(a.At))),
-            followUps.ConvertAll(f => new FollowUp(f.Id, Time(f.DueAt), f.Reason.ToString(), f.Note, f.Owner, f.Kind, f.Outcome, f.DoneAt is { } d ? Time(d) : null)),
-            tasks.ConvertAll(t => new OnboardingTask(t.Title, t.SalesOwner, Time(t.DueAt), t.DoneAt is not null)));
+            followUps.ConvertAll(f => new FollowUp(f.Id, Time(f.DueAt), JsonNamingPolicy.CamelCase.ConvertName(f.Reason.ToString()), f.Note, f.Owner, f.Kind, f.Outcome, f.DoneAt is { } d ? Time(d) : null)),
+            tasks.ConvertAll(t => new OnboardingTask(t.Title, t.SalesOwner, Time(t.DueAt), t.DoneAt is not null)),
+            edits.ConvertAll(c => new LeadChange(c.Kind, c.By, JsonSerializer.Deserialize<JsonElement>(c.Detail), Time(c.At))));
     }
 
     public async Task<IReadOnlyList<Notification>> NotificationsAsync(string recipient, long after, CancellationToken cancellationToken)

@@ -4,9 +4,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Scrm.Leads.Attribution;
+using Microsoft.Extensions.Options;
 using Scrm.Leads.Funnel;
+using Scrm.Leads.Ownership;
+using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Platform.Security;
+using Scrm.Platform.Text;
 
 namespace Scrm.Leads.Api;
 
@@ -20,10 +24,21 @@ public sealed record HandoverRequest(string From, string To);
 
 public sealed record CostRequest(decimal Amount);
 
+public sealed record StageAnswer(string Stage);
+
+public sealed record HandoverAnswer(int HandedOver, int Customers);
+
 /// <summary>The sales workbench: the lead queue, guarded stage changes, contacts, payments, the pool, routing and channel ROI.</summary>
 public static class LeadsApi
 {
-    private static readonly HashSet<string> ContactKinds = ["phone", "email", "visit", "wechat", "wecom", "sms", "other"];
+    private static class Texts
+    {
+        public static readonly UserText UpdateInvalid = new("金额不能为负；需求最多 2000 字", "amount must not be negative; need at most 2000 characters");
+        public static readonly UserText StageInvalid = new("必须是以下阶段之一：{0}", "must be one of {0}");
+        public static readonly UserText KindInvalid = new("必须是以下方式之一：{0}；结果最多 2000 字", "must be one of {0}; outcome at most 2000 characters");
+        public static readonly UserText PaymentInvalid = new("必须填写 paymentId（最多 128 个字符），金额必须为正", "paymentId is required (at most 128 characters) and amount must be positive");
+        public static readonly UserText HandoverInvalid = new("from 和 to 必须是两个不同的销售", "from and to must be two different reps");
+    }
 
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
@@ -50,6 +65,17 @@ public static class LeadsApi
 
     private static string Me(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
 
+    /// <summary>The answer to a change that was not done: 404, or 403 naming whose lead it is.</summary>
+    private static IResult Answer(ChangeResult result, HttpContext http) => result.Status switch
+    {
+        ChangeStatus.Done => TypedResults.NoContent(),
+        ChangeStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound),
+        _ => TypedResults.Problem(
+            result.Owner is { } owner ? LeadTexts.NotYours.In(http, owner) : LeadTexts.Unowned.In(http),
+            statusCode: StatusCodes.Status403Forbidden,
+            extensions: new Dictionary<string, object?> { ["owner"] = result.Owner, ["team"] = result.Team }),
+    };
+
     private static async Task<Results<Ok<LeadPage>, ValidationProblem>> QueueAsync(
         LeadQueries queries, ClaimsPrincipal user, string? owner, string? stage, bool? hot, bool? pooled, long? after, int? size, CancellationToken ct)
     {
@@ -62,67 +88,66 @@ public static class LeadsApi
         return TypedResults.Ok(await queries.QueueAsync(who, parsed, hot, pooled, after, size ?? 50, ct));
     }
 
-    private static async Task<Results<Ok<LeadDetail>, NotFound>> DetailAsync(long id, LeadQueries queries, CancellationToken ct) =>
-        await queries.DetailAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+    private static async Task<Results<Ok<LeadDetail>, ProblemHttpResult>> DetailAsync(long id, LeadQueries queries, CancellationToken ct) =>
+        await queries.DetailAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound);
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> UpdateAsync(long id, LeadUpdate update, LeadWork work, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(long id, LeadUpdate update, LeadWork work, HttpContext http, CancellationToken ct)
     {
         if (update.Amount is < 0 || update.Need?.Length > 2000)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["amount must not be negative; need at most 2000 characters"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Texts.UpdateInvalid.In(http)] });
         }
 
-        return await work.UpdateAsync(id, update, Me(user), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return Answer(await work.UpdateAsync(id, update, Actor.From(http.User), ct), http);
     }
 
-    private static async Task<IResult> TransitionAsync(long id, TransitionRequest request, LeadWork work, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> TransitionAsync(long id, TransitionRequest request, LeadWork work, HttpContext http, CancellationToken ct)
     {
         if (!TryStage(request.To, out var target) || target is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [$"must be one of {string.Join(", ", Enum.GetNames<LeadStage>())}"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [Texts.StageInvalid.In(http, string.Join(", ", Enum.GetValues<LeadStage>().Select(LeadStages.Wire)))] });
         }
 
-        var result = await work.TransitionAsync(id, target.Value, request.Reason, Me(user), ct);
-        if (result is null)
+        var language = http.Language();
+        var result = await work.TransitionAsync(id, target.Value, request.Reason, Actor.From(http.User), language, ct);
+        return result.Change.Status switch
         {
-            return TypedResults.NotFound();
-        }
-
-        return result.Done
-            ? TypedResults.Ok(new { stage = result.Stage })
-            : TypedResults.Problem(
-                $"The lead cannot move to {target}: {string.Join("; ", result.Unmet)}.",
+            ChangeStatus.Done => TypedResults.Ok(new StageAnswer(LeadStages.Wire(result.Stage))),
+            ChangeStatus.Refused => TypedResults.Problem(
+                LeadTexts.StageRefused.In(language, LeadStages.Show(target.Value, language), string.Join(language == Languages.English ? "; " : "；", result.Unmet)),
                 statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Stage change refused",
-                extensions: new Dictionary<string, object?> { ["unmet"] = result.Unmet, ["stage"] = result.Stage.ToString() });
+                extensions: new Dictionary<string, object?> { ["unmet"] = result.Unmet, ["stage"] = LeadStages.Wire(result.Stage) }),
+            _ => Answer(result.Change, http),
+        };
     }
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ContactAsync(long id, ContactRequest request, LeadWork work, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> ContactAsync(long id, ContactRequest request, LeadWork work, IOptionsMonitor<LeadsOptions> options, HttpContext http, CancellationToken ct)
     {
-        if (!ContactKinds.Contains(request.Kind) || request.Outcome?.Length > 2000)
+        var kinds = options.CurrentValue.ContactKinds;
+        if (Terms.Find(kinds, request.Kind) is not { } kind || request.Outcome?.Length > 2000)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [$"must be one of {string.Join(", ", ContactKinds)}; outcome at most 2000 characters"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [Texts.KindInvalid.In(http, Terms.Names(kinds, http.Language()))] });
         }
 
-        return await work.RecordContactAsync(id, request.Kind, request.Outcome, Me(user), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return Answer(await work.RecordContactAsync(id, kind, request.Outcome, Actor.From(http.User), ct), http);
     }
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> PaymentAsync(long id, PaymentRequest request, LeadWork work, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PaymentAsync(long id, PaymentRequest request, LeadWork work, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.PaymentId) || request.PaymentId.Length > 128 || request.Amount <= 0)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["paymentId is required (at most 128 characters) and amount must be positive"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Texts.PaymentInvalid.In(http)] });
         }
 
-        return await work.RecordPaymentAsync(id, request.PaymentId, request.Amount, request.PaidAt ?? time.GetUtcNow(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        return Answer(await work.RecordPaymentAsync(id, request.PaymentId, request.Amount, request.PaidAt ?? time.GetUtcNow(), Actor.From(http.User), ct), http);
     }
 
-    private static async Task<Results<NoContent, Conflict<ProblemHttpResult>>> ClaimAsync(long id, LeadRouting routing, ClaimsPrincipal user, CancellationToken ct) =>
-        await routing.ClaimAsync(id, Me(user), ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ClaimAsync(long id, LeadRouting routing, HttpContext http, CancellationToken ct) =>
+        await routing.ClaimAsync(id, Me(http.User), ct)
             ? TypedResults.NoContent()
-            : TypedResults.Conflict(TypedResults.Problem("The lead is not in the shared pool (someone claimed it, or it is owned or closed).", statusCode: StatusCodes.Status409Conflict));
+            : TypedResults.Problem(LeadTexts.NotInPool.In(http), statusCode: StatusCodes.Status409Conflict);
 
-    private static async Task<Results<Ok<RoutingDecision>, NotFound>> RouteAsync(long id, LeadRouting routing, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<Ok<RoutingDecision>, ProblemHttpResult>> RouteAsync(long id, LeadRouting routing, ClaimsPrincipal user, CancellationToken ct)
     {
         try
         {
@@ -130,7 +155,7 @@ public static class LeadsApi
         }
         catch (KeyNotFoundException)
         {
-            return TypedResults.NotFound();
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound);
         }
     }
 
@@ -140,14 +165,17 @@ public static class LeadsApi
     private static async Task<Ok<IReadOnlyList<Notification>>> NotificationsAsync(LeadQueries queries, ClaimsPrincipal user, long? after, CancellationToken ct) =>
         TypedResults.Ok(await queries.NotificationsAsync(Me(user), after ?? 0, ct));
 
-    private static async Task<Results<Ok<object>, ValidationProblem>> HandoverAsync(HandoverRequest request, LeadRouting routing, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<Ok<HandoverAnswer>, ValidationProblem, ProblemHttpResult>> HandoverAsync(HandoverRequest request, LeadRouting routing, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.From) || string.IsNullOrWhiteSpace(request.To) || request.From == request.To)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["from and to must be two different reps"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Texts.HandoverInvalid.In(http)] });
         }
 
-        return TypedResults.Ok<object>(new { handedOver = await routing.HandOverAsync(request.From, request.To, Me(user), ct) });
+        return await routing.HandOverAsync(request.From, request.To, Actor.From(http.User), ct) is { } done
+            ? TypedResults.Ok(new HandoverAnswer(done.Leads, done.Customers))
+            : TypedResults.Problem(LeadTexts.UnknownRep.In(http, request.To), statusCode: StatusCodes.Status422UnprocessableEntity,
+                extensions: new Dictionary<string, object?> { ["to"] = request.To });
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ChannelLine>>, ValidationProblem>> ReportAsync(ChannelReports reports, DateOnly? from, DateOnly? to, CancellationToken ct)

@@ -1,3 +1,5 @@
+using Scrm.Customers.Value;
+
 namespace Scrm.Leads.FollowUps;
 
 /// <summary>Why a follow-up was planned.</summary>
@@ -35,9 +37,9 @@ public static class FollowUpPlanner
     {
         Func<DateTimeOffset, DateTimeOffset> next = valueTier?.ToLowerInvariant() switch
         {
-            "high-value" => d => d.AddDays(7),
-            "high-contribution" => d => d.AddMonths(1),
-            "general" => d => d.AddMonths(3),
+            Tiers.HighValue => d => d.AddDays(7),
+            Tiers.HighContribution => d => d.AddMonths(1),
+            Tiers.General => d => d.AddMonths(3),
             _ => d => d.AddMonths(6),
         };
         var plan = new List<PlannedFollowUp>();

@@ -17,7 +17,7 @@ public sealed record SweepResult(int Reminded, int Escalated, int Pooled);
 /// contacted within <see cref="LeadsOptions.PoolAfter"/> return to the shared pool. Idempotent:
 /// every step marks what it did, and notifications carry dedup keys.
 /// </summary>
-public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time)
+public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, Routing.LeadRouting routing)
 {
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +31,7 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
         foreach (var followUp in due)
         {
             followUp.RemindedAt = now;
-            Notifications.Add(db, followUp.Owner!, "reminder", followUp.LeadId, $"reminder:{followUp.Id}", $"Follow up lead #{followUp.LeadId}: {followUp.Note}", now);
+            Notifications.Add(db, followUp.Owner!, "reminder", followUp.LeadId, $"reminder:{followUp.Id}", LeadTexts.Reminder.In(settings.Language, followUp.LeadId, followUp.Note), now);
         }
 
         var overdueBefore = now - (long)settings.EscalateOverdueAfter.TotalMilliseconds;
@@ -44,7 +44,7 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
             if (TeamLead(settings, teamOf.GetValueOrDefault(followUp.LeadId)) is { } lead)
             {
                 Notifications.Add(db, lead, "overdue", followUp.LeadId, $"overdue:{followUp.Id}",
-                    $"Overdue follow-up on lead #{followUp.LeadId} (owner {followUp.Owner ?? "none"}): {followUp.Note}", now);
+                    LeadTexts.Overdue.In(settings.Language, followUp.LeadId, followUp.Owner ?? "-", followUp.Note), now);
             }
         }
 
@@ -55,7 +55,7 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
             .OrderBy(l => l.Id).Take(1_000).ToListAsync(cancellationToken);
         foreach (var lead in stale)
         {
-            Notifications.Add(db, lead.Owner!, "pooled", lead.Id, $"pooled:{lead.Id}:{lead.Version}", $"Lead #{lead.Id} went back to the shared pool: nobody contacted it", now);
+            Notifications.Add(db, lead.Owner!, "pooled", lead.Id, $"pooled:{lead.Id}:{lead.Version}", LeadTexts.Pooled.In(settings.Language, lead.Id), now);
             db.Assignments.Add(new AssignmentRow
             {
                 LeadId = lead.Id,
@@ -74,6 +74,7 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await routing.FinishHandoversAsync(cancellationToken);
         return new SweepResult(due.Count, overdue.Count, stale.Count);
     }
 

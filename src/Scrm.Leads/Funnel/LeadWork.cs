@@ -1,7 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Pipeline;
+using Scrm.Leads.Ownership;
 using Scrm.Leads.Storage;
 
 namespace Scrm.Leads.Funnel;
@@ -9,19 +13,39 @@ namespace Scrm.Leads.Funnel;
 /// <summary>What a rep records on a lead; null fields are left as they are.</summary>
 public sealed record LeadUpdate(string? Need = null, decimal? Amount = null, DateOnly? ExpectedClose = null, string? Province = null, string? City = null, string? Product = null);
 
-/// <summary>The outcome of a stage change: done, or refused with every unmet condition.</summary>
-public sealed record TransitionResult(bool Done, LeadStage Stage, IReadOnlyList<string> Unmet);
+/// <summary>What became of a change: done, no such lead, not the actor's to change (<c>Owner</c> says whose it is), or refused by the funnel's rules.</summary>
+public enum ChangeStatus
+{
+    Done,
+    NotFound,
+    Forbidden,
+    Refused,
+}
+
+/// <summary>The outcome of a change to a lead; a forbidden one names the lead's owner and team.</summary>
+public sealed record ChangeResult(ChangeStatus Status, string? Owner = null, string? Team = null)
+{
+    public static readonly ChangeResult Done = new(ChangeStatus.Done);
+    public static readonly ChangeResult NotFound = new(ChangeStatus.NotFound);
+}
+
+/// <summary>The outcome of a stage change: done, refused with every unmet condition, or not the actor's to make.</summary>
+public sealed record TransitionResult(ChangeResult Change, LeadStage Stage, IReadOnlyList<string> Unmet)
+{
+    public bool Done => Change.Status == ChangeStatus.Done;
+}
 
 /// <summary>A lead's day-to-day work: recorded needs and amounts, contacts, guarded stage changes, payments and the handoff to service.</summary>
+/// <remarks>Every change checks <see cref="LeadAccess"/> on the lead it loaded and records its actor.</remarks>
 public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, Workflow.LeadEvents events)
 {
-    public async Task<bool> UpdateAsync(long leadId, LeadUpdate update, string by, CancellationToken cancellationToken)
+    public async Task<ChangeResult> UpdateAsync(long leadId, LeadUpdate update, Actor by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
-        if (lead is null)
+        if (!Allowed(lead, by, out var refused))
         {
-            return false;
+            return refused;
         }
 
         lead.Need = update.Need ?? lead.Need;
@@ -35,21 +59,23 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         var settings = options.CurrentValue;
         if (update.Amount >= settings.BigDealAmount && lead.Team is { } team && settings.Teams.FirstOrDefault(t => t.Name == team)?.TeamLead is { } teamLead)
         {
-            Notifications.Add(db, teamLead, "big-deal", lead.Id, $"big-deal:{lead.Id}:{update.Amount}", $"Big deal: lead #{lead.Id} expects {update.Amount:N0} (owner {lead.Owner ?? "none"})", now);
+            Notifications.Add(db, teamLead, "big-deal", lead.Id, $"big-deal:{lead.Id}:{update.Amount}",
+                LeadTexts.BigDeal.In(settings.Language, lead.Id, update.Amount.Value.ToString("N0", CultureInfo.InvariantCulture), lead.Owner ?? "-"), now);
         }
 
+        Changed(db, leadId, "update", by, update, now);
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return ChangeResult.Done;
     }
 
     /// <summary>Records a contact (phone, e-mail, visit, WeChat) and closes the earliest open follow-up.</summary>
-    public async Task<bool> RecordContactAsync(long leadId, string kind, string? outcome, string by, CancellationToken cancellationToken)
+    public async Task<ChangeResult> RecordContactAsync(long leadId, string kind, string? outcome, Actor by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
-        if (lead is null)
+        if (!Allowed(lead, by, out var refused))
         {
-            return false;
+            return refused;
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -66,29 +92,35 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         }
         else
         {
-            db.FollowUps.Add(new FollowUpRow { LeadId = leadId, Owner = by, DueAt = now, DoneAt = now, Reason = FollowUpReason.FirstContact, Note = "unplanned contact", Kind = kind, Outcome = outcome });
+            db.FollowUps.Add(new FollowUpRow { LeadId = leadId, Owner = lead.Owner ?? by.Name, DueAt = now, DoneAt = now, Reason = FollowUpReason.FirstContact, Note = "unplanned contact", Kind = kind, Outcome = outcome });
         }
 
+        Changed(db, leadId, "contact", by, new { kind, outcome }, now);
         await db.SaveChangesAsync(cancellationToken);
         await events.ContactedAsync(leadId, kind, cancellationToken);
-        return true;
+        return ChangeResult.Done;
     }
 
-    public async Task<TransitionResult?> TransitionAsync(long leadId, LeadStage target, string? reason, string by, CancellationToken cancellationToken)
+    /// <param name="language">The language of the unmet conditions (the caller's).</param>
+    public async Task<TransitionResult> TransitionAsync(long leadId, LeadStage target, string? reason, Actor by, string language, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
-        if (lead is null)
+        if (!Allowed(lead, by, out var refused))
         {
-            return null;
+            return new TransitionResult(refused, lead?.Stage ?? LeadStage.Lead, []);
         }
 
         var progress = new LeadProgress(lead.Stage, lead.ContactAttempts, !string.IsNullOrWhiteSpace(lead.Need), lead.Amount, lead.ExpectedClose, lead.PaidAmount);
-        var unmet = StageGuard.Unmet(progress, target, reason, options.CurrentValue.LossReasons.ToHashSet(StringComparer.Ordinal));
+        var lossReasons = options.CurrentValue.LossReasons;
+        var unmet = StageGuard.Unmet(progress, target, reason, lossReasons, language);
         if (unmet.Count > 0)
         {
-            return new TransitionResult(false, lead.Stage, unmet);
+            return new TransitionResult(new ChangeResult(ChangeStatus.Refused), lead.Stage, unmet);
         }
+
+        // A reason is stored by its configured name, whichever alias was given.
+        reason = Terms.Find(lossReasons, reason) ?? reason;
 
         var from = lead.Stage;
         lead.Stage = target;
@@ -100,7 +132,7 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         lead.ClosedReason = target is LeadStage.Lost or LeadStage.Disqualified ? reason : lead.ClosedReason;
         lead.Version++;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        db.StageChanges.Add(new StageChangeRow { LeadId = leadId, From = from, To = target, By = by, Why = reason, At = now });
+        db.StageChanges.Add(new StageChangeRow { LeadId = leadId, From = from, To = target, By = by.Name, Why = reason, At = now });
         if (target is LeadStage.Won or LeadStage.Lost or LeadStage.Disqualified)
         {
             await db.FollowUps.Where(f => f.LeadId == leadId && f.DoneAt == null && f.Reason == FollowUpReason.FirstContact)
@@ -108,7 +140,7 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return new TransitionResult(true, target, []);
+        return new TransitionResult(ChangeResult.Done, target, []);
     }
 
     /// <summary>
@@ -116,19 +148,19 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
     /// onboarding tasks for the service workbench, follow-ups on day 5 and 15 spaced within the
     /// weekly contact limit, and the sales owner kept on the tasks.
     /// </summary>
-    public async Task<bool> RecordPaymentAsync(long leadId, string paymentId, decimal amount, DateTimeOffset paidAt, CancellationToken cancellationToken)
+    public async Task<ChangeResult> RecordPaymentAsync(long leadId, string paymentId, decimal amount, DateTimeOffset paidAt, Actor by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
-        if (lead is null)
+        if (!Allowed(lead, by, out var refused))
         {
-            return false;
+            return refused;
         }
 
         if (await db.Payments.AnyAsync(p => p.PaymentId == paymentId, cancellationToken))
         {
-            return true;
+            return ChangeResult.Done;
         }
 
         var first = lead.PaidAmount <= 0;
@@ -151,9 +183,10 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
             }
         }
 
+        Changed(db, leadId, "payment", by, new { paymentId, amount }, time.GetUtcNow().ToUnixTimeMilliseconds());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return ChangeResult.Done;
     }
 
     /// <summary>A marketer's spend on a channel for one day, for the ROI report.</summary>
@@ -172,4 +205,14 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
 
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>Whether the lead exists and <paramref name="by"/> may change it; otherwise <paramref name="refusal"/> is the answer to give.</summary>
+    private bool Allowed([NotNullWhen(true)] LeadRow? lead, Actor by, out ChangeResult refusal)
+    {
+        refusal = lead is null ? ChangeResult.NotFound : new ChangeResult(ChangeStatus.Forbidden, lead.Owner, lead.Team);
+        return lead is not null && LeadAccess.MayChange(by, lead.Owner, lead.Team, options.CurrentValue.Teams);
+    }
+
+    private static void Changed(LeadsDbContext db, long leadId, string kind, Actor by, object detail, long now) =>
+        db.Changes.Add(new LeadChangeRow { LeadId = leadId, Kind = kind, By = by.Name, At = now, Detail = JsonSerializer.Serialize(detail, JsonSerializerOptions.Web) });
 }

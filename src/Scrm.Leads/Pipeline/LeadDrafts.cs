@@ -49,6 +49,7 @@ public static class LeadDrafts
                     Email: email,
                     Company: Text(payload["company"]),
                     Message: Text(payload["message"]),
+                    Title: Text(payload["title"]),
                     Campaign: Text(origin?["campaign"]),
                     UtmSource: Text(origin?["utmSource"]),
                     UtmMedium: Text(origin?["utmMedium"]),

@@ -23,6 +23,7 @@ public sealed record LeadDraft(
     string? Email = null,
     string? Company = null,
     string? Message = null,
+    string? Title = null,
     string? Campaign = null,
     string? UtmSource = null,
     string? UtmMedium = null,
@@ -103,7 +104,7 @@ public sealed class LeadIntake : IAsyncDisposable
                 open.Touches++;
                 open.LastTouchAt = now;
                 open.Version++;
-                Rescore(open, draft.BuyingIntent);
+                Rescore(open, draft.BuyingIntent || LeadScore.ShowsIntent(draft.Message, _options.Value.ToWeights()));
                 outcomes[i] = (open, IntakeOutcome.Attached);
                 inBatch[draft.SourceKey] = open;
                 touches.Add((draft.SourceKey, draft.Channel, open));
@@ -140,6 +141,7 @@ public sealed class LeadIntake : IAsyncDisposable
             Phone = draft.Phone,
             Email = draft.Email,
             Company = draft.Company,
+            Title = draft.Title,
             Message = draft.Message,
             Stage = LeadStage.Lead,
             FurthestStage = LeadStage.Lead,
@@ -166,10 +168,11 @@ public sealed class LeadIntake : IAsyncDisposable
 
     private void Rescore(LeadRow lead, bool buyingIntent)
     {
+        var weights = _options.Value.ToWeights();
         var (score, hot, breakdown) = LeadScore.Compute(
             new LeadSignals(lead.Channel, lead.Phone is not null, lead.Email is not null, lead.Company is not null,
-                lead.ValueTier, lead.Touches - 1, buyingIntent || lead.Hot),
-            _options.Value.ToWeights());
+                lead.ValueTier, lead.Touches - 1, buyingIntent || lead.Hot || LeadScore.ShowsIntent(lead.Message, weights)),
+            weights);
         lead.Score = Math.Max(lead.Score, score);
         lead.Hot |= hot;
         lead.ScoreBreakdown = string.Join("; ", breakdown);

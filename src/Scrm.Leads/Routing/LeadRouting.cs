@@ -2,13 +2,19 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Customers.Directory;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
+using Scrm.Leads.Ownership;
 using Scrm.Leads.Storage;
 using Scrm.Platform.Batching;
+using Scrm.Platform.Security;
 
 namespace Scrm.Leads.Routing;
+
+/// <summary>What a handover moved: the open leads and the customers the departing rep owned.</summary>
+public sealed record HandoverResult(int Leads, int Customers);
 
 /// <summary>
 /// Applies routing decisions: exactly one owner per lead, the team's sharing cursor updated in the
@@ -21,12 +27,19 @@ public sealed class LeadRouting : IAsyncDisposable
     private readonly IOptionsMonitor<LeadsOptions> _options;
     private readonly TimeProvider _time;
     private readonly GroupCommit<(long LeadId, string By), RoutingDecision?> _writer;
+    private readonly CustomerDirectory? _customers;
+    private readonly ApiKeyStore? _keys;
 
-    public LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, ILogger<LeadRouting> log)
+    /// <param name="customers">The customer model, when the host has it: customers follow their owner's leads on handover.</param>
+    /// <param name="keys">The API keys, when the host has them: a successor may be named by a sales key's name.</param>
+    public LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, ILogger<LeadRouting> log,
+        CustomerDirectory? customers = null, ApiKeyStore? keys = null)
     {
         _contexts = contexts;
         _options = options;
         _time = time;
+        _customers = customers;
+        _keys = keys;
         _writer = new GroupCommit<(long, string), RoutingDecision?>(RouteBatchAsync, 500, log);
     }
 
@@ -70,9 +83,20 @@ public sealed class LeadRouting : IAsyncDisposable
         return true;
     }
 
-    /// <summary>A departing rep's open leads all go to the successor, in one audited step.</summary>
-    public async Task<int> HandOverAsync(string from, string to, string by, CancellationToken cancellationToken)
+    /// <summary>
+    /// A departing rep's open leads all go to a known successor, in one audited transaction that
+    /// also records the handover; the customers the rep owned follow right after (the customer
+    /// model keeps its own store), and a handover whose customers did not move yet is finished by
+    /// <see cref="FinishHandoversAsync"/>. Null when <paramref name="to"/> is nobody the product knows.
+    /// </summary>
+    public async Task<HandoverResult?> HandOverAsync(string from, string to, Actor by, CancellationToken cancellationToken)
     {
+        var settings = _options.CurrentValue;
+        if (!LeadAccess.IsKnownRep(to, settings.Teams, _keys))
+        {
+            return null;
+        }
+
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -90,7 +114,7 @@ public sealed class LeadRouting : IAsyncDisposable
                 Owner = to,
                 Team = lead.Team,
                 Kind = "handover",
-                By = by,
+                By = by.Name,
                 At = now,
                 Reasons = JsonSerializer.Serialize(new[] { $"{from} handed over to {to}" }),
             });
@@ -100,12 +124,40 @@ public sealed class LeadRouting : IAsyncDisposable
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Owner, to), cancellationToken);
         if (leads.Count > 0)
         {
-            Notifications.Add(db, to, "handover", null, $"handover:{from}:{to}:{now}", $"{leads.Count} lead(s) handed over from {from}", now);
+            Notifications.Add(db, to, "handover", null, $"handover:{from}:{to}:{now}", LeadTexts.Handover.In(settings.Language, leads.Count, from), now);
         }
 
+        var handover = new HandoverRow { From = from, To = to, By = by.Name, At = now, CustomersMovedAt = _customers is null ? now : null };
+        db.Handovers.Add(handover);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return leads.Count;
+        return new HandoverResult(leads.Count, await MoveCustomersAsync(db, handover, cancellationToken));
+    }
+
+    /// <summary>Moves the customers of every handover whose customers have not followed yet (after a crash in between).</summary>
+    public async Task<int> FinishHandoversAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var moved = 0;
+        foreach (var handover in await db.Handovers.Where(h => h.CustomersMovedAt == null).OrderBy(h => h.Id).Take(100).ToListAsync(cancellationToken))
+        {
+            moved += await MoveCustomersAsync(db, handover, cancellationToken);
+        }
+
+        return moved;
+    }
+
+    private async Task<int> MoveCustomersAsync(LeadsDbContext db, HandoverRow handover, CancellationToken cancellationToken)
+    {
+        if (_customers is null || handover.CustomersMovedAt is not null)
+        {
+            return 0;
+        }
+
+        var moved = await _customers.HandOverAsync(handover.From, handover.To, cancellationToken);
+        handover.CustomersMovedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await db.SaveChangesAsync(cancellationToken);
+        return moved;
     }
 
     /// <summary>
@@ -184,7 +236,7 @@ public sealed class LeadRouting : IAsyncDisposable
                     owners[key] = owner;
                 }
 
-                Notifications.Add(db, owner, "new-lead", lead.Id, $"new-lead:{lead.Id}:{lead.Version}", $"New {(lead.Hot ? "hot " : "")}lead #{lead.Id}: {lead.Name ?? lead.Company ?? lead.Channel}", at);
+                Notifications.Add(db, owner, "new-lead", lead.Id, $"new-lead:{lead.Id}:{lead.Version}", LeadTexts.NewLead.In(settings.Language, lead.Id, lead.Hot ? LeadTexts.Hot.In(settings.Language) : "", lead.Name ?? lead.Company ?? lead.Channel), at);
                 var first = FollowUpPlanner.FirstContact(now, lead.Hot, settings.FirstContactSla, settings.HotFirstContactSla);
                 db.FollowUps.Add(new FollowUpRow { LeadId = lead.Id, Owner = owner, DueAt = first.Due.ToUnixTimeMilliseconds(), Reason = first.Reason, Note = first.Note });
             }

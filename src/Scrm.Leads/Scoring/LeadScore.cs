@@ -1,3 +1,5 @@
+using Scrm.Customers.Value;
+
 namespace Scrm.Leads.Scoring;
 
 /// <summary>What is known about a lead when it is scored.</summary>
@@ -27,11 +29,21 @@ public sealed record ScoringWeights
 
     public IReadOnlyDictionary<string, int> ValueTier { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
     {
-        ["high-value"] = 25,
-        ["high-contribution"] = 15,
-        ["general"] = 5,
-        ["dormant"] = 0,
+        [Tiers.HighValue] = 25,
+        [Tiers.HighContribution] = 15,
+        [Tiers.General] = 5,
+        [Tiers.Dormant] = 0,
     };
+
+    /// <summary>
+    /// Words that show purchase intent in what the customer wrote (a form's message, a mention),
+    /// matched case-insensitively anywhere in the text; Chinese is matched as written, without spaces.
+    /// </summary>
+    public IReadOnlyList<string> IntentWords { get; init; } =
+    [
+        "价格", "报价", "多少钱", "怎么收费", "收费", "购买", "采购", "试用", "演示", "合作", "询价", "方案", "下单", "订购", "合同", "预算",
+        "price", "quote", "pricing", "demo", "trial", "buy", "purchase",
+    ];
 
     public int Phone { get; init; } = 10;
     public int Email { get; init; } = 5;
@@ -47,6 +59,10 @@ public sealed record ScoringWeights
 /// <summary>Scores a lead 0–100 from its source, fit, value tier and engagement.</summary>
 public static class LeadScore
 {
+    /// <summary>Whether <paramref name="text"/> carries one of the weights' intent words.</summary>
+    public static bool ShowsIntent(string? text, ScoringWeights weights) =>
+        !string.IsNullOrEmpty(text) && weights.IntentWords.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
+
     public static (int Score, bool Hot, IReadOnlyList<string> Breakdown) Compute(LeadSignals lead, ScoringWeights weights)
     {
         var parts = new List<(string, int)>

@@ -21,6 +21,8 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
     internal DbSet<ChannelCostRow> ChannelCosts => Set<ChannelCostRow>();
     internal DbSet<OnboardingTaskRow> OnboardingTasks => Set<OnboardingTaskRow>();
     internal DbSet<TouchRow> Touches => Set<TouchRow>();
+    internal DbSet<LeadChangeRow> Changes => Set<LeadChangeRow>();
+    internal DbSet<HandoverRow> Handovers => Set<HandoverRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -46,6 +48,7 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Phone).HasColumnName("phone").HasMaxLength(64);
             e.Property(x => x.Email).HasColumnName("email").HasMaxLength(254);
             e.Property(x => x.Company).HasColumnName("company").HasMaxLength(200);
+            e.Property(x => x.Title).HasColumnName("title").HasMaxLength(200);
             e.Property(x => x.Message).HasColumnName("message").HasMaxLength(5000);
             e.Property(x => x.Stage).HasColumnName("stage").HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.FurthestStage).HasColumnName("furthest_stage").HasConversion<string>().HasMaxLength(16);
@@ -195,6 +198,30 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             // LeadOwners reads touches in the order they were made.
             e.HasIndex(x => new { x.At, x.SourceKey });
         });
+        modelBuilder.Entity<LeadChangeRow>(e =>
+        {
+            e.ToTable("lead_changes");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.LeadId).HasColumnName("lead_id");
+            e.HasIndex(x => x.LeadId);
+            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(32);
+            e.Property(x => x.By).HasColumnName("changed_by").HasMaxLength(128);
+            e.Property(x => x.Detail).HasColumnName("detail").HasMaxLength(4000);
+            e.Property(x => x.At).HasColumnName("at");
+        });
+        modelBuilder.Entity<HandoverRow>(e =>
+        {
+            e.ToTable("lead_handovers");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.From).HasColumnName("from_rep").HasMaxLength(128);
+            e.Property(x => x.To).HasColumnName("to_rep").HasMaxLength(128);
+            e.Property(x => x.By).HasColumnName("handed_by").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.CustomersMovedAt).HasColumnName("customers_moved_at");
+            e.HasIndex(x => x.CustomersMovedAt);
+        });
         modelBuilder.Entity<OnboardingTaskRow>(e =>
         {
             e.ToTable("lead_onboarding_tasks");
@@ -235,6 +262,8 @@ internal sealed class LeadRow
     public string? Phone { get; set; }
     public string? Email { get; set; }
     public string? Company { get; set; }
+    /// <summary>The person's job title, as they gave it.</summary>
+    public string? Title { get; set; }
     public string? Message { get; set; }
     public LeadStage Stage { get; set; }
     public LeadStage FurthestStage { get; set; }
@@ -379,4 +408,31 @@ internal sealed class TouchRow
     public long LeadId { get; set; }
     public string Channel { get; set; } = "";
     public long At { get; set; }
+}
+
+/// <summary>Who changed a lead and how (need, amount, contact, payment): every change names its actor.</summary>
+internal sealed class LeadChangeRow
+{
+    public long Id { get; set; }
+    public long LeadId { get; set; }
+    /// <summary><c>update</c>, <c>contact</c>, <c>payment</c>.</summary>
+    public string Kind { get; set; } = "";
+    public string By { get; set; } = "";
+    /// <summary>What changed, as JSON.</summary>
+    public string Detail { get; set; } = "{}";
+    public long At { get; set; }
+}
+
+/// <summary>
+/// A departing rep's handover, committed with the leads it moved; the customers they owned follow
+/// (<see cref="CustomersMovedAt"/>), retried by the sweep until they have.
+/// </summary>
+internal sealed class HandoverRow
+{
+    public long Id { get; set; }
+    public string From { get; set; } = "";
+    public string To { get; set; } = "";
+    public string By { get; set; } = "";
+    public long At { get; set; }
+    public long? CustomersMovedAt { get; set; }
 }

@@ -49,7 +49,7 @@ public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<Lead
         lead.Version++;
         if (!await db.Notifications.AnyAsync(n => n.DedupKey == $"escalation:{key}", cancellationToken))
         {
-            Notifications.Add(db, teamLead, "escalation", leadId, $"escalation:{key}", $"Lead #{leadId} (owner {lead.Owner ?? "none"}): {reason}", now);
+            Notifications.Add(db, teamLead, "escalation", leadId, $"escalation:{key}", LeadTexts.Escalation.In(options.CurrentValue.Language, leadId, lead.Owner ?? "-", reason), now);
         }
 
         await db.SaveChangesAsync(cancellationToken);

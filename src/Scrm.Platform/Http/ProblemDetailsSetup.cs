@@ -14,7 +14,10 @@ public static partial class ProblemDetailsSetup
     public static IServiceCollection AddScrmProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        {
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            ProblemTitles.Localize(c.ProblemDetails, c.HttpContext);
+        });
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
         // Enums travel as camel-case names ("prospect", "roundRobin"); requests may use any case.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));

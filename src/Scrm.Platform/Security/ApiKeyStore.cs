@@ -18,6 +18,9 @@ public sealed class ApiKeyStore
 
     public int Count => _keys.Length;
 
+    /// <summary>Each accepted key's role and name (never the key).</summary>
+    public IEnumerable<(string Role, string Name)> Holders => _keys.Select(k => (k.Role, k.Name));
+
     public (string Role, string Name)? Find(ReadOnlySpan<char> presented)
     {
         if (presented.IsEmpty || presented.Length > 512)

@@ -263,6 +263,11 @@ namespace Scrm.Customers.Model.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("r_score");
 
+                    b.Property<string>("RegionSource")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("region_source");
+
                     b.Property<double?>("Score")
                         .HasColumnType("double precision")
                         .HasColumnName("score");

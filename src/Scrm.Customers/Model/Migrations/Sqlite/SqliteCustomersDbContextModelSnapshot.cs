@@ -252,6 +252,11 @@ namespace Scrm.Customers.Model.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("r_score");
 
+                    b.Property<string>("RegionSource")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_source");
+
                     b.Property<double?>("Score")
                         .HasColumnType("REAL")
                         .HasColumnName("score");

@@ -151,6 +151,86 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                     b.ToTable("lead_follow_ups", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Leads.Storage.HandoverRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("handed_by");
+
+                    b.Property<long?>("CustomersMovedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("customers_moved_at");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_rep");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_rep");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomersMovedAt");
+
+                    b.ToTable("lead_handovers", (string)null);
+                });
+
+            modelBuilder.Entity("Scrm.Leads.Storage.LeadChangeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("changed_by");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LeadId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lead_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.ToTable("lead_changes", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Leads.Storage.LeadRow", b =>
                 {
                     b.Property<long>("Id")
@@ -325,6 +405,11 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("team");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
 
                     b.Property<int>("Touches")
                         .HasColumnType("INTEGER")
