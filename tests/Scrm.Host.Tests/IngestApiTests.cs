@@ -231,4 +231,64 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
         var lead = JsonSerializer.Deserialize((await JournalAsync()).Single(e => e.Payload.Contains("formula@example.com", StringComparison.Ordinal)).Payload, InboundJson.Default.LeadPayload)!;
         lead.Name.ShouldBe(formula.Trim());
     }
+
+    [Fact]
+    public async Task A_browser_posting_a_form_without_a_thank_you_page_gets_a_small_page_and_an_api_client_gets_json()
+    {
+        using var client = _app.ClientWithoutRedirects();
+        using var browser = new HttpRequestMessage(HttpMethod.Post, "/forms/contact")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "browser@example.com" }),
+        };
+        browser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        var page = await client.SendAsync(browser, TestContext.Current.CancellationToken);
+        page.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        page.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        html.ShouldContain("谢谢");
+        html.ShouldContain("Contact");
+
+        var api = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "api@example.com" }), TestContext.Current.CancellationToken);
+        api.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        api.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
+    }
+
+    public static TheoryData<string, byte[]> BadFormText() => new()
+    {
+        { "an escaped NUL", "name=a%00b&phone=13800000000"u8.ToArray() },
+        { "raw invalid bytes", [.. "name="u8, 0xC0, 0xAF, 0xFF, .. "&phone=13800000001"u8] },
+        { "an overlong and a surrogate escape", "name=%C0%AF%ED%A0%80&phone=13800000002"u8.ToArray() },
+        { "a control character", "name=a%07b&phone=13800000003"u8.ToArray() },
+        { "a broken escape", "name=100%&phone=13800000004"u8.ToArray() },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFormText))]
+    public async Task Form_text_that_is_not_clean_utf8_is_a_field_error_and_stores_nothing(string what, byte[] body)
+    {
+        using var client = _app.CreateClient();
+        var before = (await JournalAsync()).Count;
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        var response = await client.PostAsync("/forms/contact", content, TestContext.Current.CancellationToken);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, what);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        problem.GetProperty("errors").TryGetProperty("name", out _).ShouldBeTrue(what);
+        (await JournalAsync()).Count.ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Raw_utf8_in_a_form_as_curl_sends_it_is_taken_as_written()
+    {
+        using var client = _app.CreateClient();
+        var content = new ByteArrayContent("name=王小明&phone=138 0013 8000&company=示例科技&message=第一行%0D%0A第二行"u8.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        (await client.PostAsync("/forms/contact", content, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var lead = (await JournalAsync()).Where(e => e.Kind == Scrm.Ingestion.InboundKind.Lead)
+            .Select(e => JsonSerializer.Deserialize(e.Payload, InboundJson.Default.LeadPayload)!).Last(l => l.Name == "王小明");
+        lead.Company.ShouldBe("示例科技");
+        lead.Message.ShouldBe("第一行\r\n第二行");
+    }
 }

@@ -59,6 +59,23 @@ public sealed class WorkflowApiSafetyTests(WorkflowApiTests.App app) : IClassFix
         (await api.GetJsonAsync("/api/v1/workflows/schema")).Status.ShouldBe(expected);
     }
 
+    [Theory]
+    [InlineData("a NUL", "\\u0000")]
+    [InlineData("a bell", "\\u0007")]
+    [InlineData("a lone surrogate", "\\ud800")]
+    public async Task A_definition_whose_name_carries_control_characters_is_refused_like_any_other_text(string what, string escape)
+    {
+        using var api = app.ClientFor("marketer");
+        var id = "named-with-" + what.Replace(' ', '-');
+        var body = $$"""{ "id": "{{id}}", "name": "bad{{escape}}name", "triggers": [{ "id": "start", "type": "start" }], "activities": [{ "id": "end", "type": "end" }], "connections": [{ "source": "start", "target": "end" }] }""";
+
+        var (status, problem) = await SendRawAsync(api, "/api/v1/workflows/definitions", Encoding.UTF8.GetBytes(body));
+
+        ((int)status).ShouldBeInRange(400, 422, what);
+        problem.RootElement.GetProperty("status").GetInt32().ShouldBe((int)status);
+        (await api.GetJsonAsync($"/api/v1/workflows/definitions/{id}")).Status.ShouldBe(HttpStatusCode.NotFound);
+    }
+
     public static TheoryData<string> HostileDefinitions => new() { "ten megabytes", "ten thousand activities", "deep nesting" };
 
     [Theory]

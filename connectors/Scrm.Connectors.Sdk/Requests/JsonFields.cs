@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Scrm.Platform.Text;
 
 namespace Scrm.Connectors.Sdk.Requests;
 
@@ -172,9 +173,9 @@ public readonly struct JsonFields
             return null;
         }
 
-        if (text.Contains('\0', StringComparison.Ordinal))
+        if (TextRule.Problem(text) is { } problem)
         {
-            errors.Add(path, "contains a NUL character");
+            errors.Add(path, problem);
             return null;
         }
 

@@ -1,5 +1,10 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,6 +12,7 @@ using Microsoft.Net.Http.Headers;
 using Scrm.Connectors.Sdk.Requests;
 using Scrm.Ingestion.Journal;
 using Scrm.Platform.Http;
+using Scrm.Platform.Text;
 
 namespace Scrm.Connectors.Web.Leads;
 
@@ -53,6 +59,7 @@ internal static partial class FormsApi
             .WithMaxRequestBodySize(MaxBodyBytes)
             .Accepts<object>("application/x-www-form-urlencoded")
             .Produces(StatusCodes.Status202Accepted)
+            .Produces(StatusCodes.Status202Accepted, contentType: "text/html")
             .Produces(StatusCodes.Status303SeeOther)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -73,26 +80,28 @@ internal static partial class FormsApi
             return Problems.UnsupportedMediaType("application/x-www-form-urlencoded");
         }
 
-        var fields = await request.ReadFormAsync(ct);
         var errors = new FieldErrors();
+        var fields = FormBody.Parse(await ReadBodyAsync(request, ct), errors) ?? [];
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         var honeypot = false;
-        foreach (var (name, value) in fields)
+        foreach (var group in fields.GroupBy(f => f.Name, StringComparer.Ordinal))
         {
+            var name = group.Key;
             if (string.Equals(name, options.Value.HoneypotField, StringComparison.Ordinal))
             {
-                honeypot |= !string.IsNullOrEmpty(value.ToString());
+                honeypot |= group.Any(f => f.Value.Length > 0);
                 continue;
             }
 
-            if (value.Count != 1 || value[0] is not { } text)
+            var text = group.First().Value;
+            if (group.Count() != 1)
             {
                 errors.Add(name, "must be given once");
             }
-            else if (text.Contains('\0', StringComparison.Ordinal) || text.Length > MaxValueLength || name.Length > 64)
+            else if (text.Length > MaxValueLength || name.Length > 64)
             {
-                errors.Add(name, $"must be at most {MaxValueLength} characters without NUL");
+                errors.Add(name, $"must be at most {MaxValueLength} characters, with a name of at most 64");
             }
             else if (Aliases.TryGetValue(name, out var field))
             {
@@ -144,15 +153,58 @@ internal static partial class FormsApi
         return Received(request, form);
     }
 
+    /// <summary>A flood: 429 with <c>Retry-After</c> (whole seconds until the window reopens) and problem details.</summary>
+    internal static async ValueTask TooManyAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var http = rejected.HttpContext;
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Detail = TooMany.In(http, seconds) },
+        });
+    }
+
+    private static readonly UserText TooMany = new("提交过于频繁，请在 {0} 秒后再试。", "Too many submissions from this address; try again in {0} s.");
+
+    /// <summary>The body as sent; Kestrel enforces <see cref="MaxBodyBytes"/> (413 past it).</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
+    /// <summary>A browser gets the form's thank-you page (303) or, without one, a small page of ours; an API client gets JSON.</summary>
     private static IResult Received(HttpRequest request, WebFormDefinition form)
     {
         var wantsHtml = request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
-        if (wantsHtml && form.RedirectUrl is { } redirect)
+        if (!wantsHtml)
         {
-            return new SeeOther(redirect);
+            return TypedResults.Accepted((string?)null, new { status = "received" });
         }
 
-        return TypedResults.Accepted((string?)null, new { status = "received" });
+        return form.RedirectUrl is { } redirect ? new SeeOther(redirect) : new ThankYouPage(ThankYou.In(request.HttpContext, HtmlEncoder.Default.Encode(form.Name ?? "")));
+    }
+
+    private static readonly UserText ThankYou = new(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>提交成功</title></head>"
+        + "<body style=\"font-family:sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem\"><h1>谢谢！</h1><p>我们已收到您的信息（{0}），会尽快与您联系。</p>"
+        + "<p><a href=\"javascript:history.back()\">返回</a></p></body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Thank you</title></head>"
+        + "<body style=\"font-family:sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem\"><h1>Thank you!</h1><p>We have received your details ({0}) and will be in touch soon.</p>"
+        + "<p><a href=\"javascript:history.back()\">Back</a></p></body></html>");
+
+    private sealed class ThankYouPage(string html) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status202Accepted;
+            httpContext.Response.ContentType = "text/html; charset=utf-8";
+            return httpContext.Response.WriteAsync(html, httpContext.RequestAborted);
+        }
     }
 
     private sealed class SeeOther(string location) : IResult

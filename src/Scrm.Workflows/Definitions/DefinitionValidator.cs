@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Scrm.Platform.Text;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Expressions;
 
@@ -24,6 +25,15 @@ public sealed partial class DefinitionValidator(ActivityRegistry registry, Scrip
         if (string.IsNullOrWhiteSpace(definition.Name) || definition.Name.Length > 200)
         {
             errors.Add(new(null, "invalid-name", "The workflow needs a name of at most 200 characters."));
+        }
+        else if (TextRule.Problem(definition.Name) is { } nameProblem)
+        {
+            errors.Add(new(null, "invalid-name", $"The workflow's name {nameProblem}."));
+        }
+
+        if (definition.Description is { } description && TextRule.Problem(description) is { } descriptionProblem)
+        {
+            errors.Add(new(null, "invalid-description", $"The workflow's description {descriptionProblem}."));
         }
 
         var nodes = definition.Nodes.ToList();
