@@ -65,7 +65,9 @@ public sealed class SearchApiTests(SearchApiTests.App app) : IClassFixture<Searc
         var hit = body.GetProperty("hits")[0];
         hit.GetProperty("id").GetString().ShouldBe("webhook:weibo:fresh-1");
         hit.GetProperty("type").GetString().ShouldBe("mention");
-        hit.GetProperty("channel").GetString().ShouldBe("webhook");
+        // One channel vocabulary: a Weibo mention posted as JSON is a weibo mention, like a polled one.
+        hit.GetProperty("channel").GetString().ShouldBe("weibo");
+        hit.GetProperty("account").GetString().ShouldBe("webhook");
         hit.GetProperty("author").GetProperty("name").GetString().ShouldBe("用戶fresh-1");
         hit.GetProperty("snippet").GetString().ShouldBe("剛剛收到的投訴：<em>物流太慢</em>了");
         hit.GetProperty("score").GetDouble().ShouldBeGreaterThan(0);

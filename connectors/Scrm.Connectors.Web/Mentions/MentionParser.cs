@@ -14,7 +14,12 @@ internal static class MentionParser
 {
     public const int MaxItems = 1_000;
     public const int MaxTextLength = 20_000;
-    public const string Channel = "webhook";
+    /// <summary>
+    /// What a mention posted here is filed under as its account: the channel is the mention's own
+    /// <c>source</c> (<c>weibo</c>, like a polled Weibo mention), so search facets, reports and
+    /// attribution speak one channel vocabulary whichever way a mention arrived.
+    /// </summary>
+    public const string Account = "webhook";
 
     private static readonly HashSet<string> Fields = ["source", "externalId", "author", "text", "url", "createdAt", "metadata"];
     private static readonly HashSet<string> AuthorFields = ["id", "name"];
@@ -88,9 +93,9 @@ internal static class MentionParser
         var payload = new MentionPayload(source, externalId, authorId is null ? null : new Person(authorId, authorName), text, url?.ToString(), createdAt, metadata);
         items.Add(new InboundItem(
             InboundKind.Mention,
-            Channel,
             source,
-            $"{Channel}:{source}:{externalId}",
+            Account,
+            $"{Account}:{source}:{externalId}",
             createdAt,
             JsonSerializer.Serialize(payload, InboundJson.Default.MentionPayload)));
     }
