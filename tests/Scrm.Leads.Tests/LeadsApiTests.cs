@@ -285,6 +285,79 @@ public sealed class LeadsApiTests : IAsyncLifetime
         }
     }
 
+    private const string SampleLead = """
+        {"kind":"lead","channel":"web","account":"contact","position":1,
+         "payload":{"name":"王小明","phone":{"raw":"13800138000","e164":"+8613800138000"},"company":"示例科技","message":"需要采购100个席位，请报价",
+                    "origin":{"channel":"web","form":"contact"},"submittedAt":"2026-11-24T10:00:00+08:00"}}
+        """;
+
+    private const string SampleMention = """
+        {"kind":"mention","channel":"weibo","account":"webhook","position":2,
+         "payload":{"source":"weibo","externalId":"4711","author":{"id":"u1","name":"小王"},"text":"请问企业版怎么收费？","createdAt":"2026-11-24T10:00:00+08:00"}}
+        """;
+
+    public static TheoryData<string> ShippedDefinitions() =>
+        [.. Directory.EnumerateFiles(Path.Combine(Repo.Root, "workflows", "definitions"), "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(ShippedDefinitions))]
+    public async Task Every_shipped_definition_dry_runs_on_a_sample_lead_without_an_incident(string id)
+    {
+        using var marketer = _app.ClientFor("marketer");
+        var ct = TestContext.Current.CancellationToken;
+        if ((await marketer.GetAsync($"/api/v1/workflows/definitions/{id}", ct)).StatusCode == HttpStatusCode.NotFound)
+        {
+            // Examples are documentation, not imported: a marketer would create them first.
+            (await marketer.PostAsync("/api/v1/workflows/definitions",
+                new StringContent(await File.ReadAllTextAsync(Path.Combine(Repo.Root, "workflows", "definitions", id + ".json"), ct), System.Text.Encoding.UTF8, "application/json"), ct))
+                .StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        var run = await marketer.PostAsync($"/api/v1/workflows/definitions/{id}/run?dryRun=true", new StringContent(SampleLead, System.Text.Encoding.UTF8, "application/json"), ct);
+        var body = await run.Content.ReadAsStringAsync(ct);
+        run.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+        var result = JsonDocument.Parse(body).RootElement;
+        result.GetProperty("incidents").GetArrayLength().ShouldBe(0, body);
+        result.GetProperty("status").GetString().ShouldNotBe("faulted", body);
+        result.GetProperty("steps").GetArrayLength().ShouldBeGreaterThan(1, body);
+    }
+
+    [Fact]
+    public async Task A_dry_run_enters_at_the_trigger_the_input_fits_or_the_one_named_and_says_what_is_missing()
+    {
+        using var marketer = _app.ClientFor("marketer");
+        var ct = TestContext.Current.CancellationToken;
+        async Task<(HttpStatusCode Status, JsonElement Body)> DryRunAsync(string? input, string query = "")
+        {
+            var response = await marketer.PostAsync($"/api/v1/workflows/definitions/lead-conversion/run?dryRun=true{query}",
+                input is null ? null : new StringContent(input, System.Text.Encoding.UTF8, "application/json"), ct);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(ct));
+        }
+
+        var lead = await DryRunAsync(SampleLead);
+        lead.Status.ShouldBe(HttpStatusCode.OK);
+        lead.Body.GetProperty("trigger").GetString().ShouldBe("onLead");
+        lead.Body.GetProperty("status").GetString().ShouldBe("suspended");
+        lead.Body.GetProperty("bookmarks")[0].GetProperty("activityId").GetString().ShouldBe("waitContact");
+        var created = lead.Body.GetProperty("steps").EnumerateArray().First(s => s.GetProperty("activityId").GetString() == "create");
+        created.GetProperty("outputs").GetProperty("hot").GetBoolean().ShouldBeTrue();
+        lead.Body.GetProperty("steps").EnumerateArray().ShouldContain(s => s.GetProperty("activityId").GetString() == "route");
+
+        var mention = await DryRunAsync(SampleMention);
+        mention.Status.ShouldBe(HttpStatusCode.OK);
+        mention.Body.GetProperty("trigger").GetString().ShouldBe("onMention");
+        mention.Body.GetProperty("incidents").GetArrayLength().ShouldBe(0);
+
+        var named = await DryRunAsync(SampleMention, "&trigger=onLead");
+        named.Body.GetProperty("trigger").GetString().ShouldBe("onLead");
+
+        var empty = await DryRunAsync(null);
+        empty.Status.ShouldBe(HttpStatusCode.BadRequest);
+        empty.Body.GetProperty("detail").GetString()!.ShouldContain("onLead");
+
+        (await DryRunAsync(SampleLead, "&trigger=nowhere")).Status.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task The_simulator_says_who_would_get_a_lead_without_assigning_it()
     {

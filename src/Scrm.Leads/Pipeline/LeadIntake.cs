@@ -69,6 +69,13 @@ public sealed class LeadIntake : IAsyncDisposable
 
     public Task<IntakeResult> IntakeAsync(LeadDraft draft, CancellationToken cancellationToken) => _writer.SubmitAsync(draft, cancellationToken);
 
+    /// <summary>The score and heat a new lead from <paramref name="draft"/> would get (for dry runs); stores nothing.</summary>
+    public (int Score, bool Hot) Preview(LeadDraft draft)
+    {
+        var lead = NewLead(draft, 0);
+        return (lead.Score, lead.Hot);
+    }
+
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     private async Task<IReadOnlyList<IntakeResult>> IntakeBatchAsync(IReadOnlyList<LeadDraft> drafts, CancellationToken cancellationToken)

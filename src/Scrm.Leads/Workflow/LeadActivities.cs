@@ -23,7 +23,8 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
         var item = context.Get(Item);
-        var draft = LeadDrafts.From(item) ?? throw new ArgumentException("The item is not a lead or mention journal item.");
+        var draft = LeadDrafts.From(item) ?? throw new ArgumentException(
+            "lead.create needs 'item': a lead or mention journal item {kind, channel, position, payload}; it got " + (item is null ? "nothing." : $"{item.GetValueKind()} without a lead or mention payload."));
         if (services.GetService<CustomerDirectory>() is { } directory && item?["position"]?.GetValue<long>() is { } position
             && await ResolveAsync(directory, position, context.Get(ResolveWithin) ?? TimeSpan.FromSeconds(2), context) is { } customer)
         {
@@ -41,6 +42,12 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
             JsonSerializer.SerializeToNode(await intake.IntakeAsync(draft, ct), JsonSerializerOptions.Web));
         if (result is null)
         {
+            // A dry run: nothing was created; what would be is shown, and the next steps get a stand-in id.
+            var (score, hot) = intake.Preview(draft);
+            context.SetOutput("leadId", 0);
+            context.SetOutput("customerKey", draft.CustomerKey);
+            context.SetOutput("score", score);
+            context.SetOutput("hot", hot);
             context.Complete("created");
             return;
         }
@@ -86,15 +93,16 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
     Description = "Routes the lead to exactly one owner (notified, first contact planned), or to the shared pool; a customer without an owner gets this one.")]
 public sealed class RouteLead(LeadRouting routing, IServiceProvider services) : Activity
 {
-    [Input(Required = true)]
-    public Input<long> LeadId { get; init; } = new();
+    [Input(Required = true, Description = "The lead to route: lead.create's output, usually {\"js\": \"outputs.create.leadId\"}.")]
+    public Input<long?> LeadId { get; init; } = new();
 
     [Input(Description = "The lead's customer key from lead.create; a 'customer:…' key gets its owner set when it has none.")]
     public Input<string> CustomerKey { get; init; } = new();
 
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
-        var leadId = context.Get(LeadId);
+        var leadId = context.Get(LeadId)
+            ?? throw new ArgumentException("lead.route needs 'leadId', the id lead.create put out (outputs.create.leadId); it evaluated to nothing. Does a lead.create step run before it?");
         var customerKey = CustomerKey.IsSet ? context.Get(CustomerKey) : null;
         var result = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId }, async (_, ct) =>
         {

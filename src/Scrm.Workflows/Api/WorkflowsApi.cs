@@ -68,7 +68,7 @@ internal static class WorkflowsApi
             };
         });
 
-        group.MapPost("/definitions/{id}/run", async Task<Results<Ok<DryRunResult>, Accepted<RunResult>, ProblemHttpResult>> (string id, bool? dryRun, HttpRequest request,
+        group.MapPost("/definitions/{id}/run", async Task<Results<Ok<DryRunResult>, Accepted<RunResult>, ProblemHttpResult>> (string id, bool? dryRun, string? trigger, HttpRequest request,
             DefinitionStore store, WorkflowRuntime runtime, CancellationToken ct) =>
         {
             var (input, problem) = await ReadJsonAsync(request, ct);
@@ -81,9 +81,13 @@ internal static class WorkflowsApi
             {
                 // A dry run may run the draft: it is how a marketer tries a change before publishing it.
                 var view = await store.GetAsync(id, ct);
-                return view is null
-                    ? TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound)
-                    : TypedResults.Ok(await runtime.DryRunAsync(view.Definition, input, ct));
+                if (view is null)
+                {
+                    return TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
+                }
+
+                var (dry, refused) = await runtime.DryRunAsync(view.Definition, input, trigger, ct);
+                return dry is null ? TypedResults.Problem(refused, statusCode: StatusCodes.Status400BadRequest) : TypedResults.Ok(dry);
             }
 
             var result = await runtime.RunAsync(id, input, null, ct);
