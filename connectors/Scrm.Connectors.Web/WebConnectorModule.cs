@@ -22,9 +22,12 @@ public static class WebConnectorModule
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = FormsApi.TooManyAsync;
             limiter.AddPolicy(FormsApi.RateLimitPolicy, http =>
             {
                 var options = http.RequestServices.GetRequiredService<IOptions<WebFormsOptions>>().Value;
+                // The client's own address: behind a configured proxy the forwarded one (the host
+                // believes X-Forwarded-For from Scrm:Http:KnownProxies only), never the proxy's.
                 return RateLimitPartition.GetFixedWindowLimiter(
                     http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions

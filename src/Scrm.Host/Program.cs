@@ -16,13 +16,23 @@ using Scrm.Search;
 using Scrm.Workflows;
 using Scrm.Workflows.Definitions;
 
-var builder = WebApplication.CreateBuilder(args);
+if (args is ["healthcheck", ..])
+{
+    // The container's HEALTHCHECK: the image has no curl, so the host asks itself.
+    return await HealthProbe.RunAsync(args[1..]);
+}
+
+var builder = WebApplication.CreateBuilder(HostSetup.Options(args));
+HostSetup.ListenByDefault(builder);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+    kestrel.ConfigureEndpointDefaults(Utf8RequestTargets.Use);
 });
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+HostSetup.KeepPersonalDataOutOfLogs(builder.Services);
+HostSetup.AddTrustedProxies(builder.Services, builder.Configuration);
 
 builder.Services
     .AddScrmStorage(builder.Configuration)
@@ -46,12 +56,16 @@ await app.Services.MigrateScrmStorageAsync();
 await app.Services.ImportShippedWorkflowsAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "definitions"));
 app.Services.GetRequiredService<ApiKeyStore>();
 
+HostSetup.UseTrustedProxies(app);
 app.UseScrmProblemDetails();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
+app.Map(Utf8RequestTargets.InvalidTargetPath, (HttpContext http) => TypedResults.Problem(
+    "The request target is not valid UTF-8 or holds control characters: percent-encode it (RFC 3986).", statusCode: StatusCodes.Status400BadRequest))
+    .ExcludeFromDescription();
 app.MapScrmHealth();
 app.MapJournalApi();
 app.MapWebConnector();
@@ -65,6 +79,7 @@ app.MapWorkflowsApi();
 app.MapSearchApi();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The host's entry point, visible to the in-process test host.</summary>
 public partial class Program;

@@ -48,6 +48,8 @@ public static class LeadsModule
         services.AddSingleton<LeadEvents>();
         services.AddSingleton<NotificationHook>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHook>());
+        services.AddHostedService<RoutingSetup.Notice>();
+        services.AddHealthChecks().AddCheck<RoutingSetup.Check>("routing", tags: ["ready"]);
         services.AddHttpClient(NotificationHook.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddWorkflowActivity<CreateLead>();
         services.AddWorkflowActivity<RouteLead>();

@@ -22,6 +22,20 @@ public sealed class ChildHost : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private readonly System.Text.StringBuilder _output = new();
+
     public static string HostDirectory
     {
         get
@@ -33,12 +47,15 @@ public sealed class ChildHost : IAsyncDisposable
     }
 
     /// <summary>Starts the host and waits until <c>/health/ready</c> answers 200.</summary>
-    public static async Task<ChildHost> StartAsync(StorageUnderTest storage, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="workingDirectory">Where the process starts (the host's own folder by default); the host must find its settings from anywhere.</param>
+    /// <param name="configureKeys">Gives every role a key (<see cref="ScrmApp.KeyFor"/>); without, the host generates its admin key and prints it, as on a fresh machine.</param>
+    public static async Task<ChildHost> StartAsync(StorageUnderTest storage, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null,
+        bool configureKeys = true)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = HostDirectory,
+            WorkingDirectory = workingDirectory ?? HostDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -54,7 +71,7 @@ public sealed class ChildHost : IAsyncDisposable
             start.Environment["Scrm__Storage__ConnectionString"] = storage.ConnectionString;
         }
 
-        for (var i = 0; i < ScrmApp.Roles.Length; i++)
+        for (var i = 0; configureKeys && i < ScrmApp.Roles.Length; i++)
         {
             start.Environment[$"Scrm__Auth__ApiKeys__{i}__Key"] = ScrmApp.KeyFor(ScrmApp.Roles[i]);
             start.Environment[$"Scrm__Auth__ApiKeys__{i}__Role"] = ScrmApp.Roles[i];
@@ -66,13 +83,26 @@ public sealed class ChildHost : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var host = new ChildHost(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new ChildHost(process, new Uri($"http://127.0.0.1:{port}"));
         await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return host;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
     }
 
     /// <summary>A client for the given role's key.</summary>

@@ -28,7 +28,15 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         var found = values.Count == 1 ? store.Find(values[0]) : null;
         if (found is not { } key)
         {
-            LogRejected(_log, Request.Path);
+            if (values.Count == 1 && store.IsSetAsideGeneratedKey(values[0]))
+            {
+                LogSetAside(_log, Request.Path);
+            }
+            else
+            {
+                LogRejected(_log, Request.Path);
+            }
+
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
@@ -36,6 +44,9 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected the generated admin key on {Path}: configured keys (Scrm:Auth:ApiKeys) replace it")]
+    private static partial void LogSetAside(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected an unknown API key on {Path}")]
     private static partial void LogRejected(ILogger logger, string path);

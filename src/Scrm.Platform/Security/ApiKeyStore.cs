@@ -12,9 +12,22 @@ public sealed class ApiKeyStore
 {
     public const int MinimumKeyLength = 24;
 
+    public const string GeneratedKeyFile = "admin-api-key.json";
+
     private readonly (byte[] Digest, string Role, string Name)[] _keys;
 
-    public ApiKeyStore(IEnumerable<(byte[] Digest, string Role, string Name)> keys) => _keys = [.. keys];
+    public ApiKeyStore(IEnumerable<(byte[] Digest, string Role, string Name)> keys, byte[]? setAside = null)
+    {
+        _keys = [.. keys];
+        SetAsideGeneratedKey = setAside;
+    }
+
+    /// <summary>The generated admin key's digest when configured keys replaced it: it is refused, and a caller presenting it is told why.</summary>
+    public byte[]? SetAsideGeneratedKey { get; }
+
+    /// <summary>Whether <paramref name="presented"/> is the generated admin key that configured keys replaced.</summary>
+    public bool IsSetAsideGeneratedKey(ReadOnlySpan<char> presented) =>
+        SetAsideGeneratedKey is { } digest && presented.Length is > 0 and <= 512 && CryptographicOperations.FixedTimeEquals(Digest(presented), digest);
 
     public int Count => _keys.Length;
 
@@ -64,16 +77,18 @@ public sealed class ApiKeyStore
     /// </summary>
     public static (ApiKeyStore Store, string? NewAdminKey) Load(AuthOptions options, string dataDirectory)
     {
+        var path = Path.Combine(dataDirectory, GeneratedKeyFile);
+        var saved = File.Exists(path)
+            ? JsonSerializer.Deserialize<SavedKey>(File.ReadAllText(path)) ?? throw new InvalidOperationException($"{path} is empty; delete it to create a new admin key.")
+            : null;
         if (options.ApiKeys.Count > 0)
         {
-            return (new ApiKeyStore(options.ApiKeys.Select((k, i) => (Digest(k.Key), k.Role, k.Name ?? $"key-{i}"))), null);
+            return (new ApiKeyStore(options.ApiKeys.Select((k, i) => (Digest(k.Key), k.Role, k.Name ?? $"key-{i}")),
+                saved is null ? null : Convert.FromHexString(saved.Sha256)), null);
         }
 
-        var path = Path.Combine(dataDirectory, "admin-api-key.json");
-        if (File.Exists(path))
+        if (saved is not null)
         {
-            var saved = JsonSerializer.Deserialize<SavedKey>(File.ReadAllText(path))
-                ?? throw new InvalidOperationException($"{path} is empty; delete it to create a new admin key.");
             return (new ApiKeyStore([(Convert.FromHexString(saved.Sha256), ScrmRoles.Admin, "generated-admin")]), null);
         }
 

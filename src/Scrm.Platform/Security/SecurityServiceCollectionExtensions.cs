@@ -37,7 +37,13 @@ public static partial class SecurityServiceCollectionExtensions
             else
             {
                 var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Scrm.Security");
-                LogKeys(log, store.Count);
+                var configured = sp.GetRequiredService<IOptions<AuthOptions>>().Value.ApiKeys.Count > 0;
+                var keys = string.Join(", ", store.Holders.Select(h => $"{h.Name} ({h.Role})"));
+                LogKeys(log, store.Count, configured ? "Scrm:Auth:ApiKeys" : ApiKeyStore.GeneratedKeyFile, keys);
+                if (store.SetAsideGeneratedKey is not null)
+                {
+                    LogGeneratedKeySetAside(log, ApiKeyStore.GeneratedKeyFile, store.Count);
+                }
             }
 
             return store;
@@ -54,6 +60,9 @@ public static partial class SecurityServiceCollectionExtensions
         return services;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} API key(s)")]
-    private static partial void LogKeys(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} API key(s) accepted, from {Source}: {Keys}")]
+    private static partial void LogKeys(ILogger logger, int count, string source, string keys);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The generated admin key ({File} in the data directory) is NOT accepted: Scrm:Auth:ApiKeys configures {Count} key(s), and configured keys replace it. Configure an admin key, or remove the configured keys to use the generated one again")]
+    private static partial void LogGeneratedKeySetAside(ILogger logger, string file, int count);
 }
