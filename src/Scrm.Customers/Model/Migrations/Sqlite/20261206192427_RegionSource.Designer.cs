@@ -11,7 +11,7 @@ using Scrm.Customers.Model;
 namespace Scrm.Customers.Model.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteCustomersDbContext))]
-    [Migration("20261206173247_RegionSource")]
+    [Migration("20261206192427_RegionSource")]
     partial class RegionSource
     {
         /// <inheritdoc />
@@ -316,6 +316,8 @@ namespace Scrm.Customers.Model.Migrations.Sqlite
                     b.HasIndex("Tier");
 
                     b.HasIndex("NameKey", "CompanyKey");
+
+                    b.HasIndex("UpdatedAt", "Id");
 
                     b.ToTable("customers", (string)null);
                 });

@@ -12,7 +12,7 @@ using Scrm.Customers.Model;
 namespace Scrm.Customers.Model.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCustomersDbContext))]
-    [Migration("20261206173257_RegionSource")]
+    [Migration("20261206192432_RegionSource")]
     partial class RegionSource
     {
         /// <inheritdoc />
@@ -327,6 +327,8 @@ namespace Scrm.Customers.Model.Migrations.Postgres
                     b.HasIndex("Tier");
 
                     b.HasIndex("NameKey", "CompanyKey");
+
+                    b.HasIndex("UpdatedAt", "Id");
 
                     b.ToTable("customers", (string)null);
                 });
