@@ -188,7 +188,8 @@ public sealed class SearchApiTests(SearchApiTests.App app) : IClassFixture<Searc
         {
             q = "結構化篩選",
             types = new[] { "mention" },
-            accounts = new[] { "weibo" },
+            channels = new[] { "weibo" },
+            accounts = new[] { "webhook" },
             from = "2026-11-01",
             to = "2026-11-02",
             sort = "newest",

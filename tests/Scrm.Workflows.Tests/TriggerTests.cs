@@ -48,7 +48,7 @@ public sealed class TriggerTests(WorkflowApiTests.App app) : IClassFixture<Workf
         using var api = app.ClientFor("marketer");
         await api.PublishAsync("""
             { "id": "on-mention", "name": "On a brand mention",
-              "triggers": [{ "id": "onMention", "type": "trigger.journal", "inputs": { "kind": "mention", "channel": "webhook", "correlationId": { "js": "input.payload.author.id" } } }],
+              "triggers": [{ "id": "onMention", "type": "trigger.journal", "inputs": { "kind": "mention", "channel": "brand", "correlationId": { "js": "input.payload.author.id" } } }],
               "activities": [{ "id": "keep", "type": "setVariable", "inputs": { "name": "text", "value": { "js": "input.payload.text" } } }],
               "connections": [{ "source": "onMention", "target": "keep" }] }
             """);

@@ -16,14 +16,11 @@ internal static partial class RoutingSetup
         : $"{options.Teams.Count} sales team(s) with {options.Teams.Sum(t => t.Reps.Count)} rep(s), {options.Rules.Count} routing rule(s)"
           + (options.DefaultTeam is null ? "; leads no rule matches go to the shared pool." : $"; leads no rule matches go to {options.DefaultTeam}.");
 
-    /// <summary>Degraded (still ready) while no team is configured, with what that means as its description.</summary>
+    /// <summary>Where leads go, as the readiness check's description; a missing team is a setup matter, not unreadiness.</summary>
     internal sealed class Check(IOptionsMonitor<LeadsOptions> options) : IHealthCheck
     {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            var settings = options.CurrentValue;
-            return Task.FromResult(settings.Teams.Count == 0 ? HealthCheckResult.Degraded(NoTeam) : HealthCheckResult.Healthy(Describe(settings)));
-        }
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(HealthCheckResult.Healthy(Describe(options.CurrentValue)));
     }
 
     /// <summary>Says at start where leads will go.</summary>
