@@ -3,6 +3,8 @@ using Scrm.Connectors.Web;
 using Scrm.Connectors.WeChat;
 using Scrm.Connectors.WeCom;
 using Scrm.Connectors.Weibo;
+using Scrm.Community;
+using Scrm.Community.Api;
 using Scrm.Customers;
 using Scrm.Host;
 using Scrm.Ingestion;
@@ -47,6 +49,7 @@ builder.Services
     .AddScrmCrawlerConnector(builder.Configuration)
     .AddScrmCustomers(builder.Configuration)
     .AddScrmLeads(builder.Configuration)
+    .AddScrmCommunity(builder.Configuration)
     .AddScrmWorkflows(builder.Configuration)
     .AddScrmSearch(builder.Configuration);
 builder.Services.AddOpenApi();
@@ -75,6 +78,7 @@ app.MapWeiboConnector();
 app.MapCrawlerConnector();
 app.MapCustomersApi();
 app.MapLeadsApi();
+app.MapCommunityApi();
 app.MapWorkflowsApi();
 app.MapSearchApi();
 

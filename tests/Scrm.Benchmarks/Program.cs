@@ -10,6 +10,9 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["customers"] = CustomersBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
     ["workflows"] = WorkflowsBenchmark.RunAsync,
+    ["classifier-cv"] = ClassifierBenchmark.CrossValidateAsync,
+    ["classifier"] = ClassifierBenchmark.ThroughputAsync,
+    ["classifier-train"] = ClassifierBenchmark.TrainAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -21,6 +24,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine("  wechat [--clients 64] [--seconds 10] [--max-requests 2000000]");
     Console.WriteLine("  customers [--identities 1000000] [--batch 1000] [--views 2000] [--storage sqlite|postgres=<connection string>]");
     Console.WriteLine(WorkflowsBenchmark.Usage);
+    Console.WriteLine(ClassifierBenchmark.Usage);
     return 1;
 }
 

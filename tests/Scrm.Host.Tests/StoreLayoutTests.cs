@@ -67,7 +67,7 @@ public sealed class StoreLayoutTests
 
         // Every module records its migrations in __{module}_migrations: the name an existing data directory already has.
         Directory.GetFiles(first.Path, "*.db").SelectMany(Tables).Where(t => t.EndsWith("_migrations", StringComparison.Ordinal)).Order()
-            .ShouldBe(new[] { "crawler", "customers", "journal", "leads", "wechat", "wecom", "weibo", "workflows" }.Select(ScrmDatabase.HistoryTable));
+            .ShouldBe(new[] { "community", "crawler", "customers", "journal", "leads", "wechat", "wecom", "weibo", "workflows" }.Select(ScrmDatabase.HistoryTable));
 
         // The layout from before: the leads in the main file, every other module's file as it was.
         foreach (var file in new[] { "leads.db", "workflows.db", "journal.db", "scheduler.db" })

@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Scrm.Community.Classification;
+
+namespace Scrm.Community.Api;
+
+/// <summary>A correction as the API takes it: the text and what it should have been classified as.</summary>
+public sealed record CorrectionRequest(string? Text, string? Intent, string? Sentiment, IReadOnlyList<string?>? Topics);
+
+public sealed record CorrectionCreated(long Id, int PendingCorrections);
+
+public sealed record LexiconResponse(int Version, IReadOnlyDictionary<string, IReadOnlyList<string>> Classes);
+
+public sealed record LexiconRequest(IReadOnlyDictionary<string, IReadOnlyList<string?>?>? Classes);
+
+public sealed record ModelActivated(string Version);
+
+/// <summary>Corrections, model versions (retrain, activate, roll back) and the editable word lists.</summary>
+internal static class ClassifierApi
+{
+    private static string Me(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+
+    public static async Task<Results<Created<CorrectionCreated>, ValidationProblem>> CorrectAsync(
+        CorrectionRequest? request, ClassifierModels models, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var topics = models.Topics;
+        var errors = new Dictionary<string, string[]>();
+        if (request?.Text is not { Length: > 0 and <= ClassifyApi.MaxTextChars })
+        {
+            errors["text"] = [$"text must have 1 to {ClassifyApi.MaxTextChars} characters."];
+        }
+
+        if (request?.Intent is { } intent && !Taxonomy.Intents.All.Contains(intent))
+        {
+            errors["intent"] = [$"intent must be one of {string.Join(", ", Taxonomy.Intents.All)}."];
+        }
+
+        if (request?.Sentiment is { } sentiment && !Taxonomy.Sentiments.All.Contains(sentiment))
+        {
+            errors["sentiment"] = [$"sentiment must be one of {string.Join(", ", Taxonomy.Sentiments.All)}."];
+        }
+
+        if (request?.Topics is { } given && (given.Count > 20 || given.Any(t => t is null || !topics.Contains(t))))
+        {
+            errors["topics"] = [$"topics are up to 20 of {string.Join(", ", topics)}."];
+        }
+
+        if (request is not null && request.Intent is null && request.Sentiment is null && request.Topics is null)
+        {
+            errors["body"] = ["say what should have been classified: intent, sentiment or topics."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var id = await models.CorrectAsync(new Correction(request!.Text!, request.Intent, request.Sentiment, request.Topics?.Select(t => t!).Distinct().ToList()), Me(user), ct);
+        return TypedResults.Created($"/api/v1/community/corrections/{id}", new CorrectionCreated(id, await models.PendingCorrectionsAsync(ct)));
+    }
+
+    public static async Task<Ok<IReadOnlyList<ModelVersionInfo>>> ModelsAsync(ClassifierModels models, CancellationToken ct) =>
+        TypedResults.Ok(await models.ListAsync(ct));
+
+    public static Results<Accepted, Conflict<string>> Retrain(ClassifierLoader loader, Microsoft.Extensions.Options.IOptionsMonitor<CommunityOptions> options)
+    {
+        if (options.CurrentValue.Classifier.TrainingData.Count == 0)
+        {
+            return TypedResults.Conflict("No labelled training data is configured (Scrm:Community:Classifier:TrainingData).");
+        }
+
+        loader.RequestRetrain();
+        return TypedResults.Accepted("/api/v1/community/models");
+    }
+
+    public static async Task<Results<Ok<ModelActivated>, NotFound>> ActivateAsync(string version, ClassifierModels models, CancellationToken ct) =>
+        version.Length <= 64 && await models.ActivateAsync(version, ct) ? TypedResults.Ok(new ModelActivated(version)) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<ModelActivated>, Conflict<string>>> RollbackAsync(ClassifierModels models, CancellationToken ct) =>
+        await models.RollbackAsync(ct) is { } version
+            ? TypedResults.Ok(new ModelActivated(version))
+            : TypedResults.Conflict("No earlier version to go back to.");
+
+    public static Ok<LexiconResponse> Lexicon(TextClassifier classifier) =>
+        TypedResults.Ok(new LexiconResponse(classifier.Matcher.Lexicon.Version, classifier.Matcher.Lexicon.Classes));
+
+    public static async Task<Results<Ok<LexiconResponse>, ValidationProblem>> SetLexiconAsync(
+        LexiconRequest? request, ClassifierModels models, TextClassifier classifier, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (request?.Classes is not { Count: > 0 } classes || classes.Any(c => c.Value is null || c.Value.Any(w => w is null)))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["classes"] = ["classes maps each class name to a list of words."] });
+        }
+
+        var lexicon = new Lexicon(0, classes.ToDictionary(c => c.Key, c => (IReadOnlyList<string>)c.Value!.Select(w => TextNormal.Fold(w)).Distinct().ToList(), StringComparer.Ordinal));
+        if (lexicon.Problems() is { Count: > 0 } problems)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["classes"] = [.. problems.Take(10)] });
+        }
+
+        await models.SetLexiconAsync(lexicon, Me(user), ct);
+        return Lexicon(classifier);
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Logging;
+using Scrm.Community.Classification;
+
+namespace Scrm.Community.Api;
+
+/// <summary>Texts to classify, in the order their answers come back.</summary>
+public sealed record ClassifyRequest(IReadOnlyList<string?>? Texts);
+
+public sealed record ClassifyResponse(IReadOnlyList<ClassificationResult> Results);
+
+/// <summary>One text's intent, sentiment and topics, and the model version that decided.</summary>
+public sealed record ClassificationResult(string Intent, string Sentiment, IReadOnlyList<string> Topics, string Model)
+{
+    internal static ClassificationResult From(TextClassification c) => new(c.Intent, c.Sentiment, c.Topics, c.Model);
+}
+
+internal static partial class ClassifyApi
+{
+    public const int MaxTexts = 1_000;
+    public const int MaxTextChars = 10_000;
+    private const string LogCategory = "Scrm.Community.Api.Classify";
+
+    public static async Task<Results<Ok<ClassifyResponse>, ValidationProblem>> ClassifyAsync(
+        ClassifyRequest? request, TextClassifier classifier, ClassifierLoader loader, ILoggerFactory logs, CancellationToken ct)
+    {
+        if (Problems(request) is { } errors)
+        {
+            var logger = logs.CreateLogger(LogCategory);
+            var count = request?.Texts?.Count ?? 0;
+            LogRefused(logger, count);
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await loader.ReadyAsync(ct);
+        var results = classifier.ClassifyMany(request!.Texts!.Select(t => t!).ToList());
+        return TypedResults.Ok(new ClassifyResponse([.. results.Select(ClassificationResult.From)]));
+    }
+
+    internal static Dictionary<string, string[]>? Problems(ClassifyRequest? request)
+    {
+        if (request?.Texts is not { Count: > 0 and <= MaxTexts } texts)
+        {
+            return new() { ["texts"] = [$"texts must hold 1 to {MaxTexts} strings."] };
+        }
+
+        var bad = new List<string>();
+        for (var i = 0; i < texts.Count && bad.Count < 10; i++)
+        {
+            if (texts[i] is null)
+            {
+                bad.Add($"texts[{i}] is null.");
+            }
+            else if (texts[i]!.Length > MaxTextChars)
+            {
+                bad.Add($"texts[{i}] is longer than {MaxTextChars} characters.");
+            }
+        }
+
+        return bad.Count == 0 ? null : new() { ["texts"] = [.. bad] };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A classification request with {Count} text(s) was refused")]
+    private static partial void LogRefused(ILogger logger, int count);
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Scrm.Platform.Security;
+
+namespace Scrm.Community.Api;
+
+/// <summary>The community manager's API.</summary>
+public static class CommunityApi
+{
+    public static IEndpointRouteBuilder MapCommunityApi(this IEndpointRouteBuilder app)
+    {
+        var community = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Community);
+        community.MapPost("/classify", ClassifyApi.ClassifyAsync)
+            .WithSummary("Classifies up to 1,000 texts: intent, sentiment and topics for each, in order, with the model version that decided.");
+        community.MapPost("/corrections", ClassifierApi.CorrectAsync)
+            .WithSummary("Records what a text should have been classified as; the next retrain learns it.");
+        community.MapGet("/models", ClassifierApi.ModelsAsync).WithSummary("The classifier's model versions, the active one marked.");
+        community.MapGet("/lexicon", ClassifierApi.Lexicon).WithSummary("The word lists per class that the rules read and the model takes as features.");
+        community.MapPut("/lexicon", ClassifierApi.SetLexiconAsync).WithSummary("Replaces the word lists (a new lexicon version).");
+        community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
+
+        var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin);
+        admin.MapPost("/models/retrain", ClassifierApi.Retrain).WithSummary("Retrains the classifier from the labelled data and every correction, in the background.");
+        admin.MapPost("/models/{version}/activate", ClassifierApi.ActivateAsync).WithSummary("Makes a model version decide again.");
+        admin.MapPost("/models/rollback", ClassifierApi.RollbackAsync).WithSummary("Goes back to the version active before the current one.");
+        admin.MapPut("/calendar/{year:int}", CalendarApi.SetYearAsync).WithSummary("Replaces one year of the working calendar (from the State Council's notice).");
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Scrm.Community.Calendar;
+using Scrm.Community.Classification;
+using Scrm.Community.Storage;
+using Scrm.Platform.Calendar;
+using Scrm.Platform.Storage;
+
+namespace Scrm.Community;
+
+public static class CommunityModule
+{
+    /// <summary>Community: classification (rules and trained model versions), the working calendar.</summary>
+    public static IServiceCollection AddScrmCommunity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CommunityOptions>()
+            .Bind(configuration.GetSection(CommunityOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Classifier is { RetrainAfterCorrections: >= 1, CorrectionWeight: > 0 } && o.Classifier.CheckInterval > TimeSpan.Zero,
+                "Scrm:Community:Classifier needs RetrainAfterCorrections ≥ 1, CorrectionWeight > 0 and a positive CheckInterval.")
+            .Validate(o => o.Classifier.TrainingData.All(File.Exists), "Every Scrm:Community:Classifier:TrainingData file must exist.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScrmDbContext<CommunityDbContext, SqliteCommunityDbContext, PostgresCommunityDbContext>(CommunityDbContext.Store, ownStore: true);
+        services.AddSingleton(_ => new TextClassifier(new LexiconMatcher(Lexicon.Default), model: null));
+        services.AddSingleton<ClassifierModels>();
+        services.AddSingleton<ClassifierLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClassifierLoader>());
+        services.TryAddSingleton<WorkingCalendarProvider>();
+        services.AddSingleton<WorkingCalendars>();
+        services.AddHostedService<CalendarLoader>();
+        return services;
+    }
+
+    /// <summary>Puts the stored calendar edits in place before the host serves.</summary>
+    private sealed class CalendarLoader(WorkingCalendars calendars) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => calendars.LoadAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Scrm.Community.Storage;
+
+/// <summary>The community module's tables. Times are Unix milliseconds.</summary>
+public class CommunityDbContext(DbContextOptions options) : DbContext(options)
+{
+    /// <summary>On SQLite the community module has a file of its own (<c>community.db</c>).</summary>
+    public const string Store = "community";
+
+    internal DbSet<ModelVersionRow> ModelVersions => Set<ModelVersionRow>();
+    internal DbSet<CorrectionRow> Corrections => Set<CorrectionRow>();
+    internal DbSet<LexiconRow> Lexicons => Set<LexiconRow>();
+    internal DbSet<CalendarYearRow> CalendarYears => Set<CalendarYearRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ModelVersionRow>(e =>
+        {
+            e.ToTable("community_model_versions");
+            e.HasKey(x => x.Version);
+            e.Property(x => x.Version).HasColumnName("version").HasMaxLength(64);
+            e.Property(x => x.Card).HasColumnName("card");
+            e.Property(x => x.Model).HasColumnName("model");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.ActivatedAt).HasColumnName("activated_at");
+            e.HasIndex(x => x.ActivatedAt);
+            e.Property(x => x.CorrectionsUpTo).HasColumnName("corrections_up_to");
+        });
+        modelBuilder.Entity<CorrectionRow>(e =>
+        {
+            e.ToTable("community_corrections");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.Text).HasColumnName("text").HasMaxLength(10_000);
+            e.Property(x => x.Intent).HasColumnName("intent").HasMaxLength(32);
+            e.Property(x => x.Sentiment).HasColumnName("sentiment").HasMaxLength(32);
+            e.Property(x => x.Topics).HasColumnName("topics").HasMaxLength(2_000);
+            e.Property(x => x.Before).HasColumnName("before").HasMaxLength(2_000);
+            e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
+        });
+        modelBuilder.Entity<LexiconRow>(e =>
+        {
+            e.ToTable("community_lexicons");
+            e.HasKey(x => x.Version);
+            e.Property(x => x.Version).HasColumnName("version").ValueGeneratedNever();
+            e.Property(x => x.Json).HasColumnName("json");
+            e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
+        });
+        modelBuilder.Entity<CalendarYearRow>(e =>
+        {
+            e.ToTable("community_calendar_years");
+            e.HasKey(x => x.Year);
+            e.Property(x => x.Year).HasColumnName("year").ValueGeneratedNever();
+            e.Property(x => x.Json).HasColumnName("json");
+            e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
+        });
+    }
+}
+
+public sealed class SqliteCommunityDbContext(DbContextOptions<SqliteCommunityDbContext> options) : CommunityDbContext(options);
+
+public sealed class PostgresCommunityDbContext(DbContextOptions<PostgresCommunityDbContext> options) : CommunityDbContext(options);
+
+internal sealed class SqliteCommunityDesignFactory : IDesignTimeDbContextFactory<SqliteCommunityDbContext>
+{
+    public SqliteCommunityDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteCommunityDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+internal sealed class PostgresCommunityDesignFactory : IDesignTimeDbContextFactory<PostgresCommunityDbContext>
+{
+    public PostgresCommunityDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresCommunityDbContext>().UseNpgsql("Host=localhost").Options);
+}
+
+/// <summary>A trained model version: its ML.NET bytes and card; the one with the latest activation decides.</summary>
+internal sealed class ModelVersionRow
+{
+    public string Version { get; set; } = "";
+    public string Card { get; set; } = "";
+    public byte[]? Model { get; set; }
+    public long CreatedAt { get; set; }
+
+    /// <summary>When it last became the active version (null: never); a rollback re-activates an older one.</summary>
+    public long? ActivatedAt { get; set; }
+
+    /// <summary>The last correction it was trained with.</summary>
+    public long CorrectionsUpTo { get; set; }
+}
+
+/// <summary>A community manager's correction of a classification: what it should have said.</summary>
+internal sealed class CorrectionRow
+{
+    public long Id { get; set; }
+    public string Text { get; set; } = "";
+    public string? Intent { get; set; }
+    public string? Sentiment { get; set; }
+
+    /// <summary>JSON array of topic codes, or null when the topics were not corrected.</summary>
+    public string? Topics { get; set; }
+
+    /// <summary>The classification before the correction (JSON), with the model that made it.</summary>
+    public string? Before { get; set; }
+    public string By { get; set; } = "";
+    public long At { get; set; }
+}
+
+/// <summary>An edited lexicon; the highest version is in use (none: the shipped one).</summary>
+internal sealed class LexiconRow
+{
+    public int Version { get; set; }
+    public string Json { get; set; } = "";
+    public string By { get; set; } = "";
+    public long At { get; set; }
+}
+
+/// <summary>An edited calendar year; it replaces the shipped year.</summary>
+internal sealed class CalendarYearRow
+{
+    public int Year { get; set; }
+    public string Json { get; set; } = "";
+    public string By { get; set; } = "";
+    public long At { get; set; }
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Scrm.Testing;
+
+namespace Scrm.Community.Tests;
+
+/// <summary>POST /api/v1/community/classify over real HTTP, with the shipped model.</summary>
+public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<ClassifyApiTests.App>
+{
+    public sealed class App() : ScrmApp;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Answers_come_back_in_order_and_name_the_trained_model()
+    {
+        using var client = app.ClientFor("community");
+        string[] texts = ["客服态度太差了，再也不买了", "很好用，已经回购三次了", "请问什么时候发货？"];
+
+        var response = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts }, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var results = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").EnumerateArray().ToList();
+        results.Count.ShouldBe(3);
+        results[0].GetProperty("intent").GetString().ShouldBe("complaint");
+        results[0].GetProperty("topics").EnumerateArray().Select(t => t.GetString()).ShouldContain("service");
+        results[1].GetProperty("sentiment").GetString().ShouldBe("positive");
+        results[2].GetProperty("intent").GetString().ShouldBe("question");
+        results.ShouldAllBe(r => r.GetProperty("model").GetString() == "zh-reviews-1");
+    }
+
+    [Fact]
+    public async Task A_thousand_texts_are_classified_and_one_more_is_refused()
+    {
+        using var client = app.ClientFor("community");
+        var texts = Enumerable.Range(0, 1_000).Select(i => $"第{i}条：东西不错").ToArray();
+
+        var ok = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts }, Ct);
+        var tooMany = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts = texts.Append("多一条") }, Ct);
+
+        ok.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ok.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").GetArrayLength().ShouldBe(1_000);
+        tooMany.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        tooMany.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"texts\":[]}")]
+    [InlineData("{\"texts\":[\"好\",null]}")]
+    [InlineData("{\"texts\":\"好\"}")]
+    [InlineData("{\"texts\":[1,2]}")]
+    [InlineData("[")]
+    [InlineData("null")]
+    public async Task Malformed_requests_get_problem_details(string body)
+    {
+        using var client = app.ClientFor("community");
+
+        var response = await client.PostAsync("/api/v1/community/classify", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task A_text_over_ten_thousand_characters_is_refused()
+    {
+        using var client = app.ClientFor("community");
+
+        var response = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts = new[] { "好", new string('差', 10_001) } }, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("texts[1]");
+    }
+
+    [Fact]
+    public async Task Sales_keys_may_not_classify()
+    {
+        using var client = app.ClientFor("sales");
+
+        var response = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts = new[] { "好" } }, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    private static readonly (string Method, string Path, string Role)[] Endpoints =
+    [
+        ("POST", "/api/v1/community/classify", "community"),
+        ("POST", "/api/v1/community/corrections", "community"),
+        ("PUT", "/api/v1/community/lexicon", "community"),
+        ("PUT", "/api/v1/community/calendar/2027", "admin"),
+    ];
+
+    public static TheoryData<string, int> HostileJson()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var id in Hostile.Cases()
+            .Where(c => c.GetProperty("channel").GetString()!.StartsWith("json webhook", StringComparison.Ordinal))
+            .Select(c => c.GetProperty("id").GetString()!))
+        {
+            for (var e = 0; e < Endpoints.Length; e++)
+            {
+                data.Add(id, e);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileJson))]
+    public async Task Hostile_json_bodies_get_a_4xx_with_problem_details(string id, int endpoint)
+    {
+        var (method, path, role) = Endpoints[endpoint];
+        using var client = app.ClientFor(role);
+        var lexiconBefore = await client.GetStringAsync("/api/v1/community/lexicon", Ct);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(Hostile.Body(id)) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.ExpectContinue = true;
+
+        var response = await client.SendAsync(request, Ct);
+
+        ((int)response.StatusCode).ShouldBeInRange(400, 499);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await client.GetAsync("/health/ready", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.GetStringAsync("/api/v1/community/lexicon", Ct)).ShouldBe(lexiconBefore);
+        (await client.GetStringAsync("/api/v1/community/calendar", Ct)).ShouldNotContain("\"year\":2027,\"status\":\"official\"");
+    }
+
+    [Fact]
+    public async Task Hostile_texts_are_classified_as_plain_data()
+    {
+        using var client = app.ClientFor("community");
+        var texts = Hostile.Texts().ToArray();
+
+        var response = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts }, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").GetArrayLength().ShouldBe(texts.Length);
+    }
+}
