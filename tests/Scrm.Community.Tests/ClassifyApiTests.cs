@@ -17,7 +17,7 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
     public async Task Answers_come_back_in_order_and_name_the_trained_model()
     {
         using var client = app.ClientFor("community");
-        string[] texts = ["客服态度太差了，再也不买了", "很好用，已经回购三次了", "请问什么时候发货？"];
+        string[] texts = ["客服态度太差了，再也不买了", "很好用，已经回购三次了", "快递很快，包装也很严实"];
 
         var response = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts }, Ct);
 
@@ -27,7 +27,7 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
         results[0].GetProperty("intent").GetString().ShouldBe("complaint");
         results[0].GetProperty("topics").EnumerateArray().Select(t => t.GetString()).ShouldContain("service");
         results[1].GetProperty("sentiment").GetString().ShouldBe("positive");
-        results[2].GetProperty("intent").GetString().ShouldBe("question");
+        results[2].GetProperty("topics").EnumerateArray().Select(t => t.GetString()).ShouldBe(["delivery", "packaging"], ignoreOrder: true);
         results.ShouldAllBe(r => r.GetProperty("model").GetString() == "zh-reviews-1");
     }
 

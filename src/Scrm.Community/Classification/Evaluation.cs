@@ -111,7 +111,8 @@ internal sealed class CrossValidation(IReadOnlyList<LabelledText> sentimentSet, 
             var ml = new MLContext(seed);
             var train = sentimentSet.Where((_, i) => sentimentFolds[i] != f).Concat(topicSet.Where((_, i) => topicFolds[i] != f)).ToList();
             var (transformer, _) = ModelTrainer.Train(ml, train, matcher, settings);
-            using var model = new TrainedModel(ml, transformer, new ModelCard("cv", default, ModelThresholds.Default, new Dictionary<string, int>()), matcher);
+            // Clause cut-off at 1: the clauses are scored, so tuning can find whether they help.
+            using var model = new TrainedModel(ml, transformer, new ModelCard("cv", default, ModelThresholds.Default with { ClauseComplaintAt = 1f }, new Dictionary<string, int>()), matcher);
             Fill(model, sentimentSet, sentimentFolds, f, sentimentOut);
             Fill(model, topicSet, topicFolds, f, topicOut);
         }

@@ -35,6 +35,9 @@ internal sealed class TrainedModel : IDisposable
 
     public string Version => Card.Version;
 
+    /// <summary>Whether this version's cut-offs look at clauses at all (cross-validation may have found they do not help).</summary>
+    private bool ReadsClauses => Card.Thresholds.ClauseComplaintAt <= 1 || Card.Thresholds.ClausePositiveAt > 0;
+
     public static string TopicColumn(string topic) => "topic_" + topic.Replace('-', '_');
 
     public TextClassification Classify(string text)
@@ -46,7 +49,7 @@ internal sealed class TrainedModel : IDisposable
         try
         {
             output = engine.Predict(ModelInput.From(folded, hits));
-            var clauses = Clauses.Of(folded);
+            var clauses = ReadsClauses ? Clauses.Of(folded) : [];
             if (clauses.Count > 1)
             {
                 foreach (var clause in clauses)
@@ -92,7 +95,7 @@ internal sealed class TrainedModel : IDisposable
             owners.Add(-1);
         }
 
-        for (var i = 0; i < folded.Count; i++)
+        for (var i = 0; i < folded.Count && ReadsClauses; i++)
         {
             var clauses = Clauses.Of(folded[i]);
             if (clauses.Count > 1)
