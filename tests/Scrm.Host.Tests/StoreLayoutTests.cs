@@ -92,7 +92,7 @@ public sealed class StoreLayoutTests
         var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready", TestContext.Current.CancellationToken);
         var storage = ready.GetProperty("checks").GetProperty("storage");
         storage.GetProperty("status").GetString().ShouldBe("Healthy");
-        storage.GetProperty("description").GetString().ShouldBe("Sqlite answers (main, journal, leads, workflows).");
+        storage.GetProperty("description").GetString().ShouldBe("Sqlite answers (main, community, journal, leads, workflows).");
 
         // A module's file that is no longer a database (overwritten, a bad restore) makes the host not ready.
         SqliteConnection.ClearAllPools();
