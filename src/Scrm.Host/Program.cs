@@ -10,6 +10,7 @@ using Scrm.Host;
 using Scrm.Ingestion;
 using Scrm.Leads;
 using Scrm.Leads.Api;
+using Scrm.Platform.Faults;
 using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
@@ -70,6 +71,7 @@ app.Map(Utf8RequestTargets.InvalidTargetPath, (HttpContext http) => TypedResults
     "The request target is not valid UTF-8 or holds control characters: percent-encode it (RFC 3986).", statusCode: StatusCodes.Status400BadRequest))
     .ExcludeFromDescription();
 app.MapScrmHealth();
+app.MapScrmFaultInjection();
 app.MapJournalApi();
 app.MapWebConnector();
 app.MapWeChatConnector();

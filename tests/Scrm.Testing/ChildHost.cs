@@ -22,6 +22,8 @@ public sealed class ChildHost : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything the host wrote to stdout and stderr so far.</summary>
     public string Output
     {
@@ -88,8 +90,23 @@ public sealed class ChildHost : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         return host;
+    }
+
+    /// <summary>Waits for the process to end by itself (a crash point); false if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private void Append(string? line)
@@ -132,7 +149,7 @@ public sealed class ChildHost : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with code {_process.ExitCode} before it was ready.");
+                throw new InvalidOperationException($"The host exited with code {_process.ExitCode} before it was ready:\n{Output}");
             }
 
             try

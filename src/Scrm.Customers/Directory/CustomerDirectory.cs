@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
 using Scrm.Platform.Batching;
+using Scrm.Platform.Faults;
 
 namespace Scrm.Customers.Directory;
 
@@ -176,7 +177,9 @@ public sealed class CustomerDirectory : IAsyncDisposable
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        CrashPoints.Reach("customer.claim", committed: false);
         await transaction.CommitAsync(cancellationToken);
+        CrashPoints.Reach("customer.claim", committed: true);
         return [.. claims.Select(c => customers.TryGetValue(c.Customer, out var row) ? row.OwnerId : null)];
     }
 }

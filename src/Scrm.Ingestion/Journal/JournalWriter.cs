@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Platform.Faults;
 using Scrm.Platform.Storage;
 
 namespace Scrm.Ingestion.Journal;
@@ -120,6 +121,7 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
         try
         {
             var results = await WriteAsync(batch);
+            CrashPoints.Reach(CrashPoints.JournalAppended);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(results[i]);
@@ -144,7 +146,9 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
         {
             try
             {
-                pending.Completion.TrySetResult((await WriteAsync([pending]))[0]);
+                var results = await WriteAsync([pending]);
+                CrashPoints.Reach(CrashPoints.JournalAppended);
+                pending.Completion.TrySetResult(results[0]);
                 _signal.Notify();
             }
             catch (Exception ex)

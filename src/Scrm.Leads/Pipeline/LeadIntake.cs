@@ -5,6 +5,7 @@ using Scrm.Leads.Funnel;
 using Scrm.Leads.Scoring;
 using Scrm.Leads.Storage;
 using Scrm.Platform.Batching;
+using Scrm.Platform.Faults;
 
 namespace Scrm.Leads.Pipeline;
 
@@ -134,7 +135,9 @@ public sealed class LeadIntake : IAsyncDisposable
         await db.SaveChangesAsync(cancellationToken);
         db.Touches.AddRange(touches.Select(t => new TouchRow { SourceKey = t.Key, LeadId = t.Lead.Id, Channel = t.Channel, At = now }));
         await db.SaveChangesAsync(cancellationToken);
+        CrashPoints.Reach("lead.create", committed: false);
         await transaction.CommitAsync(cancellationToken);
+        CrashPoints.Reach("lead.create", committed: true);
         return [.. outcomes.Select(o => new IntakeResult(o.Lead.Id, o.Outcome, o.Lead.Score, o.Lead.Hot))];
     }
 

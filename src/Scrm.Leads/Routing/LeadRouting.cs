@@ -9,6 +9,7 @@ using Scrm.Leads.Pipeline;
 using Scrm.Leads.Ownership;
 using Scrm.Leads.Storage;
 using Scrm.Platform.Batching;
+using Scrm.Platform.Faults;
 using Scrm.Platform.Security;
 
 namespace Scrm.Leads.Routing;
@@ -259,7 +260,9 @@ public sealed class LeadRouting : IAsyncDisposable
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        CrashPoints.Reach("lead.route", committed: false);
         await transaction.CommitAsync(cancellationToken);
+        CrashPoints.Reach("lead.route", committed: true);
         return decisions;
     }
 

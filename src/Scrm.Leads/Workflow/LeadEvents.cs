@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Faults;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Runtime;
 
@@ -52,7 +53,9 @@ public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<Lead
             Notifications.Add(db, teamLead, "escalation", leadId, $"escalation:{key}", LeadTexts.Escalation.In(options.CurrentValue.Language, leadId, lead.Owner ?? "-", reason), now);
         }
 
+        CrashPoints.Reach("lead.escalate", committed: false);
         await db.SaveChangesAsync(cancellationToken);
+        CrashPoints.Reach("lead.escalate", committed: true);
         return true;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Platform.Faults;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Expressions;
@@ -348,6 +349,7 @@ public sealed partial class WorkflowRuntime
         }
 
         var json = JsonSerializer.Serialize(state, RuntimeJson.Default.InstanceState);
+        CrashPoints.Reach(CrashPoints.BurstBeforeRecord);
         return _writer.CommitAsync(new InstanceCommit(state, burst.ExpectedVersion, json, log,
             burst.Workflow.Definition.Options.OneRunningPerCorrelation && state.Status.IsActive() ? SingletonKey(state) : null,
             burst.AddedBookmarks, burst.RemovedBookmarks, burst.Counts, burst.Outbox));

@@ -5,6 +5,7 @@ using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Platform.Faults;
 using Scrm.Platform.Storage;
 using Scrm.Workflows.Runtime;
 
@@ -152,6 +153,7 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
             try
             {
                 var results = await WriteAsync(batch);
+                CrashPoints.Reach(CrashPoints.InstanceCommitted);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);
@@ -164,11 +166,13 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
                 {
                     try
                     {
-                        pending.Completion.TrySetResult((await WriteAsync([pending]))[0]);
+                        var single = await WriteAsync([pending]);
+                        CrashPoints.Reach(CrashPoints.InstanceCommitted);
+                        pending.Completion.TrySetResult(single[0]);
                     }
-                    catch (Exception single)
+                    catch (Exception failed)
                     {
-                        pending.Completion.TrySetException(single);
+                        pending.Completion.TrySetException(failed);
                     }
                 }
             }
@@ -197,6 +201,7 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
             {
                 // Over the network (PostgreSQL): two round trips for the whole group instead of one per statement.
                 var batched = await BatchedCommit.WriteAsync(s.Connection, transaction, batch.ConvertAll(p => p.Commit));
+                CrashPoints.Reach(CrashPoints.InstanceCommitWriting);
                 await transaction.CommitAsync();
                 Interlocked.Increment(ref _commits);
                 return batched;
@@ -223,6 +228,7 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
                 await s.Count.ExecuteNonQueryAsync();
             }
 
+            CrashPoints.Reach(CrashPoints.InstanceCommitWriting);
             await transaction.CommitAsync();
             Interlocked.Increment(ref _commits);
             return results;
