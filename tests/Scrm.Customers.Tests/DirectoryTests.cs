@@ -37,6 +37,23 @@ public abstract class DirectoryTests(PostgresServer postgres, bool usePostgres) 
     }
 
     [Fact]
+    public async Task A_claim_run_again_under_its_key_answers_its_first_answer_even_after_the_owner_changed_hands()
+    {
+        await using var host = await CustomerHost.StartAsync(Storage);
+        var id = (await host.ApplyAsync(CustomerHost.Lead(1, "丙", "+8613800000003")))[0]!.Value;
+        var directory = host.Get<CustomerDirectory>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = await directory.ClaimOwnerAsync(id, "rep-a", "instance-1:route:1/claim", ct);
+        await host.QueryAsync(db => db.Customers.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerId, "rep-b"), ct));
+        var again = await directory.ClaimOwnerAsync(id, "rep-a", "instance-1:route:1/claim", ct);
+
+        first.ShouldBe(new("rep-a", Replayed: false));
+        again.ShouldBe(new("rep-a", Replayed: true));
+        (await directory.ClaimOwnerAsync(id, "rep-c", "instance-2:route:1/claim", ct)).ShouldBe(new("rep-b", Replayed: false));
+    }
+
+    [Fact]
     public async Task An_item_resolves_to_its_customer_following_merges_and_unresolved_items_to_nothing()
     {
         await using var host = await CustomerHost.StartAsync(Storage);

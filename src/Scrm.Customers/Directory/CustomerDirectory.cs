@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
 using Scrm.Platform.Batching;
-using Scrm.Platform.Faults;
+using Scrm.Platform.Effects;
 
 namespace Scrm.Customers.Directory;
 
@@ -17,10 +17,13 @@ public sealed record CustomerFacts(Guid Id, string? Owner, string? Tier, string?
 /// </summary>
 public sealed class CustomerDirectory : IAsyncDisposable
 {
+    /// <summary>A claim under an effect key (a workflow step) records its answer with the claim and gives it again for that key.</summary>
+    public const string ClaimEffect = "customer.claim";
+
     private readonly IDbContextFactory<CustomersDbContext> _contexts;
     private readonly TimeProvider _time;
     private readonly GroupCommit<long, CustomerFacts?> _lookups;
-    private readonly GroupCommit<(Guid Customer, string Owner), string?> _claims;
+    private readonly GroupCommit<(Guid Customer, string Owner, string? Key), Effect<string?>> _claims;
     private long _resolvedThrough = -1;
     private TaskCompletionSource _resolvedFurther = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -29,7 +32,7 @@ public sealed class CustomerDirectory : IAsyncDisposable
         _contexts = contexts;
         _time = time;
         _lookups = new GroupCommit<long, CustomerFacts?>(LookUpAsync, 1_000, log);
-        _claims = new GroupCommit<(Guid, string), string?>(ClaimAsync, 1_000, log);
+        _claims = new GroupCommit<(Guid, string, string?), Effect<string?>>(ClaimAsync, 1_000, log);
     }
 
     /// <summary>The customer the item at <paramref name="position"/> was resolved to, or null when resolution has not reached it.</summary>
@@ -37,8 +40,12 @@ public sealed class CustomerDirectory : IAsyncDisposable
         _lookups.SubmitAsync(position, cancellationToken);
 
     /// <summary>Makes <paramref name="owner"/> the customer's sales owner unless someone already is; returns whoever owns it now.</summary>
-    public Task<string?> ClaimOwnerAsync(Guid customerId, string owner, CancellationToken cancellationToken) =>
-        _claims.SubmitAsync((customerId, owner), cancellationToken);
+    public async Task<string?> ClaimOwnerAsync(Guid customerId, string owner, CancellationToken cancellationToken) =>
+        (await _claims.SubmitAsync((customerId, owner, null), cancellationToken)).Outcome;
+
+    /// <summary>The claim as a side effect under <paramref name="effectKey"/>: the first call's answer is given to every later one.</summary>
+    public Task<Effect<string?>> ClaimOwnerAsync(Guid customerId, string owner, string effectKey, CancellationToken cancellationToken) =>
+        _claims.SubmitAsync((customerId, owner, effectKey), cancellationToken);
 
     /// <summary>A departing rep's customers all go to <paramref name="to"/>; returns how many moved. Running it again moves nothing more.</summary>
     public async Task<int> HandOverAsync(string from, string to, CancellationToken cancellationToken)
@@ -158,28 +165,37 @@ public sealed class CustomerDirectory : IAsyncDisposable
         return [.. positions.Select(p => customerOf.TryGetValue(InboundObservations.EventKey(p), out var id) ? Final(id) : null)];
     }
 
-    private async Task<IReadOnlyList<string?>> ClaimAsync(IReadOnlyList<(Guid Customer, string Owner)> claims, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Effect<string?>>> ClaimAsync(IReadOnlyList<(Guid Customer, string Owner, string? Key)> claims, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var effects = await EffectOutcomes.LoadAsync<string?>(db, claims.Select(c => c.Key), cancellationToken);
         var ids = claims.Select(c => c.Customer).Distinct().ToList();
         var customers = await db.Customers.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
-        foreach (var (customer, owner) in claims)
+        var results = new Effect<string?>[claims.Count];
+        for (var i = 0; i < claims.Count; i++)
         {
+            var (customer, owner, key) = claims[i];
+            if (effects.TryReplay(key, out results[i]))
+            {
+                continue;
+            }
+
             // In order: the first claim of an unowned customer wins, later ones learn its owner.
-            if (customers.TryGetValue(customer, out var row) && row.OwnerId is null)
+            var row = customers.GetValueOrDefault(customer);
+            if (row is { OwnerId: null })
             {
                 row.OwnerId = owner;
                 row.OwnerSince = now;
                 row.UpdatedAt = now;
             }
+
+            results[i] = effects.Record(key, row?.OwnerId, now);
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        CrashPoints.Reach("customer.claim", committed: false);
-        await transaction.CommitAsync(cancellationToken);
-        CrashPoints.Reach("customer.claim", committed: true);
-        return [.. claims.Select(c => customers.TryGetValue(c.Customer, out var row) ? row.OwnerId : null)];
+        await transaction.CommitEffectAsync(ClaimEffect, cancellationToken);
+        return results;
     }
 }

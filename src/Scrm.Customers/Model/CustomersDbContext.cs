@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Platform.Effects;
 
 namespace Scrm.Customers.Model;
 
@@ -167,9 +168,11 @@ public class CustomersDbContext(DbContextOptions options) : DbContext(options)
             e.HasKey(x => x.Name);
             e.Property(x => x.Name).HasMaxLength(64);
         });
+        modelBuilder.MapEffectOutcomes("customer");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
+
             foreach (var property in entity.GetProperties())
             {
                 property.SetColumnName(SnakeCase(property.Name));

@@ -5,7 +5,7 @@ using Scrm.Leads.Funnel;
 using Scrm.Leads.Scoring;
 using Scrm.Leads.Storage;
 using Scrm.Platform.Batching;
-using Scrm.Platform.Faults;
+using Scrm.Platform.Effects;
 
 namespace Scrm.Leads.Pipeline;
 
@@ -39,7 +39,8 @@ public sealed record LeadDraft(
     string? CustomerOwner = null);
 
 /// <summary>What intake did: made a new lead, attached the item to the customer's open lead, or recognised a redelivery.</summary>
-public sealed record IntakeResult(long LeadId, IntakeOutcome Outcome, int Score, bool Hot);
+/// <param name="CustomerKey">The lead's customer key (the one it was made or found under).</param>
+public sealed record IntakeResult(long LeadId, IntakeOutcome Outcome, int Score, bool Hot, string? CustomerKey = null);
 
 public enum IntakeOutcome
 {
@@ -51,24 +52,32 @@ public enum IntakeOutcome
 /// <summary>
 /// Creates leads idempotently by source key. A customer with an open lead gets no second one: the
 /// new item is attached as a touch (and counts as engagement), so two reps never chase one person.
-/// Concurrent intakes are group-committed: one transaction per batch.
+/// Concurrent intakes are group-committed: one transaction per batch. An intake under an effect key
+/// (a workflow step) records its outcome in that transaction and answers it again for that key.
 /// </summary>
 public sealed class LeadIntake : IAsyncDisposable
 {
+    public const string Effect = "lead.create";
+
     private readonly IDbContextFactory<LeadsDbContext> _contexts;
     private readonly IOptions<LeadsOptions> _options;
     private readonly TimeProvider _time;
-    private readonly GroupCommit<LeadDraft, IntakeResult> _writer;
+    private readonly GroupCommit<(LeadDraft Draft, string? Key), Effect<IntakeResult>> _writer;
 
     public LeadIntake(IDbContextFactory<LeadsDbContext> contexts, IOptions<LeadsOptions> options, TimeProvider time, ILogger<LeadIntake> log)
     {
         _contexts = contexts;
         _options = options;
         _time = time;
-        _writer = new GroupCommit<LeadDraft, IntakeResult>(IntakeBatchAsync, 500, log);
+        _writer = new GroupCommit<(LeadDraft, string?), Effect<IntakeResult>>(IntakeBatchAsync, 500, log);
     }
 
-    public Task<IntakeResult> IntakeAsync(LeadDraft draft, CancellationToken cancellationToken) => _writer.SubmitAsync(draft, cancellationToken);
+    public async Task<IntakeResult> IntakeAsync(LeadDraft draft, CancellationToken cancellationToken) =>
+        (await _writer.SubmitAsync((draft, null), cancellationToken)).Outcome;
+
+    /// <summary>Intake as a side effect under <paramref name="effectKey"/>: the first call's outcome is answered to every later one.</summary>
+    public Task<Effect<IntakeResult>> IntakeAsync(LeadDraft draft, string effectKey, CancellationToken cancellationToken) =>
+        _writer.SubmitAsync((draft, effectKey), cancellationToken);
 
     /// <summary>The score and heat a new lead from <paramref name="draft"/> would get (for dry runs); stores nothing.</summary>
     public (int Score, bool Hot) Preview(LeadDraft draft)
@@ -79,11 +88,24 @@ public sealed class LeadIntake : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    private async Task<IReadOnlyList<IntakeResult>> IntakeBatchAsync(IReadOnlyList<LeadDraft> drafts, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Effect<IntakeResult>>> IntakeBatchAsync(IReadOnlyList<(LeadDraft Draft, string? Key)> requests, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var effects = await EffectOutcomes.LoadAsync<IntakeResult>(db, requests.Select(r => r.Key), cancellationToken);
+        var results = new Effect<IntakeResult>?[requests.Count];
+        var drafts = new List<LeadDraft>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (effects.TryReplay(requests[i].Key, out var replayed))
+            {
+                results[i] = replayed;
+            }
+
+            drafts.Add(requests[i].Draft);
+        }
+
         var sourceKeys = drafts.Select(d => d.SourceKey).Distinct().ToList();
         var taken = await db.Touches.AsNoTracking().Where(t => sourceKeys.Contains(t.SourceKey)).ToDictionaryAsync(t => t.SourceKey, t => t.LeadId, cancellationToken);
         var customerKeys = drafts.Where(d => d.CustomerKey is not null).Select(d => d.CustomerKey!).Distinct().ToList();
@@ -99,6 +121,11 @@ public sealed class LeadIntake : IAsyncDisposable
         for (var i = 0; i < drafts.Count; i++)
         {
             var draft = drafts[i];
+            if (results[i] is not null)
+            {
+                continue;
+            }
+
             if (taken.TryGetValue(draft.SourceKey, out var leadId))
             {
                 outcomes[i] = (takenLeads[leadId], IntakeOutcome.AlreadyTaken);
@@ -134,11 +161,21 @@ public sealed class LeadIntake : IAsyncDisposable
 
         await db.SaveChangesAsync(cancellationToken);
         db.Touches.AddRange(touches.Select(t => new TouchRow { SourceKey = t.Key, LeadId = t.Lead.Id, Channel = t.Channel, At = now }));
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (results[i] is null)
+            {
+                var (lead, outcome) = outcomes[i];
+                // A key seen twice in one batch: the second answers the first's outcome.
+                results[i] = effects.TryReplay(requests[i].Key, out var replayed)
+                    ? replayed
+                    : effects.Record(requests[i].Key, new IntakeResult(lead.Id, outcome, lead.Score, lead.Hot, lead.CustomerKey), now);
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
-        CrashPoints.Reach("lead.create", committed: false);
-        await transaction.CommitAsync(cancellationToken);
-        CrashPoints.Reach("lead.create", committed: true);
-        return [.. outcomes.Select(o => new IntakeResult(o.Lead.Id, o.Outcome, o.Lead.Score, o.Lead.Hot))];
+        await transaction.CommitEffectAsync(Effect, cancellationToken);
+        return [.. results.Select(r => r!.Value)];
     }
 
     private LeadRow NewLead(LeadDraft draft, long now)

@@ -9,7 +9,7 @@ using Scrm.Leads.Pipeline;
 using Scrm.Leads.Ownership;
 using Scrm.Leads.Storage;
 using Scrm.Platform.Batching;
-using Scrm.Platform.Faults;
+using Scrm.Platform.Effects;
 using Scrm.Platform.Security;
 
 namespace Scrm.Leads.Routing;
@@ -20,14 +20,18 @@ public sealed record HandoverResult(int Leads, int Customers);
 /// <summary>
 /// Applies routing decisions: exactly one owner per lead, the team's sharing cursor updated in the
 /// same transaction, the owner notified and a first contact planned. Concurrent callers are
-/// group-committed and routed one after another, so nobody races for a lead or a cursor.
+/// group-committed and routed one after another, so nobody races for a lead or a cursor. Routing
+/// under an effect key (a workflow step) records its decision in that transaction and answers it
+/// again for that key.
 /// </summary>
 public sealed class LeadRouting : IAsyncDisposable
 {
+    public const string Effect = "lead.route";
+
     private readonly IDbContextFactory<LeadsDbContext> _contexts;
     private readonly IOptionsMonitor<LeadsOptions> _options;
     private readonly TimeProvider _time;
-    private readonly GroupCommit<(long LeadId, string By), RoutingDecision?> _writer;
+    private readonly GroupCommit<(long LeadId, string By, string? Key), Effect<RoutingDecision>?> _writer;
     private readonly CustomerDirectory? _customers;
     private readonly ApiKeyStore? _keys;
 
@@ -41,12 +45,16 @@ public sealed class LeadRouting : IAsyncDisposable
         _time = time;
         _customers = customers;
         _keys = keys;
-        _writer = new GroupCommit<(long, string), RoutingDecision?>(RouteBatchAsync, 500, log);
+        _writer = new GroupCommit<(long, string, string?), Effect<RoutingDecision>?>(RouteBatchAsync, 500, log);
     }
 
     /// <summary>Routes an unowned open lead; for a lead that already has an owner, says who.</summary>
     public async Task<RoutingDecision> RouteAsync(long leadId, string by, CancellationToken cancellationToken) =>
-        await _writer.SubmitAsync((leadId, by), cancellationToken) ?? throw new KeyNotFoundException($"Lead {leadId} does not exist.");
+        (await RouteAsync(leadId, by, null, cancellationToken)).Outcome;
+
+    /// <summary>Routing as a side effect under <paramref name="effectKey"/>: the first call's decision is answered to every later one.</summary>
+    public async Task<Effect<RoutingDecision>> RouteAsync(long leadId, string by, string? effectKey, CancellationToken cancellationToken) =>
+        await _writer.SubmitAsync((leadId, by, effectKey), cancellationToken) ?? throw new KeyNotFoundException($"Lead {leadId} does not exist.");
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
@@ -165,7 +173,7 @@ public sealed class LeadRouting : IAsyncDisposable
     /// Routes a batch in one transaction, one lead after another against the same in-memory team
     /// cursors and loads, so concurrent callers share a commit and never race for a cursor.
     /// </summary>
-    private async Task<IReadOnlyList<RoutingDecision?>> RouteBatchAsync(IReadOnlyList<(long LeadId, string By)> requests, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Effect<RoutingDecision>?>> RouteBatchAsync(IReadOnlyList<(long LeadId, string By, string? Key)> requests, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -175,6 +183,7 @@ public sealed class LeadRouting : IAsyncDisposable
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lead-routing'))", cancellationToken);
         }
 
+        var effects = await EffectOutcomes.LoadAsync<RoutingDecision>(db, requests.Select(r => r.Key), cancellationToken);
         var ids = requests.Select(r => r.LeadId).Distinct().ToList();
         var leads = await db.Leads.Where(l => ids.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
         var customerKeys = leads.Values.Where(l => l.CustomerKey is not null).Select(l => l.CustomerKey!).Distinct().ToList();
@@ -190,9 +199,15 @@ public sealed class LeadRouting : IAsyncDisposable
         var plan = settings.ToPlan();
         var now = _time.GetUtcNow();
         var at = now.ToUnixTimeMilliseconds();
-        var decisions = new RoutingDecision?[requests.Count];
+        var decisions = new Effect<RoutingDecision>?[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
+            if (effects.TryReplay(requests[i].Key, out var replayed))
+            {
+                decisions[i] = replayed;
+                continue;
+            }
+
             if (!leads.TryGetValue(requests[i].LeadId, out var lead))
             {
                 continue;
@@ -200,7 +215,8 @@ public sealed class LeadRouting : IAsyncDisposable
 
             if (lead.Owner is not null || !lead.IsOpen)
             {
-                decisions[i] = new RoutingDecision(lead.Owner, lead.Team, [lead.Owner is null ? $"the lead is {lead.Stage}" : $"already owned by {lead.Owner}"], null);
+                decisions[i] = effects.Record(requests[i].Key,
+                    new RoutingDecision(lead.Owner, lead.Team, [lead.Owner is null ? $"the lead is {lead.Stage}" : $"already owned by {lead.Owner}"], null), at);
                 continue;
             }
 
@@ -208,7 +224,7 @@ public sealed class LeadRouting : IAsyncDisposable
             var decision = Router.Route(
                 new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner),
                 plan, team => current.TryGetValue(team, out var c) ? c : cursors(team), loads, now);
-            decisions[i] = decision;
+            decisions[i] = effects.Record(requests[i].Key, decision with { Cursor = null }, at);
             lead.Owner = decision.Owner;
             lead.Team = decision.Team;
             lead.Pooled = decision.Owner is null;
@@ -260,9 +276,7 @@ public sealed class LeadRouting : IAsyncDisposable
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        CrashPoints.Reach("lead.route", committed: false);
-        await transaction.CommitAsync(cancellationToken);
-        CrashPoints.Reach("lead.route", committed: true);
+        await transaction.CommitEffectAsync(Effect, cancellationToken);
         return decisions;
     }
 

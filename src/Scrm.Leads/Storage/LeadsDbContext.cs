@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Scrm.Leads.Funnel;
+using Scrm.Platform.Effects;
 
 namespace Scrm.Leads.Storage;
 
@@ -26,6 +27,7 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.MapEffectOutcomes("lead");
         modelBuilder.Entity<LeadRow>(e =>
         {
             // The triggers keep lead_rep_loads; declared so that EF does not read back through RETURNING.

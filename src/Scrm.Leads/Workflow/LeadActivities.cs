@@ -38,8 +38,8 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
             };
         }
 
-        var result = await context.RunEffectAsync(JsonSerializer.SerializeToNode(draft, JsonSerializerOptions.Web), async (_, ct) =>
-            JsonSerializer.SerializeToNode(await intake.IntakeAsync(draft, ct), JsonSerializerOptions.Web));
+        // Run again after a crash, the intake answers its first outcome: the lead this step created, not "already taken".
+        var result = await context.RunEffectAsync(JsonSerializer.SerializeToNode(draft, JsonSerializerOptions.Web), (key, ct) => intake.IntakeAsync(draft, key, ct));
         if (result is null)
         {
             // A dry run: nothing was created; what would be is shown, and the next steps get a stand-in id.
@@ -52,14 +52,13 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
             return;
         }
 
-        var leadId = result["leadId"]!.GetValue<long>();
-        context.SetOutput("leadId", leadId);
-        context.SetOutput("customerKey", draft.CustomerKey);
-        context.SetOutput("score", result["score"]?.DeepClone());
-        context.SetOutput("hot", result["hot"]?.DeepClone());
-        context.SetOutput("outcome", result["outcome"]?.DeepClone());
-        context.SetCorrelationId(LeadEvents.Correlation(leadId));
-        context.Complete(result["outcome"]?.GetValue<int>() == (int)IntakeOutcome.Created ? "created" : "attached");
+        context.SetOutput("leadId", result.LeadId);
+        context.SetOutput("customerKey", result.CustomerKey);
+        context.SetOutput("score", result.Score);
+        context.SetOutput("hot", result.Hot);
+        context.SetOutput("outcome", (int)result.Outcome);
+        context.SetCorrelationId(LeadEvents.Correlation(result.LeadId));
+        context.Complete(result.Outcome == IntakeOutcome.Created ? "created" : "attached");
     }
 
     /// <summary>
@@ -104,21 +103,18 @@ public sealed class RouteLead(LeadRouting routing, IServiceProvider services) : 
         var leadId = context.Get(LeadId)
             ?? throw new ArgumentException("lead.route needs 'leadId', the id lead.create put out (outputs.create.leadId); it evaluated to nothing. Does a lead.create step run before it?");
         var customerKey = CustomerKey.IsSet ? context.Get(CustomerKey) : null;
-        var result = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId }, async (_, ct) =>
+        var decision = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId }, (key, ct) => routing.RouteAsync(leadId, $"workflow:{context.DefinitionId}", key, ct));
+        if (decision?.Owner is { } owner && customerKey?.StartsWith("customer:", StringComparison.Ordinal) == true
+            && Guid.TryParse(customerKey["customer:".Length..], out var customerId) && services.GetService<CustomerDirectory>() is { } directory)
         {
-            var decision = await routing.RouteAsync(leadId, $"workflow:{context.DefinitionId}", ct);
-            if (decision.Owner is { } owner && customerKey?.StartsWith("customer:", StringComparison.Ordinal) == true
-                && Guid.TryParse(customerKey["customer:".Length..], out var customerId) && services.GetService<CustomerDirectory>() is { } directory)
-            {
-                await directory.ClaimOwnerAsync(customerId, owner, ct);
-            }
+            // The customer model is another store: its claim is an effect of its own, answered again after a crash like the routing.
+            await context.RunEffectAsync(new JsonObject { ["customerId"] = customerId, ["owner"] = owner }, (key, ct) => directory.ClaimOwnerAsync(customerId, owner, key, ct), part: "claim");
+        }
 
-            return new JsonObject { ["owner"] = decision.Owner, ["team"] = decision.Team, ["reasons"] = new JsonArray([.. decision.Reasons.Select(r => JsonValue.Create(r))]) };
-        });
-        context.SetOutput("owner", result?["owner"]?.DeepClone());
-        context.SetOutput("team", result?["team"]?.DeepClone());
-        context.SetOutput("reasons", result?["reasons"]?.DeepClone());
-        context.Complete(result?["owner"] is null && result is not null ? "pooled" : "assigned");
+        context.SetOutput("owner", decision?.Owner);
+        context.SetOutput("team", decision?.Team);
+        context.SetOutput("reasons", decision is null ? null : new JsonArray([.. decision.Reasons.Select(r => JsonValue.Create(r))]));
+        context.Complete(decision is { Owner: null } ? "pooled" : "assigned");
     }
 }
 
@@ -136,9 +132,8 @@ public sealed class EscalateLead(LeadEvents events) : Activity
     {
         var leadId = context.Get(LeadId);
         var reason = context.Get(Reason) ?? "escalated";
-        var result = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId, ["reason"] = reason }, async (key, ct) =>
-            new JsonObject { ["notified"] = await events.EscalateAsync(leadId, reason, key, ct) });
-        context.SetOutput("notified", result?["notified"]?.DeepClone());
+        var notified = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId, ["reason"] = reason }, (key, ct) => events.EscalateAsync(leadId, reason, key, ct));
+        context.SetOutput("notified", context.DryRun ? null : notified);
         context.Complete();
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Storage;
-using Scrm.Platform.Faults;
+using Scrm.Platform.Effects;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Runtime;
 
@@ -17,6 +17,8 @@ namespace Scrm.Leads.Workflow;
 public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time)
 {
     public const string Contacted = "lead.contacted";
+
+    public const string Escalation = "lead.escalate";
 
     public static string Correlation(long leadId) => $"lead:{leadId}";
 
@@ -34,28 +36,37 @@ public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<Lead
             keepUnmatched: true, cancellationToken);
     }
 
-    /// <summary>Notifies the team lead (once per key); false when the lead has no team lead to tell.</summary>
-    public async Task<bool> EscalateAsync(long leadId, string reason, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Notifies the team lead, as a side effect under <paramref name="key"/>: once per key, and a
+    /// later call with the key answers the first one's outcome. False when the lead has no team lead to tell.
+    /// </summary>
+    public async Task<Effect<bool>> EscalateAsync(long leadId, string reason, string key, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
-        var teamLead = lead?.Team is { } team ? options.CurrentValue.Teams.FirstOrDefault(t => t.Name == team)?.TeamLead : null;
-        if (lead is null || teamLead is null)
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var effects = await EffectOutcomes.LoadAsync<bool>(db, [key], cancellationToken);
+        if (effects.TryReplay(key, out var replayed))
         {
-            return false;
+            return replayed;
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        lead.SlaEscalatedAt ??= now;
-        lead.Version++;
-        if (!await db.Notifications.AnyAsync(n => n.DedupKey == $"escalation:{key}", cancellationToken))
+        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
+        var teamLead = lead?.Team is { } team ? options.CurrentValue.Teams.FirstOrDefault(t => t.Name == team)?.TeamLead : null;
+        if (lead is not null && teamLead is not null)
         {
-            Notifications.Add(db, teamLead, "escalation", leadId, $"escalation:{key}", LeadTexts.Escalation.In(options.CurrentValue.Language, leadId, lead.Owner ?? "-", reason), now);
+            lead.SlaEscalatedAt ??= now;
+            lead.Version++;
+            // Data from before outcomes were recorded may hold this escalation already.
+            if (!await db.Notifications.AnyAsync(n => n.DedupKey == $"escalation:{key}", cancellationToken))
+            {
+                Notifications.Add(db, teamLead, "escalation", leadId, $"escalation:{key}", LeadTexts.Escalation.In(options.CurrentValue.Language, leadId, lead.Owner ?? "-", reason), now);
+            }
         }
 
-        CrashPoints.Reach("lead.escalate", committed: false);
+        var escalated = effects.Record(key, lead is not null && teamLead is not null, now);
         await db.SaveChangesAsync(cancellationToken);
-        CrashPoints.Reach("lead.escalate", committed: true);
-        return true;
+        await transaction.CommitEffectAsync(Escalation, cancellationToken);
+        return escalated;
     }
 }

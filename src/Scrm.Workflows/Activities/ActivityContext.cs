@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Scrm.Platform.Effects;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Expressions;
 using Scrm.Workflows.Runtime;
@@ -194,15 +195,38 @@ public sealed class ActivityContext
     internal JsonNode? Evaluate(InputBinding binding) => _burst.Scripts.Evaluate(binding.Script!);
 
     /// <summary>
-    /// Performs a side effect once per <see cref="IdempotencyKey"/>: a recorded result is returned
-    /// instead of repeating it (after a crash or retry), and a dry run records <paramref name="request"/> instead.
+    /// Performs a side effect that a module's store owns (ADR 0006): <paramref name="perform"/> gets
+    /// the effect's key, commits the effect and its outcome in one transaction, and for a key it has
+    /// seen answers the outcome it recorded the first time, so a step run again after a crash takes
+    /// the path it took before. A dry run records <paramref name="request"/> instead and returns default.
     /// </summary>
-    public async ValueTask<JsonNode?> RunEffectAsync(JsonNode? request, Func<string, CancellationToken, Task<JsonNode?>> perform)
+    /// <param name="part">Names a further effect of the same step, in another store (its key is the step's key + "/" + part).</param>
+    public async ValueTask<T?> RunEffectAsync<T>(JsonNode? request, Func<string, CancellationToken, Task<Effect<T>>> perform, string? part = null)
     {
-        if (DryRun)
+        if (RecordedInstead(request, part))
         {
-            SetOutput("dryRun", true);
-            SetOutput("wouldPerform", request?.DeepClone());
+            return default;
+        }
+
+        var effect = await perform(part is null ? IdempotencyKey : $"{IdempotencyKey}/{part}", CancellationToken);
+        if (effect.Replayed)
+        {
+            SetOutput("replayed", true);
+        }
+
+        return effect.Outcome;
+    }
+
+    /// <summary>
+    /// Performs a side effect that another system owns (an HTTP call), once per <see cref="IdempotencyKey"/>:
+    /// the engine records the result after it returns and answers it on a rerun. A crash between
+    /// the call and that record sends the call again with the same key, which the receiver
+    /// deduplicates (the <c>Idempotency-Key</c> header). A dry run records <paramref name="request"/> instead.
+    /// </summary>
+    public async ValueTask<JsonNode?> RunRemoteEffectAsync(JsonNode? request, Func<string, CancellationToken, Task<JsonNode?>> perform)
+    {
+        if (RecordedInstead(request, null))
+        {
             return null;
         }
 
@@ -217,6 +241,17 @@ public sealed class ActivityContext
         var result = await perform(key, CancellationToken);
         await _burst.Effects.RecordAsync(new EffectRecord(key, InstanceId, Node.Id, result), CancellationToken);
         return result;
+    }
+
+    private bool RecordedInstead(JsonNode? request, string? part)
+    {
+        if (DryRun)
+        {
+            SetOutput("dryRun", true);
+            SetOutput(part is null ? "wouldPerform" : $"wouldPerform:{part}", request?.DeepClone());
+        }
+
+        return DryRun;
     }
 
     private void Record(string name, JsonNode? value) => (RecordedInputs ??= [])[name] = value?.DeepClone();

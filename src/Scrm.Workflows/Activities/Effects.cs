@@ -36,7 +36,7 @@ public sealed class HttpRequest(IHttpClientFactory clients) : Activity
         }
 
         var request = new JsonObject { ["method"] = method, ["url"] = url, ["body"] = body?.DeepClone() };
-        var result = await context.RunEffectAsync(request, async (key, ct) =>
+        var result = await context.RunRemoteEffectAsync(request, async (key, ct) =>
         {
             using var message = new HttpRequestMessage(new HttpMethod(method), uri);
             message.Headers.TryAddWithoutValidation("Idempotency-Key", key);

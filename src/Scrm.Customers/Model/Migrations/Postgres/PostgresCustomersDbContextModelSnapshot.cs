@@ -760,6 +760,31 @@ namespace Scrm.Customers.Model.Migrations.Postgres
 
                     b.ToTable("customer_value_state", (string)null);
                 });
+
+            modelBuilder.Entity("Scrm.Platform.Effects.EffectOutcomeRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_customer_effect_outcomes");
+
+                    b.HasIndex("RecordedAt")
+                        .HasDatabaseName("ix_customer_effect_outcomes_recorded_at");
+
+                    b.ToTable("customer_effect_outcomes", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

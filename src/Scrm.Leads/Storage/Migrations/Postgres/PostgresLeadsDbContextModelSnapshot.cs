@@ -737,6 +737,31 @@ namespace Scrm.Leads.Storage.Migrations.Postgres
 
                     b.ToTable("lead_touches", (string)null);
                 });
+
+            modelBuilder.Entity("Scrm.Platform.Effects.EffectOutcomeRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("Key")
+                        .HasName("pk_lead_effect_outcomes");
+
+                    b.HasIndex("RecordedAt")
+                        .HasDatabaseName("ix_lead_effect_outcomes_recorded_at");
+
+                    b.ToTable("lead_effect_outcomes", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

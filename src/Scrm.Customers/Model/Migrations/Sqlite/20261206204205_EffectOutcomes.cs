@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Scrm.Customers.Model.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class EffectOutcomes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "customer_effect_outcomes",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    outcome = table.Column<string>(type: "TEXT", nullable: false),
+                    recorded_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_customer_effect_outcomes", x => x.key);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customer_effect_outcomes_recorded_at",
+                table: "customer_effect_outcomes",
+                column: "recorded_at");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "customer_effect_outcomes");
+        }
+    }
+}
