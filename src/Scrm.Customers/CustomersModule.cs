@@ -13,6 +13,7 @@ using Scrm.Customers.Protection;
 using Scrm.Customers.Value;
 using Scrm.Customers.View;
 using Scrm.Ingestion;
+using Scrm.Platform.Effects;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
@@ -33,6 +34,7 @@ public static partial class CustomersModule
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<CustomersDbContext, SqliteCustomersDbContext, PostgresCustomersDbContext>("customers");
+        services.AddEffectOutcomes<CustomersDbContext>();
         services.AddSingleton<CustomerIds>();
         services.AddSingleton<Directory.CustomerDirectory>();
         services.AddSingleton<Directory.CustomerChanges>();

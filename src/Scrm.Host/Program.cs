@@ -10,6 +10,7 @@ using Scrm.Host;
 using Scrm.Ingestion;
 using Scrm.Leads;
 using Scrm.Leads.Api;
+using Scrm.Platform.Consistency;
 using Scrm.Platform.Faults;
 using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
@@ -42,6 +43,7 @@ builder.Services
     .AddScrmSecurity(builder.Configuration)
     .AddScrmProblemDetails()
     .AddScrmScheduling(builder.Configuration)
+    .AddScrmConsistency(builder.Configuration)
     .AddScrmIngestion(builder.Configuration)
     .AddScrmWebConnector(builder.Configuration)
     .AddScrmWeChatConnector(builder.Configuration)
@@ -73,6 +75,7 @@ app.Map(Utf8RequestTargets.InvalidTargetPath, (HttpContext http) => TypedResults
 app.MapScrmHealth();
 app.MapScrmFaultInjection();
 app.MapJournalApi();
+app.MapConsistencyApi();
 app.MapWebConnector();
 app.MapWeChatConnector();
 app.MapWeComConnector();

@@ -5,12 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 using Scrm.Leads.Api;
 using Scrm.Leads.Attribution;
+using Scrm.Leads.Consistency;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Storage;
 using Scrm.Leads.Workflow;
+using Scrm.Platform.Consistency;
+using Scrm.Platform.Effects;
 using Scrm.Platform.Storage;
 using Scrm.Workflows.Activities;
 
@@ -46,6 +49,8 @@ public static class LeadsModule
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<ChannelReports>();
         services.AddSingleton<LeadEvents>();
+        services.AddEffectOutcomes<LeadsDbContext>();
+        services.AddSingleton<IConsistencyCheck, UnroutedLeads>();
         services.AddSingleton<NotificationHook>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationHook>());
         services.AddHostedService<RoutingSetup.Notice>();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 using Scrm.Ingestion;
+using Scrm.Platform.Consistency;
 using Scrm.Platform.Storage;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Api;
@@ -75,6 +76,7 @@ public static class WorkflowsModule
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkflowsOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<WorkflowRuntime>>()));
         services.AddSingleton<InstanceQueries>();
         services.AddHostedService<WorkflowSweeper>();
+        services.AddSingleton<IConsistencyCheck, StalledInstances>();
         services.AddJournalConsumer<WorkflowJournalHandler>();
         services.AddQuartz(q =>
         {

@@ -108,9 +108,10 @@ public abstract class CrashRecoveryTests(PostgresServer postgres, bool usePostgr
                 var matches = crashed && outcome.Shape == expected;
                 mismatches += matches ? 0 : 1;
                 report.AppendLine($"{(matches ? "ok  " : "FAIL")} {crash,-36} {(crashed ? "" : "never reached; ")}{outcome.Shape}");
-                if (!crashed)
+                if (!matches)
                 {
-                    report.AppendLine(output);
+                    report.AppendLine($"lead {outcome.LeadId}, instance {outcome.InstanceId}:\n{outcome.Log}");
+                    report.AppendLine(crashed ? host.Output : output);
                 }
             }
         }

@@ -74,6 +74,9 @@ public sealed class LeadAudit : IAsyncDisposable
             return null;
         }
 
+        var instance = await CreatingInstanceAsync(matching[0].Id);
+        // Read the lead again after its workflow: an instance seen ended has every effect of its steps committed before.
+        matching = [.. (await LeadsAsync()).Where(l => l.Name == name)];
         var lead = matching[0];
         string? customerKey;
         await using (var leads = await _database.Store("leads").OpenConnectionAsync(CancellationToken.None))
@@ -89,7 +92,6 @@ public sealed class LeadAudit : IAsyncDisposable
                 .Select(r => r[0] as string).FirstOrDefault();
         }
 
-        var instance = await CreatingInstanceAsync(lead.Id);
         var timers = 0;
         if (instance is not null)
         {
@@ -100,11 +102,11 @@ public sealed class LeadAudit : IAsyncDisposable
 
         return new LeadOutcome(lead.Id, instance?.Id, new LeadShape(
             matching.Count, lead.Owner, lead.Pooled, string.Join(",", lead.AssignmentKinds.Order()), string.Join(",", lead.NotificationKinds.Order()),
-            lead.FollowUps, customerOwner, instance?.Status, instance?.Steps, timers));
+            lead.FollowUps, customerOwner, instance?.Status, instance?.Steps, timers), instance?.Log);
     }
 
     /// <summary>The workflow instance that worked on the lead (correlated to it), its status and its steps as logged: "activity:status:outcome", in order.</summary>
-    private async Task<(string Id, string Status, string Steps)?> CreatingInstanceAsync(long leadId)
+    private async Task<(string Id, string Status, string Steps, string Log)?> CreatingInstanceAsync(long leadId)
     {
         await using var connection = await _database.Store("workflows").OpenConnectionAsync(CancellationToken.None);
         var rows = await RowsAsync(connection, $"SELECT id, status FROM workflow_instances WHERE correlation_id = 'lead:{leadId}' ORDER BY created_at");
@@ -115,15 +117,17 @@ public sealed class LeadAudit : IAsyncDisposable
 
         var id = (string)rows[0][0]!;
         var steps = new List<string>();
+        var outputs = new List<string>();
         foreach (var log in await RowsAsync(connection, $"SELECT records FROM workflow_log WHERE instance_id = '{id}' ORDER BY seq"))
         {
             foreach (var record in JsonNode.Parse((string)log[0]!)!.AsArray())
             {
                 steps.Add($"{record!["activityId"]}:{record["status"]}:{record["outcome"]}");
+                outputs.Add($"{record["activityId"]} {record["startedAt"]} {record["outputs"]?.ToJsonString()}");
             }
         }
 
-        return (id, (string)rows[0][1]!, string.Join(" ", steps));
+        return (id, (string)rows[0][1]!, string.Join(" ", steps), string.Join("\n", outputs));
     }
 
     private static async Task<List<object?[]>> RowsAsync(DbConnection connection, string sql)
@@ -179,4 +183,5 @@ public sealed record LeadShape(
     string? Steps,
     int TimersLeft);
 
-public sealed record LeadOutcome(long LeadId, string? InstanceId, LeadShape Shape);
+/// <param name="Log">The instance's log, a line per step with its outputs: what a failing test shows.</param>
+public sealed record LeadOutcome(long LeadId, string? InstanceId, LeadShape Shape, string? Log = null);

@@ -88,6 +88,22 @@ public sealed class LeadIntake : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
+    /// <summary>
+    /// Records that the step under <paramref name="effectKey"/> created <paramref name="leadId"/>, for
+    /// a lead made before intake recorded its outcomes: a replay of the step then answers "created".
+    /// </summary>
+    internal async Task AdoptAsync(string effectKey, long leadId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var effects = await EffectOutcomes.LoadAsync<IntakeResult>(db, [effectKey], cancellationToken);
+        var lead = await db.Leads.AsNoTracking().SingleAsync(l => l.Id == leadId, cancellationToken);
+        if (!effects.TryReplay(effectKey, out _))
+        {
+            effects.Record(effectKey, new IntakeResult(lead.Id, IntakeOutcome.Created, lead.Score, lead.Hot, lead.CustomerKey), _time.GetUtcNow().ToUnixTimeMilliseconds());
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
     private async Task<IReadOnlyList<Effect<IntakeResult>>> IntakeBatchAsync(IReadOnlyList<(LeadDraft Draft, string? Key)> requests, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);

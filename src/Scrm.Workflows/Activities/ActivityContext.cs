@@ -58,7 +58,7 @@ public sealed class ActivityContext
     public int Iteration { get; }
 
     /// <summary>Stable across retries and restarts: instance id + activity id + iteration.</summary>
-    public string IdempotencyKey => $"{InstanceId}:{Node.Id}:{Iteration}";
+    public string IdempotencyKey => InstanceIds.StepKey(InstanceId, Node.Id, Iteration);
 
     /// <summary>A dry run records side effects instead of performing them.</summary>
     public bool DryRun => _burst.DryRun;

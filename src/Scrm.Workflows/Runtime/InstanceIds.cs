@@ -8,6 +8,9 @@ public static class InstanceIds
 {
     public static string New() => Guid.CreateVersion7().ToString();
 
+    /// <summary>A step's idempotency key: its side effects run under it (ADR 0006), and a replay of the step has the same one.</summary>
+    public static string StepKey(string instanceId, string activityId, int iteration) => $"{instanceId}:{activityId}:{iteration}";
+
     /// <summary>The same text always gives the same id, so a redelivered start finds the instance it already made.</summary>
     public static string Derive(string text)
     {

@@ -113,6 +113,19 @@ internal static class WorkflowExecutor
         await RunAsync(burst);
     }
 
+    /// <summary>Queues <paramref name="activityId"/> to run again as its <paramref name="iteration"/>th execution (same key), then runs on.</summary>
+    public static async ValueTask ReplayStepAsync(Burst burst, string activityId, int iteration)
+    {
+        var state = burst.State;
+        state.Queue.Clear();
+        state.FaultedItem = null;
+        state.FinishedAt = null;
+        state.Executions[activityId] = iteration - 1;
+        state.Queue.Add(new WorkItem(activityId));
+        state.Status = WorkflowStatus.Running;
+        await RunAsync(burst);
+    }
+
     public static void Cancel(Burst burst)
     {
         foreach (var bookmark in burst.State.Bookmarks.ToList())

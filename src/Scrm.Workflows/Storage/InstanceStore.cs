@@ -124,6 +124,23 @@ internal sealed class InstanceStore : IEffectLedger, IAsyncDisposable
         return matches;
     }
 
+    /// <summary>The instances correlated to <paramref name="correlationId"/> (an indexed lookup), oldest first.</summary>
+    public async Task<IReadOnlyList<InstanceState>> CorrelatedAsync(string correlationId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT state FROM workflow_instances WHERE correlation_id = @correlation ORDER BY created_at LIMIT {limit}";
+        Sql.Add(command, "correlation", correlationId);
+        var states = new List<InstanceState>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            states.Add(JsonSerializer.Deserialize(reader.GetString(0), RuntimeJson.Default.InstanceState)!);
+        }
+
+        return states;
+    }
+
     public async Task<bool> HasActiveSingletonAsync(string singletonKey, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);

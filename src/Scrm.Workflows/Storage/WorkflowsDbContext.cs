@@ -79,6 +79,8 @@ public class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.DefinitionId, x.Status, x.CreatedAt }).HasDatabaseName("ix_workflow_instances_definition_status");
             e.HasIndex(x => new { x.Status, x.UpdatedAt }).HasDatabaseName("ix_workflow_instances_status_updated");
             e.HasIndex(x => x.SingletonKey).IsUnique().HasDatabaseName("ux_workflow_instances_singleton_key");
+            // The instances of one lead, one conversation: what the safety net looks up to resume a workflow.
+            e.HasIndex(x => x.CorrelationId).HasDatabaseName("ix_workflow_instances_correlation");
         });
         modelBuilder.Entity<LogRow>(e =>
         {

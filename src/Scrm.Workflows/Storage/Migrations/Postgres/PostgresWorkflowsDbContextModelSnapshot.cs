@@ -274,6 +274,9 @@ namespace Scrm.Workflows.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CorrelationId")
+                        .HasDatabaseName("ix_workflow_instances_correlation");
+
                     b.HasIndex("SingletonKey")
                         .IsUnique()
                         .HasDatabaseName("ux_workflow_instances_singleton_key");

@@ -269,6 +269,9 @@ namespace Scrm.Workflows.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CorrelationId")
+                        .HasDatabaseName("ix_workflow_instances_correlation");
+
                     b.HasIndex("SingletonKey")
                         .IsUnique()
                         .HasDatabaseName("ux_workflow_instances_singleton_key");
