@@ -13,6 +13,8 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["classifier-cv"] = ClassifierBenchmark.CrossValidateAsync,
     ["classifier"] = ClassifierBenchmark.ThroughputAsync,
     ["classifier-train"] = ClassifierBenchmark.TrainAsync,
+    ["crashsoak"] = CrashSoakBenchmark.RunAsync,
+    ["lead-effects"] = LeadEffectsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -25,6 +27,8 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine("  customers [--identities 1000000] [--batch 1000] [--views 2000] [--storage sqlite|postgres=<connection string>]");
     Console.WriteLine(WorkflowsBenchmark.Usage);
     Console.WriteLine(ClassifierBenchmark.Usage);
+    Console.WriteLine(CrashSoakBenchmark.Usage);
+    Console.WriteLine(LeadEffectsBenchmark.Usage);
     return 1;
 }
 
