@@ -47,6 +47,7 @@ internal static class MergePlanner
 
         var nameFromMerged = string.IsNullOrWhiteSpace(s.Name) && !string.IsNullOrWhiteSpace(m.Name);
         var companyFromMerged = string.IsNullOrWhiteSpace(s.Company) && !string.IsNullOrWhiteSpace(m.Company);
+        var (province, city, regionSource) = Region(s, m);
         var after = s with
         {
             Name = nameFromMerged ? m.Name : s.Name,
@@ -55,8 +56,9 @@ internal static class MergePlanner
             Company = companyFromMerged ? m.Company : s.Company,
             CompanyKey = companyFromMerged ? m.CompanyKey : s.CompanyKey,
             Title = Pick(s.Title, m.Title),
-            Province = Pick(s.Province, m.Province),
-            City = Pick(s.City, m.City),
+            Province = province,
+            City = city,
+            RegionSource = regionSource,
             Source = Pick(s.Source, m.Source),
             Industry = Pick(s.Industry, m.Industry),
             Phone = Pick(s.Phone, m.Phone),
@@ -127,6 +129,16 @@ internal static class MergePlanner
         return mergedMoreRecent
             ? new OwnerDecision(merged.OwnerId, merged.OwnerSince, survivor.OwnerId, rule)
             : new OwnerDecision(survivor.OwnerId, survivor.OwnerSince, merged.OwnerId, rule);
+    }
+
+    /// <summary>A region someone stated beats one inferred from a phone; between two of a kind, the survivor's.</summary>
+    private static (string? Province, string? City, string? Source) Region(CustomerSnapshot s, CustomerSnapshot m)
+    {
+        var sHas = !string.IsNullOrWhiteSpace(s.Province) || !string.IsNullOrWhiteSpace(s.City);
+        var mHas = !string.IsNullOrWhiteSpace(m.Province) || !string.IsNullOrWhiteSpace(m.City);
+        return !sHas && mHas || s.RegionSource == RegionSources.Inferred && mHas && m.RegionSource != RegionSources.Inferred
+            ? (m.Province, m.City, m.RegionSource)
+            : (s.Province, s.City, s.RegionSource);
     }
 
     private static string? Pick(string? kept, string? other) => string.IsNullOrWhiteSpace(kept) ? other : kept;

@@ -27,11 +27,11 @@ internal static class ProfileUpdate
         }
 
         changed |= Fill(c.Title, p.Title, 200, v => c.Title = v);
-        changed |= FillRegion(c, p);
         changed |= Fill(c.Source, p.Source, 128, v => c.Source = v);
         changed |= Fill(c.Industry, p.Industry, 128, v => c.Industry = v);
         changed |= Fill(c.Phone, p.Phone, 64, v => c.Phone = v);
         changed |= Fill(c.Email, p.Email, 254, v => c.Email = v);
+        changed |= FillRegion(c, p);
         if (p.CustomFields is { Count: > 0 })
         {
             var fields = ReadFields(c.CustomFields);
@@ -51,16 +51,19 @@ internal static class ProfileUpdate
         return changed;
     }
 
-    /// <summary>A stated region fills an empty one or replaces an inferred one; an inferred one only fills an empty one.</summary>
+    /// <summary>
+    /// A stated region fills an empty one or replaces an inferred one; an inferred one only fills an
+    /// empty one. With neither in the hints, an empty region is inferred from the customer's phone.
+    /// </summary>
     private static bool FillRegion(CustomerRow c, ProfileHints p)
     {
+        var empty = string.IsNullOrWhiteSpace(c.Province) && string.IsNullOrWhiteSpace(c.City);
         if (string.IsNullOrWhiteSpace(p.Province) && string.IsNullOrWhiteSpace(p.City))
         {
-            return false;
+            return empty && InferRegion(c);
         }
 
         var source = p.RegionInferred ? RegionSources.Inferred : RegionSources.Stated;
-        var empty = string.IsNullOrWhiteSpace(c.Province) && string.IsNullOrWhiteSpace(c.City);
         if (!empty && !(c.RegionSource == RegionSources.Inferred && source == RegionSources.Stated))
         {
             return false;
@@ -69,6 +72,22 @@ internal static class ProfileUpdate
         c.Province = string.IsNullOrWhiteSpace(p.Province) ? null : Bound(p.Province, 64);
         c.City = string.IsNullOrWhiteSpace(p.City) ? null : Bound(p.City, 64);
         c.RegionSource = source;
+        return true;
+    }
+
+    /// <summary>
+    /// Places a customer whose region nobody gave (nor cleared) where their mainland phone number is
+    /// registered, marked as inferred, so territory rules and region segments work for the many leads
+    /// that come with only a number.
+    /// </summary>
+    public static bool InferRegion(CustomerRow c)
+    {
+        if (c.RegionSource == RegionSources.Stated || Phone.Region(c.Phone) is not { } region)
+        {
+            return false;
+        }
+
+        (c.Province, c.City, c.RegionSource) = (region.Province, region.City, RegionSources.Inferred);
         return true;
     }
 

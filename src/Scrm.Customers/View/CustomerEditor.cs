@@ -116,9 +116,23 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
 
             var before = CustomerSnapshot.Of(c);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var inferred = c.RegionSource == RegionSources.Inferred;
             foreach (var (field, value) in values)
             {
                 Set(c, field, value, now);
+            }
+
+            if (inferred && (values.ContainsKey("province") || values.ContainsKey("city") || values.ContainsKey("phone")))
+            {
+                // A region read from the old number, or the half of one beside what a person just stated, is not kept.
+                c.Province = values.ContainsKey("province") ? c.Province : null;
+                c.City = values.ContainsKey("city") ? c.City : null;
+                c.RegionSource = values.ContainsKey("province") || values.ContainsKey("city") ? RegionSources.Stated : null;
+            }
+
+            if (string.IsNullOrWhiteSpace(c.Province) && string.IsNullOrWhiteSpace(c.City))
+            {
+                ProfileUpdate.InferRegion(c);
             }
 
             if (fields is not null)

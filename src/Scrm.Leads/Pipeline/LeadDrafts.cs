@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Scrm.Platform.Contacts;
 
 namespace Scrm.Leads.Pipeline;
 
@@ -75,6 +76,15 @@ public static class LeadDrafts
                 return null;
         }
     }
+
+    /// <summary>
+    /// A lead that names neither province nor city (itself or through its customer) is placed where its
+    /// mainland phone number is registered, so territory rules route it; a region given always wins.
+    /// </summary>
+    public static LeadDraft WithPhoneRegion(LeadDraft draft) =>
+        draft.Province is null && draft.City is null && Phone.Region(draft.Phone) is { } region
+            ? draft with { Province = region.Province, City = region.City }
+            : draft;
 
     private static string? Field(JsonObject payload, string name) => Text((payload["fields"] as JsonObject)?[name]);
 

@@ -38,6 +38,7 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
             };
         }
 
+        draft = LeadDrafts.WithPhoneRegion(draft);
         // Run again after a crash, the intake answers its first outcome: the lead this step created, not "already taken".
         var result = await context.RunEffectAsync(JsonSerializer.SerializeToNode(draft, JsonSerializerOptions.Web), (key, ct) => intake.IntakeAsync(draft, key, ct));
         if (result is null)
