@@ -28,20 +28,7 @@ internal static class LeadEffectsBenchmark
             await postgres.InitializeAsync();
         }
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Scrm:Leads:Teams:0:Name"] = "sales",
-            ["Scrm:Leads:Teams:0:TeamLead"] = "boss",
-            ["Scrm:Leads:DefaultTeam"] = "sales",
-        };
-        for (var i = 0; i < 8; i++)
-        {
-            settings[$"Scrm:Leads:Teams:0:Reps:{i}:Id"] = $"rep-{i}";
-            settings[$"Scrm:Leads:Teams:0:Reps:{i}:Capacity"] = "1000000";
-        }
-
-        await using var app = new ScrmApp(postgres is null ? null : StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()), settings);
+        await using var app = new ScrmApp(postgres is null ? null : StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()), LeadsBenchmark.SalesTeam());
         var intake = app.Services.GetRequiredService<LeadIntake>();
         var routing = app.Services.GetRequiredService<LeadRouting>();
         Console.WriteLine($"Lead effects: intake + routing of {leads:N0} new leads per round, {concurrency} at a time, {rounds} rounds each way alternating, {provider}, {Environment.ProcessorCount} cores");
