@@ -55,7 +55,7 @@ builder.Services
     .AddScrmCommunity(builder.Configuration)
     .AddScrmWorkflows(builder.Configuration)
     .AddScrmSearch(builder.Configuration);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(OpenApiProblems.Describe);
 
 var app = builder.Build();
 await app.Services.MigrateScrmStorageAsync();

@@ -62,4 +62,23 @@ public sealed class HealthAndAuthTests : IClassFixture<HealthAndAuthTests.App>
         paths.TryGetProperty("/forms/{formKey}", out _).ShouldBeTrue();
         paths.TryGetProperty("/api/v1/journal/stats", out _).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Every_error_response_in_the_served_openapi_document_is_problem_details()
+    {
+        using var client = _app.CreateClient();
+        var doc = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        var errors = (from path in doc.GetProperty("paths").EnumerateObject()
+                      from operation in path.Value.EnumerateObject()
+                      from response in operation.Value.GetProperty("responses").EnumerateObject()
+                      where response.Name[0] is '4' or '5'
+                      let types = response.Value.TryGetProperty("content", out var content) ? content.EnumerateObject().Select(c => c.Name).ToArray() : []
+                      select (Name: $"{operation.Name.ToUpperInvariant()} {path.Name} {response.Name}", Types: string.Join(",", types))).ToList();
+
+        errors.ShouldNotBeEmpty();
+        errors.Where(e => e.Types != "application/problem+json").Select(e => $"{e.Name}: [{e.Types}]").ShouldBeEmpty();
+        errors.Select(e => e.Name).ShouldContain("GET /api/v1/workflows/definitions/{id} 404");
+        errors.Select(e => e.Name).ShouldContain("GET /api/v1/journal/stats 401");
+    }
 }

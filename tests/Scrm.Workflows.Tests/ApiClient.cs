@@ -17,7 +17,8 @@ internal static class ApiClient
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        // Strict: an answer that names a property twice (the reader keeps only one) is a defect.
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text, documentOptions: new() { AllowDuplicateProperties = false }));
     }
 
     public static Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(this HttpClient client, string path, string? json = null) =>

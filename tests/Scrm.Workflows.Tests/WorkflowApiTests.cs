@@ -90,6 +90,23 @@ public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<W
     }
 
     [Fact]
+    public async Task A_refused_definition_names_its_errors_once_by_activity_and_once_with_their_codes()
+    {
+        using var api = app.ClientFor("marketer");
+        var broken = """
+            { "id": "refused", "name": "Refused", "triggers": [{ "id": "start", "type": "start" }],
+              "activities": [{ "id": "odd", "type": "noSuchType" }], "connections": [{ "source": "start", "target": "odd" }] }
+            """;
+
+        var (status, problem) = await api.PostAsync("/api/v1/workflows/definitions", broken);
+
+        status.ShouldBe(HttpStatusCode.BadRequest);
+        problem!["errors"]!["odd"]!.AsArray().Single()!.GetValue<string>().ShouldContain("noSuchType");
+        var itemised = problem["definitionErrors"]!.AsArray().Single()!;
+        (itemised["activityId"]!.GetValue<string>(), itemised["code"]!.GetValue<string>()).ShouldBe(("odd", "unknown-activity-type"));
+    }
+
+    [Fact]
     public async Task Instances_are_listed_by_definition_and_status_and_shown_with_their_log_and_counts()
     {
         using var api = app.ClientFor("marketer");

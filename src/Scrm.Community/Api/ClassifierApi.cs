@@ -63,11 +63,11 @@ internal static class ClassifierApi
     public static async Task<Ok<IReadOnlyList<ModelVersionInfo>>> ModelsAsync(ClassifierModels models, CancellationToken ct) =>
         TypedResults.Ok(await models.ListAsync(ct));
 
-    public static Results<Accepted, Conflict<string>> Retrain(ClassifierLoader loader, Microsoft.Extensions.Options.IOptionsMonitor<CommunityOptions> options)
+    public static Results<Accepted, ProblemHttpResult> Retrain(ClassifierLoader loader, Microsoft.Extensions.Options.IOptionsMonitor<CommunityOptions> options)
     {
         if (options.CurrentValue.Classifier.TrainingData.Count == 0)
         {
-            return TypedResults.Conflict("No labelled training data is configured (Scrm:Community:Classifier:TrainingData).");
+            return TypedResults.Problem("No labelled training data is configured (Scrm:Community:Classifier:TrainingData).", statusCode: StatusCodes.Status409Conflict);
         }
 
         loader.RequestRetrain();
@@ -77,10 +77,10 @@ internal static class ClassifierApi
     public static async Task<Results<Ok<ModelActivated>, NotFound>> ActivateAsync(string version, ClassifierModels models, CancellationToken ct) =>
         version.Length <= 64 && await models.ActivateAsync(version, ct) ? TypedResults.Ok(new ModelActivated(version)) : TypedResults.NotFound();
 
-    public static async Task<Results<Ok<ModelActivated>, Conflict<string>>> RollbackAsync(ClassifierModels models, CancellationToken ct) =>
+    public static async Task<Results<Ok<ModelActivated>, ProblemHttpResult>> RollbackAsync(ClassifierModels models, CancellationToken ct) =>
         await models.RollbackAsync(ct) is { } version
             ? TypedResults.Ok(new ModelActivated(version))
-            : TypedResults.Conflict("No earlier version to go back to.");
+            : TypedResults.Problem("No earlier version to go back to.", statusCode: StatusCodes.Status409Conflict);
 
     public static Ok<LexiconResponse> Lexicon(TextClassifier classifier) =>
         TypedResults.Ok(new LexiconResponse(classifier.Matcher.Lexicon.Version, classifier.Matcher.Lexicon.Classes));

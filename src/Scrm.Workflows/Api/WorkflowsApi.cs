@@ -165,11 +165,16 @@ internal static class WorkflowsApi
         _ => Invalid(result.Errors),
     };
 
+    /// <summary>
+    /// 400 with the messages under <c>errors</c> by activity id (<c>workflow</c> for the definition
+    /// itself), as every validation problem has them, and each error with its code under
+    /// <c>definitionErrors</c> for tools such as the designer.
+    /// </summary>
     private static ValidationProblem Invalid(IReadOnlyList<DefinitionError> errors) =>
         TypedResults.ValidationProblem(
             errors.GroupBy(e => e.ActivityId ?? "workflow").ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
             detail: "The definition is not valid.",
-            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+            extensions: new Dictionary<string, object?> { ["definitionErrors"] = errors });
 
     private static async Task<(WorkflowDefinition?, ProblemHttpResult?)> ReadDefinitionAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
