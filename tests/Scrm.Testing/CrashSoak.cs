@@ -30,15 +30,19 @@ public sealed class CrashSoak(StorageUnderTest storage, CrashSoak.Options option
     /// <param name="Unrouted">Leads in the store with no owner that are not pooled: made by acknowledged items or by items committed but never answered.</param>
     /// <param name="RoutedTwice">Leads in the store with more than one routing record or new-lead notification.</param>
     /// <param name="Kept">The data folder of a run with a miss, kept for a look, and the last host's last lines of output.</param>
-    public sealed record Result(int Kills, int AcknowledgedLeads, int AcknowledgedMentions, int WithIntent, int Leads, int RoutedOnce, int Unrouted, int RoutedTwice, int Missing, int DeadLetters, TimeSpan Took, string? Kept = null, string? Output = null)
+    public sealed record Result(int Kills, int AcknowledgedLeads, int AcknowledgedMentions, int WithIntent, int Leads, int RoutedOnce, int Unrouted, int RoutedTwice, int Missing, int DeadLetters, TimeSpan Took, bool Settled = true, string? Kept = null, string? Output = null)
     {
         public bool Clean => Unrouted == 0 && RoutedTwice == 0 && Missing == 0 && DeadLetters == 0 && RoutedOnce == AcknowledgedLeads + WithIntent;
 
         public override string ToString() =>
             $"kills {Kills}, acknowledged {AcknowledgedLeads} leads + {AcknowledgedMentions} mentions ({WithIntent} with intent): " +
             $"{Leads} leads, routed once {RoutedOnce}, unrouted {Unrouted}, routed twice {RoutedTwice}, missing {Missing}, dead letters {DeadLetters} ({Took.TotalSeconds:N1} s)" +
+            (Settled ? "" : $"; counted after {Patience.TotalSeconds:N0} s without progress") +
             (Kept is null ? "" : $"; data kept in {Kept}; the host said:\n{Output}");
     }
+
+    /// <summary>How long the count waits for the routed leads to grow before it counts what it has.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     private sealed record Sent(string Kind, long Position, bool Intent);
 
@@ -161,20 +165,23 @@ public sealed class CrashSoak(StorageUnderTest storage, CrashSoak.Options option
         var expected = sent.Where(s => s.Intent).Select(s => s.Position).ToHashSet();
         IReadOnlyList<AuditedLead> leads = [];
         var lastChange = Stopwatch.StartNew();
-        var lastRouted = -1;
-        while (lastChange.Elapsed < TimeSpan.FromSeconds(30))
+        var lastSeen = (Leads: -1, Routed: -1);
+        // Patience is measured from the last progress: on a starved machine a host can stall for tens of seconds.
+        var settled = false;
+        while (lastChange.Elapsed < Patience)
         {
             leads = await audit.LeadsAsync();
             var routed = leads.Count(l => l.RoutedOnce);
             // Every lead routed, the ones made by items the host committed but never answered too.
             if (routed == leads.Count && leads.Sum(l => l.JournalPositions.Count(expected.Contains)) >= expected.Count)
             {
+                settled = true;
                 break;
             }
 
-            if (routed != lastRouted)
+            if ((leads.Count, routed) != lastSeen)
             {
-                lastRouted = routed;
+                lastSeen = (leads.Count, routed);
                 lastChange.Restart();
             }
 
@@ -196,6 +203,7 @@ public sealed class CrashSoak(StorageUnderTest storage, CrashSoak.Options option
             leads.Count(l => l.AssignmentKinds.Count > 1 || l.NotificationKinds.Count(k => k == "new-lead") > 1),
             expected.Count(p => !byPosition.ContainsKey(p)),
             deadLetters,
-            took.Elapsed);
+            took.Elapsed,
+            settled);
     }
 }
