@@ -11,6 +11,7 @@ using Scrm.Workflows.Activities;
 using Scrm.Workflows.Api;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Expressions;
+using Scrm.Workflows.History;
 using Scrm.Workflows.Runtime;
 using Scrm.Workflows.Storage;
 using Scrm.Workflows.Timers;
@@ -31,6 +32,10 @@ public static class WorkflowsModule
             .Bind(configuration.GetSection(WorkflowsOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => o.Scripts.Timeout > TimeSpan.Zero && o.Scripts.MaxStatements > 0 && o.Scripts.MaxMemoryBytes > 0, "Script limits must be positive.")
+            .Validate(o => o.History.Finished > TimeSpan.Zero && o.History.Cancelled > TimeSpan.Zero && o.History.Faulted > TimeSpan.Zero
+                && o.History.NoOpRunKeys > TimeSpan.Zero && o.History.SweepInterval > TimeSpan.Zero && o.History.BatchPause >= TimeSpan.Zero
+                && o.History.BatchSize is > 0 and <= 10_000,
+                "Scrm:Workflows:History periods and the sweep interval must be positive, the batch size 1-10000.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<WorkflowsDbContext, SqliteWorkflowsDbContext, PostgresWorkflowsDbContext>(WorkflowsDbContext.Store, ownStore: true);
@@ -77,6 +82,9 @@ public static class WorkflowsModule
         services.AddSingleton<InstanceQueries>();
         services.AddHostedService<WorkflowSweeper>();
         services.AddSingleton<IConsistencyCheck, StalledInstances>();
+        services.AddSingleton<HistoryStore>();
+        services.AddSingleton<HistoryRetention>();
+        services.AddHostedService<HistorySweeper>();
         services.AddJournalConsumer<WorkflowJournalHandler>();
         services.AddQuartz(q =>
         {

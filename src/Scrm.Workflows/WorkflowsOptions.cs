@@ -44,4 +44,7 @@ public sealed class WorkflowsOptions
     public int JournalBatchesInFlight { get; set; } = 3;
 
     public ScriptOptions Scripts { get; set; } = new();
+
+    /// <summary>How long ended runs are kept (<c>Scrm:Workflows:History</c>).</summary>
+    public History.HistoryOptions History { get; set; } = new();
 }

@@ -121,12 +121,30 @@ public static class DefinitionSchema
                 {
                     ["type"] = "object",
                     ["additionalProperties"] = false,
-                    ["properties"] = new JsonObject { ["oneRunningPerCorrelation"] = new JsonObject { ["type"] = "boolean" } },
+                    ["properties"] = new JsonObject
+                    {
+                        ["oneRunningPerCorrelation"] = new JsonObject { ["type"] = "boolean" },
+                        ["keepNoOpRuns"] = new JsonObject { ["type"] = "boolean", ["default"] = false },
+                        ["history"] = new JsonObject
+                        {
+                            ["type"] = "object",
+                            ["additionalProperties"] = false,
+                            ["properties"] = new JsonObject
+                            {
+                                ["finished"] = Duration(),
+                                ["cancelled"] = Duration(),
+                                ["faulted"] = Duration(),
+                            },
+                        },
+                    },
                 },
             },
             ["definitions"] = new JsonObject { ["input"] = input, ["activity"] = activity },
         };
     }
+
+    /// <summary>A TimeSpan as System.Text.Json writes it: <c>d.hh:mm:ss</c>.</summary>
+    private static JsonObject Duration() => new() { ["type"] = "string", ["pattern"] = @"^(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d+)?$" };
 
     private static JsonObject Single(string name, JsonObject schema) => new()
     {

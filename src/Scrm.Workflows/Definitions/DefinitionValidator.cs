@@ -14,6 +14,9 @@ public sealed record DefinitionError(string? ActivityId, string Code, string Mes
 /// </summary>
 public sealed partial class DefinitionValidator(ActivityRegistry registry, ScriptEngine scripts)
 {
+    /// <summary>Shortest history a definition may ask for: an hour leaves time to look at a run that just ended.</summary>
+    private static readonly TimeSpan MinHistory = TimeSpan.FromHours(1);
+
     public IReadOnlyList<DefinitionError> Validate(WorkflowDefinition definition, int maxActivities)
     {
         var errors = new List<DefinitionError>();
@@ -34,6 +37,17 @@ public sealed partial class DefinitionValidator(ActivityRegistry registry, Scrip
         if (definition.Description is { } description && TextRule.Problem(description) is { } descriptionProblem)
         {
             errors.Add(new(null, "invalid-description", $"The workflow's description {descriptionProblem}."));
+        }
+
+        if (definition.Options.History is { } history)
+        {
+            foreach (var (status, kept) in new[] { ("finished", history.Finished), ("cancelled", history.Cancelled), ("faulted", history.Faulted) })
+            {
+                if (kept is { } span && span < MinHistory)
+                {
+                    errors.Add(new(null, "invalid-history", $"History of {status} instances must be kept at least {MinHistory.TotalHours:N0} hour; '{span}' is shorter."));
+                }
+            }
         }
 
         var nodes = definition.Nodes.ToList();

@@ -58,6 +58,26 @@ public sealed record WorkflowOptions
 {
     /// <summary>At most one running or suspended instance per correlation id (customer, conversation).</summary>
     public bool OneRunningPerCorrelation { get; init; }
+
+    /// <summary>
+    /// Store runs that did nothing: started by an inbound item, ended in the same burst with no side
+    /// effect, no wait and no fault. Off by default: such runs are counted per step and not stored
+    /// one by one (a mention without buying intent costs a counter, not a row and its log).
+    /// </summary>
+    public bool KeepNoOpRuns { get; init; }
+
+    /// <summary>How long ended instances and their logs are kept; the engine's defaults where not given.</summary>
+    public HistoryPeriods? History { get; init; }
+}
+
+/// <summary>How long ended instances are kept before the history sweep deletes them (per-step counts stay).</summary>
+public sealed record HistoryPeriods
+{
+    public TimeSpan? Finished { get; init; }
+
+    public TimeSpan? Cancelled { get; init; }
+
+    public TimeSpan? Faulted { get; init; }
 }
 
 /// <summary>Outcome names the built-in activities share.</summary>

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Acornima.Ast;
 using Jint;
@@ -45,6 +48,12 @@ internal sealed class Burst(CompiledWorkflow workflow, InstanceState state, Burs
     /// <summary>The row version the instance was loaded at; 0 for a new instance.</summary>
     public long ExpectedVersion { get; init; }
 
+    /// <summary>Started by an inbound item: if the run does nothing it is counted, not stored (<see cref="NoOpRun"/>).</summary>
+    public bool StartedByInboundItem { get; init; }
+
+    /// <summary>A step that changes the world outside the instance ran (or began to) in this burst.</summary>
+    public bool RanSideEffect { get; set; }
+
     public int MaxActivities => services.MaxActivitiesPerBurst;
 
     public void Count(string activityId, int entered = 0, int completed = 0, int faulted = 0, int waiting = 0)
@@ -54,6 +63,46 @@ internal sealed class Burst(CompiledWorkflow workflow, InstanceState state, Burs
     }
 
     public void Dispose() => Scripts.Dispose();
+}
+
+/// <summary>
+/// A run that did nothing: started by an inbound item, ended within its first burst with no side
+/// effect, no wait, no fault and no parent to tell. Unless its definition keeps such runs, it is
+/// recorded in the per-step counts and a small key that answers a redelivered start as a duplicate.
+/// </summary>
+internal static class NoOpRun
+{
+    public static bool Applies(Burst burst) =>
+        burst.StartedByInboundItem
+        && !burst.Workflow.Definition.Options.KeepNoOpRuns
+        && burst.ExpectedVersion == 0
+        && burst.State.Status == WorkflowStatus.Finished
+        && !burst.RanSideEffect
+        && burst.AddedBookmarks.Count == 0
+        && burst.Outbox.Count == 0
+        && burst.State.Incidents.Count == 0
+        && burst.State.ParentInstanceId is null;
+
+    /// <summary>
+    /// The 64-bit key of an instance id: the last eight bytes of the GUID (random in both a derived
+    /// and a version-7 id), so the key table is an integer-keyed b-tree of a few bytes a row. Two
+    /// runs sharing a key within the window (odds about 1 in 10^7 at a million runs) would make the
+    /// later one a duplicate: a no-op run not counted.
+    /// </summary>
+    public static long Key(string instanceId)
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        if (Guid.TryParse(instanceId, out var guid))
+        {
+            guid.TryWriteBytes(bytes);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes(instanceId), bytes);
+        }
+
+        return BinaryPrimitives.ReadInt64LittleEndian(bytes[8..16]);
+    }
 }
 
 /// <summary>What every burst needs from the host.</summary>

@@ -143,6 +143,7 @@ internal static class WorkflowExecutor
     private static async ValueTask ExecuteAsync(Burst burst, CompiledNode node, WorkItem item, int iteration, ResumedBookmark? resumed)
     {
         var context = new ActivityContext(burst, node, item, iteration, resumed);
+        burst.RanSideEffect |= node.Descriptor.Is(ActivityKinds.SideEffect);
         var startedAt = burst.Time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         string? error = null;

@@ -69,7 +69,17 @@ public sealed partial class WorkflowRuntime
     /// With <paramref name="keepUnmatched"/>, a stimulus that found nothing is kept for a bounded
     /// window in case its bookmark is about to be created.
     /// </summary>
-    public async Task<DispatchResult> DispatchAsync(IReadOnlyList<Stimulus> stimuli, bool keepUnmatched, CancellationToken cancellationToken)
+    public Task<DispatchResult> DispatchAsync(IReadOnlyList<Stimulus> stimuli, bool keepUnmatched, CancellationToken cancellationToken) =>
+        DispatchAsync(stimuli, keepUnmatched, inboundItems: false, cancellationToken);
+
+    /// <summary>
+    /// Delivers the stimuli of inbound items (the journal): like <see cref="DispatchAsync(IReadOnlyList{Stimulus}, bool, CancellationToken)"/>,
+    /// but a run one starts that does nothing is counted, not stored (<see cref="NoOpRun"/>).
+    /// </summary>
+    internal Task<DispatchResult> DispatchInboundAsync(IReadOnlyList<Stimulus> stimuli, CancellationToken cancellationToken) =>
+        DispatchAsync(stimuli, keepUnmatched: false, inboundItems: true, cancellationToken);
+
+    private async Task<DispatchResult> DispatchAsync(IReadOnlyList<Stimulus> stimuli, bool keepUnmatched, bool inboundItems, CancellationToken cancellationToken)
     {
         var byHash = new Dictionary<string, List<Stimulus>>(StringComparer.Ordinal);
         foreach (var stimulus in stimuli)
@@ -94,7 +104,7 @@ public sealed partial class WorkflowRuntime
             {
                 matched.Add(stimulus);
                 work.Add(match.IsTrigger
-                    ? StartFromTriggerAsync(match, stimulus, cancellationToken)
+                    ? StartFromTriggerAsync(match, stimulus, inboundItems, cancellationToken)
                     : ResumeAsync(match.Id, match.BookmarkId!, stimulus.Payload, cancellationToken));
             }
         }
@@ -235,7 +245,7 @@ public sealed partial class WorkflowRuntime
                      "e.g. a journal item {\"kind\":\"lead\",\"channel\":\"web\",\"position\":1,\"payload\":{\"name\":\"王小明\",\"phone\":{\"raw\":\"13800138000\",\"e164\":\"+8613800138000\"}}}.")
             : (trigger, null);
 
-    private async Task<RunResult> StartFromTriggerAsync(StimulusMatch match, Stimulus stimulus, CancellationToken cancellationToken)
+    private async Task<RunResult> StartFromTriggerAsync(StimulusMatch match, Stimulus stimulus, bool inboundItem, CancellationToken cancellationToken)
     {
         var definition = await _definitions.GetVersionAsync(match.Id, match.Version, cancellationToken);
         if (definition is null)
@@ -245,10 +255,11 @@ public sealed partial class WorkflowRuntime
 
         var workflow = _compiler.GetOrCompile(definition);
         var id = stimulus.IdempotencyKey is { } key ? InstanceIds.Derive($"{match.Id}\n{match.ActivityId}\n{key}") : InstanceIds.New();
-        return await StartAsync(workflow, workflow.Nodes[match.ActivityId], stimulus.Payload?.DeepClone(), id, null, stimulus.CorrelationId, cancellationToken);
+        return await StartAsync(workflow, workflow.Nodes[match.ActivityId], stimulus.Payload?.DeepClone(), id, null, stimulus.CorrelationId, cancellationToken, inboundItem);
     }
 
-    private async Task<RunResult> StartAsync(CompiledWorkflow workflow, CompiledNode? trigger, JsonNode? input, string id, string? parentId, string? correlationId, CancellationToken cancellationToken)
+    private async Task<RunResult> StartAsync(CompiledWorkflow workflow, CompiledNode? trigger, JsonNode? input, string id, string? parentId, string? correlationId,
+        CancellationToken cancellationToken, bool inboundItem = false)
     {
         var state = WorkflowExecutor.NewInstance(workflow, id, input, correlationId, parentId, Time.GetUtcNow().ToUnixTimeMilliseconds());
         WorkflowExecutor.Schedule(state, workflow, trigger);
@@ -256,7 +267,7 @@ public sealed partial class WorkflowRuntime
         Burst burst;
         using (await _locks.AcquireAsync(id, cancellationToken))
         {
-            burst = new Burst(workflow, state, _services, dryRun: false, cancellationToken);
+            burst = new Burst(workflow, state, _services, dryRun: false, cancellationToken) { StartedByInboundItem = inboundItem };
             using (burst)
             {
                 if (workflow.Definition.Options.OneRunningPerCorrelation)
@@ -341,6 +352,11 @@ public sealed partial class WorkflowRuntime
         // The burst has run: its script engine goes back to the pool now, not after the wait for the commit.
         burst.Scripts.Dispose();
         var state = burst.State;
+        if (NoOpRun.Applies(burst))
+        {
+            return _writer.CommitAsync(new InstanceCommit(state, 0, "", null, null, [], [], burst.Counts, [], NoOp: true));
+        }
+
         string? log = null;
         if (burst.Log.Count > 0)
         {

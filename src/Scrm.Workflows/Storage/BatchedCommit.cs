@@ -35,6 +35,8 @@ internal static class BatchedCommit
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
         """;
 
+    private const string RunKey = "INSERT INTO workflow_run_keys (key, at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
     private const string DeleteBookmark = "DELETE FROM workflow_bookmarks WHERE id = $1";
 
     private const string Count =
@@ -61,7 +63,11 @@ internal static class BatchedCommit
             {
                 var state = commit.State;
                 var status = state.Status.ToWire();
-                if (commit.ExpectedVersion == 0)
+                if (commit.NoOp)
+                {
+                    Add(rows, RunKey, NoOpRun.Key(state.Id), state.UpdatedAt);
+                }
+                else if (commit.ExpectedVersion == 0)
                 {
                     Add(rows, Insert, state.Id, state.DefinitionId, state.Version, status, state.CorrelationId, commit.SingletonKey, state.ParentInstanceId,
                         commit.StateJson, state.Incidents.Count, state.CreatedAt, state.UpdatedAt, state.FinishedAt);

@@ -57,7 +57,9 @@ internal sealed class CommitStatements : IAsyncDisposable
         Outbox = Sql.Command(connection,
             "INSERT INTO workflow_pending_stimuli (name, key, hash, payload, created_at, expires_at) VALUES (@name, @key, @hash, @payload, @created, NULL) RETURNING id",
             ("name", DbType.String), ("key", DbType.String), ("hash", DbType.String), ("payload", DbType.String), ("created", DbType.Int64));
-        _all = [Insert, Update, Log, AddBookmark, DeleteBookmark, Count, Outbox];
+        RunKey = Sql.Command(connection, "INSERT INTO workflow_run_keys (key, at) VALUES (@key, @at) ON CONFLICT DO NOTHING",
+            ("key", DbType.Int64), ("at", DbType.Int64));
+        _all = [Insert, Update, Log, AddBookmark, DeleteBookmark, Count, Outbox, RunKey];
     }
 
     public DbConnection Connection { get; }
@@ -68,6 +70,7 @@ internal sealed class CommitStatements : IAsyncDisposable
     public DbCommand DeleteBookmark { get; }
     public DbCommand Count { get; }
     public DbCommand Outbox { get; }
+    public DbCommand RunKey { get; }
 
     public static async Task<CommitStatements> OpenAsync(ScrmDatabase database)
     {

@@ -245,7 +245,16 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
     {
         var state = commit.State;
         var status = state.Status.ToWire();
-        if (commit.ExpectedVersion == 0)
+        if (commit.NoOp)
+        {
+            s.RunKey.Parameters[0].Value = NoOpRun.Key(state.Id);
+            s.RunKey.Parameters[1].Value = state.UpdatedAt;
+            if (await s.RunKey.ExecuteNonQueryAsync() == 0)
+            {
+                return CommitResult.Conflicted;
+            }
+        }
+        else if (commit.ExpectedVersion == 0)
         {
             var p = s.Insert.Parameters;
             p[0].Value = state.Id;

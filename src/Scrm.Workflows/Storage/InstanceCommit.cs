@@ -2,7 +2,10 @@ using Scrm.Workflows.Runtime;
 
 namespace Scrm.Workflows.Storage;
 
-/// <summary>Everything one burst writes, in one transaction with the bursts committed beside it.</summary>
+/// <summary>
+/// Everything one burst writes, in one transaction with the bursts committed beside it. A
+/// <see cref="NoOp"/> run writes its counts and its run key only (<see cref="Runtime.NoOpRun"/>).
+/// </summary>
 internal sealed record InstanceCommit(
     InstanceState State,
     long ExpectedVersion,
@@ -12,7 +15,8 @@ internal sealed record InstanceCommit(
     IReadOnlyList<BookmarkState> AddedBookmarks,
     IReadOnlyList<string> RemovedBookmarks,
     IReadOnlyDictionary<string, ActivityCounts> Counts,
-    IReadOnlyList<OutboxStimulus> Outbox);
+    IReadOnlyList<OutboxStimulus> Outbox,
+    bool NoOp = false);
 
 internal enum CommitOutcome
 {

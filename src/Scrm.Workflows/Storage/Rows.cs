@@ -80,6 +80,13 @@ internal sealed class CountRow
     public long Waiting { get; set; }
 }
 
+/// <summary>A run that did nothing, by its instance's 64-bit key: answers a redelivered start as a duplicate until the history sweep drops it.</summary>
+internal sealed class RunKeyRow
+{
+    public long Key { get; set; }
+    public long At { get; set; }
+}
+
 internal sealed class EffectRow
 {
     public string Key { get; set; } = "";

@@ -27,6 +27,8 @@ public class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
 
     internal DbSet<EffectRow> Effects => Set<EffectRow>();
 
+    internal DbSet<RunKeyRow> RunKeys => Set<RunKeyRow>();
+
     internal DbSet<PendingStimulusRow> PendingStimuli => Set<PendingStimulusRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -118,6 +120,15 @@ public class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Completed).HasColumnName("completed");
             e.Property(x => x.Faulted).HasColumnName("faulted");
             e.Property(x => x.Waiting).HasColumnName("waiting");
+        });
+        modelBuilder.Entity<RunKeyRow>(e =>
+        {
+            e.ToTable("workflow_run_keys");
+            e.HasKey(x => x.Key);
+            // An integer key: on SQLite the table's own b-tree (rowid), a few bytes a row.
+            e.Property(x => x.Key).HasColumnName("key").ValueGeneratedNever();
+            e.Property(x => x.At).HasColumnName("at");
+            e.HasIndex(x => x.At).HasDatabaseName("ix_workflow_run_keys_at");
         });
         modelBuilder.Entity<EffectRow>(e =>
         {

@@ -12,7 +12,7 @@ namespace Scrm.Workflows.Triggers;
 /// Turns journal items into stimuli (<c>mention.received</c> keyed by channel, and by "" for
 /// triggers on any channel) and hands each batch to the runtime: starts and resumes are committed
 /// before the batch is acknowledged. Starts derive their instance ids from the item's idempotency
-/// key, so a redelivered batch starts nothing twice.
+/// key, so a redelivered batch starts nothing twice; a start that does nothing is counted, not stored.
 /// </summary>
 internal sealed class WorkflowJournalHandler(WorkflowRuntime runtime, IOptions<WorkflowsOptions> options) : IJournalHandler
 {
@@ -28,7 +28,7 @@ internal sealed class WorkflowJournalHandler(WorkflowRuntime runtime, IOptions<W
             stimuli.Add(ToStimulus(entry));
         }
 
-        await runtime.DispatchAsync(stimuli, keepUnmatched: false, cancellationToken);
+        await runtime.DispatchInboundAsync(stimuli, cancellationToken);
     }
 
     internal static Stimulus ToStimulus(JournalEntry entry)

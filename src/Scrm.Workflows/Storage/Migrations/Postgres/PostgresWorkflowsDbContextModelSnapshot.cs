@@ -362,6 +362,24 @@ namespace Scrm.Workflows.Storage.Migrations.Postgres
                     b.ToTable("workflow_pending_stimuli", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Workflows.Storage.RunKeyRow", b =>
+                {
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint")
+                        .HasColumnName("key");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_workflow_run_keys_at");
+
+                    b.ToTable("workflow_run_keys", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Workflows.Storage.TriggerRow", b =>
                 {
                     b.Property<string>("DefinitionId")

@@ -1,0 +1,173 @@
+using System.Text.Json.Nodes;
+using Scrm.Testing;
+using Scrm.Workflows.Api;
+using Scrm.Workflows.History;
+using Scrm.Workflows.Runtime;
+
+namespace Scrm.Workflows.Tests;
+
+public sealed class SqliteHistoryTests(PostgresServer postgres) : HistoryTests(postgres, usePostgres: false);
+
+public sealed class PostgresHistoryTests(PostgresServer postgres) : HistoryTests(postgres, usePostgres: true);
+
+/// <summary>
+/// What the engine keeps of ended runs: runs that did nothing only in the per-step counts; ended
+/// instances and their logs until their definition's history period has passed, the counts for good.
+/// </summary>
+public abstract class HistoryTests(PostgresServer postgres, bool usePostgres) : ProviderTests(postgres, usePostgres)
+{
+    private static string Definition(string id, bool keepNoOpRuns = false) =>
+        $$"""
+        { "id": "{{id}}", "name": "Mentions with intent wait for a reply", "options": { "keepNoOpRuns": {{(keepNoOpRuns ? "true" : "false")}} },
+          "triggers": [{ "id": "onMention", "type": "trigger.journal", "inputs": { "kind": "mention" } }],
+          "activities": [
+            { "id": "intent", "type": "if", "inputs": { "condition": { "js": "String(input.text).includes('价格')" } } },
+            { "id": "wait", "type": "waitForEvent", "inputs": { "event": "replied" } },
+            { "id": "end", "type": "end" }
+          ],
+          "connections": [
+            { "source": "onMention", "target": "intent" },
+            { "source": "intent", "outcome": "true", "target": "wait" },
+            { "source": "intent", "outcome": "false", "target": "end" },
+            { "source": "wait", "outcome": "received", "target": "end" }
+          ] }
+        """;
+
+    private static List<Stimulus> Mentions(params string[] texts) =>
+        [.. texts.Select((text, i) => new Stimulus("mention.received", ["weibo", ""], new JsonObject { ["text"] = text }, IdempotencyKey: $"weibo:brand:{i}"))];
+
+    [Fact]
+    public async Task A_run_from_an_inbound_item_that_does_nothing_is_counted_per_step_and_not_stored()
+    {
+        await using var engine = await StartEngineAsync();
+        var definition = await engine.PublishAsync(Definition("no-op-runs"));
+        var mentions = Mentions("今天天气不错", "请问价格多少", "路过");
+
+        var first = await engine.Runtime.DispatchInboundAsync(mentions, TestContext.Current.CancellationToken);
+
+        first.Started.ShouldBe(3);
+        var queries = engine.Host.Get<InstanceQueries>();
+        var stored = await queries.ListAsync("no-op-runs", null, 100, TestContext.Current.CancellationToken);
+        stored.Single().Status.ShouldBe("suspended", "only the mention with intent waits; the two that ended at once are not stored");
+        var counts = (await queries.CountsAsync("no-op-runs", definition.Version, TestContext.Current.CancellationToken)).ToDictionary(c => c.ActivityId);
+        counts["intent"].Completed.ShouldBe(3);
+        counts["end"].Completed.ShouldBe(2);
+        counts["wait"].Waiting.ShouldBe(1);
+
+        // The consumer is at-least-once: the batch handed over again starts nothing and counts nothing twice.
+        var again = await engine.Runtime.DispatchInboundAsync(mentions, TestContext.Current.CancellationToken);
+        again.Started.ShouldBe(0);
+        var recounted = (await queries.CountsAsync("no-op-runs", definition.Version, TestContext.Current.CancellationToken)).ToDictionary(c => c.ActivityId);
+        recounted["intent"].Entered.ShouldBe(3);
+        recounted["end"].Completed.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_run_from_an_inbound_item_with_a_side_effect_is_stored_even_when_it_ends_at_once()
+    {
+        await using var recorder = await LoopbackRecorder.StartAsync();
+        await using var engine = await StartEngineAsync();
+        await engine.PublishAsync($$"""
+            { "id": "notify-all", "name": "Notify every mention",
+              "triggers": [{ "id": "onMention", "type": "trigger.journal", "inputs": { "kind": "mention" } }],
+              "activities": [{ "id": "notify", "type": "http.request", "inputs": { "url": "{{recorder.Address}}notify", "method": "POST" } }],
+              "connections": [{ "source": "onMention", "target": "notify" }] }
+            """);
+
+        (await engine.Runtime.DispatchInboundAsync(Mentions("路过"), TestContext.Current.CancellationToken)).Started.ShouldBe(1);
+
+        var stored = await engine.Host.Get<InstanceQueries>().ListAsync("notify-all", null, 10, TestContext.Current.CancellationToken);
+        stored.Single().Status.ShouldBe("finished");
+        recorder.Requests.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_definition_that_keeps_runs_that_did_nothing_and_runs_started_by_hand_are_stored()
+    {
+        await using var engine = await StartEngineAsync();
+        await engine.PublishAsync(Definition("kept-runs", keepNoOpRuns: true));
+
+        (await engine.Runtime.DispatchInboundAsync(Mentions("今天天气不错", "路过"), TestContext.Current.CancellationToken)).Started.ShouldBe(2);
+
+        var queries = engine.Host.Get<InstanceQueries>();
+        (await queries.ListAsync("kept-runs", "finished", 100, TestContext.Current.CancellationToken)).Count.ShouldBe(2);
+        await engine.PublishAsync("""
+            { "id": "by-hand", "name": "Run by hand", "triggers": [{ "id": "start", "type": "start" }],
+              "activities": [{ "id": "keep", "type": "setVariable", "inputs": { "name": "x", "value": 1 } }],
+              "connections": [{ "source": "start", "target": "keep" }] }
+            """);
+        var run = await engine.RunAsync("by-hand");
+        (await engine.InstanceAsync(run.InstanceId!)).Instance.Status.ShouldBe("finished", "a run by hand is looked at: it is stored whatever it did");
+    }
+
+    [Fact]
+    public async Task Ended_instances_and_their_logs_are_deleted_after_their_period_and_the_per_step_counts_stay()
+    {
+        await using var engine = await StartEngineAsync();
+        var definition = await engine.PublishAsync("""
+            { "id": "ended", "name": "Ends three ways", "options": { "history": { "cancelled": "02:00:00" } },
+              "triggers": [{ "id": "start", "type": "start" }],
+              "activities": [
+                { "id": "route", "type": "switch", "inputs": { "value": { "js": "input.way" }, "cases": ["wait", "fault"] } },
+                { "id": "wait", "type": "waitForEvent", "inputs": { "event": "never" } },
+                { "id": "boom", "type": "setVariable", "inputs": { "name": "x", "value": { "js": "null.boom" } } },
+                { "id": "done", "type": "end" }
+              ],
+              "connections": [
+                { "source": "start", "target": "route" },
+                { "source": "route", "outcome": "wait", "target": "wait" },
+                { "source": "route", "outcome": "fault", "target": "boom" },
+                { "source": "route", "outcome": "default", "target": "done" }
+              ] }
+            """);
+        var finished = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            finished.Add((await engine.RunAsync("ended", Json.Parse("""{"way":"end"}"""))).InstanceId!);
+        }
+
+        var faulted = (await engine.RunAsync("ended", Json.Parse("""{"way":"fault"}"""))).InstanceId!;
+        var waiting = (await engine.RunAsync("ended", Json.Parse("""{"way":"wait"}"""))).InstanceId!;
+        var cancelled = (await engine.RunAsync("ended", Json.Parse("""{"way":"wait"}"""))).InstanceId!;
+        (await engine.Runtime.CancelAsync(cancelled, TestContext.Current.CancellationToken)).Outcome.ShouldBe(RunOutcome.Cancelled);
+        await engine.WaitForAsync(faulted, "faulted");
+        var queries = engine.Host.Get<InstanceQueries>();
+        var counts = await queries.CountsAsync("ended", definition.Version, TestContext.Current.CancellationToken);
+        var retention = engine.Host.Get<HistoryRetention>();
+        var now = DateTimeOffset.UtcNow;
+
+        (await retention.SweepAsync(now.AddDays(1), TestContext.Current.CancellationToken)).Instances.ShouldBe(1, "the definition keeps cancelled runs two hours");
+        var due = await retention.DueAsync(now.AddDays(31), TestContext.Current.CancellationToken);
+        due.Single(d => d.DefinitionId == "ended").ShouldSatisfyAllConditions(
+            d => d.Status.ShouldBe("finished"), d => d.Instances.ShouldBe(3), d => d.Bytes.ShouldBeGreaterThan(0));
+        (await retention.SweepAsync(now.AddDays(31), TestContext.Current.CancellationToken)).Instances.ShouldBe(3, "finished runs are kept 30 days by default");
+
+        foreach (var id in finished.Append(cancelled))
+        {
+            (await queries.GetAsync(id, TestContext.Current.CancellationToken)).ShouldBeNull();
+        }
+
+        (await engine.InstanceAsync(faulted)).Log.ShouldNotBeEmpty("faulted runs are kept 90 days");
+        (await retention.SweepAsync(now.AddDays(91), TestContext.Current.CancellationToken)).Instances.ShouldBe(1);
+        (await queries.GetAsync(faulted, TestContext.Current.CancellationToken)).ShouldBeNull();
+        (await engine.InstanceAsync(waiting)).Instance.Status.ShouldBe("suspended", "a waiting instance is never history");
+        (await queries.CountsAsync("ended", definition.Version, TestContext.Current.CancellationToken)).ShouldBe(counts);
+    }
+
+    [Fact]
+    public async Task Keys_of_runs_that_did_nothing_are_dropped_after_the_redelivery_window()
+    {
+        await using var engine = await StartEngineAsync();
+        await engine.PublishAsync(Definition("no-op-keys"));
+        var mentions = Mentions("路过", "路过二");
+        (await engine.Runtime.DispatchInboundAsync(mentions, TestContext.Current.CancellationToken)).Started.ShouldBe(2);
+        var retention = engine.Host.Get<HistoryRetention>();
+        var now = DateTimeOffset.UtcNow;
+
+        (await retention.SweepAsync(now.AddHours(1), TestContext.Current.CancellationToken)).RunKeys.ShouldBe(0);
+        (await engine.Runtime.DispatchInboundAsync(mentions, TestContext.Current.CancellationToken)).Started.ShouldBe(0, "still within the window");
+        (await retention.DueRunKeysAsync(now.AddDays(2), TestContext.Current.CancellationToken)).ShouldBe(2);
+        (await retention.SweepAsync(now.AddDays(2), TestContext.Current.CancellationToken)).RunKeys.ShouldBe(2);
+        (await retention.DueRunKeysAsync(now.AddDays(2), TestContext.Current.CancellationToken)).ShouldBe(0);
+    }
+}
