@@ -9,11 +9,11 @@ using Scrm.Customers.Identity;
 using Scrm.Customers.Merging;
 using Scrm.Customers.Model;
 using Scrm.Customers.Orders;
-using Scrm.Customers.Protection;
 using Scrm.Customers.Value;
 using Scrm.Customers.View;
 using Scrm.Ingestion;
 using Scrm.Platform.Effects;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
@@ -53,9 +53,8 @@ public static partial class CustomersModule
         services.AddSingleton<ImportQueue>();
         services.AddHostedService<ImportWorker>();
         services.AddJournalConsumer<ResolutionHandler>();
-        services.AddOptions<ProtectionOptions>().Bind(configuration.GetSection(ProtectionOptions.Section))
-            .Validate(o => o.UnmaskedRoles.TrueForAll(ScrmRoles.All.Contains), "Scrm:Customers:Protection:UnmaskedRoles lists an unknown role.")
-            .ValidateOnStart();
+        services.AddScrmAudit(configuration);
+        services.AddSingleton<IOwnerHandover, View.CustomerHandover>();
         services.AddAuthorizationBuilder()
             .AddPolicy(CustomerPolicies.Read, p => p.RequireAuthenticatedUser().RequireRole(ScrmRoles.Sales, ScrmRoles.Marketer, ScrmRoles.Community, ScrmRoles.Admin))
             .AddPolicy(CustomerPolicies.Tag, p => p.RequireAuthenticatedUser().RequireRole(ScrmRoles.Sales, ScrmRoles.Marketer, ScrmRoles.Admin))

@@ -1,3 +1,4 @@
+using Scrm.Access;
 using Scrm.Connectors.Crawler;
 using Scrm.Connectors.Web;
 using Scrm.Connectors.WeChat;
@@ -14,7 +15,6 @@ using Scrm.Platform.Consistency;
 using Scrm.Platform.Faults;
 using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
-using Scrm.Platform.Security;
 using Scrm.Platform.Storage;
 using Scrm.Search;
 using Scrm.Workflows;
@@ -40,7 +40,7 @@ HostSetup.AddTrustedProxies(builder.Services, builder.Configuration);
 
 builder.Services
     .AddScrmStorage(builder.Configuration)
-    .AddScrmSecurity(builder.Configuration)
+    .AddScrmAccess(builder.Configuration)
     .AddScrmProblemDetails()
     .AddScrmScheduling(builder.Configuration)
     .AddScrmConsistency(builder.Configuration)
@@ -60,20 +60,19 @@ builder.Services.AddOpenApi(OpenApiProblems.Describe);
 var app = builder.Build();
 await app.Services.MigrateScrmStorageAsync();
 await app.Services.ImportShippedWorkflowsAsync(Path.Combine(AppContext.BaseDirectory, "workflows", "definitions"));
-app.Services.GetRequiredService<ApiKeyStore>();
 
 HostSetup.UseTrustedProxies(app);
 app.UseScrmProblemDetails();
-app.UseRateLimiter();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseScrmAccess();
 
-app.MapOpenApi();
+// The API's description is public: it names endpoints, never data.
+app.MapOpenApi().AllowAnonymous();
 app.Map(Utf8RequestTargets.InvalidTargetPath, (HttpContext http) => TypedResults.Problem(
     "The request target is not valid UTF-8 or holds control characters: percent-encode it (RFC 3986).", statusCode: StatusCodes.Status400BadRequest))
-    .ExcludeFromDescription();
+    .ExcludeFromDescription().AllowAnonymous();
 app.MapScrmHealth();
 app.MapScrmFaultInjection();
+app.MapAccessApi();
 app.MapJournalApi();
 app.MapConsistencyApi();
 app.MapWebConnector();

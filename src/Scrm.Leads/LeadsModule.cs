@@ -14,6 +14,7 @@ using Scrm.Leads.Storage;
 using Scrm.Leads.Workflow;
 using Scrm.Platform.Consistency;
 using Scrm.Platform.Effects;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Storage;
 using Scrm.Workflows.Activities;
 
@@ -40,8 +41,11 @@ public static class LeadsModule
             .Validate(o => o.LossReasons.Concat(o.ContactKinds).All(t => !string.IsNullOrWhiteSpace(t.Name)), "Every Scrm:Leads:LossReasons:N and ContactKinds:N needs a Name.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddScrmAudit(configuration);
         services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>(LeadsDbContext.Store, ownStore: true);
+        services.AddSingleton<RoutingTeams>();
         services.AddSingleton<LeadIntake>();
+        services.AddSingleton<Scrm.Platform.Security.IOwnerHandover, LeadHandover>();
         services.AddSingleton<LeadRouting>();
         services.AddSingleton<LeadOwners>();
         services.AddSingleton<LeadWork>();

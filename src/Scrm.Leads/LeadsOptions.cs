@@ -58,9 +58,10 @@ public sealed class LeadsOptions
     /// <summary>An outbound webhook that receives every notification as well (a WeCom bot relay, a chat tool, a phone app).</summary>
     public NotificationHookOptions NotificationHook { get; set; } = new();
 
-    internal RoutingPlan ToPlan() => new(
+    /// <summary>The routing plan: the configured rules with <paramref name="teams"/>, or the configured teams.</summary>
+    internal RoutingPlan ToPlan(IReadOnlyList<SalesTeam>? teams = null) => new(
         Rules.Select(r => new RoutingRule(r.Name, r.Team, r.Province, r.City, r.Product, r.Channel, r.ValueTier)).ToList(),
-        Teams.Select(t => new SalesTeam(t.Name, t.Strategy, t.Reps.Select(r => new SalesRep(
+        teams ?? Teams.Select(t => new SalesTeam(t.Name, t.Strategy, t.Reps.Select(r => new SalesRep(
             r.Id, r.Weight, r.Capacity, r.Active, r.OutOfOfficeUntil,
             r.WorkFrom is { } from && r.WorkTo is { } to ? new WorkingHours(from, to) : null, r.UtcOffsetHours)).ToList(), t.TeamLead)).ToList(),
         DefaultTeam);

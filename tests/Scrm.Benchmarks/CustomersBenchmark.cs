@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scrm.Customers;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
-using Scrm.Customers.Protection;
+using Scrm.Platform.Security;
 using Scrm.Customers.Value;
 using Scrm.Customers.View;
 using Scrm.Ingestion;
@@ -107,7 +107,7 @@ internal static class CustomersBenchmark
         Console.WriteLine($"process RSS: {LoadDriver.RssMegabytes():N0} MB");
     }
 
-    private static JournalEntry Lead(long position, long person)
+    internal static JournalEntry Lead(long position, long person)
     {
         var phone = "+86138" + (10_000_000 + person).ToString("D8", System.Globalization.CultureInfo.InvariantCulture)[^8..];
         var payload = new LeadPayload($"客户{person}", new PhoneValue(phone, phone), null, null, null, null,
@@ -116,7 +116,7 @@ internal static class CustomersBenchmark
             JsonSerializer.Serialize(payload, InboundJson.Default.LeadPayload));
     }
 
-    private static async Task HandleAsync(ModuleHost host, List<JournalEntry> batch)
+    internal static async Task HandleAsync(ModuleHost host, List<JournalEntry> batch)
     {
         await using var scope = host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ResolutionHandler>().HandleAsync(batch, CancellationToken.None);
@@ -156,7 +156,7 @@ internal static class CustomersBenchmark
         return n;
     }
 
-    private static async Task<double[]> MeasureAsync<T>(ModuleHost host, List<Guid> ids, Func<IServiceProvider, Guid, Task<T>> read)
+    internal static async Task<double[]> MeasureAsync<T>(ModuleHost host, List<Guid> ids, Func<IServiceProvider, Guid, Task<T>> read)
     {
         for (var i = 0; i < 50; i++)
         {
@@ -180,5 +180,5 @@ internal static class CustomersBenchmark
         return times;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -15,6 +15,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["classifier-train"] = ClassifierBenchmark.TrainAsync,
     ["crashsoak"] = CrashSoakBenchmark.RunAsync,
     ["lead-effects"] = LeadEffectsBenchmark.RunAsync,
+    ["access"] = AccessBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -29,6 +30,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine(ClassifierBenchmark.Usage);
     Console.WriteLine(CrashSoakBenchmark.Usage);
     Console.WriteLine(LeadEffectsBenchmark.Usage);
+    Console.WriteLine("  access [--customers 50000] [--leads 50000] [--samples 2000]");
     return 1;
 }
 

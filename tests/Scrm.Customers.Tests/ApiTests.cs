@@ -48,8 +48,8 @@ public sealed class ApiTests : IAsyncLifetime
         full.Value.Monetary.ShouldBe("1280.50");
         full.Repurchase.ShouldHaveSingleItem().Product.ShouldBe("tea");
         var audit = (await sales.GetFromJsonAsync<AuditPage>($"/api/v1/customers/{id}/audit", ct))!;
-        audit.Entries.ShouldContain(e => e.Action == "read_unmasked" && e.Actor == "key-3");
-        audit.Entries.ShouldNotContain(e => e.Action == "read_unmasked" && e.Actor == "key-1");
+        audit.Access.ShouldContain(e => e.Action == "customer.read-unmasked" && e.Actor == "key-3");
+        audit.Access.ShouldNotContain(e => e.Actor == "key-1");
 
         using var community = _app.ClientFor("community");
         (await community.PatchAsync($"/api/v1/customers/{id}", Json("""{"city":"杭州"}"""), ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

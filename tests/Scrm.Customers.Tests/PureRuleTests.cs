@@ -1,7 +1,7 @@
 using Scrm.Customers.Merging;
 using Scrm.Customers.Model;
 using Scrm.Customers.Orders;
-using Scrm.Customers.Protection;
+using Scrm.Platform.Security;
 using Scrm.Customers.Value;
 using Scrm.Customers.View;
 using Scrm.Testing;
@@ -46,7 +46,7 @@ public sealed class MaskingTests
     [Theory]
     [MemberData(nameof(AccessCases))]
     public void Only_unmasked_roles_see_protected_fields_and_non_owners_are_audited(string? role, string? caller, string? owner, bool unmasked, bool audited) =>
-        FieldPolicy.Decide(role, caller, owner, ["admin", "sales"]).ShouldBe(new FieldAccess(unmasked, audited));
+        FieldPolicy.Decide(new Caller(caller ?? "anonymous", role), owner, ["admin", "sales"]).ShouldBe(new FieldAccess(unmasked, audited));
 }
 
 public sealed class CsvTests

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Merging;
 using Scrm.Customers.Orders;
-using Scrm.Customers.Protection;
+using Scrm.Platform.Security;
 using Scrm.Customers.View;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Scrm.Platform.Security;
 using Scrm.Testing;
 
 namespace Scrm.Host.Tests;
@@ -18,9 +19,11 @@ public sealed class FirstStartTests
     {
         var capture = new LogCapture();
         await using var app = new ScrmApp(services: s => s.AddSingleton<ILoggerProvider>(capture));
-        // An earlier start without configured keys generated an admin key in the data directory.
-        var (_, generated) = ApiKeyStore.Load(new AuthOptions(), app.DataDirectory);
-        generated.ShouldNotBeNull();
+        // An earlier start without configured keys generated an admin key and kept its digest in the data directory.
+        var generated = "scrm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        Directory.CreateDirectory(app.DataDirectory);
+        await File.WriteAllTextAsync(Path.Combine(app.DataDirectory, "admin-api-key.json"),
+            JsonSerializer.Serialize(new { Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(generated))) }), Ct);
 
         using var client = app.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", generated);

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Time.Testing;
 using Scrm.Leads.Api;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Funnel;
-using Scrm.Leads.Ownership;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Security;
 using Scrm.Testing;
 
 namespace Scrm.Leads.Tests;
@@ -15,7 +15,7 @@ namespace Scrm.Leads.Tests;
 public sealed class LeadLifecycleTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
-    private static readonly Actor Admin = new("admin", IsAdmin: true);
+    private static readonly Caller Admin = new("admin", ScrmRoles.Admin);
     private ModuleHost _host = null!;
 
     public async ValueTask InitializeAsync() =>
@@ -86,10 +86,10 @@ public sealed class LeadLifecycleTests : IAsyncLifetime
         var owned = (await queries.QueueAsync("rep-a", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.Count;
         owned.ShouldBeGreaterThan(0);
         var routing = _host.Get<LeadRouting>();
-        (await routing.HandOverAsync("rep-a", "rep-nobody", Admin, TestContext.Current.CancellationToken)).ShouldBeNull();
+        (await routing.HandOverAsync("rep-a", "rep-nobody", Admin.Name, TestContext.Current.CancellationToken)).ShouldBeNull();
         (await queries.QueueAsync("rep-a", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.Count.ShouldBe(owned);
 
-        (await routing.HandOverAsync("rep-a", "boss", Admin, TestContext.Current.CancellationToken))!.Leads.ShouldBe(owned);
+        (await routing.HandOverAsync("rep-a", "boss", Admin.Name, TestContext.Current.CancellationToken))!.Leads.ShouldBe(owned);
         (await queries.QueueAsync("rep-a", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.ShouldBeEmpty();
         (await queries.QueueAsync("boss", null, null, null, null, 100, TestContext.Current.CancellationToken)).Items.Count.ShouldBe(owned);
         (await NotificationsAsync("boss")).ShouldContain(n => n.Kind == "handover");

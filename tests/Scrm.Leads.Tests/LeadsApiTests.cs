@@ -30,6 +30,8 @@ public sealed class LeadsApiTests : IAsyncLifetime
             settings[$"Scrm:Auth:ApiKeys:{7 + i}:Name"] = rep;
         }
 
+        // Reps see their team's leads (the default reach is their own): a teammate's lead is seen, not changed.
+        settings["Scrm:Access:Reach:sales:leads"] = "Team";
         _app = new ScrmApp(settings: settings);
         return ValueTask.CompletedTask;
     }

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Scrm.Leads.Funnel;
-using Scrm.Leads.Ownership;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Security;
 using Scrm.Testing;
 
 namespace Scrm.Leads.Tests;
@@ -99,8 +99,8 @@ public abstract class RoutingConcurrencyTests(PostgresServer postgres, bool useP
         }
 
         // Closed leads leave their rep's load, whoever closed them and however.
-        (await work.TransitionAsync(of["rep-a"][0], LeadStage.Lost, "no budget", new Actor("rep-a", false), "en", ct)).Done.ShouldBeTrue();
-        (await work.TransitionAsync(of["rep-b"][0], LeadStage.Disqualified, "spam", new Actor("rep-b", false), "en", ct)).Done.ShouldBeTrue();
+        (await work.TransitionAsync(of["rep-a"][0], LeadStage.Lost, "no budget", new Caller("rep-a", ScrmRoles.Sales), "en", ct)).Done.ShouldBeTrue();
+        (await work.TransitionAsync(of["rep-b"][0], LeadStage.Disqualified, "spam", new Caller("rep-b", ScrmRoles.Sales), "en", ct)).Done.ShouldBeTrue();
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             await db.Leads.Where(l => l.Id == of["rep-c"][0]).ExecuteDeleteAsync(ct);
@@ -108,7 +108,7 @@ public abstract class RoutingConcurrencyTests(PostgresServer postgres, bool useP
         }
 
         (await routing.ClaimAsync(of["rep-d"][0], "rep-a", ct)).ShouldBeTrue();
-        (await routing.HandOverAsync("rep-c", "rep-b", new Actor("boss", true), ct))!.Leads.ShouldBe(9);
+        (await routing.HandOverAsync("rep-c", "rep-b", "boss", ct))!.Leads.ShouldBe(9);
         await ExpectLoadsMatchAsync(contexts, new() { ["rep-a"] = 10, ["rep-b"] = 18, ["rep-d"] = 9 });
 
         // A database from before the counts: going back drops them, coming forward counts what is there.

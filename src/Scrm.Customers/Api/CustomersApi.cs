@@ -7,9 +7,10 @@ using Microsoft.AspNetCore.Routing;
 using Scrm.Customers.Merging;
 using Scrm.Customers.Model;
 using Scrm.Customers.Orders;
-using Scrm.Customers.Protection;
 using Scrm.Customers.Value;
 using Scrm.Customers.View;
+using Microsoft.EntityFrameworkCore;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Http;
 using Scrm.Platform.Security;
 
@@ -20,6 +21,8 @@ public sealed record MergeRequest(Guid? SurvivorId, Guid? MergedId, string? Reas
 public sealed record UnmergeRequest(string? Reason);
 
 public sealed record UnmergeResult(Guid MergeId);
+
+public sealed record RevealRequest(string? Reason);
 
 internal static class CustomersApi
 {
@@ -42,6 +45,8 @@ internal static class CustomersApi
             .RequireAuthorization(CustomerPolicies.Tag);
         group.MapPut("/{id:guid}/decision-map", DecisionMapAsync).RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(JsonLimit)
             .WithSummary("Replaces a company customer's decision map: people, roles, influence and who reports to whom.");
+        group.MapPost("/{id:guid}/reveal", RevealAsync).RequireAuthorization(CustomerPolicies.Read).WithMaxRequestBodySize(JsonLimit)
+            .WithSummary("Shows one customer's protected fields in full to a role that sees them masked; needs a reason and is audited.");
         group.MapGet("/{id:guid}/merge-candidates", CandidatesAsync).RequireAuthorization(CustomerPolicies.Read)
             .WithSummary("Customers who may be the same person (same name and company, similar phone, same contact details). Never merged automatically.");
         group.MapPost("/merge", MergeAsync).RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(JsonLimit)
@@ -56,8 +61,8 @@ internal static class CustomersApi
         group.MapGet("/imports/{id:guid}", ImportStatusAsync).RequireAuthorization(ScrmPolicies.Sales);
         group.MapGet("/export", ExportAsync).RequireAuthorization(CustomerPolicies.Read)
             .WithSummary("The filtered customers as CSV; protected fields masked for roles that may not see them.");
-        group.MapGet("/value/pyramid", async (CustomersDbContext db, CancellationToken ct) => TypedResults.Ok(await ValuePyramid.LoadAsync(db, ct)))
-            .RequireAuthorization(CustomerPolicies.Read);
+        group.MapGet("/value/pyramid", PyramidAsync).RequireAuthorization(CustomerPolicies.Read)
+            .WithSummary("Customers and spend per value tier, of the customers the caller may see.");
         group.MapPost("/value/recompute", async (ValueRecompute recompute, CancellationToken ct) => TypedResults.Ok(await recompute.RunAsync(ct)))
             .RequireAuthorization(ScrmPolicies.Admin).WithSummary("Runs the nightly value recompute now.");
     }
@@ -104,10 +109,35 @@ internal static class CustomersApi
     private static async Task<IResult> DecisionMapAsync(Guid id, List<DecisionMapInput> people, CustomerEditor editor, HttpContext http, CancellationToken ct) =>
         Answer(await editor.ReplaceDecisionMapAsync(id, people, Caller.Of(http.User), ct));
 
-    private static async Task<Results<Ok<IReadOnlyList<MergeCandidate>>, NotFound>> CandidatesAsync(Guid id, CandidateFinder finder, CancellationToken ct) =>
-        await finder.FindAsync(id, ct) is { } candidates ? TypedResults.Ok(candidates) : TypedResults.NotFound();
+    private static async Task<Results<Ok<IReadOnlyList<MergeCandidate>>, NotFound>> CandidatesAsync(Guid id, CandidateFinder finder, CustomerReader reader, HttpContext http, CancellationToken ct)
+    {
+        var visible = reader.Visible(Caller.Of(http.User));
+        if (!await visible.AnyAsync(c => c.Id == id, ct) || await finder.FindAsync(id, ct) is not { } candidates)
+        {
+            return TypedResults.NotFound();
+        }
 
-    private static async Task<IResult> MergeAsync(MergeRequest request, bool? preview, MergeService merges, HttpContext http, CancellationToken ct)
+        var ids = candidates.Select(c => c.Id).ToList();
+        var seen = (await visible.Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        return TypedResults.Ok<IReadOnlyList<MergeCandidate>>([.. candidates.Where(c => seen.Contains(c.Id))]);
+    }
+
+    private static async Task<Results<Ok<RevealedFields>, NotFound, ValidationProblem, ForbidHttpResult>> RevealAsync(
+        Guid id, RevealRequest request, CustomerReader reader, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["revealing needs a reason (at most 500 characters)"] });
+        }
+
+        var (found, allowed, fields) = await reader.RevealAsync(id, Caller.Of(http.User), request.Reason.Trim(), ct);
+        return !found ? TypedResults.NotFound() : !allowed ? TypedResults.Forbid() : TypedResults.Ok(fields!);
+    }
+
+    private static async Task<Ok<PyramidReport>> PyramidAsync(CustomerReader reader, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await ValuePyramid.LoadAsync(reader.Visible(Caller.Of(http.User)), ct));
+
+    private static async Task<IResult> MergeAsync(MergeRequest request, bool? preview, MergeService merges, CustomerReader reader, IAuditTrail audit, HttpContext http, CancellationToken ct)
     {
         if (request.SurvivorId is not { } survivor || request.MergedId is not { } merged)
         {
@@ -119,11 +149,25 @@ internal static class CustomersApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["a merge needs a reason (at most 500 characters)"] });
         }
 
+        var caller = Caller.Of(http.User);
+        var visible = reader.Visible(caller);
+        if (await visible.CountAsync(c => c.Id == survivor || c.Id == merged, ct) < (survivor == merged ? 1 : 2))
+        {
+            return TypedResults.NotFound();
+        }
+
         try
         {
-            return preview == true
-                ? TypedResults.Ok(await merges.PreviewAsync(survivor, merged, ct))
-                : TypedResults.Ok(await merges.MergeAsync(survivor, merged, Caller.Of(http.User).Name, request.Reason!, ct));
+            if (preview == true)
+            {
+                return TypedResults.Ok(await merges.PreviewAsync(survivor, merged, ct));
+            }
+
+            var result = await merges.MergeAsync(survivor, merged, caller.Id, request.Reason!, ct);
+            await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.Merge, DataResources.Customers, survivor.ToString(),
+                System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["merged"] = merged.ToString(), ["mergeId"] = result.MergeId.ToString(), ["reason"] = request.Reason! },
+                    CustomersJson.Default.DictionaryStringString)), CancellationToken.None);
+            return TypedResults.Ok(result);
         }
         catch (MergeRefusedException ex)
         {
@@ -131,8 +175,14 @@ internal static class CustomersApi
         }
     }
 
-    private static async Task<IResult> UnmergeAsync(Guid id, UnmergeRequest request, MergeService merges, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> UnmergeAsync(Guid id, UnmergeRequest request, MergeService merges, CustomerReader reader, IAuditTrail audit, HttpContext http, CancellationToken ct)
     {
+        var caller = Caller.Of(http.User);
+        if (!await reader.Visible(caller).AnyAsync(c => c.Id == id, ct))
+        {
+            return TypedResults.NotFound();
+        }
+
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["an unmerge needs a reason (at most 500 characters)"] });
@@ -140,7 +190,11 @@ internal static class CustomersApi
 
         try
         {
-            return TypedResults.Ok(new UnmergeResult(await merges.UnmergeAsync(id, Caller.Of(http.User).Name, request.Reason, ct)));
+            var undone = await merges.UnmergeAsync(id, caller.Id, request.Reason, ct);
+            await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.Unmerge, DataResources.Customers, id.ToString(),
+                System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["mergeId"] = undone.ToString(), ["reason"] = request.Reason }, CustomersJson.Default.DictionaryStringString)),
+                CancellationToken.None);
+            return TypedResults.Ok(new UnmergeResult(undone));
         }
         catch (MergeRefusedException ex)
         {
@@ -148,8 +202,8 @@ internal static class CustomersApi
         }
     }
 
-    private static async Task<Ok<AuditPage>> AuditAsync(Guid id, long? before, AuditReader audit, CancellationToken ct) =>
-        TypedResults.Ok(await audit.ReadAsync(id, before, ct));
+    private static async Task<Results<Ok<AuditPage>, NotFound>> AuditAsync(Guid id, long? before, AuditReader audit, CustomerReader reader, HttpContext http, CancellationToken ct) =>
+        await reader.Visible(Caller.Of(http.User)).AnyAsync(c => c.Id == id, ct) ? TypedResults.Ok(await audit.ReadAsync(id, before, ct)) : TypedResults.NotFound();
 
     internal static async Task<IResult> ImportAsync(string kind, HttpRequest request, ImportService imports, HttpContext http, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Scrm.Customers.Identity;
@@ -47,13 +48,28 @@ public sealed class CustomerDirectory : IAsyncDisposable
     public Task<Effect<string?>> ClaimOwnerAsync(Guid customerId, string owner, string effectKey, CancellationToken cancellationToken) =>
         _claims.SubmitAsync((customerId, owner, effectKey), cancellationToken);
 
-    /// <summary>A departing rep's customers all go to <paramref name="to"/>; returns how many moved. Running it again moves nothing more.</summary>
-    public async Task<int> HandOverAsync(string from, string to, CancellationToken cancellationToken)
+    /// <summary>
+    /// A departing rep's customers all go to <paramref name="to"/>, each move in the customer's
+    /// history with <paramref name="by"/>; returns how many moved. Running it again moves nothing more.
+    /// </summary>
+    public async Task<int> HandOverAsync(string from, string to, string by, CancellationToken cancellationToken)
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        return await db.Customers.Where(c => c.OwnerId == from && c.MergedInto == null)
+        var ids = await db.Customers.Where(c => c.OwnerId == from && c.MergedInto == null).Select(c => c.Id).ToListAsync(cancellationToken);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await db.Customers.Where(c => ids.Contains(c.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.OwnerId, to).SetProperty(c => c.OwnerSince, now).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        var detail = JsonSerializer.Serialize(new Dictionary<string, string> { ["from"] = from, ["to"] = to }, CustomersJson.Default.DictionaryStringString);
+        db.Audit.AddRange(ids.Select(id => new AuditRow { CustomerId = id, At = now, Actor = by, Action = "handover", Detail = detail }));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ids.Count;
     }
 
     /// <summary>Whether this process's identity resolution has committed every item up to <paramref name="position"/>.</summary>

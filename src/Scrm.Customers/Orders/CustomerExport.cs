@@ -3,16 +3,18 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scrm.Customers.Model;
-using Scrm.Customers.Protection;
 using Scrm.Customers.View;
+using Scrm.Platform.Audit;
+using Scrm.Platform.Security;
 
 namespace Scrm.Customers.Orders;
 
 /// <summary>
 /// Streams the filtered customers as CSV. Cells are neutralised against spreadsheet formulas;
-/// protected fields are masked for roles that may not see them, and an unmasked export is audited.
+/// only customers within the caller's data scope are written; protected fields are masked for roles
+/// that may not see them; every export is audited (who, which filter, how many rows, how many unmasked).
 /// </summary>
-internal sealed class CustomerExport(CustomersDbContext db, CustomerReader reader, IOptions<ProtectionOptions> protection, TimeProvider time)
+internal sealed class CustomerExport(CustomerReader reader, IOptions<ProtectionOptions> protection, IAuditTrail audit)
 {
     private const int Page = 2_000;
 
@@ -20,9 +22,10 @@ internal sealed class CustomerExport(CustomersDbContext db, CustomerReader reade
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         await writer.WriteAsync(Csv.Line(["id", "name", "nickname", "company", "title", "province", "city", "source", "industry", "phone", "email", "owner", "tier", "score", "orders", "monetary"]));
-        var query = reader.Filter(db.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active), filter);
+        var query = reader.Filter(reader.Visible(caller).Where(c => c.Status == CustomerStatus.Active), filter);
         Guid? after = null;
         var unmaskedRows = 0;
+        var written = 0;
         while (true)
         {
             var page = query;
@@ -34,8 +37,9 @@ internal sealed class CustomerExport(CustomersDbContext db, CustomerReader reade
             var rows = await page.OrderByDescending(c => c.Id).Take(Page).ToListAsync(cancellationToken);
             foreach (var c in rows)
             {
-                var access = FieldPolicy.Decide(caller.Role, caller.Name, c.OwnerId, protection.Value.UnmaskedRoles);
+                var access = FieldPolicy.Decide(caller, c.OwnerId, protection.Value.UnmaskedRoles);
                 var masked = !access.Unmasked;
+                written++;
                 if (access.AuditRead)
                 {
                     unmaskedRows++;
@@ -57,16 +61,13 @@ internal sealed class CustomerExport(CustomersDbContext db, CustomerReader reade
         }
 
         await writer.FlushAsync(cancellationToken);
-        if (unmaskedRows > 0)
+        // One entry per export (not per row): who exported what filter, how many rows and how many of them unmasked.
+        var detail = JsonSerializer.Serialize(new Dictionary<string, string>
         {
-            // One entry per export (not per row): who exported unmasked data of customers they do not own, and how much.
-            var detail = JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["rows"] = unmaskedRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["filter"] = $"q={filter.Q};tag={filter.Tag};tier={filter.Tier};owner={filter.Owner};region={filter.Region};source={filter.Source}",
-            }, CustomersJson.Default.DictionaryStringString);
-            db.Audit.Add(new AuditRow { CustomerId = null, At = time.GetUtcNow().ToUnixTimeMilliseconds(), Actor = caller.Name, Action = "export_unmasked", Detail = detail });
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+            ["rows"] = written.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["unmasked"] = unmaskedRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["filter"] = $"q={filter.Q};tag={filter.Tag};tier={filter.Tier};owner={filter.Owner};region={filter.Region};source={filter.Source}",
+        }, CustomersJson.Default.DictionaryStringString);
+        await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.Export, DataResources.Customers, null, detail), CancellationToken.None);
     }
 }

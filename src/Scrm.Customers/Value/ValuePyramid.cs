@@ -21,9 +21,10 @@ public static class ValuePyramid
         return new PyramidReport(levels, unscored);
     }
 
-    internal static async Task<PyramidReport> LoadAsync(CustomersDbContext db, CancellationToken cancellationToken)
+    /// <summary>The pyramid of <paramref name="customers"/> (the ones the caller may see).</summary>
+    internal static async Task<PyramidReport> LoadAsync(IQueryable<CustomerRow> customers, CancellationToken cancellationToken)
     {
-        var rows = await db.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active)
+        var rows = await customers.Where(c => c.Status == CustomerStatus.Active)
             .GroupBy(c => c.Tier).Select(g => new { Tier = g.Key, Count = g.Count(), Sum = g.Sum(c => c.MonetaryCents) }).ToListAsync(cancellationToken);
         return Build(rows.Where(r => r.Tier is not null).ToDictionary(r => r.Tier!, r => (r.Count, r.Sum)), rows.Where(r => r.Tier is null).Sum(r => r.Count));
     }

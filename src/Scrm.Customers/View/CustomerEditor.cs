@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
-using Scrm.Customers.Protection;
+using Scrm.Platform.Security;
 using Scrm.Platform.Contacts;
 
 namespace Scrm.Customers.View;
@@ -33,6 +33,9 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
         ["email"] = 254,
         ["owner"] = 128,
     };
+
+    /// <summary>A change to a customer outside the caller's data scope answers as if it did not exist.</summary>
+    private IQueryable<CustomerRow> InScope(Caller caller) => caller.Scope(DataResources.Customers).Apply(db.Customers, c => c.OwnerId);
 
     public async Task<EditResult> PatchAsync(Guid id, JsonElement body, Caller caller, CancellationToken cancellationToken)
     {
@@ -104,12 +107,12 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
         {
             db.ChangeTracker.Clear();
             var c = await db.Customers.FirstOrDefaultAsync(x => x.Id == id && x.Status == CustomerStatus.Active, cancellationToken);
-            if (c is null)
+            if (c is null || !caller.Scope(DataResources.Customers).Includes(c.OwnerId))
             {
                 return EditResult.Missing;
             }
 
-            if (values.TryGetValue("owner", out var owner) && caller.Role != "admin" && !(c.OwnerId is null && owner == caller.Name))
+            if (values.TryGetValue("owner", out var owner) && !caller.IsAdmin && !(c.OwnerId is null && owner == caller.Name))
             {
                 return EditResult.Invalid(new Dictionary<string, string[]> { ["owner"] = ["only an admin reassigns a customer; a rep may only take an unowned customer"] });
             }
@@ -175,7 +178,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             return EditResult.Invalid(new Dictionary<string, string[]> { ["tag"] = ["must be 1–64 visible characters"] });
         }
 
-        if (!await db.Customers.AnyAsync(c => c.Id == id && c.Status == CustomerStatus.Active, cancellationToken))
+        if (!await InScope(caller).AnyAsync(c => c.Id == id && c.Status == CustomerStatus.Active, cancellationToken))
         {
             return EditResult.Missing;
         }
@@ -207,7 +210,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             return EditResult.Invalid(errors);
         }
 
-        if (!await db.Customers.AnyAsync(c => c.Id == id && c.Status == CustomerStatus.Active, cancellationToken))
+        if (!await InScope(caller).AnyAsync(c => c.Id == id && c.Status == CustomerStatus.Active, cancellationToken))
         {
             return EditResult.Missing;
         }

@@ -2,9 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
-using Scrm.Customers.Protection;
 using Scrm.Customers.Value;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Contacts;
+using Scrm.Platform.Security;
 
 namespace Scrm.Customers.View;
 
@@ -12,8 +13,9 @@ namespace Scrm.Customers.View;
 public sealed record CustomerFilter(string? Q, string? Tag, string? Tier, string? Owner, string? Region, string? Source, Guid? After, int Limit);
 
 /// <summary>
-/// Reads customers for people: the 360° view and the list, with protected fields masked for roles
-/// that may not see them and every unmasked read by a non-owner written to the audit log.
+/// Reads customers for people: the 360° view and the list, only within the caller's data scope
+/// (a customer outside it is not found), with protected fields masked for roles that may not see
+/// them and every unmasked read by a non-owner written to the audit log.
 /// </summary>
 internal sealed class CustomerReader(
     CustomersDbContext db,
@@ -21,21 +23,26 @@ internal sealed class CustomerReader(
     IOptions<ProtectionOptions> protection,
     IOptions<ValueOptions> valueOptions,
     ValueScorer scorer,
+    IAuditTrail audit,
     TimeProvider time)
 {
+    /// <summary>The active and merged customers the caller may see.</summary>
+    internal IQueryable<CustomerRow> Visible(Caller caller) =>
+        caller.Scope(DataResources.Customers).Apply(db.Customers.AsNoTracking(), c => c.OwnerId);
+
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private static DateTimeOffset? At(long? ms) => ms is { } v ? At(v) : null;
 
     public async Task<CustomerView?> GetAsync(Guid id, Caller caller, long? timelineBefore, int timelineLimit, CancellationToken cancellationToken)
     {
-        var c = await db.Customers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var c = await Visible(caller).FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (c is null)
         {
             return null;
         }
 
-        var access = FieldPolicy.Decide(caller.Role, caller.Name, c.OwnerId, protection.Value.UnmaskedRoles);
+        var access = FieldPolicy.Decide(caller, c.OwnerId, protection.Value.UnmaskedRoles);
         var masked = !access.Unmasked;
         var identities = await db.Identities.AsNoTracking().Where(i => i.CustomerId == id).OrderBy(i => i.Id).ToListAsync(cancellationToken);
         var tags = await db.Tags.AsNoTracking().Where(t => t.CustomerId == id).OrderBy(t => t.Tag).Select(t => new TagView(t.Tag, t.Kind)).ToListAsync(cancellationToken);
@@ -81,16 +88,41 @@ internal sealed class CustomerReader(
 
         if (access.AuditRead && HasProtected(c, identities))
         {
-            db.Audit.Add(new AuditRow { CustomerId = id, At = time.GetUtcNow().ToUnixTimeMilliseconds(), Actor = caller.Name, Action = "read_unmasked", Detail = "{\"fields\":[\"phone\",\"email\",\"amounts\"],\"via\":\"view\"}" });
-            await db.SaveChangesAsync(cancellationToken);
+            await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.ReadUnmasked, DataResources.Customers, id.ToString(), "{\"fields\":[\"phone\",\"email\",\"amounts\"],\"via\":\"view\"}"), cancellationToken);
         }
 
         return view;
     }
 
+    /// <summary>
+    /// One customer's protected fields in full, for a caller who sees them masked and may reveal
+    /// them (<see cref="ProtectionOptions.RevealRoles"/>): the reason and the fields go to the audit log.
+    /// </summary>
+    public async Task<(bool Found, bool Allowed, RevealedFields? Fields)> RevealAsync(Guid id, Caller caller, string reason, CancellationToken cancellationToken)
+    {
+        var c = await Visible(caller).FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (c is null)
+        {
+            return (false, false, null);
+        }
+
+        if (!FieldPolicy.MayReveal(caller, protection.Value))
+        {
+            return (true, false, null);
+        }
+
+        var identities = await db.Identities.AsNoTracking()
+            .Where(i => i.CustomerId == id && (i.Type == IdentityTypes.Phone || i.Type == IdentityTypes.Email)).OrderBy(i => i.Id)
+            .Select(i => new IdentityView(i.Type, i.Account.Length == 0 ? null : i.Account, i.Value, At(i.CreatedAt))).ToListAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.Reveal, DataResources.Customers, id.ToString(),
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["fields"] = "phone,email,amounts", ["reason"] = reason }, CustomersJson.Default.DictionaryStringString)),
+            cancellationToken);
+        return (true, true, new RevealedFields(c.Id, c.Phone, c.Email, Masking.Amount(c.MonetaryCents, masked: false), identities));
+    }
+
     public async Task<CustomerPage> ListAsync(CustomerFilter filter, Caller caller, CancellationToken cancellationToken)
     {
-        var query = Filter(db.Customers.AsNoTracking().Where(c => c.Status == CustomerStatus.Active), filter);
+        var query = Filter(Visible(caller).Where(c => c.Status == CustomerStatus.Active), filter);
         if (filter.After is { } after)
         {
             query = query.Where(c => c.Id.CompareTo(after) < 0);
@@ -99,20 +131,20 @@ internal sealed class CustomerReader(
         var rows = await query.OrderByDescending(c => c.Id).Take(filter.Limit + 1).ToListAsync(cancellationToken);
         var page = rows.Take(filter.Limit).ToList();
         var summaries = new List<CustomerSummary>(page.Count);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var reads = new List<AuditEvent>();
         foreach (var c in page)
         {
-            var access = FieldPolicy.Decide(caller.Role, caller.Name, c.OwnerId, protection.Value.UnmaskedRoles);
+            var access = FieldPolicy.Decide(caller, c.OwnerId, protection.Value.UnmaskedRoles);
             var masked = !access.Unmasked;
             summaries.Add(new CustomerSummary(c.Id, c.Name, c.Nickname, c.Company, c.Province, c.City, c.Source,
                 masked ? Masking.Phone(c.Phone) : c.Phone, masked ? Masking.Email(c.Email) : c.Email, c.OwnerId, c.Tier, c.Score));
             if (access.AuditRead && (c.Phone is not null || c.Email is not null))
             {
-                db.Audit.Add(new AuditRow { CustomerId = c.Id, At = now, Actor = caller.Name, Action = "read_unmasked", Detail = "{\"fields\":[\"phone\",\"email\"],\"via\":\"list\"}" });
+                reads.Add(new AuditEvent(caller.Id, AuditActions.ReadUnmasked, DataResources.Customers, c.Id.ToString(), "{\"fields\":[\"phone\",\"email\"],\"via\":\"list\"}"));
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(reads, cancellationToken);
         return new CustomerPage(summaries, rows.Count > filter.Limit ? page[^1].Id : null);
     }
 
@@ -178,4 +210,14 @@ internal sealed class CustomerReader(
         IdentityTypes.Email => Masking.Email(value)!,
         _ => value,
     };
+}
+
+/// <summary>The audit actions the customer module records in the audit log.</summary>
+internal static class AuditActions
+{
+    public const string ReadUnmasked = "customer.read-unmasked";
+    public const string Reveal = "customer.reveal";
+    public const string Export = "customer.export";
+    public const string Merge = "customer.merge";
+    public const string Unmerge = "customer.unmerge";
 }

@@ -60,3 +60,6 @@ public sealed record CustomerSummary(
 
 /// <summary>A page of the list; <see cref="Next"/> is the cursor for the following page.</summary>
 public sealed record CustomerPage(IReadOnlyList<CustomerSummary> Items, Guid? Next);
+
+/// <summary>A customer's protected fields in full, as revealed on request.</summary>
+public sealed record RevealedFields(Guid Id, string? Phone, string? Email, string Monetary, IReadOnlyList<IdentityView> Identities);

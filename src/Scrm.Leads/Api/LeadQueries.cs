@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Security;
 
 namespace Scrm.Leads.Api;
 
@@ -37,10 +38,11 @@ public sealed record Notification(long Id, string Kind, long? LeadId, string Tex
 /// <summary>Read models for the sales workbench.</summary>
 public sealed class LeadQueries(IDbContextFactory<LeadsDbContext> contexts)
 {
-    public async Task<LeadPage> QueueAsync(string? owner, LeadStage? stage, bool? hot, bool? pooled, long? after, int size, CancellationToken cancellationToken)
+    /// <summary>The queue, within <paramref name="scope"/> (whose leads the caller sees; null for all).</summary>
+    public async Task<LeadPage> QueueAsync(string? owner, LeadStage? stage, bool? hot, bool? pooled, long? after, int size, CancellationToken cancellationToken, OwnerScope? scope = null)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Leads.AsNoTracking().AsQueryable();
+        var query = (scope ?? OwnerScope.All).Apply(db.Leads.AsNoTracking(), l => l.Owner);
         if (owner is not null)
         {
             query = query.Where(l => l.Owner == owner);
@@ -78,10 +80,11 @@ public sealed class LeadQueries(IDbContextFactory<LeadsDbContext> contexts)
         return new LeadPage(items, rows.Count > size ? items[^1].Id : null);
     }
 
-    public async Task<LeadDetail?> DetailAsync(long id, CancellationToken cancellationToken)
+    /// <summary>A lead in <paramref name="scope"/>, its protected fields masked when <paramref name="masked"/>; null when missing or out of scope.</summary>
+    public async Task<LeadDetail?> DetailAsync(long id, CancellationToken cancellationToken, OwnerScope? scope = null, bool masked = false)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var l = await db.Leads.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var l = await (scope ?? OwnerScope.All).Apply(db.Leads.AsNoTracking(), x => x.Owner).SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (l is null)
         {
             return null;
@@ -92,15 +95,17 @@ public sealed class LeadQueries(IDbContextFactory<LeadsDbContext> contexts)
         var followUps = await db.FollowUps.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.DueAt).ToListAsync(cancellationToken);
         var tasks = await db.OnboardingTasks.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
         var edits = await db.Changes.AsNoTracking().Where(x => x.LeadId == id).OrderBy(x => x.Id).ToListAsync(cancellationToken);
-        return new LeadDetail(l.Id, l.Stage, l.FurthestStage, l.Owner, l.Team, l.Pooled, l.Hot, l.Score, l.ScoreBreakdown, l.CustomerKey,
-            l.Name, l.Phone, l.Email, l.Company, l.Title, l.Message, l.Need, l.Amount, l.ExpectedClose, l.PaidAmount, l.ClosedReason, l.ContactAttempts,
+        return new LeadDetail(l.Id, l.Stage, l.FurthestStage, l.Owner, l.Team, l.Pooled, l.Hot, l.Score, l.ScoreBreakdown, masked ? Masking.Text(l.CustomerKey) : l.CustomerKey,
+            l.Name, masked ? Masking.Phone(l.Phone) : l.Phone, masked ? Masking.Email(l.Email) : l.Email, l.Company, l.Title, masked ? Masking.Text(l.Message) : l.Message, l.Need,
+            masked ? null : l.Amount, l.ExpectedClose, masked ? 0 : l.PaidAmount, l.ClosedReason, l.ContactAttempts,
             l.Province, l.City, l.Product,
             new LeadSource(l.Channel, l.Account, l.Campaign, l.UtmSource, l.UtmMedium, l.UtmCampaign, l.Attribution, Time(l.FirstTouchAt), Time(l.LastTouchAt), l.Touches),
             changes.ConvertAll(c => new StageChange(c.From, c.To, c.By, c.Why, Time(c.At))),
             assignments.ConvertAll(a => new Assignment(a.Owner, a.Team, a.Kind, JsonSerializer.Deserialize<string[]>(a.Reasons) ?? [], a.By, Time(a.At))),
-            followUps.ConvertAll(f => new FollowUp(f.Id, Time(f.DueAt), JsonNamingPolicy.CamelCase.ConvertName(f.Reason.ToString()), f.Note, f.Owner, f.Kind, f.Outcome, f.DoneAt is { } d ? Time(d) : null)),
+            followUps.ConvertAll(f => new FollowUp(f.Id, Time(f.DueAt), JsonNamingPolicy.CamelCase.ConvertName(f.Reason.ToString()), f.Note, f.Owner, f.Kind, masked ? Masking.Text(f.Outcome) : f.Outcome, f.DoneAt is { } d ? Time(d) : null)),
             tasks.ConvertAll(t => new OnboardingTask(t.Title, t.SalesOwner, Time(t.DueAt), t.DoneAt is not null)),
-            edits.ConvertAll(c => new LeadChange(c.Kind, c.By, JsonSerializer.Deserialize<JsonElement>(c.Detail), Time(c.At))));
+            // A change's detail holds amounts and free text: a masked caller sees who changed what kind of thing, and when.
+            edits.ConvertAll(c => new LeadChange(c.Kind, c.By, masked ? NoDetail : JsonSerializer.Deserialize<JsonElement>(c.Detail), Time(c.At))));
     }
 
     public async Task<IReadOnlyList<Notification>> NotificationsAsync(string recipient, long after, CancellationToken cancellationToken)
@@ -112,6 +117,8 @@ public sealed class LeadQueries(IDbContextFactory<LeadsDbContext> contexts)
             .Select(n => new Notification(n.Id, n.Kind, n.LeadId, n.Text, DateTimeOffset.FromUnixTimeMilliseconds(n.CreatedAt)))
             .ToListAsync(cancellationToken);
     }
+
+    private static readonly JsonElement NoDetail = JsonDocument.Parse("{}").RootElement;
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

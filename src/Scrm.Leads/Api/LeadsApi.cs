@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,9 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Scrm.Leads.Attribution;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.Funnel;
-using Scrm.Leads.Ownership;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Security;
 using Scrm.Platform.Text;
 
@@ -63,9 +64,12 @@ public static class LeadsApi
         return app;
     }
 
-    private static string Me(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
+    private static string Me(ClaimsPrincipal user) => Caller.Of(user).Id;
 
-    /// <summary>The answer to a change that was not done: 404, or 403 naming whose lead it is.</summary>
+    /// <summary>
+    /// The answer to a change that was not done: 404 for a lead the caller may not see (it does not
+    /// exist for them), 403 naming whose lead it is for one they see but may not change.
+    /// </summary>
     private static IResult Answer(ChangeResult result, HttpContext http) => result.Status switch
     {
         ChangeStatus.Done => TypedResults.NoContent(),
@@ -85,11 +89,17 @@ public static class LeadsApi
         }
 
         var who = owner == "me" ? Me(user) : owner;
-        return TypedResults.Ok(await queries.QueueAsync(who, parsed, hot, pooled, after, size ?? 50, ct));
+        return TypedResults.Ok(await queries.QueueAsync(who, parsed, hot, pooled, after, size ?? 50, ct, Caller.Of(user).Scope(DataResources.Leads)));
     }
 
-    private static async Task<Results<Ok<LeadDetail>, ProblemHttpResult>> DetailAsync(long id, LeadQueries queries, CancellationToken ct) =>
-        await queries.DetailAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound);
+    private static async Task<Results<Ok<LeadDetail>, ProblemHttpResult>> DetailAsync(long id, LeadQueries queries, ClaimsPrincipal user, IOptions<ProtectionOptions> protection, CancellationToken ct)
+    {
+        var caller = Caller.Of(user);
+        var masked = FieldPolicy.Decide(caller, null, protection.Value.UnmaskedRoles).Masked;
+        return await queries.DetailAsync(id, ct, caller.Scope(DataResources.Leads), masked) is { } detail
+            ? TypedResults.Ok(detail)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound);
+    }
 
     private static async Task<IResult> UpdateAsync(long id, LeadUpdate update, LeadWork work, HttpContext http, CancellationToken ct)
     {
@@ -98,7 +108,7 @@ public static class LeadsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Texts.UpdateInvalid.In(http)] });
         }
 
-        return Answer(await work.UpdateAsync(id, update, Actor.From(http.User), ct), http);
+        return Answer(await work.UpdateAsync(id, update, Caller.Of(http.User), ct), http);
     }
 
     private static async Task<IResult> TransitionAsync(long id, TransitionRequest request, LeadWork work, HttpContext http, CancellationToken ct)
@@ -109,7 +119,7 @@ public static class LeadsApi
         }
 
         var language = http.Language();
-        var result = await work.TransitionAsync(id, target.Value, request.Reason, Actor.From(http.User), language, ct);
+        var result = await work.TransitionAsync(id, target.Value, request.Reason, Caller.Of(http.User), language, ct);
         return result.Change.Status switch
         {
             ChangeStatus.Done => TypedResults.Ok(new StageAnswer(LeadStages.Wire(result.Stage))),
@@ -129,7 +139,7 @@ public static class LeadsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["kind"] = [Texts.KindInvalid.In(http, Terms.Names(kinds, http.Language()))] });
         }
 
-        return Answer(await work.RecordContactAsync(id, kind, request.Outcome, Actor.From(http.User), ct), http);
+        return Answer(await work.RecordContactAsync(id, kind, request.Outcome, Caller.Of(http.User), ct), http);
     }
 
     private static async Task<IResult> PaymentAsync(long id, PaymentRequest request, LeadWork work, TimeProvider time, HttpContext http, CancellationToken ct)
@@ -139,7 +149,7 @@ public static class LeadsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Texts.PaymentInvalid.In(http)] });
         }
 
-        return Answer(await work.RecordPaymentAsync(id, request.PaymentId, request.Amount, request.PaidAt ?? time.GetUtcNow(), Actor.From(http.User), ct), http);
+        return Answer(await work.RecordPaymentAsync(id, request.PaymentId, request.Amount, request.PaidAt ?? time.GetUtcNow(), Caller.Of(http.User), ct), http);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ClaimAsync(long id, LeadRouting routing, HttpContext http, CancellationToken ct) =>
@@ -165,17 +175,24 @@ public static class LeadsApi
     private static async Task<Ok<IReadOnlyList<Notification>>> NotificationsAsync(LeadQueries queries, ClaimsPrincipal user, long? after, CancellationToken ct) =>
         TypedResults.Ok(await queries.NotificationsAsync(Me(user), after ?? 0, ct));
 
-    private static async Task<Results<Ok<HandoverAnswer>, ValidationProblem, ProblemHttpResult>> HandoverAsync(HandoverRequest request, LeadRouting routing, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<HandoverAnswer>, ValidationProblem, ProblemHttpResult>> HandoverAsync(
+        HandoverRequest request, LeadRouting routing, IAuditTrail audit, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.From) || string.IsNullOrWhiteSpace(request.To) || request.From == request.To)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Texts.HandoverInvalid.In(http)] });
         }
 
-        return await routing.HandOverAsync(request.From, request.To, Actor.From(http.User), ct) is { } done
-            ? TypedResults.Ok(new HandoverAnswer(done.Leads, done.Customers))
-            : TypedResults.Problem(LeadTexts.UnknownRep.In(http, request.To), statusCode: StatusCodes.Status422UnprocessableEntity,
+        var by = Me(http.User);
+        if (await routing.HandOverAsync(request.From, request.To, by, ct) is not { } done)
+        {
+            return TypedResults.Problem(LeadTexts.UnknownRep.In(http, request.To), statusCode: StatusCodes.Status422UnprocessableEntity,
                 extensions: new Dictionary<string, object?> { ["to"] = request.To });
+        }
+
+        await audit.RecordAsync(new AuditEvent(by, "lead.handover", DataResources.Leads, null, JsonSerializer.Serialize(
+            new Dictionary<string, object> { ["from"] = request.From, ["to"] = request.To, ["leads"] = done.Leads, ["customers"] = done.Customers })), CancellationToken.None);
+        return TypedResults.Ok(new HandoverAnswer(done.Leads, done.Customers));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ChannelLine>>, ValidationProblem>> ReportAsync(ChannelReports reports, DateOnly? from, DateOnly? to, CancellationToken ct)

@@ -17,7 +17,7 @@ public sealed record SweepResult(int Reminded, int Escalated, int Pooled);
 /// contacted within <see cref="LeadsOptions.PoolAfter"/> return to the shared pool. Idempotent:
 /// every step marks what it did, and notifications carry dedup keys.
 /// </summary>
-public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, Routing.LeadRouting routing)
+public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time, Routing.LeadRouting routing)
 {
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
         foreach (var followUp in overdue)
         {
             followUp.EscalatedAt = now;
-            if (TeamLead(settings, teamOf.GetValueOrDefault(followUp.LeadId)) is { } lead)
+            if (teams.TeamLead(teamOf.GetValueOrDefault(followUp.LeadId)) is { } lead)
             {
                 Notifications.Add(db, lead, "overdue", followUp.LeadId, $"overdue:{followUp.Id}",
                     LeadTexts.Overdue.In(settings.Language, followUp.LeadId, followUp.Owner ?? "-", followUp.Note), now);
@@ -77,9 +77,6 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
         await routing.FinishHandoversAsync(cancellationToken);
         return new SweepResult(due.Count, overdue.Count, stale.Count);
     }
-
-    private static string? TeamLead(LeadsOptions settings, string? team) =>
-        team is null ? null : settings.Teams.FirstOrDefault(t => t.Name == team)?.TeamLead;
 }
 
 /// <summary>Runs the sweep on the host's scheduler; one at a time across replicas.</summary>

@@ -5,15 +5,15 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Pipeline;
-using Scrm.Leads.Ownership;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Security;
 
 namespace Scrm.Leads.Funnel;
 
 /// <summary>What a rep records on a lead; null fields are left as they are.</summary>
 public sealed record LeadUpdate(string? Need = null, decimal? Amount = null, DateOnly? ExpectedClose = null, string? Province = null, string? City = null, string? Product = null);
 
-/// <summary>What became of a change: done, no such lead, not the actor's to change (<c>Owner</c> says whose it is), or refused by the funnel's rules.</summary>
+/// <summary>What became of a change: done, no such lead (or none the caller may see), seen but not the caller's to change (<c>Owner</c> says whose it is), or refused by the funnel's rules.</summary>
 public enum ChangeStatus
 {
     Done,
@@ -36,13 +36,16 @@ public sealed record TransitionResult(ChangeResult Change, LeadStage Stage, IRea
 }
 
 /// <summary>A lead's day-to-day work: recorded needs and amounts, contacts, guarded stage changes, payments and the handoff to service.</summary>
-/// <remarks>Every change checks <see cref="LeadAccess"/> on the lead it loaded and records its actor.</remarks>
-public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, Workflow.LeadEvents events)
+/// <remarks>
+/// Every change loads the lead within the caller's data scope (a lead they may not see is not found),
+/// checks that they may change it (<see cref="Caller.Changes"/>) and records them as its actor.
+/// </remarks>
+public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time, Workflow.LeadEvents events)
 {
-    public async Task<ChangeResult> UpdateAsync(long leadId, LeadUpdate update, Actor by, CancellationToken cancellationToken)
+    public async Task<ChangeResult> UpdateAsync(long leadId, LeadUpdate update, Caller by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
+        var lead = await Visible(db, by).SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
         if (!Allowed(lead, by, out var refused))
         {
             return refused;
@@ -57,7 +60,7 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         lead.Version++;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var settings = options.CurrentValue;
-        if (update.Amount >= settings.BigDealAmount && lead.Team is { } team && settings.Teams.FirstOrDefault(t => t.Name == team)?.TeamLead is { } teamLead)
+        if (update.Amount >= settings.BigDealAmount && lead.Team is { } team && teams.TeamLead(team) is { } teamLead)
         {
             Notifications.Add(db, teamLead, "big-deal", lead.Id, $"big-deal:{lead.Id}:{update.Amount}",
                 LeadTexts.BigDeal.In(settings.Language, lead.Id, update.Amount.Value.ToString("N0", CultureInfo.InvariantCulture), lead.Owner ?? "-"), now);
@@ -69,10 +72,10 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
     }
 
     /// <summary>Records a contact (phone, e-mail, visit, WeChat) and closes the earliest open follow-up.</summary>
-    public async Task<ChangeResult> RecordContactAsync(long leadId, string kind, string? outcome, Actor by, CancellationToken cancellationToken)
+    public async Task<ChangeResult> RecordContactAsync(long leadId, string kind, string? outcome, Caller by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
+        var lead = await Visible(db, by).SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
         if (!Allowed(lead, by, out var refused))
         {
             return refused;
@@ -102,10 +105,10 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
     }
 
     /// <param name="language">The language of the unmet conditions (the caller's).</param>
-    public async Task<TransitionResult> TransitionAsync(long leadId, LeadStage target, string? reason, Actor by, string language, CancellationToken cancellationToken)
+    public async Task<TransitionResult> TransitionAsync(long leadId, LeadStage target, string? reason, Caller by, string language, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
+        var lead = await Visible(db, by).SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
         if (!Allowed(lead, by, out var refused))
         {
             return new TransitionResult(refused, lead?.Stage ?? LeadStage.Lead, []);
@@ -148,11 +151,11 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
     /// onboarding tasks for the service workbench, follow-ups on day 5 and 15 spaced within the
     /// weekly contact limit, and the sales owner kept on the tasks.
     /// </summary>
-    public async Task<ChangeResult> RecordPaymentAsync(long leadId, string paymentId, decimal amount, DateTimeOffset paidAt, Actor by, CancellationToken cancellationToken)
+    public async Task<ChangeResult> RecordPaymentAsync(long leadId, string paymentId, decimal amount, DateTimeOffset paidAt, Caller by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
+        var lead = await Visible(db, by).SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
         if (!Allowed(lead, by, out var refused))
         {
             return refused;
@@ -206,13 +209,15 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Whether the lead exists and <paramref name="by"/> may change it; otherwise <paramref name="refusal"/> is the answer to give.</summary>
-    private bool Allowed([NotNullWhen(true)] LeadRow? lead, Actor by, out ChangeResult refusal)
+    private static IQueryable<LeadRow> Visible(LeadsDbContext db, Caller by) => by.Scope(DataResources.Leads).Apply(db.Leads, l => l.Owner);
+
+    /// <summary>Whether the caller found the lead and may change it; otherwise <paramref name="refusal"/> is the answer to give.</summary>
+    private static bool Allowed([NotNullWhen(true)] LeadRow? lead, Caller by, out ChangeResult refusal)
     {
         refusal = lead is null ? ChangeResult.NotFound : new ChangeResult(ChangeStatus.Forbidden, lead.Owner, lead.Team);
-        return lead is not null && LeadAccess.MayChange(by, lead.Owner, lead.Team, options.CurrentValue.Teams);
+        return lead is not null && by.Changes.Allows(lead.Owner, lead.Team);
     }
 
-    private static void Changed(LeadsDbContext db, long leadId, string kind, Actor by, object detail, long now) =>
+    private static void Changed(LeadsDbContext db, long leadId, string kind, Caller by, object detail, long now) =>
         db.Changes.Add(new LeadChangeRow { LeadId = leadId, Kind = kind, By = by.Name, At = now, Detail = JsonSerializer.Serialize(detail, JsonSerializerOptions.Web) });
 }

@@ -6,7 +6,6 @@ using Scrm.Customers.Directory;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
-using Scrm.Leads.Ownership;
 using Scrm.Leads.Storage;
 using Scrm.Platform.Batching;
 using Scrm.Platform.Effects;
@@ -31,20 +30,19 @@ public sealed class LeadRouting : IAsyncDisposable
     private readonly IDbContextFactory<LeadsDbContext> _contexts;
     private readonly IOptionsMonitor<LeadsOptions> _options;
     private readonly TimeProvider _time;
+    private readonly RoutingTeams _teams;
     private readonly GroupCommit<(long LeadId, string By, string? Key), Effect<RoutingDecision>?> _writer;
     private readonly CustomerDirectory? _customers;
-    private readonly ApiKeyStore? _keys;
 
     /// <param name="customers">The customer model, when the host has it: customers follow their owner's leads on handover.</param>
-    /// <param name="keys">The API keys, when the host has them: a successor may be named by a sales key's name.</param>
-    public LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time, ILogger<LeadRouting> log,
-        CustomerDirectory? customers = null, ApiKeyStore? keys = null)
+    public LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, RoutingTeams teams, TimeProvider time, ILogger<LeadRouting> log,
+        CustomerDirectory? customers = null)
     {
+        _teams = teams;
         _contexts = contexts;
         _options = options;
         _time = time;
         _customers = customers;
-        _keys = keys;
         _writer = new GroupCommit<(long, string, string?), Effect<RoutingDecision>?>(RouteBatchAsync, 500, log);
     }
 
@@ -63,7 +61,7 @@ public sealed class LeadRouting : IAsyncDisposable
     {
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         var (cursors, loads) = await StateAsync(db, cancellationToken);
-        var decision = Router.Route(lead, _options.CurrentValue.ToPlan(), Cursor(cursors), loads, _time.GetUtcNow());
+        var decision = Router.Route(lead, _teams.Plan(), Cursor(cursors), loads, _time.GetUtcNow());
         return decision with { Cursor = null };
     }
 
@@ -96,16 +94,17 @@ public sealed class LeadRouting : IAsyncDisposable
     /// A departing rep's open leads all go to a known successor, in one audited transaction that
     /// also records the handover; the customers the rep owned follow right after (the customer
     /// model keeps its own store), and a handover whose customers did not move yet is finished by
-    /// <see cref="FinishHandoversAsync"/>. Null when <paramref name="to"/> is nobody the product knows.
+    /// <see cref="FinishHandoversAsync"/>. Null when <paramref name="to"/> is nobody who can own
+    /// leads (<see cref="RoutingTeams.IsKnownRep"/>).
     /// </summary>
-    public async Task<HandoverResult?> HandOverAsync(string from, string to, Actor by, CancellationToken cancellationToken)
+    public async Task<HandoverResult?> HandOverAsync(string from, string to, string by, CancellationToken cancellationToken) =>
+        _teams.IsKnownRep(to) ? await MoveAsync(from, to, by, customersFollow: true, cancellationToken) : null;
+
+    /// <summary>The handover itself, for a successor already checked (a person's deactivation names an active user).</summary>
+    /// <param name="customersFollow">False when the customer model hands the customers over itself (a person's deactivation).</param>
+    internal async Task<HandoverResult> MoveAsync(string from, string to, string by, bool customersFollow, CancellationToken cancellationToken)
     {
         var settings = _options.CurrentValue;
-        if (!LeadAccess.IsKnownRep(to, settings.Teams, _keys))
-        {
-            return null;
-        }
-
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -123,7 +122,7 @@ public sealed class LeadRouting : IAsyncDisposable
                 Owner = to,
                 Team = lead.Team,
                 Kind = "handover",
-                By = by.Name,
+                By = by,
                 At = now,
                 Reasons = JsonSerializer.Serialize(new[] { $"{from} handed over to {to}" }),
             });
@@ -136,7 +135,7 @@ public sealed class LeadRouting : IAsyncDisposable
             Notifications.Add(db, to, "handover", null, $"handover:{from}:{to}:{now}", LeadTexts.Handover.In(settings.Language, leads.Count, from), now);
         }
 
-        var handover = new HandoverRow { From = from, To = to, By = by.Name, At = now, CustomersMovedAt = _customers is null ? now : null };
+        var handover = new HandoverRow { From = from, To = to, By = by, At = now, CustomersMovedAt = _customers is null || !customersFollow ? now : null };
         db.Handovers.Add(handover);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -163,7 +162,7 @@ public sealed class LeadRouting : IAsyncDisposable
             return 0;
         }
 
-        var moved = await _customers.HandOverAsync(handover.From, handover.To, cancellationToken);
+        var moved = await _customers.HandOverAsync(handover.From, handover.To, handover.By, cancellationToken);
         handover.CustomersMovedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(cancellationToken);
         return moved;
@@ -196,7 +195,7 @@ public sealed class LeadRouting : IAsyncDisposable
         var cursors = Cursor(cursorRows);
         var current = new Dictionary<string, TeamCursor>(StringComparer.Ordinal);
         var settings = _options.CurrentValue;
-        var plan = settings.ToPlan();
+        var plan = _teams.Plan();
         var now = _time.GetUtcNow();
         var at = now.ToUnixTimeMilliseconds();
         var decisions = new Effect<RoutingDecision>?[requests.Count];

@@ -14,7 +14,7 @@ namespace Scrm.Leads.Workflow;
 /// What the leads module tells the workflow engine (a lead was contacted, so its SLA wait ends)
 /// and what the engine asks of it (escalate to the team lead).
 /// </summary>
-public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, TimeProvider time)
+public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time)
 {
     public const string Contacted = "lead.contacted";
 
@@ -52,7 +52,7 @@ public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<Lead
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var lead = await db.Leads.SingleOrDefaultAsync(l => l.Id == leadId, cancellationToken);
-        var teamLead = lead?.Team is { } team ? options.CurrentValue.Teams.FirstOrDefault(t => t.Name == team)?.TeamLead : null;
+        var teamLead = lead?.Team is { } team ? teams.TeamLead(team) : null;
         if (lead is not null && teamLead is not null)
         {
             lead.SlaEscalatedAt ??= now;

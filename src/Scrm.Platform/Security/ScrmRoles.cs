@@ -26,7 +26,8 @@ public static class ScrmPolicies
     /// <summary>Any authenticated key.</summary>
     public const string Staff = "scrm:staff";
 
-    internal static readonly IReadOnlyDictionary<string, string[]> Roles = new Dictionary<string, string[]>
+    /// <summary>The roles each policy admits.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Roles = new Dictionary<string, string[]>
     {
         [Ingest] = [ScrmRoles.Ingest, ScrmRoles.Admin],
         [Admin] = [ScrmRoles.Admin],

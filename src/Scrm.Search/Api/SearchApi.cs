@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scrm.Connectors.Sdk.Requests;
-using Scrm.Customers.Protection;
-using Scrm.Platform.Http;
 using Scrm.Platform.Security;
+using Scrm.Platform.Http;
 using Scrm.Search.Indexing;
 
 namespace Scrm.Search.Api;
@@ -96,7 +95,7 @@ internal static partial class SearchApi
         }
 
         // One rule for protected fields, the customer view's: who may see contacts may also look them up.
-        FieldAccess Access(string? owner) => FieldPolicy.Decide(caller.Role, caller.Name, owner, protection.UnmaskedRoles);
+        FieldAccess Access(string? owner) => FieldPolicy.Decide(caller, owner, protection.UnmaskedRoles);
         query = query with { MatchContacts = Access(null).Unmasked };
         try
         {

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using Scrm.Customers.Protection;
+using Scrm.Platform.Security;
 using Scrm.Search.Protection;
 
 namespace Scrm.Search.Api;

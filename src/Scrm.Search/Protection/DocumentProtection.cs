@@ -1,5 +1,5 @@
 using System.Text;
-using Scrm.Customers.Protection;
+using Scrm.Platform.Security;
 using Scrm.Platform.Contacts;
 
 namespace Scrm.Search.Protection;

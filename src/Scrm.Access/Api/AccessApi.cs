@@ -1,0 +1,138 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Scrm.Access.Keys;
+using Scrm.Access.People;
+using Scrm.Platform.Audit;
+using Scrm.Platform.Http;
+using Scrm.Platform.Security;
+
+namespace Scrm.Access.Api;
+
+public sealed record NewKeyRequest(string? Owner, string? Name, List<string>? Roles);
+
+public sealed record DeactivateRequest(string? Successor);
+
+public sealed record ReachRequest(Reach? Reach);
+
+public sealed record CreatedUser(UserView User, string? Password);
+
+public sealed record PasswordReset(string Password);
+
+/// <summary>The admin console's API: people, teams, the reach of roles, API keys and the audit log.</summary>
+internal static class AccessApi
+{
+    private const long JsonLimit = 64 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/access").WithTags("Access").RequireAuthorization(ScrmPolicies.Admin).WithMaxRequestBodySize(JsonLimit);
+        admin.MapGet("/users", ListUsersAsync).WithSummary("Every person and service account.");
+        admin.MapGet("/users/{id}", GetUserAsync);
+        admin.MapPost("/users", CreateUserAsync).WithSummary("Creates a person (with a one-time password, shown once) or a service account.");
+        admin.MapPatch("/users/{id}", ChangeUserAsync).WithSummary("Changes name, contact, roles (ends their sessions), manager, out-of-office and working hours.");
+        admin.MapPost("/users/{id}/deactivate", DeactivateAsync).WithSummary("Hands the user's open leads, customers and conversations to a successor and deactivates them, in one audited step.");
+        admin.MapPost("/users/{id}/reactivate", ReactivateAsync);
+        admin.MapPost("/users/{id}/password-reset", ResetPasswordAsync).WithSummary("A new one-time password (shown once); lifts a lockout and ends the person's sessions.");
+        admin.MapGet("/teams", TeamsAsync).WithSummary("Teams with their lead, parent team, routing strategy and members.");
+        admin.MapPut("/teams/{name}", PutTeamAsync).WithSummary("Creates or changes a team; routing uses it at once.");
+        admin.MapDelete("/teams/{name}", DeleteTeamAsync);
+        admin.MapGet("/reach", (PeopleAdmin people) => TypedResults.Ok(people.Reach)).WithSummary("How far each role reaches per kind of record: own, team or all.");
+        admin.MapPut("/reach/{role}/{resource}", SetReachAsync).WithSummary("Sets a role's reach for one kind of record.");
+        admin.MapGet("/keys", ListKeysAsync).WithSummary("API keys with owner, roles, creation and last use (never the key).");
+        admin.MapPost("/keys", CreateKeyAsync).WithSummary("Creates a key for a user or service account; the key is shown only in this answer.");
+        admin.MapDelete("/keys/{id}", RevokeKeyAsync).WithSummary("Revokes a key: refused from the next request on.");
+        admin.MapGet("/audit", AuditAsync).WithSummary("The audit log, newest first: filter by actor, action, resource, resource id and time; page with before.");
+    }
+
+    private static string Me(ClaimsPrincipal user) => Caller.Of(user).Id;
+
+    private static async Task<Ok<IReadOnlyList<UserView>>> ListUsersAsync(PeopleAdmin people, CancellationToken ct) => TypedResults.Ok(await people.ListAsync(ct));
+
+    private static async Task<Results<Ok<UserView>, NotFound>> GetUserAsync(string id, PeopleAdmin people, CancellationToken ct) =>
+        await people.GetAsync(id, ct) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();
+
+    private static async Task<Results<Created<CreatedUser>, ValidationProblem>> CreateUserAsync(NewUserRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (created, password, errors) = await people.CreateAsync(request, Me(user), ct);
+        return created is null ? TypedResults.ValidationProblem(errors!) : TypedResults.Created($"/api/v1/access/users/{Uri.EscapeDataString(created.Id)}", new CreatedUser(created, password));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeUserAsync(string id, UserChange change, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var (found, errors) = await people.ChangeAsync(id, change, Me(user), ct);
+        return !found ? TypedResults.NotFound() : errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<Deactivation>, NotFound, ValidationProblem>> DeactivateAsync(string id, DeactivateRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Successor))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successor"] = ["is required: who takes over the user's records"] });
+        }
+
+        var (result, problem) = await people.DeactivateAsync(id, request.Successor, Me(user), ct);
+        return result is not null ? TypedResults.Ok(result)
+            : problem is not null ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successor"] = [problem] })
+            : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<NoContent, NotFound>> ReactivateAsync(string id, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct) =>
+        await people.ReactivateAsync(id, Me(user), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<PasswordReset>, NotFound>> ResetPasswordAsync(string id, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct) =>
+        await people.ResetPasswordAsync(id, Me(user), ct) is { } password ? TypedResults.Ok(new PasswordReset(password)) : TypedResults.NotFound();
+
+    private static async Task<Ok<IReadOnlyList<TeamInfo>>> TeamsAsync(PeopleAdmin people, CancellationToken ct) => TypedResults.Ok(await people.TeamsAsync(ct));
+
+    private static async Task<Results<NoContent, ValidationProblem>> PutTeamAsync(string name, TeamRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct) =>
+        await people.PutTeamAsync(name, request, Me(user), ct) is { } errors ? TypedResults.ValidationProblem(errors) : TypedResults.NoContent();
+
+    private static async Task<Results<NoContent, NotFound>> DeleteTeamAsync(string name, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct) =>
+        await people.DeleteTeamAsync(name, Me(user), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<NoContent, ValidationProblem>> SetReachAsync(string role, string resource, ReachRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (!ScrmRoles.All.Contains(role) || !DataResources.All.Contains(resource) || request.Reach is not { } reach || !Enum.IsDefined(reach))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["reach"] = [$"role one of {string.Join(", ", ScrmRoles.All)}; resource one of {string.Join(", ", DataResources.All)}; reach own, team or all"],
+            });
+        }
+
+        await people.SetReachAsync(role, resource, reach, Me(user), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<IReadOnlyList<ApiKeyView>>> ListKeysAsync(string? owner, ApiKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.ListAsync(owner, ct));
+
+    private static async Task<Results<Created<CreatedKey>, ValidationProblem>> CreateKeyAsync(NewKeyRequest request, ApiKeys keys, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Owner) || request.Roles is not { Count: > 0 } roles || !roles.TrueForAll(ScrmRoles.All.Contains) || request.Name?.Length > 128)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"owner and roles (each one of {string.Join(", ", ScrmRoles.All)}) are required; name at most 128 characters"] });
+        }
+
+        return await keys.CreateAsync(request.Owner, request.Name ?? request.Owner, roles, Me(user), ct) is { } created
+            ? TypedResults.Created($"/api/v1/access/keys/{created.Info.Id}", created)
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["owner"] = ["no such user or service account"] });
+    }
+
+    private static async Task<Results<NoContent, NotFound>> RevokeKeyAsync(string id, ApiKeys keys, ClaimsPrincipal user, CancellationToken ct) =>
+        await keys.RevokeAsync(id, Me(user), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<AuditLogPage>, ValidationProblem>> AuditAsync(
+        string? actor, string? action, string? resource, string? resourceId, DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit,
+        AuditQuery audit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 500)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["1 to 500"] });
+        }
+
+        return TypedResults.Ok(await audit.ReadAsync(new AuditFilter(actor, action, resource, resourceId, from, to, before, limit ?? 100), ct));
+    }
+}

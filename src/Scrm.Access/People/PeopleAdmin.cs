@@ -1,0 +1,346 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Scrm.Access.Storage;
+using Scrm.Platform.Audit;
+using Scrm.Platform.Security;
+
+namespace Scrm.Access.People;
+
+/// <summary>A person or service account as the admin API shows it.</summary>
+public sealed record UserView(
+    string Id, string Kind, string DisplayName, string? Email, string? Phone, IReadOnlyList<string> Roles, IReadOnlyList<string> Teams,
+    string? Manager, bool Active, DateTimeOffset? OutOfOfficeUntil, TimeOnly? WorkFrom, TimeOnly? WorkTo, double UtcOffsetHours,
+    bool TwoFactor, DateTimeOffset? LockedOutUntil);
+
+/// <summary>Creating a user: the id is the login and the owner id on records, and never changes.</summary>
+public sealed record NewUserRequest(string? Id, string? DisplayName, string? Email, string? Phone, List<string>? Roles, string? Kind, string? Manager);
+
+/// <summary>Changing a user; absent fields are left as they are.</summary>
+public sealed record UserChange(
+    string? DisplayName, string? Email, string? Phone, List<string>? Roles, string? Manager,
+    DateTimeOffset? OutOfOfficeUntil, bool? ClearOutOfOffice, TimeOnly? WorkFrom, TimeOnly? WorkTo, double? UtcOffsetHours);
+
+/// <summary>A team: how leads are shared, who leads it, the team above it, its members with their share.</summary>
+public sealed record TeamRequest(string? Strategy, string? Lead, string? Parent, List<TeamMemberRequest>? Members);
+
+public sealed record TeamMemberRequest(string UserId, int? Weight, int? Capacity);
+
+/// <summary>What a deactivation moved to the successor, per kind of record.</summary>
+public sealed record Deactivation(string User, string Successor, IReadOnlyDictionary<string, int> HandedOver);
+
+/// <summary>The admin's side of people and teams; every change is audited and seen by routing at once.</summary>
+internal sealed class PeopleAdmin(
+    IDbContextFactory<AccessDbContext> contexts,
+    UserManager<AccessUser> users,
+    AccessDirectory directory,
+    IEnumerable<IOwnerHandover> handovers,
+    IAuditTrail audit,
+    TimeProvider time)
+{
+    public static readonly IReadOnlySet<string> Strategies = new HashSet<string>(StringComparer.Ordinal) { "RoundRobin", "Weighted", "LeastLoaded" };
+
+    public async Task<IReadOnlyList<UserView>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var all = await db.Users.AsNoTracking().OrderBy(u => u.Id).ToListAsync(cancellationToken);
+        return all.ConvertAll(u => View(u, directory.Current, time));
+    }
+
+    public async Task<UserView?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(id) is { } u ? View(u, directory.Current, time) : null;
+
+    public async Task<(UserView? User, string? Password, IReadOnlyDictionary<string, string[]>? Errors)> CreateAsync(NewUserRequest request, string by, CancellationToken cancellationToken)
+    {
+        var kind = request.Kind ?? UserKinds.Person;
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 128 || request.Id.Any(c => char.IsWhiteSpace(c) || c == ','))
+        {
+            errors["id"] = ["1 to 128 characters, no spaces or commas"];
+        }
+
+        if (kind is not (UserKinds.Person or UserKinds.Service))
+        {
+            errors["kind"] = ["person or service"];
+        }
+
+        RolesError(request.Roles, errors);
+        if (errors.Count > 0)
+        {
+            return (null, null, errors);
+        }
+
+        if (await users.FindByIdAsync(request.Id!) is not null)
+        {
+            return (null, null, new Dictionary<string, string[]> { ["id"] = ["is taken"] });
+        }
+
+        var user = new AccessUser
+        {
+            Id = request.Id!,
+            UserName = request.Id,
+            DisplayName = request.DisplayName ?? request.Id!,
+            Email = request.Email,
+            PhoneNumber = request.Phone,
+            Kind = kind,
+            Manager = request.Manager,
+            LockoutEnabled = true,
+            CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        var password = kind == UserKinds.Person ? OneTimePassword.Create(users.Options.Password.RequiredLength) : null;
+        var created = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return (null, null, Errors(created));
+        }
+
+        await users.AddToRolesAsync(user, request.Roles ?? []);
+        await audit.RecordAsync(new AuditEvent(by, "user.create", "user", user.Id, Json.Object(("roles", request.Roles ?? []), ("kind", kind))), cancellationToken);
+        await directory.ReloadAsync(cancellationToken);
+        return (View(user, directory.Current, time), password, null);
+    }
+
+    public async Task<(bool Found, IReadOnlyDictionary<string, string[]>? Errors)> ChangeAsync(string id, UserChange change, string by, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return (false, null);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        RolesError(change.Roles, errors);
+        if (change.UtcOffsetHours is < -14 or > 14)
+        {
+            errors["utcOffsetHours"] = ["-14 to 14"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return (true, errors);
+        }
+
+        user.DisplayName = change.DisplayName ?? user.DisplayName;
+        user.Email = change.Email ?? user.Email;
+        user.PhoneNumber = change.Phone ?? user.PhoneNumber;
+        user.Manager = change.Manager ?? user.Manager;
+        user.OutOfOfficeUntil = change.ClearOutOfOffice == true ? null : change.OutOfOfficeUntil?.ToUnixTimeMilliseconds() ?? user.OutOfOfficeUntil;
+        user.WorkFrom = change.WorkFrom ?? user.WorkFrom;
+        user.WorkTo = change.WorkTo ?? user.WorkTo;
+        user.UtcOffsetHours = change.UtcOffsetHours ?? user.UtcOffsetHours;
+        var updated = await users.UpdateAsync(user);
+        if (!updated.Succeeded)
+        {
+            return (true, Errors(updated));
+        }
+
+        if (change.Roles is { } roles)
+        {
+            var current = await users.GetRolesAsync(user);
+            var removed = current.Except(roles, StringComparer.Ordinal).ToList();
+            var added = roles.Except(current, StringComparer.Ordinal).ToList();
+            if (removed.Count > 0 || added.Count > 0)
+            {
+                await users.RemoveFromRolesAsync(user, removed);
+                await users.AddToRolesAsync(user, added);
+                // A changed role ends the person's sessions: the next request signs in anew with the new roles.
+                await users.UpdateSecurityStampAsync(user);
+                await audit.RecordAsync(new AuditEvent(by, "user.roles", "user", id, Json.Object(("added", added), ("removed", removed))), cancellationToken);
+            }
+        }
+
+        await audit.RecordAsync(new AuditEvent(by, "user.update", "user", id), cancellationToken);
+        await directory.ReloadAsync(cancellationToken);
+        return (true, null);
+    }
+
+    /// <summary>
+    /// Hands every open lead, customer and conversation of <paramref name="id"/> to the successor,
+    /// then deactivates the user: sessions end, keys stop working, routing skips them. One audit
+    /// entry names what moved. Safe to repeat after a failure part-way.
+    /// </summary>
+    public async Task<(Deactivation? Result, string? Problem)> DeactivateAsync(string id, string successor, string by, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return (null, null);
+        }
+
+        if (id == successor || await users.FindByIdAsync(successor) is not { Active: true })
+        {
+            return (null, "the successor must be another active user");
+        }
+
+        var moved = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var handover in handovers)
+        {
+            moved[handover.Resource] = moved.GetValueOrDefault(handover.Resource) + await handover.HandOverAsync(id, successor, by, cancellationToken);
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Teams.Where(t => t.Lead == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Lead, successor), cancellationToken);
+            await db.Users.Where(u => u.Manager == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Manager, successor), cancellationToken);
+        }
+
+        user.Active = false;
+        await users.UpdateAsync(user);
+        await users.UpdateSecurityStampAsync(user);
+        await audit.RecordAsync(new AuditEvent(by, "user.deactivate", "user", id,
+            Json.Object([("successor", successor), .. moved.Select(m => (m.Key, (object?)m.Value))])), cancellationToken);
+        await directory.ReloadAsync(cancellationToken);
+        return (new Deactivation(id, successor, moved), null);
+    }
+
+    public async Task<bool> ReactivateAsync(string id, string by, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return false;
+        }
+
+        user.Active = true;
+        await users.UpdateAsync(user);
+        await audit.RecordAsync(new AuditEvent(by, "user.reactivate", "user", id), cancellationToken);
+        await directory.ReloadAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>A new one-time password for a person, their lockout lifted and their sessions ended.</summary>
+    public async Task<string?> ResetPasswordAsync(string id, string by, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is not { Kind: UserKinds.Person })
+        {
+            return null;
+        }
+
+        var password = OneTimePassword.Create(users.Options.Password.RequiredLength);
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        Seeding.Check(await users.ResetPasswordAsync(user, token, password));
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+        await audit.RecordAsync(new AuditEvent(by, "user.password-reset", "user", id), cancellationToken);
+        return password;
+    }
+
+    public async Task<IReadOnlyList<TeamInfo>> TeamsAsync(CancellationToken cancellationToken)
+    {
+        await directory.ReloadAsync(cancellationToken);
+        return directory.Teams;
+    }
+
+    public async Task<IReadOnlyDictionary<string, string[]>?> PutTeamAsync(string name, TeamRequest request, string by, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (name.Length > 128)
+        {
+            errors["name"] = ["at most 128 characters"];
+        }
+
+        if (request.Strategy is { } s && !Strategies.Contains(s))
+        {
+            errors["strategy"] = [$"one of {string.Join(", ", Strategies)}"];
+        }
+
+        if (request.Members?.Any(m => m.Weight is < 1 or > 1000 || m.Capacity is < 0) == true)
+        {
+            errors["members"] = ["weight 1 to 1000, capacity not negative"];
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var named = (request.Members?.Select(m => m.UserId) ?? []).Concat(request.Lead is null ? [] : [request.Lead]).Distinct().ToList();
+        var known = await db.Users.Where(u => named.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
+        if (named.Except(known).ToList() is { Count: > 0 } unknown)
+        {
+            errors["members"] = [$"unknown user(s): {string.Join(", ", unknown)}"];
+        }
+
+        if (request.Parent is { } parent && (parent == name || !await db.Teams.AnyAsync(t => t.Name == parent, cancellationToken)))
+        {
+            errors["parent"] = ["must be another existing team"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        var team = await db.Teams.FindAsync([name], cancellationToken);
+        if (team is null)
+        {
+            team = new TeamRow { Name = name };
+            db.Teams.Add(team);
+        }
+
+        team.Strategy = request.Strategy ?? team.Strategy;
+        team.Lead = request.Lead ?? team.Lead;
+        team.Parent = request.Parent ?? team.Parent;
+        if (request.Members is { } members)
+        {
+            db.TeamMembers.RemoveRange(await db.TeamMembers.Where(m => m.Team == name).ToListAsync(cancellationToken));
+            db.TeamMembers.AddRange(members.DistinctBy(m => m.UserId).Select(m => new TeamMemberRow { Team = name, UserId = m.UserId, Weight = m.Weight ?? 1, Capacity = m.Capacity ?? 1_000 }));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEvent(by, "team.put", "team", name, Json.Object(("lead", team.Lead), ("members", request.Members?.Select(m => m.UserId)))), cancellationToken);
+        await directory.ReloadAsync(cancellationToken);
+        return null;
+    }
+
+    public async Task<bool> DeleteTeamAsync(string name, string by, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.TeamMembers.Where(m => m.Team == name).ExecuteDeleteAsync(cancellationToken);
+        await db.Teams.Where(t => t.Parent == name).ExecuteUpdateAsync(s => s.SetProperty(t => t.Parent, (string?)null), cancellationToken);
+        var deleted = await db.Teams.Where(t => t.Name == name).ExecuteDeleteAsync(cancellationToken) > 0;
+        if (deleted)
+        {
+            await audit.RecordAsync(new AuditEvent(by, "team.delete", "team", name), cancellationToken);
+            await directory.ReloadAsync(cancellationToken);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The reach table: role → resource → reach.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, Reach>> Reach => directory.Current.Reach;
+
+    public async Task SetReachAsync(string role, string resource, Reach reach, string by, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.RoleReach.FindAsync([role, resource], cancellationToken);
+        if (row is null)
+        {
+            db.RoleReach.Add(new RoleReachRow { Role = role, Resource = resource, Reach = reach });
+        }
+        else
+        {
+            row.Reach = reach;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(new AuditEvent(by, "reach.set", "role", role, Json.Object(("resource", resource), ("reach", reach.ToString()))), cancellationToken);
+        await directory.ReloadAsync(cancellationToken);
+    }
+
+    private static void RolesError(List<string>? roles, Dictionary<string, string[]> errors)
+    {
+        if (roles?.Any(r => !ScrmRoles.All.Contains(r)) == true)
+        {
+            errors["roles"] = [$"each one of {string.Join(", ", ScrmRoles.All)}"];
+        }
+    }
+
+    private static Dictionary<string, string[]> Errors(IdentityResult result) =>
+        result.Errors.GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : e.Code.Contains("Email", StringComparison.Ordinal) ? "email" : "user")
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
+
+    private static UserView View(AccessUser u, AccessDirectory.Snapshot snapshot, TimeProvider time) => new(
+        u.Id, u.Kind, u.DisplayName, u.Email, u.PhoneNumber,
+        snapshot.People.TryGetValue(u.Id, out var p) ? [.. p.Roles.Order(StringComparer.Ordinal)] : [],
+        [.. snapshot.Teams.Where(t => t.Members.Any(m => m.Id == u.Id)).Select(t => t.Name)],
+        u.Manager, u.Active, u.OutOfOfficeUntil is { } o ? DateTimeOffset.FromUnixTimeMilliseconds(o) : null, u.WorkFrom, u.WorkTo, u.UtcOffsetHours,
+        u.TwoFactorEnabled, u.LockoutEnd is { } end && end > time.GetUtcNow() ? end : null);
+}
