@@ -71,9 +71,14 @@ public sealed record OwnerScope
         var parameter = owner.Parameters[0];
         var body = Expression.OrElse(
             Expression.Equal(owner.Body, Expression.Constant(null, typeof(string))),
-            Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expression.Constant(owners), owner.Body));
+            // A member of a constant, not the list itself: EF Core makes it a query parameter, so the
+            // compiled query is cached once instead of once per list (a constant list recompiled every call).
+            Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)],
+                Expression.Property(Expression.Constant(new OwnerList(owners)), nameof(OwnerList.Values)), owner.Body));
         return query.Where(Expression.Lambda<Func<T, bool>>(body, parameter));
     }
+
+    private sealed record OwnerList(List<string> Values);
 
     internal string Format(string resource) => Owners is null ? $"{resource}=*" : $"{resource}={string.Join(',', Owners.Order(StringComparer.Ordinal))}";
 
