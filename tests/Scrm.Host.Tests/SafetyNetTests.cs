@@ -55,8 +55,7 @@ public abstract class SafetyNetTests(PostgresServer postgres, bool usePostgres)
 
         Counts(first).ShouldBe((1, 1, 0));
         Counts(second).ShouldBe((0, 0, 0));
-        using var sales = app.ClientFor("sales");
-        var detail = await sales.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{lead}", ct);
+        var detail = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{lead}", ct);
         detail.GetProperty("owner").GetString().ShouldBeOneOf("rep-1", "rep-2");
         detail.GetProperty("assignments").GetArrayLength().ShouldBe(1);
     }
