@@ -38,6 +38,7 @@ public static partial class CustomersModule
         services.AddSingleton<CustomerIds>();
         services.AddSingleton<Directory.CustomerDirectory>();
         services.AddSingleton<Directory.CustomerChanges>();
+        services.AddSingleton<Directory.CustomerFactSheets>();
         services.AddSingleton<ResolutionGate>();
         services.AddScoped<ResolutionEngine>();
         services.AddScoped<MergeService>();

@@ -1,4 +1,5 @@
 using Scrm.Access;
+using Scrm.Campaigns;
 using Scrm.Connectors.Crawler;
 using Scrm.Connectors.Web;
 using Scrm.Connectors.WeChat;
@@ -53,6 +54,7 @@ builder.Services
     .AddScrmCustomers(builder.Configuration)
     .AddScrmLeads(builder.Configuration)
     .AddScrmCommunity(builder.Configuration)
+    .AddScrmCampaigns(builder.Configuration)
     .AddScrmWorkflows(builder.Configuration)
     .AddScrmSearch(builder.Configuration);
 builder.Services.AddOpenApi(OpenApiProblems.Describe);
@@ -83,6 +85,7 @@ app.MapCrawlerConnector();
 app.MapCustomersApi();
 app.MapLeadsApi();
 app.MapCommunityApi();
+app.MapCampaignsApi();
 app.MapWorkflowsApi();
 app.MapSearchApi();
 

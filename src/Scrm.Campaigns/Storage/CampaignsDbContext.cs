@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Scrm.Campaigns.Storage;
+
+/// <summary>The campaigns module's tables. Times are Unix milliseconds.</summary>
+public class CampaignsDbContext(DbContextOptions options) : DbContext(options)
+{
+    /// <summary>On SQLite the campaigns module has a file of its own (<c>campaigns.db</c>).</summary>
+    public const string Store = "campaigns";
+
+    internal DbSet<SegmentRow> Segments => Set<SegmentRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<SegmentRow>(e =>
+        {
+            e.ToTable("campaign_segments");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(SegmentRow.NameLength);
+            e.Property(x => x.Description).HasColumnName("description").HasMaxLength(SegmentRow.DescriptionLength);
+            e.Property(x => x.Rule).HasColumnName("rule");
+            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(128);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.UpdatedBy).HasColumnName("updated_by").HasMaxLength(128);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            e.HasIndex(x => x.Name);
+        });
+    }
+}
+
+public sealed class SqliteCampaignsDbContext(DbContextOptions<SqliteCampaignsDbContext> options) : CampaignsDbContext(options);
+
+public sealed class PostgresCampaignsDbContext(DbContextOptions<PostgresCampaignsDbContext> options) : CampaignsDbContext(options);
+
+internal sealed class SqliteCampaignsDesignFactory : IDesignTimeDbContextFactory<SqliteCampaignsDbContext>
+{
+    public SqliteCampaignsDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteCampaignsDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+internal sealed class PostgresCampaignsDesignFactory : IDesignTimeDbContextFactory<PostgresCampaignsDbContext>
+{
+    public PostgresCampaignsDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresCampaignsDbContext>().UseNpgsql("Host=localhost").Options);
+}
+
+/// <summary>A saved segment: its name and rule tree (the JSON as the marketer saved it, after validation).</summary>
+internal sealed class SegmentRow
+{
+    public const int NameLength = 200;
+    public const int DescriptionLength = 2_000;
+
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public string Rule { get; set; } = "";
+    public string CreatedBy { get; set; } = "";
+    public long CreatedAt { get; set; }
+    public string UpdatedBy { get; set; } = "";
+    public long UpdatedAt { get; set; }
+
+    /// <summary>Bumped on every change; an update that names an older version is refused (409).</summary>
+    public int Version { get; set; }
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using System.Text.Json;
+using Scrm.Testing;
+
+namespace Scrm.Campaigns.Tests;
+
+/// <summary>The shared hostile corpus (fixtures/hostile), as bodies and as texts.</summary>
+internal static class Hostile
+{
+    public static JsonElement[] Cases() =>
+        JsonDocument.Parse(File.ReadAllText(Repo.Fixture("hostile", "cases.json"))).RootElement.EnumerateArray().ToArray();
+
+    public static byte[] Body(string id)
+    {
+        var c = Cases().Single(x => x.GetProperty("id").GetString() == id);
+        if (c.TryGetProperty("file", out var file))
+        {
+            return File.ReadAllBytes(Repo.Fixture("hostile", file.GetString()!));
+        }
+
+        return id switch
+        {
+            "json-deep-nesting" => Encoding.ASCII.GetBytes(new string('[', 100_000) + new string(']', 100_000)),
+            "json-huge-string" => Encoding.ASCII.GetBytes("{\"texts\":[\"" + new string('a', 20_000_000) + "\"]}"),
+            _ => throw new InvalidOperationException("No generator for " + id),
+        };
+    }
+
+    /// <summary>The corpus's text-shaped cases (SQL, queries, formulas, markup), read as strings.</summary>
+    public static IEnumerable<string> Texts() => Cases()
+        .Where(c => c.TryGetProperty("file", out var f) && (f.GetString()!.EndsWith(".txt", StringComparison.Ordinal) || f.GetString()!.EndsWith(".q", StringComparison.Ordinal) || f.GetString()!.EndsWith(".html", StringComparison.Ordinal)))
+        .Select(c => File.ReadAllText(Repo.Fixture("hostile", c.GetProperty("file").GetString()!)))
+        .Select(t => t.Length > 10_000 ? t[..10_000] : t);
+}
