@@ -78,7 +78,7 @@ public sealed class SearchGapsTests(SearchGapsTests.Routed app) : IClassFixture<
     public async Task A_rebuild_keeps_customers_and_lead_owners()
     {
         await PostLeadAsync("gap-r1", "孫悟空", "花果山果業", "13700003333");
-        var before = await WaitForAsync("sales", Q("花果山") + "&sort=newest", b => b.GetProperty("hits").EnumerateArray().Count(h => h.GetProperty("owner").GetString() is not null) == 2);
+        var before = await WaitForAsync("admin", Q("花果山") + "&sort=newest", b => b.GetProperty("hits").EnumerateArray().Count(h => h.GetProperty("owner").GetString() is not null) == 2);
         var owned = before.GetProperty("hits").EnumerateArray().Select(h => (h.GetProperty("id").GetString(), h.GetProperty("owner").GetString())).ToList();
         owned.Select(o => o.Item2).ShouldAllBe(o => o != null);
 
@@ -91,7 +91,7 @@ public sealed class SearchGapsTests(SearchGapsTests.Routed app) : IClassFixture<
             await Task.Delay(50, Ct);
         }
 
-        var after = await WaitForAsync("sales", Q("花果山") + "&sort=newest", _ => true);
+        var after = await WaitForAsync("admin", Q("花果山") + "&sort=newest", _ => true);
         after.GetProperty("hits").EnumerateArray().Select(h => (h.GetProperty("id").GetString(), h.GetProperty("owner").GetString())).ShouldBe(owned);
     }
 
@@ -99,18 +99,64 @@ public sealed class SearchGapsTests(SearchGapsTests.Routed app) : IClassFixture<
     public async Task Owner_finds_the_leads_routed_to_a_rep_and_follows_a_handover()
     {
         await PostLeadAsync("gap-o1", "錢多多", "金山軟件", "13700002222");
-        var routed = await WaitForAsync("sales", Q("錢多多") + "&type=lead", b => b.GetProperty("hits").EnumerateArray().Any(h => h.GetProperty("owner").GetString() is not null));
+        var routed = await WaitForAsync("admin", Q("錢多多") + "&type=lead", b => b.GetProperty("hits").EnumerateArray().Any(h => h.GetProperty("owner").GetString() is not null));
         var hit = routed.GetProperty("hits").EnumerateArray().ShouldHaveSingleItem();
         var owner = hit.GetProperty("owner").GetString().ShouldNotBeNull();
         var id = hit.GetProperty("id").GetString()!;
-        Ids(await WaitForAsync("sales", "owner=" + owner + "&type=lead", b => Ids(b).Any())).ShouldContain(id);
+        Ids(await WaitForAsync("admin", "owner=" + owner + "&type=lead", b => Ids(b).Any())).ShouldContain(id);
 
         var successor = owner == "rep-a" ? "rep-b" : "rep-a";
         using var admin = app.ClientFor("admin");
         var handover = await admin.PostAsJsonAsync("/api/v1/leads/handover", new { from = owner, to = successor }, Ct);
         handover.StatusCode.ShouldBe(HttpStatusCode.OK, await handover.Content.ReadAsStringAsync(Ct));
 
-        Ids(await WaitForAsync("sales", Q("錢多多") + "&type=lead&owner=" + successor, b => Ids(b).Any())).ShouldBe([id]);
-        Ids(await WaitForAsync("sales", Q("錢多多") + "&type=lead&owner=" + owner, b => !Ids(b).Any())).ShouldBeEmpty();
+        Ids(await WaitForAsync("admin", Q("錢多多") + "&type=lead&owner=" + successor, b => Ids(b).Any())).ShouldBe([id]);
+        Ids(await WaitForAsync("admin", Q("錢多多") + "&type=lead&owner=" + owner, b => !Ids(b).Any())).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_rep_finds_counts_and_facets_only_their_own_and_unowned_leads_and_customers()
+    {
+        await PostLeadAsync("gap-s1", "周大福", "琉璃工坊", "13700004441");
+        await PostLeadAsync("gap-s2", "周小福", "琉璃工坊", "13700004442");
+        var all = await WaitForAsync("admin", Q("琉璃工坊") + "&size=100", b => b.GetProperty("hits").EnumerateArray().Count(h => h.GetProperty("owner").GetString() is not null) == 4);
+        var owners = all.GetProperty("hits").EnumerateArray().ToDictionary(h => h.GetProperty("id").GetString()!, h => h.GetProperty("owner").GetString());
+        owners.Count.ShouldBe(4, all.ToString());
+        owners.Values.ShouldAllBe(o => o == "rep-a" || o == "rep-b");
+
+        var seen = 0L;
+        foreach (var rep in new[] { "rep-a", "rep-b" })
+        {
+            using var client = await RepClientAsync(rep);
+            var mine = owners.Where(o => o.Value == rep).Select(o => o.Key).ToList();
+            foreach (var query in new[] { Q("琉璃工坊") + "&size=100", Q("琉璃工坊") + "&type=lead,customer&size=100" })
+            {
+                var body = await client.GetFromJsonAsync<JsonElement>("/api/v1/search?" + query, Ct);
+                Ids(body).ShouldBe(mine, ignoreOrder: true, $"{rep}: {body}");
+                body.GetProperty("total").GetProperty("value").GetInt64().ShouldBe(mine.Count);
+                body.GetProperty("facets").GetProperty("type").EnumerateArray().Sum(f => f.GetProperty("count").GetInt64()).ShouldBe(mine.Count, body.ToString());
+            }
+
+            // Nor is another rep's lead or customer found by its contact data.
+            foreach (var phone in new[] { "13700004441", "13700004442" })
+            {
+                var byPhone = await client.GetFromJsonAsync<JsonElement>("/api/v1/search?" + Q(phone), Ct);
+                Ids(byPhone).Where(owners.ContainsKey).ShouldAllBe(id => mine.Contains(id), byPhone.ToString());
+            }
+
+            seen += mine.Count;
+        }
+
+        seen.ShouldBe(4, "every owned document is seen by its owner alone");
+    }
+
+    private async Task<HttpClient> RepClientAsync(string rep)
+    {
+        using var admin = app.ClientFor("admin");
+        var created = await admin.PostAsJsonAsync("/api/v1/access/keys", new { owner = rep, roles = new[] { "sales" } }, Ct);
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync(Ct));
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("key").GetString());
+        return client;
     }
 }

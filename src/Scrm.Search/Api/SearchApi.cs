@@ -96,7 +96,8 @@ internal static partial class SearchApi
 
         // One rule for protected fields, the customer view's: who may see contacts may also look them up.
         FieldAccess Access(string? owner) => FieldPolicy.Decide(caller, owner, protection.UnmaskedRoles);
-        query = query with { MatchContacts = Access(null).Unmasked };
+        // The caller's data scope is part of the query, so totals and facets count only what they may see.
+        query = query with { MatchContacts = Access(null).Unmasked, Filter = query.Filter with { Scope = SearchScope.Of(caller) } };
         try
         {
             var result = await index.SearchAsync(query, ct);

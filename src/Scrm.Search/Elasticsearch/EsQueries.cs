@@ -75,6 +75,11 @@ internal static class EsQueries
             Terms(mustNot, EsFields.Tags, filter.NotTags);
         }
 
+        foreach (var (types, owners) in filter.Scope.Limits())
+        {
+            mustNot.Add(OutOfScope(types, owners));
+        }
+
         if (filter.From is not null || filter.To is not null)
         {
             var range = new JsonObject();
@@ -213,6 +218,23 @@ internal static class EsQueries
         ["fragment_size"] = 160,
         ["no_match_size"] = 160,
     };
+
+    /// <summary>Documents of <paramref name="types"/> that have an owner outside <paramref name="owners"/> (the caller's data scope).</summary>
+    private static JsonObject OutOfScope(IReadOnlyList<string> types, IReadOnlySet<string> owners)
+    {
+        var filters = new JsonArray();
+        Terms(filters, EsFields.Type, types);
+        filters.Add(new JsonObject { ["exists"] = new JsonObject { ["field"] = EsFields.Owner } });
+        var boolean = new JsonObject { ["filter"] = filters };
+        if (owners.Count > 0)
+        {
+            var inScope = new JsonArray();
+            Terms(inScope, EsFields.Owner, [.. owners.Order(StringComparer.Ordinal)]);
+            boolean["must_not"] = inScope;
+        }
+
+        return new JsonObject { ["bool"] = boolean };
+    }
 
     private static void Terms(JsonArray into, string field, IReadOnlyList<string> values)
     {

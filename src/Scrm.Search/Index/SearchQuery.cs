@@ -60,6 +60,9 @@ public sealed record SearchFilter
 
     /// <summary>Created before.</summary>
     public DateTimeOffset? To { get; init; }
+
+    /// <summary>Whose documents the caller may see (their data scope); <see cref="SearchScope.All"/> places no condition.</summary>
+    public SearchScope Scope { get; init; } = SearchScope.All;
 }
 
 public enum SearchSort

@@ -14,6 +14,8 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
 {
     public const float TitleBoost = 2f;
 
+    private const int OwnerGroup = 512;
+
     /// <summary>The clauses with at least one term; a clause of punctuation only has none and is dropped.</summary>
     public IReadOnlyList<AnalysedClause> Analyse(string? text)
     {
@@ -136,6 +138,11 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
                 LuceneFields.Created, f.From?.ToUnixTimeMilliseconds(), f.To?.ToUnixTimeMilliseconds(), true, false)), Occur.MUST);
         }
 
+        foreach (var (types, owners) in f.Scope.Limits())
+        {
+            all.Add(OutOfScope(types, owners), Occur.MUST_NOT);
+        }
+
         if (all.Clauses.Count == 0)
         {
             return null;
@@ -147,6 +154,31 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
         }
 
         return all;
+    }
+
+    /// <summary>
+    /// Documents of <paramref name="types"/> owned by someone outside <paramref name="owners"/>. An
+    /// unowned document has no owner term, so "owned" is any term under the owner prefix (one term
+    /// per distinct owner: few).
+    /// </summary>
+    private static BooleanQuery OutOfScope(IReadOnlyList<string> types, IReadOnlySet<string> owners)
+    {
+        var outside = new BooleanQuery();
+        AnyOf(outside, LuceneFields.Type, types);
+        outside.Add(new PrefixQuery(new Term(LuceneFields.Keyword, LuceneFields.OwnerKey(""))), Occur.MUST);
+        // In groups, so a manager with more people below them than a query may have clauses still searches.
+        foreach (var group in owners.Order(StringComparer.Ordinal).Chunk(OwnerGroup))
+        {
+            var any = new BooleanQuery();
+            foreach (var owner in group)
+            {
+                any.Add(new TermQuery(new Term(LuceneFields.Keyword, LuceneFields.OwnerKey(owner))), Occur.SHOULD);
+            }
+
+            outside.Add(any, Occur.MUST_NOT);
+        }
+
+        return outside;
     }
 
     private static void AnyOf(BooleanQuery all, string field, IReadOnlyList<string> values)
