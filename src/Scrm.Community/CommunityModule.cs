@@ -4,15 +4,18 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Scrm.Community.Calendar;
 using Scrm.Community.Classification;
+using Scrm.Community.Conversations;
 using Scrm.Community.Storage;
+using Scrm.Ingestion;
 using Scrm.Platform.Calendar;
+using Scrm.Platform.Effects;
 using Scrm.Platform.Storage;
 
 namespace Scrm.Community;
 
 public static class CommunityModule
 {
-    /// <summary>Community: classification (rules and trained model versions), the working calendar.</summary>
+    /// <summary>Community: the inbox (conversations from the journal), classification (rules and trained model versions), the working calendar.</summary>
     public static IServiceCollection AddScrmCommunity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CommunityOptions>()
@@ -31,6 +34,9 @@ public static class CommunityModule
         services.TryAddSingleton<WorkingCalendarProvider>();
         services.AddSingleton<WorkingCalendars>();
         services.AddHostedService<CalendarLoader>();
+        services.AddSingleton<ConversationQueries>();
+        services.AddJournalConsumer<ConversationHandler>();
+        services.AddEffectOutcomes<CommunityDbContext>();
         return services;
     }
 

@@ -25,6 +25,7 @@ public static class CommunityApi
         admin.MapPost("/models/{version}/activate", ClassifierApi.ActivateAsync).WithSummary("Makes a model version decide again.");
         admin.MapPost("/models/rollback", ClassifierApi.RollbackAsync).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Goes back to the version active before the current one.");
         admin.MapPut("/calendar/{year:int}", CalendarApi.SetYearAsync).WithSummary("Replaces one year of the working calendar (from the State Council's notice).");
+        app.MapConversationsApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Platform.Effects;
 
 namespace Scrm.Community.Storage;
 
@@ -13,6 +14,8 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
     internal DbSet<CorrectionRow> Corrections => Set<CorrectionRow>();
     internal DbSet<LexiconRow> Lexicons => Set<LexiconRow>();
     internal DbSet<CalendarYearRow> CalendarYears => Set<CalendarYearRow>();
+    internal DbSet<ConversationRow> Conversations => Set<ConversationRow>();
+    internal DbSet<MessageRow> Messages => Set<MessageRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -59,6 +62,60 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
             e.Property(x => x.At).HasColumnName("at");
         });
+        modelBuilder.Entity<ConversationRow>(e =>
+        {
+            e.ToTable("community_conversations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.ThreadKey).HasColumnName("thread_key").HasMaxLength(300);
+            e.HasIndex(x => x.ThreadKey).IsUnique();
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
+            e.Property(x => x.Contact).HasColumnName("contact").HasMaxLength(200);
+            e.Property(x => x.ContactName).HasColumnName("contact_name").HasMaxLength(200);
+            e.Property(x => x.CustomerId).HasColumnName("customer_id");
+            e.HasIndex(x => x.CustomerId);
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.Assignee).HasColumnName("assignee").HasMaxLength(128);
+            e.Property(x => x.Intent).HasColumnName("intent").HasMaxLength(32);
+            e.Property(x => x.Sentiment).HasColumnName("sentiment").HasMaxLength(32);
+            e.Property(x => x.Preview).HasColumnName("preview").HasMaxLength(400);
+            e.Property(x => x.OpenedAt).HasColumnName("opened_at");
+            e.Property(x => x.LastInboundAt).HasColumnName("last_inbound_at");
+            e.Property(x => x.LastMessageAt).HasColumnName("last_message_at");
+            e.Property(x => x.DueAt).HasColumnName("due_at");
+            e.Property(x => x.Urgency).HasColumnName("urgency");
+            e.Property(x => x.Messages).HasColumnName("messages");
+            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            // The inbox reads in urgency order within an assignee and a status: every filter it starts from has its index.
+            e.HasIndex(x => new { x.Assignee, x.Status, x.Urgency, x.Id });
+            e.HasIndex(x => new { x.Status, x.Urgency, x.Id });
+            e.HasIndex(x => new { x.Urgency, x.Id });
+        });
+        modelBuilder.Entity<MessageRow>(e =>
+        {
+            e.ToTable("community_messages");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.ConversationId).HasColumnName("conversation_id");
+            e.HasIndex(x => new { x.ConversationId, x.Id });
+            e.Property(x => x.SourceKey).HasColumnName("source_key").HasMaxLength(300);
+            e.HasIndex(x => x.SourceKey).IsUnique();
+            e.Property(x => x.Direction).HasColumnName("direction").HasMaxLength(8);
+            e.Property(x => x.Type).HasColumnName("type").HasMaxLength(16);
+            e.Property(x => x.Text).HasColumnName("text");
+            e.Property(x => x.ExternalId).HasColumnName("external_id").HasMaxLength(200);
+            e.Property(x => x.InReplyTo).HasColumnName("in_reply_to").HasMaxLength(200);
+            e.Property(x => x.Author).HasColumnName("author").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.Position).HasColumnName("position");
+            e.Property(x => x.Intent).HasColumnName("intent").HasMaxLength(32);
+            e.Property(x => x.Sentiment).HasColumnName("sentiment").HasMaxLength(32);
+            e.Property(x => x.Topics).HasColumnName("topics").HasMaxLength(2_000);
+            e.Property(x => x.Model).HasColumnName("model").HasMaxLength(64);
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(32);
+        });
+        modelBuilder.MapEffectOutcomes("community");
     }
 }
 

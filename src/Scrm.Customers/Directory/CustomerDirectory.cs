@@ -11,6 +11,10 @@ namespace Scrm.Customers.Directory;
 /// <summary>What another module needs to know about the customer an inbound item was resolved to.</summary>
 public sealed record CustomerFacts(Guid Id, string? Owner, string? Tier, string? Province, string? City);
 
+/// <summary>A customer as another module shows them beside its own record, unmasked: the caller masks per its reader.</summary>
+public sealed record CustomerCard(Guid Id, string? Name, string? Nickname, string? Company, string? Phone, string? Email,
+    string? Owner, string? Tier, string? Province, string? City);
+
 /// <summary>
 /// The customer model's surface for other modules: which customer a journal item was resolved to,
 /// and claiming a sales owner for a customer who has none (a customer never has two). Concurrent
@@ -70,6 +74,32 @@ public sealed class CustomerDirectory : IAsyncDisposable
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ids.Count;
+    }
+
+    /// <summary>The customer <paramref name="customerId"/> now is (following merges), or null when there is none.</summary>
+    public async Task<CustomerCard?> CardAsync(Guid customerId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var id = customerId;
+        for (var hops = 0; hops <= 10; hops++)
+        {
+            var c = await db.Customers.AsNoTracking().Where(x => x.Id == id)
+                .Select(x => new { x.MergedInto, Card = new CustomerCard(x.Id, x.Name, x.Nickname, x.Company, x.Phone, x.Email, x.OwnerId, x.Tier, x.Province, x.City) })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (c is null)
+            {
+                return null;
+            }
+
+            if (c.MergedInto is not { } survivor)
+            {
+                return c.Card;
+            }
+
+            id = survivor;
+        }
+
+        return null;
     }
 
     /// <summary>Whether this process's identity resolution has committed every item up to <paramref name="position"/>.</summary>

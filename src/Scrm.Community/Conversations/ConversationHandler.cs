@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Scrm.Community.Calendar;
+using Scrm.Community.Classification;
+using Scrm.Community.Storage;
+using Scrm.Customers.Directory;
+using Scrm.Ingestion.Consumers;
+using Scrm.Ingestion.Journal;
+
+namespace Scrm.Community.Conversations;
+
+/// <summary>
+/// The inbox as a journal consumer: every customer message, comment and mention lands in its
+/// conversation, classified, and opens (or reopens) it with a first-response due time. Idempotent:
+/// a message already stored under its journal key is skipped when a batch is handed over again.
+/// </summary>
+internal sealed partial class ConversationHandler(
+    IDbContextFactory<CommunityDbContext> contexts,
+    CustomerDirectory directory,
+    TextClassifier classifier,
+    ClassifierLoader loader,
+    WorkingCalendars calendars,
+    ILogger<ConversationHandler> log) : IJournalHandler
+{
+    /// <summary>How long a batch waits for identity resolution to reach it before storing the messages without their customer.</summary>
+    internal static readonly TimeSpan ResolutionWait = TimeSpan.FromSeconds(2);
+
+    public string Name => "community.conversations";
+
+    public async Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+    {
+        var inbound = new List<InboundMessage>();
+        foreach (var entry in batch)
+        {
+            if (InboundMessages.From(entry) is { } message)
+            {
+                inbound.Add(message);
+            }
+        }
+
+        if (inbound.Count == 0)
+        {
+            return;
+        }
+
+        await directory.WaitForResolutionAsync(inbound[^1].Position, ResolutionWait, cancellationToken);
+        var customers = await Task.WhenAll(inbound.Select(m => directory.ForJournalItemAsync(m.Position, cancellationToken)));
+        await loader.ReadyAsync(cancellationToken);
+        var texts = inbound.Select(m => m.Text ?? "").ToList();
+        var classes = classifier.ClassifyMany(texts);
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var keys = inbound.Select(m => m.SourceKey).Distinct().ToList();
+        var stored = (await db.Messages.AsNoTracking().Where(m => keys.Contains(m.SourceKey)).Select(m => m.SourceKey).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var threadKeys = inbound.Select(m => m.ThreadKey).Distinct().ToList();
+        var threads = await db.Conversations.Where(c => threadKeys.Contains(c.ThreadKey)).ToDictionaryAsync(c => c.ThreadKey, StringComparer.Ordinal, cancellationToken);
+        var calendar = calendars.Current;
+        var added = new List<(ConversationRow Conversation, MessageRow Message)>();
+        for (var i = 0; i < inbound.Count; i++)
+        {
+            var m = inbound[i];
+            if (!stored.Add(m.SourceKey))
+            {
+                continue;
+            }
+
+            var at = m.At.ToUnixTimeMilliseconds();
+            if (!threads.TryGetValue(m.ThreadKey, out var conversation))
+            {
+                conversation = new ConversationRow
+                {
+                    ThreadKey = m.ThreadKey,
+                    Channel = m.Channel,
+                    Account = m.Account,
+                    Contact = m.Contact,
+                    OpenedAt = at,
+                    LastInboundAt = at,
+                    LastMessageAt = at,
+                };
+                db.Conversations.Add(conversation);
+                threads[m.ThreadKey] = conversation;
+            }
+
+            conversation.ContactName = m.ContactName ?? conversation.ContactName;
+            conversation.CustomerId = customers[i]?.Id ?? conversation.CustomerId;
+            var classification = m.Text is null ? null : classes[i];
+            var due = ServiceLevels.FirstResponseDue(classification?.Intent, m.At, calendar)?.ToUnixTimeMilliseconds();
+            ConversationRules.OnInbound(conversation, at, classification?.Intent, classification?.Sentiment, ConversationRules.Preview(m.Text) ?? $"[{m.Type}]", due);
+            conversation.Version++;
+            var row = new MessageRow
+            {
+                SourceKey = m.SourceKey,
+                Direction = MessageDirections.In,
+                Type = m.Type,
+                Text = m.Text,
+                ExternalId = m.ExternalId,
+                InReplyTo = m.InReplyTo,
+                At = at,
+                Position = m.Position,
+                Intent = classification?.Intent,
+                Sentiment = classification?.Sentiment,
+                Topics = classification is null ? null : JsonSerializer.Serialize(classification.Topics),
+                Model = classification?.Model,
+            };
+            added.Add((conversation, row));
+        }
+
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        // New conversations get their ids first; each message then names its conversation.
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (conversation, message) in added)
+        {
+            message.ConversationId = conversation.Id;
+            db.Messages.Add(message);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogStored(log, added.Count, batch[^1].Position);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Count} inbound message(s) in conversations, through journal position {Position}")]
+    private static partial void LogStored(ILogger logger, int count, long position);
+}

@@ -1,0 +1,94 @@
+namespace Scrm.Community.Storage;
+
+/// <summary>
+/// One conversation: a customer on one channel account (a WeChat or WeCom chat, a Weibo author's
+/// comments and mentions). Times are Unix milliseconds. <see cref="Version"/> is the concurrency
+/// token every change checks, so two agents acting at once cannot both succeed.
+/// </summary>
+internal sealed class ConversationRow
+{
+    public long Id { get; set; }
+
+    /// <summary><c>{channel}:{account}:{contact}</c>: where the channel threads it.</summary>
+    public string ThreadKey { get; set; } = "";
+    public string Channel { get; set; } = "";
+    public string Account { get; set; } = "";
+
+    /// <summary>The channel's id for the customer (OpenID, external user id, Weibo uid): where replies go.</summary>
+    public string Contact { get; set; } = "";
+    public string? ContactName { get; set; }
+    public Guid? CustomerId { get; set; }
+
+    /// <summary><c>open</c> (waiting for us), <c>pending</c> (waiting for the customer) or <c>resolved</c>.</summary>
+    public string Status { get; set; } = ConversationStatus.Open;
+    public string? Assignee { get; set; }
+
+    /// <summary>The latest inbound text's classification.</summary>
+    public string? Intent { get; set; }
+    public string? Sentiment { get; set; }
+
+    /// <summary>The latest message, clipped.</summary>
+    public string? Preview { get; set; }
+    public long OpenedAt { get; set; }
+    public long LastInboundAt { get; set; }
+    public long LastMessageAt { get; set; }
+
+    /// <summary>When the first response to the customer's waiting message is due (null: nothing waits for us).</summary>
+    public long? DueAt { get; set; }
+
+    /// <summary>The inbox order, ascending: the due time while the customer waits, later the longer ago it was last active otherwise.</summary>
+    public long Urgency { get; set; }
+    public int Messages { get; set; }
+    public int Version { get; set; }
+}
+
+/// <summary>A message in a conversation: the customer's (<c>in</c>), a reply (<c>out</c>) or an internal note (<c>note</c>).</summary>
+internal sealed class MessageRow
+{
+    public long Id { get; set; }
+    public long ConversationId { get; set; }
+
+    /// <summary>Unique: the journal item's key for an inbound message, the reply's key for a reply.</summary>
+    public string SourceKey { get; set; } = "";
+    public string Direction { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string? Text { get; set; }
+
+    /// <summary>The channel's id for the message (a Weibo comment's id is what a public reply answers).</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>What it answers on the channel (the Weibo post commented on).</summary>
+    public string? InReplyTo { get; set; }
+
+    /// <summary>The agent who wrote a reply or note.</summary>
+    public string? Author { get; set; }
+    public long At { get; set; }
+    public long? Position { get; set; }
+    public string? Intent { get; set; }
+    public string? Sentiment { get; set; }
+
+    /// <summary>JSON array of topic codes.</summary>
+    public string? Topics { get; set; }
+
+    /// <summary>The classifier version that decided.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>A reply's send status (<c>sent</c>, …); null for inbound messages and notes.</summary>
+    public string? Status { get; set; }
+}
+
+internal static class ConversationStatus
+{
+    public const string Open = "open";
+    public const string Pending = "pending";
+    public const string Resolved = "resolved";
+
+    public static readonly IReadOnlyList<string> All = [Open, Pending, Resolved];
+}
+
+internal static class MessageDirections
+{
+    public const string In = "in";
+    public const string Out = "out";
+    public const string Note = "note";
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Scrm.Connectors.Sdk.Tencent;
+using Scrm.Ingestion;
+using Scrm.Ingestion.Inbound;
+using Scrm.Ingestion.Journal;
+using Scrm.Testing;
+
+namespace Scrm.Community.Tests;
+
+/// <summary>The real host with a WeChat Official Account, community agents with named keys, and helpers that play the customer.</summary>
+internal static class InboxApp
+{
+    public const string Token = "pamtest";
+    public const string AppId = "wx1234567890abcdef";
+
+    public static readonly string[] Agents = ["agent-a", "agent-b", "agent-c"];
+
+    public static string KeyOf(string agent) => $"{agent}-key-0123456789abcdef";
+
+    public static Dictionary<string, string?> Settings(Uri? fakeChannels = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Scrm:Connectors:WeChat:Accounts:brand:AppId"] = AppId,
+            ["Scrm:Connectors:WeChat:Accounts:brand:Token"] = Token,
+            ["Scrm:Scheduling:Store"] = "Memory",
+        };
+        if (fakeChannels is not null)
+        {
+            settings["Scrm:Connectors:WeChat:Accounts:brand:AppSecret"] = "app-secret";
+            settings["Scrm:Connectors:WeChat:ApiBaseUrl"] = fakeChannels.ToString();
+        }
+
+        for (var i = 0; i < Agents.Length; i++)
+        {
+            settings[$"Scrm:Auth:ApiKeys:{5 + i}:Key"] = KeyOf(Agents[i]);
+            settings[$"Scrm:Auth:ApiKeys:{5 + i}:Role"] = "community";
+            settings[$"Scrm:Auth:ApiKeys:{5 + i}:Name"] = Agents[i];
+        }
+
+        return settings;
+    }
+
+    public static HttpClient Agent(this ScrmApp app, string agent)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", KeyOf(agent));
+        return client;
+    }
+
+    /// <summary>A customer writes to the Official Account: a signed plain-mode callback, as the platform sends it.</summary>
+    public static async Task SendWeChatTextAsync(this ScrmApp app, string from, long msgId, string text, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var xml = $"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{from}]]></FromUserName><CreateTime>{now.ToUnixTimeSeconds()}</CreateTime>" +
+                  $"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{text}]]></Content><MsgId>{msgId}</MsgId></xml>";
+        var ts = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = Random.Shared.Next(100_000_000, 999_999_999).ToString(CultureInfo.InvariantCulture);
+        using var client = app.CreateClient();
+        var response = await client.PostAsync($"/connectors/wechat/brand?signature={CallbackSignature.Compute(Token, ts, nonce)}&timestamp={ts}&nonce={nonce}&openid={from}",
+            new StringContent(xml, Encoding.UTF8, "text/xml"), ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>A Weibo comment on the brand's post, as the Weibo poller appends it.</summary>
+    public static async Task CommentOnWeiboAsync(this ScrmApp app, string author, string commentId, string statusId, string text, DateTimeOffset at, CancellationToken ct)
+    {
+        var metadata = new Dictionary<string, JsonElement>
+        {
+            ["feed"] = JsonSerializer.SerializeToElement("comment"),
+            ["inReplyTo"] = JsonSerializer.SerializeToElement(statusId),
+        };
+        var payload = new MentionPayload("weibo", commentId, new Person(author, "微博用户" + author), text, $"https://weibo.com/{author}/{commentId}", at, metadata);
+        var item = new InboundItem(InboundKind.Mention, "weibo", "brand", $"weibo:brand:comment:{commentId}", at, JsonSerializer.Serialize(payload, InboundJson.Default.MentionPayload));
+        await app.Services.GetRequiredService<IJournal>().AppendAsync([item], ct);
+    }
+
+    public static async Task<JsonElement> PollAsync(Func<Task<JsonElement?>> probe, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Not there in time.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Waits until the inbox (as <paramref name="client"/> sees it, with <paramref name="query"/>) holds <paramref name="count"/> conversations.</summary>
+    public static Task<JsonElement> InboxWithAsync(this HttpClient client, int count, string query = "", Func<JsonElement, bool>? until = null) =>
+        PollAsync(async () =>
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/conversations" + query, TestContext.Current.CancellationToken);
+            var items = page.GetProperty("items");
+            return items.GetArrayLength() == count && (until is null || until(page)) ? page : null;
+        });
+
+    public static async Task<JsonElement> ConversationAsync(this HttpClient client, long id) =>
+        await client.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{id}", TestContext.Current.CancellationToken);
+}

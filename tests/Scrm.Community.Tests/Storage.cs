@@ -1,0 +1,3 @@
+using Scrm.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]
