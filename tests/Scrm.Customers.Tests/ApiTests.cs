@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Scrm.Customers.Orders;
+using Scrm.Platform.Tables;
 using Scrm.Customers.View;
 using Scrm.Testing;
 

@@ -1,6 +1,7 @@
 using Scrm.Customers.Merging;
 using Scrm.Customers.Model;
 using Scrm.Customers.Orders;
+using Scrm.Platform.Tables;
 using Scrm.Platform.Security;
 using Scrm.Customers.Value;
 using Scrm.Customers.View;

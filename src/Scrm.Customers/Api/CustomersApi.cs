@@ -13,6 +13,9 @@ using Microsoft.EntityFrameworkCore;
 using Scrm.Platform.Audit;
 using Scrm.Platform.Http;
 using Scrm.Platform.Security;
+using Scrm.Platform.Tables;
+using Scrm.Platform.Text;
+using Microsoft.Extensions.Logging;
 
 namespace Scrm.Customers.Api;
 
@@ -55,12 +58,12 @@ internal static class CustomersApi
             .WithSummary("Undoes the merge of this customer into another: identities, timeline, orders, tags, consents and ownership go back.");
         group.MapGet("/{id:guid}/audit", AuditAsync).RequireAuthorization(ScrmPolicies.Sales)
             .WithSummary("Who changed, merged or read the protected fields of this customer, and merges with their before and after.");
-        group.MapPost("/import", (HttpRequest request, ImportService imports, HttpContext http, CancellationToken ct) => ImportAsync(ImportKinds.Customers, request, imports, http, ct))
-            .RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(CsvLimit)
-            .WithSummary("Imports customers from CSV (text/csv): name, phone, email, company, title, province, city, source, industry, crm_id, tags.");
+        group.MapPost("/import", (bool? preview, HttpRequest request, ImportService imports, HttpContext http, ILogger<ImportService> log, CancellationToken ct) => ImportAsync(ImportKinds.Customers, preview ?? false, request, imports, http, log, ct))
+            .RequireAuthorization(ScrmPolicies.Sales).WithMaxRequestBodySize(Uploads.MaxBytes)
+            .WithSummary("Imports customers from CSV (UTF-8, UTF-8 with BOM or GB18030 as Excel writes it) or .xlsx, as the body or a multipart file. Columns by Chinese or English header: 姓名 name, 手机 phone, 邮箱 email, 公司 company, 职位 title, 省份 province, 城市 city, 来源 source, 行业 industry, 客户编号 crm_id, 标签 tags. With preview=true only shows the column mapping and the first rows.");
         group.MapGet("/imports/{id:guid}", ImportStatusAsync).RequireAuthorization(ScrmPolicies.Sales);
         group.MapGet("/export", ExportAsync).RequireAuthorization(CustomerPolicies.Read)
-            .WithSummary("The filtered customers as CSV; protected fields masked for roles that may not see them.");
+            .WithSummary("The filtered customers as CSV (UTF-8 with BOM, Excel opens it as is) or, with format=xlsx, a workbook; protected fields masked for roles that may not see them.");
         group.MapGet("/value/pyramid", PyramidAsync).RequireAuthorization(CustomerPolicies.Read)
             .WithSummary("Customers and spend per value tier, of the customers the caller may see.");
         group.MapPost("/value/recompute", async (ValueRecompute recompute, CancellationToken ct) => TypedResults.Ok(await recompute.RunAsync(ct)))
@@ -205,27 +208,22 @@ internal static class CustomersApi
     private static async Task<Results<Ok<AuditPage>, NotFound>> AuditAsync(Guid id, long? before, AuditReader audit, CustomerReader reader, HttpContext http, CancellationToken ct) =>
         await reader.Visible(Caller.Of(http.User)).AnyAsync(c => c.Id == id, ct) ? TypedResults.Ok(await audit.ReadAsync(id, before, ct)) : TypedResults.NotFound();
 
-    internal static async Task<IResult> ImportAsync(string kind, HttpRequest request, ImportService imports, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> ImportAsync(string kind, bool preview, HttpRequest request, ImportService imports, HttpContext http, ILogger log, CancellationToken ct)
     {
-        if (request.ContentType is not { } type || !type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        var (sheet, refusal) = await Uploads.ReadSheetAsync(request, ImportService.MaxRows, log, ct);
+        if (sheet is null)
         {
-            return TypedResults.Problem("The request body must be text/csv.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return refusal!;
         }
 
-        using var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        string content;
-        try
+        if (preview)
         {
-            content = await reader.ReadToEndAsync(ct);
-        }
-        catch (DecoderFallbackException)
-        {
-            return TypedResults.Problem("The CSV is not valid UTF-8.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Ok(ImportService.Preview(kind, sheet, http.Language()));
         }
 
-        var (status, problem) = await imports.StartAsync(kind, content.TrimStart('\uFEFF'), Caller.Of(http.User).Name, ct);
+        var (status, problems) = await imports.StartAsync(kind, sheet, Caller.Of(http.User).Name, http.Language(), ct);
         return status is null
-            ? TypedResults.Problem(problem, statusCode: StatusCodes.Status400BadRequest)
+            ? TypedResults.Problem(string.Join(" ", problems), statusCode: StatusCodes.Status400BadRequest)
             : TypedResults.Accepted($"/api/v1/customers/imports/{status.Id}", status);
     }
 
@@ -233,12 +231,13 @@ internal static class CustomersApi
         await imports.GetAsync(id, ct) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
 
     private static async Task ExportAsync(
-        string? q, string? tag, string? tier, string? owner, string? region, string? source,
+        string? q, string? tag, string? tier, string? owner, string? region, string? source, string? format,
         CustomerExport export, HttpContext http, CancellationToken ct)
     {
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=customers.csv";
-        await export.WriteAsync(new CustomerFilter(q, tag, tier, owner, region, source, null, int.MaxValue), Caller.Of(http.User), http.Response.Body, ct);
+        var (mediaType, extension) = SheetWriter.Describe(format);
+        http.Response.ContentType = mediaType;
+        http.Response.Headers.ContentDisposition = $"attachment; filename=customers.{extension}";
+        await export.WriteAsync(new CustomerFilter(q, tag, tier, owner, region, source, null, int.MaxValue), Caller.Of(http.User), extension, http.Response.Body, ct);
     }
 
     internal static IResult Answer(EditResult result) =>

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Scrm.Customers.Orders;
 using Scrm.Platform.Http;
+using Scrm.Platform.Tables;
+using Microsoft.Extensions.Logging;
 
 namespace Scrm.Customers.Api;
 
@@ -16,9 +18,9 @@ internal static class OrdersApi
         var group = app.MapGroup("/api/v1/orders").WithTags("Orders");
         group.MapPost("", RecordAsync).RequireAuthorization(CustomerPolicies.Orders).WithMaxRequestBodySize(1024 * 1024)
             .WithSummary("Records one order or an array of orders; idempotent by orderId (a repeat is 'duplicate', the same id with other contents 'conflict').");
-        group.MapPost("/import", (HttpRequest request, ImportService imports, HttpContext http, CancellationToken ct) => CustomersApi.ImportAsync(ImportKinds.Orders, request, imports, http, ct))
-            .RequireAuthorization(CustomerPolicies.Orders).WithMaxRequestBodySize(CustomersApi.CsvLimit)
-            .WithSummary("Imports orders from CSV: order_id, customer_id, phone, email, crm_id, name, amount, currency, channel, occurred_at, product, quantity.");
+        group.MapPost("/import", (bool? preview, HttpRequest request, ImportService imports, HttpContext http, ILogger<ImportService> log, CancellationToken ct) => CustomersApi.ImportAsync(ImportKinds.Orders, preview ?? false, request, imports, http, log, ct))
+            .RequireAuthorization(CustomerPolicies.Orders).WithMaxRequestBodySize(Uploads.MaxBytes)
+            .WithSummary("Imports orders from CSV (UTF-8, UTF-8 with BOM or GB18030) or .xlsx. Columns by Chinese or English header: 订单号 order_id, 客户ID customer_id, 手机 phone, 邮箱 email, 客户编号 crm_id, 姓名 name, 金额 amount, 币种 currency, 渠道 channel, 下单时间 occurred_at (China time unless an offset is given), 商品 product, 数量 quantity. With preview=true only shows the column mapping and the first rows.");
     }
 
     private static async Task<IResult> RecordAsync(HttpRequest request, OrderService orders, CancellationToken ct)

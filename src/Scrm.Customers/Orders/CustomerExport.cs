@@ -1,4 +1,5 @@
-using System.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -6,11 +7,13 @@ using Scrm.Customers.Model;
 using Scrm.Customers.View;
 using Scrm.Platform.Audit;
 using Scrm.Platform.Security;
+using Scrm.Platform.Tables;
 
 namespace Scrm.Customers.Orders;
 
 /// <summary>
-/// Streams the filtered customers as CSV. Cells are neutralised against spreadsheet formulas;
+/// Writes the filtered customers as CSV (UTF-8 with BOM, cells neutralised against spreadsheet
+/// formulas) or as an .xlsx of text cells;
 /// only customers within the caller's data scope are written; protected fields are masked for roles
 /// that may not see them; every export is audited (who, which filter, how many rows, how many unmasked).
 /// </summary>
@@ -18,14 +21,26 @@ internal sealed class CustomerExport(CustomerReader reader, IOptions<ProtectionO
 {
     private const int Page = 2_000;
 
-    public async Task WriteAsync(CustomerFilter filter, Caller caller, Stream output, CancellationToken cancellationToken)
+    private static readonly string[] Header = ["id", "name", "nickname", "company", "title", "province", "city", "source", "industry", "phone", "email", "owner", "tier", "score", "orders", "monetary"];
+
+    public async Task WriteAsync(CustomerFilter filter, Caller caller, string format, Stream output, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
-        await writer.WriteAsync(Csv.Line(["id", "name", "nickname", "company", "title", "province", "city", "source", "industry", "phone", "email", "owner", "tier", "score", "orders", "monetary"]));
+        var counts = new ExportCounts();
+        await SheetWriter.WriteAsync(format, output, "客户", Header, RowsAsync(filter, caller, counts, cancellationToken), cancellationToken);
+        await AuditAsync(filter, caller, format, counts);
+    }
+
+    private sealed class ExportCounts
+    {
+        public int Written { get; set; }
+
+        public int Unmasked { get; set; }
+    }
+
+    private async IAsyncEnumerable<string?[]> RowsAsync(CustomerFilter filter, Caller caller, ExportCounts counts, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var query = reader.Filter(reader.Visible(caller).Where(c => c.Status == CustomerStatus.Active), filter);
         Guid? after = null;
-        var unmaskedRows = 0;
-        var written = 0;
         while (true)
         {
             var page = query;
@@ -39,17 +54,17 @@ internal sealed class CustomerExport(CustomerReader reader, IOptions<ProtectionO
             {
                 var access = FieldPolicy.Decide(caller, c.OwnerId, protection.Value.UnmaskedRoles);
                 var masked = !access.Unmasked;
-                written++;
+                counts.Written++;
                 if (access.AuditRead)
                 {
-                    unmaskedRows++;
+                    counts.Unmasked++;
                 }
 
-                await writer.WriteAsync(Csv.Line([
+                yield return [
                     c.Id.ToString(), c.Name, c.Nickname, c.Company, c.Title, c.Province, c.City, c.Source, c.Industry,
                     masked ? Masking.Phone(c.Phone) : c.Phone, masked ? Masking.Email(c.Email) : c.Email, c.OwnerId, c.Tier,
-                    c.Score?.ToString(System.Globalization.CultureInfo.InvariantCulture), c.OrderCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Masking.Amount(c.MonetaryCents, masked)]));
+                    c.Score?.ToString(CultureInfo.InvariantCulture), c.OrderCount.ToString(CultureInfo.InvariantCulture),
+                    Masking.Amount(c.MonetaryCents, masked)];
             }
 
             if (rows.Count < Page)
@@ -59,13 +74,16 @@ internal sealed class CustomerExport(CustomerReader reader, IOptions<ProtectionO
 
             after = rows[^1].Id;
         }
+    }
 
-        await writer.FlushAsync(cancellationToken);
+    private async Task AuditAsync(CustomerFilter filter, Caller caller, string format, ExportCounts counts)
+    {
         // One entry per export (not per row): who exported what filter, how many rows and how many of them unmasked.
         var detail = JsonSerializer.Serialize(new Dictionary<string, string>
         {
-            ["rows"] = written.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["unmasked"] = unmaskedRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["rows"] = counts.Written.ToString(CultureInfo.InvariantCulture),
+            ["unmasked"] = counts.Unmasked.ToString(CultureInfo.InvariantCulture),
+            ["format"] = format,
             ["filter"] = $"q={filter.Q};tag={filter.Tag};tier={filter.Tier};owner={filter.Owner};region={filter.Region};source={filter.Source}",
         }, CustomersJson.Default.DictionaryStringString);
         await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.Export, DataResources.Customers, null, detail), CancellationToken.None);

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
 using Scrm.Platform.Contacts;
+using Scrm.Platform.Tables;
+using Scrm.Platform.Text;
 
 namespace Scrm.Customers.Orders;
 
@@ -22,9 +24,52 @@ internal static class ImportKinds
     public const string Customers = "customers";
     public const string Orders = "orders";
 
-    public static readonly string[] CustomerColumns = ["name", "phone", "email", "company", "title", "province", "city", "source", "industry", "crm_id", "tags"];
-    public static readonly string[] OrderColumns = ["order_id", "customer_id", "phone", "email", "crm_id", "name", "amount", "currency", "channel", "occurred_at", "product", "quantity"];
+    /// <summary>The column that carries each row's number in the source file through the stored, normalised copy.</summary>
+    public const string RowColumn = "#row";
+
+    private static readonly ImportField Name = new("name", "姓名", "名字", "客户名称", "客户姓名", "联系人", "客户");
+    private static readonly ImportField Phone = new("phone", "手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "mobile", "tel", "telephone");
+    private static readonly ImportField Email = new("email", "邮箱", "电子邮箱", "电子邮件", "邮件", "e-mail", "mail");
+    private static readonly ImportField CrmId = new("crm_id", "客户编号", "crmid", "客户代码");
+
+    public static readonly ImportField[] CustomerFields =
+    [
+        Name, Phone, Email,
+        new("company", "公司", "公司名称", "单位", "企业", "企业名称"),
+        new("title", "职位", "职务", "头衔"),
+        new("province", "省份", "省", "所在省份"),
+        new("city", "城市", "市", "所在城市"),
+        new("source", "来源", "客户来源"),
+        new("industry", "行业", "所属行业"),
+        CrmId,
+        new("tags", "标签"),
+    ];
+
+    public static readonly ImportField[] OrderFields =
+    [
+        new("order_id", "订单号", "订单编号", "单号", "order no", "order number"),
+        new("customer_id", "客户ID"),
+        Phone, Email, CrmId,
+        Name with { Aliases = [.. Name.Aliases, "收货人", "买家"] },
+        new("amount", "金额", "订单金额", "实付金额", "付款金额", "总金额", "total"),
+        new("currency", "币种", "货币"),
+        new("channel", "渠道", "销售渠道", "平台", "店铺"),
+        new("occurred_at", "下单时间", "订单时间", "付款时间", "成交时间", "日期", "时间", "ordered at", "date", "time"),
+        new("product", "商品", "产品", "商品名称", "产品名称"),
+        new("quantity", "数量", "购买数量", "qty"),
+    ];
+
+    public static IReadOnlyList<ImportField> Fields(string kind) => kind == Customers ? CustomerFields : OrderFields;
 }
+
+/// <summary>What an import would do, shown before anything is written: each column's field, the first rows as read, and what stops it.</summary>
+public sealed record ImportPreview(string Kind, string Format, string? Encoding, int Rows, IReadOnlyList<ColumnMapping> Columns, IReadOnlyList<PreviewRow> Sample, IReadOnlyList<string> Problems)
+{
+    public bool Ready => Problems.Count == 0;
+}
+
+/// <summary>One row as the import would read it: the source row number and its cells by field.</summary>
+public sealed record PreviewRow(int Row, IReadOnlyDictionary<string, string> Cells);
 
 /// <summary>Queued CSV imports, processed in the background in chunks so progress shows while they run.</summary>
 internal sealed class ImportQueue
@@ -40,22 +85,71 @@ internal sealed class ImportService(CustomersDbContext db, ImportQueue queue, Ti
 {
     public const int MaxErrors = 1000;
 
-    /// <summary>Checks the header and queues the import; the header problem is returned instead when it is wrong.</summary>
-    public async Task<(ImportStatus? Status, string? Problem)> StartAsync(string kind, string content, string actor, CancellationToken cancellationToken)
+    /// <summary>The most rows one file may carry.</summary>
+    public const int MaxRows = 200_000;
+
+    public const int PreviewRows = 10;
+
+    /// <summary>The mapping and the first rows, and what would refuse the import; nothing is written.</summary>
+    public static ImportPreview Preview(string kind, Sheet sheet, string language)
     {
-        using var reader = new StringReader(content);
-        var header = Csv.Read(reader).FirstOrDefault();
-        var allowed = kind == ImportKinds.Customers ? ImportKinds.CustomerColumns : ImportKinds.OrderColumns;
-        if (header is null)
+        var mapping = Columns.Map(sheet.Header, ImportKinds.Fields(kind));
+        var sample = sheet.Rows.Take(PreviewRows).Select(r => new PreviewRow(r.Row, Cells(mapping, r.Cells))).ToList();
+        return new ImportPreview(kind, sheet.Format, sheet.Encoding, sheet.Rows.Count, mapping.Columns, sample, HeaderProblems(kind, mapping, language));
+    }
+
+    internal static IReadOnlyList<string> HeaderProblems(string kind, HeaderMapping mapping, string language)
+    {
+        var problems = new List<string>();
+        if (mapping.Unknown.Count > 0)
         {
-            return (null, "The file is empty: the first row must name the columns.");
+            problems.Add(Texts.UnknownColumns.In(language, string.Join("、", mapping.Unknown.Take(10)), Columns.Describe(ImportKinds.Fields(kind))));
         }
 
-        var unknown = header.Select(h => h.Trim().ToLowerInvariant()).Where(h => !allowed.Contains(h)).ToList();
-        if (unknown.Count > 0)
+        if (mapping.Repeated.Count > 0)
         {
-            return (null, $"Unknown column(s): {string.Join(", ", unknown.Take(10))}. Columns: {string.Join(", ", allowed)}.");
+            problems.Add(Texts.RepeatedColumns.In(language, string.Join("、", mapping.Repeated.Distinct())));
         }
+
+        return problems;
+    }
+
+    private static Dictionary<string, string> Cells(HeaderMapping mapping, IReadOnlyList<string> row)
+    {
+        var cells = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var column in mapping.Columns)
+        {
+            if (column.Field is { } field && column.Index < row.Count && !string.IsNullOrWhiteSpace(row[column.Index]))
+            {
+                cells.TryAdd(field, row[column.Index].Trim());
+            }
+        }
+
+        return cells;
+    }
+
+    /// <summary>
+    /// Checks the header and queues the import; the header's problems are returned instead when it is
+    /// wrong. The rows are stored normalised (fields by canonical name, each with its source row number)
+    /// so the background run reads a CSV, an .xlsx and a GB18030 file the same way.
+    /// </summary>
+    public async Task<(ImportStatus? Status, IReadOnlyList<string> Problems)> StartAsync(string kind, Sheet sheet, string actor, string language, CancellationToken cancellationToken)
+    {
+        var mapping = Columns.Map(sheet.Header, ImportKinds.Fields(kind));
+        var problems = HeaderProblems(kind, mapping, language);
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        var fields = mapping.Columns.Where(c => c.Field is not null).ToList();
+        using var content = new StringWriter(CultureInfo.InvariantCulture);
+        // A CSV row with another number of cells than the header is kept as its number alone: the run reports it.
+        Csv.WriteRaw(content, sheet.Rows.Select(r => (sheet.Format == SheetFormats.Csv && r.Cells.Count != sheet.Header.Count
+                ? []
+                : fields.Select(f => f.Index < r.Cells.Count ? r.Cells[f.Index] : ""))
+            .Prepend(r.Row.ToString(CultureInfo.InvariantCulture)))
+            .Prepend(fields.Select(f => f.Field).Prepend(ImportKinds.RowColumn)));
 
         var job = new ImportJobRow
         {
@@ -63,13 +157,13 @@ internal sealed class ImportService(CustomersDbContext db, ImportQueue queue, Ti
             Kind = kind,
             Status = "queued",
             Actor = actor,
-            Content = content,
+            Content = content.ToString(),
             CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         db.ImportJobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         queue.Enqueue(job.Id);
-        return (Status(job), null);
+        return (Status(job), []);
     }
 
     public async Task<ImportStatus?> GetAsync(Guid id, CancellationToken cancellationToken) =>
@@ -121,8 +215,10 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
         }
 
         using var reader = new StringReader(job.Content);
-        var rows = Csv.Read(reader).ToList();
-        var header = rows[0].Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var rows = Csv.ReadRows(reader).ToList();
+        var header = rows[0].Cells.Select(h => h.Trim().ToLowerInvariant()).ToList();
+        // A job stored before rows carried their numbers counts them from the header as row 1.
+        var numbered = header.Count > 0 && header[0] == ImportKinds.RowColumn;
         var errors = JsonSerializer.Deserialize(job.Errors, CustomersJson.Default.ListRowError) ?? [];
         job.Status = "running";
         job.Total = rows.Count - 1;
@@ -130,7 +226,9 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
 
         for (var start = 1 + job.Processed; start < rows.Count; start += Chunk)
         {
-            var chunk = rows.Skip(start).Take(Chunk).Select((r, i) => (Row: start + i + 1, Cells: Cells(header, r))).ToList();
+            var chunk = rows.Skip(start).Take(Chunk).Select((r, i) => numbered
+                ? (Row: int.Parse(r.Cells[0], CultureInfo.InvariantCulture), Cells: Cells(header, r.Cells))
+                : (Row: start + i + 1, Cells: Cells(header, r.Cells))).ToList();
             var failed = job.Kind == ImportKinds.Customers
                 ? await CustomersAsync(scope.ServiceProvider, job.Id, chunk, cancellationToken)
                 : await OrdersAsync(scope.ServiceProvider, chunk, cancellationToken);
@@ -150,9 +248,9 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private static Dictionary<string, string>? Cells(List<string> header, IReadOnlyList<string> row)
+    private static Dictionary<string, string>? Cells(List<string> header, string[] row)
     {
-        if (row.Count != header.Count)
+        if (row.Length != header.Count)
         {
             return null;
         }
@@ -299,8 +397,8 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
                 continue;
             }
 
-            decimal? amount = cells.TryGetValue("amount", out var a) && decimal.TryParse(a, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-            DateTimeOffset? at = cells.TryGetValue("occurred_at", out var t) && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+            var amount = CellValues.Amount(cells.GetValueOrDefault("amount"));
+            var at = CellValues.Time(cells.GetValueOrDefault("occurred_at"), CellValues.ChinaOffset);
             Guid? customer = cells.TryGetValue("customer_id", out var c) && Guid.TryParse(c, out var g) ? g : null;
             int? quantity = cells.TryGetValue("quantity", out var q) && int.TryParse(q, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 1;
             var products = cells.TryGetValue("product", out var product) ? new[] { new OrderLineInput(product, quantity, amount) } : null;
@@ -325,4 +423,10 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import {Job} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, Guid job);
+}
+
+internal static class Texts
+{
+    public static readonly UserText UnknownColumns = new("无法识别的列：{0}。可用的列：{1}。", "Unknown column(s): {0}. Columns: {1}.");
+    public static readonly UserText RepeatedColumns = new("多个列对应同一字段：{0}。", "Several columns mean the same field: {0}.");
 }
