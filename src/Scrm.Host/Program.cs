@@ -77,6 +77,7 @@ app.MapScrmFaultInjection();
 app.MapAccessApi();
 app.MapJournalApi();
 app.MapConsistencyApi();
+app.MapStorageApi();
 app.MapWebConnector();
 app.MapWeChatConnector();
 app.MapWeComConnector();

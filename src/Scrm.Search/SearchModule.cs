@@ -50,6 +50,7 @@ public static class SearchModule
             });
             services.AddSingleton<IIndexBackend>(sp => sp.GetRequiredService<LuceneSearchIndex>());
             services.AddHostedService<LuceneMaintenance>();
+            services.AddSingleton<IStorageFootprint, LuceneFootprint>();
         }
 
         services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<IIndexBackend>());

@@ -84,6 +84,7 @@ public static class WorkflowsModule
         services.AddSingleton<IConsistencyCheck, StalledInstances>();
         services.AddSingleton<HistoryStore>();
         services.AddSingleton<HistoryRetention>();
+        services.AddSingleton<Scrm.Platform.Storage.IRetentionReport>(sp => sp.GetRequiredService<HistoryRetention>());
         services.AddHostedService<HistorySweeper>();
         services.AddJournalConsumer<WorkflowJournalHandler>();
         services.AddQuartz(q =>

@@ -16,6 +16,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["crashsoak"] = CrashSoakBenchmark.RunAsync,
     ["lead-effects"] = LeadEffectsBenchmark.RunAsync,
     ["access"] = AccessBenchmark.RunAsync,
+    ["storage"] = StorageBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -31,6 +32,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine(CrashSoakBenchmark.Usage);
     Console.WriteLine(LeadEffectsBenchmark.Usage);
     Console.WriteLine("  access [--customers 50000] [--leads 50000] [--samples 2000]");
+    Console.WriteLine(StorageBenchmark.Usage);
     return 1;
 }
 

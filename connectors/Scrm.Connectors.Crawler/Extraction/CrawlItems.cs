@@ -55,7 +55,7 @@ internal static class CrawlItems
                     ["source"] = source,
                 });
             items.Add(new InboundItem(InboundKind.Lead, Channel, site, $"{Channel}:{site}:lead:{Hash(url + "|" + identity)}", now,
-                JsonSerializer.Serialize(payload, InboundJson.Default.LeadPayload)));
+                JsonSerializer.Serialize(payload, InboundJson.Stored.LeadPayload)));
         }
 
         var text = Collapse(page.Page.Text);
@@ -67,11 +67,11 @@ internal static class CrawlItems
             var payload = new MentionPayload(Channel, url.ToString(), new Person(url.Host, page.Title), excerpt, url.ToString(), now,
                 new Dictionary<string, JsonElement>(StringComparer.Ordinal)
                 {
-                    ["site"] = JsonElement.Parse(JsonSerializer.Serialize(site, InboundJson.Default.String)),
-                    ["keywords"] = JsonElement.Parse(JsonSerializer.Serialize(string.Join(", ", matched), InboundJson.Default.String)),
+                    ["site"] = JsonElement.Parse(JsonSerializer.Serialize(site, InboundJson.Stored.String)),
+                    ["keywords"] = JsonElement.Parse(JsonSerializer.Serialize(string.Join(", ", matched), InboundJson.Stored.String)),
                 });
             items.Add(new InboundItem(InboundKind.Mention, Channel, site, $"{Channel}:{site}:mention:{Hash(url + "|" + excerpt)}", now,
-                JsonSerializer.Serialize(payload, InboundJson.Default.MentionPayload)));
+                JsonSerializer.Serialize(payload, InboundJson.Stored.MentionPayload)));
         }
 
         return items;

@@ -35,7 +35,7 @@ public static class TencentMessages
             _ => Message(MessageTypes.Other, null) with { Metadata = new Dictionary<string, string> { ["msgType"] = msgType } },
         };
         return new InboundItem(InboundKind.Message, channel, account, $"{channel}:{account}:{msgId}", at,
-            JsonSerializer.Serialize(payload, InboundJson.Default.MessagePayload));
+            JsonSerializer.Serialize(payload, InboundJson.Stored.MessagePayload));
 
         MessagePayload Message(string type, string? text) =>
             new(channel, account, contact, xml["ToUserName"], msgId, type, text, null, null, null, at, null);

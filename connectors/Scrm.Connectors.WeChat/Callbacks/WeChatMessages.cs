@@ -76,7 +76,7 @@ internal static class WeChatMessages
         }
 
         return new InboundItem(InboundKind.ContactEvent, WeChatChannel.Name, account, key, at,
-            JsonSerializer.Serialize(payload, InboundJson.Default.ContactEventPayload));
+            JsonSerializer.Serialize(payload, InboundJson.Stored.ContactEventPayload));
     }
 
     private static Dictionary<string, string>? Ticket(CallbackXml xml) =>

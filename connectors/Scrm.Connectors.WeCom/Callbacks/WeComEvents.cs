@@ -68,6 +68,6 @@ internal static class WeComEvents
             at,
             metadata);
         return new InboundItem(InboundKind.ContactEvent, WeComChannel.Name, account, $"{WeComChannel.Name}:{account}:{DedupeKey(xml)}", at,
-            JsonSerializer.Serialize(payload, InboundJson.Default.ContactEventPayload));
+            JsonSerializer.Serialize(payload, InboundJson.Stored.ContactEventPayload));
     }
 }

@@ -84,7 +84,7 @@ internal static class LeadNormalizer
                 Trim(input.PageUrl), Trim(input.Referrer)),
             submittedAt,
             input.Fields is { Count: > 0 } ? input.Fields : null);
-        var json = JsonSerializer.Serialize(payload, InboundJson.Default.LeadPayload);
+        var json = JsonSerializer.Serialize(payload, InboundJson.Stored.LeadPayload);
         return input.ExternalId is { } externalId
             ? new InboundItem(InboundKind.Lead, channel, account, $"lead:{channel}:{account}:{externalId}", submittedAt, json)
             : new InboundItem(InboundKind.Lead, channel, account, $"lead:{channel}:{account}:#{Fingerprint(payload, phone)}", submittedAt, json)

@@ -97,7 +97,7 @@ internal static class MentionParser
             Account,
             $"{Account}:{source}:{externalId}",
             createdAt,
-            JsonSerializer.Serialize(payload, InboundJson.Default.MentionPayload)));
+            JsonSerializer.Serialize(payload, InboundJson.Stored.MentionPayload)));
     }
 
     private static bool IsIdentifier(string value)

@@ -40,10 +40,10 @@ internal static class WeiboMentions
             return null;
         }
 
-        var metadata = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["feed"] = JsonElement.Parse(JsonSerializer.Serialize(FeedName(feed), InboundJson.Default.String)) };
+        var metadata = new Dictionary<string, JsonElement>(StringComparer.Ordinal) { ["feed"] = JsonElement.Parse(JsonSerializer.Serialize(FeedName(feed), InboundJson.Stored.String)) };
         if (feed == WeiboFeed.Comments && post.TryGetProperty("status", out var status) && (Text(status, "idstr") ?? Number(status, "id")) is { } statusId)
         {
-            metadata["inReplyTo"] = JsonElement.Parse(JsonSerializer.Serialize(statusId, InboundJson.Default.String));
+            metadata["inReplyTo"] = JsonElement.Parse(JsonSerializer.Serialize(statusId, InboundJson.Stored.String));
         }
 
         var payload = new MentionPayload(
@@ -55,7 +55,7 @@ internal static class WeiboMentions
             createdAt.Value,
             metadata);
         return new InboundItem(InboundKind.Mention, Channel, account, $"{Channel}:{account}:{FeedName(feed)}:{id}", createdAt.Value,
-            JsonSerializer.Serialize(payload, InboundJson.Default.MentionPayload));
+            JsonSerializer.Serialize(payload, InboundJson.Stored.MentionPayload));
     }
 
     public static long IdOf(JsonElement post) =>

@@ -148,4 +148,16 @@ public static class ContactEventTypes
 [JsonSerializable(typeof(LeadPayload))]
 [JsonSerializable(typeof(MessagePayload))]
 [JsonSerializable(typeof(ContactEventPayload))]
-public sealed partial class InboundJson : JsonSerializerContext;
+public sealed partial class InboundJson : JsonSerializerContext
+{
+    /// <summary>
+    /// How payloads are written to the journal: Chinese stays UTF-8 instead of <c>\uXXXX</c>
+    /// escapes, which halves a Chinese text's stored size. Stored JSON is never put into HTML as is.
+    /// </summary>
+    public static InboundJson Stored { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

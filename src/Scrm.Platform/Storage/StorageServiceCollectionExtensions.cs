@@ -18,6 +18,7 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton(sp => new ScrmDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        services.AddSingleton<StorageReporter>();
         return services;
     }
 

@@ -15,7 +15,7 @@ internal sealed record HistoryDue(string DefinitionId, string Status, TimeSpan K
 /// the keys of runs that did nothing once they can no longer be redelivered, in small batches with
 /// a pause between them so the commit writer is never held up for long.
 /// </summary>
-internal sealed partial class HistoryRetention
+internal sealed partial class HistoryRetention : Scrm.Platform.Storage.IRetentionReport
 {
     private readonly HistoryStore _store;
     private readonly TimeProvider _time;
@@ -90,9 +90,23 @@ internal sealed partial class HistoryRetention
         return due;
     }
 
+    async Task<IReadOnlyList<Scrm.Platform.Storage.RetentionDue>> Scrm.Platform.Storage.IRetentionReport.DueAsync(CancellationToken cancellationToken)
+    {
+        var due = (await DueAsync(null, cancellationToken))
+            .Select(d => new Scrm.Platform.Storage.RetentionDue("workflows", $"{d.Status} instances of {d.DefinitionId} with their logs", d.KeptFor, d.Instances, d.Bytes))
+            .ToList();
+        var (keys, bytes) = await _store.MeasureRunKeysAsync(HistoryPolicy.EndedBefore(_time.GetUtcNow(), _options.NoOpRunKeys), cancellationToken);
+        if (keys > 0)
+        {
+            due.Add(new Scrm.Platform.Storage.RetentionDue("workflows", "keys of runs that did nothing", _options.NoOpRunKeys, keys, bytes));
+        }
+
+        return due;
+    }
+
     /// <summary>Keys of runs that did nothing a sweep at <paramref name="now"/> would delete.</summary>
-    public Task<long> DueRunKeysAsync(DateTimeOffset? now, CancellationToken cancellationToken) =>
-        _store.CountRunKeysAsync(HistoryPolicy.EndedBefore(now ?? _time.GetUtcNow(), _options.NoOpRunKeys), cancellationToken);
+    public async Task<long> DueRunKeysAsync(DateTimeOffset? now, CancellationToken cancellationToken) =>
+        (await _store.MeasureRunKeysAsync(HistoryPolicy.EndedBefore(now ?? _time.GetUtcNow(), _options.NoOpRunKeys), cancellationToken)).Keys;
 
     private Task PauseAsync(int deleted, CancellationToken cancellationToken) =>
         deleted > 0 && _options.BatchPause > TimeSpan.Zero ? Task.Delay(_options.BatchPause, _time, cancellationToken) : Task.CompletedTask;

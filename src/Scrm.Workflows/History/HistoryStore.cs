@@ -112,14 +112,16 @@ internal sealed class HistoryStore(ScrmDatabase database, IDbContextFactory<Work
         return (reader.GetInt64(0), reader.IsDBNull(1) ? 0 : Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Keys of runs that did nothing recorded before a moment.</summary>
-    public async Task<long> CountRunKeysAsync(long before, CancellationToken cancellationToken)
+    /// <summary>Keys of runs that did nothing recorded before a moment, and their bytes (two 8-byte numbers a row).</summary>
+    public async Task<(long Keys, long Bytes)> MeasureRunKeysAsync(long before, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM workflow_run_keys WHERE at < @before";
+        command.CommandText = "SELECT count(*), count(*) * 16 FROM workflow_run_keys WHERE at < @before";
         Sql.Add(command, "before", before);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
     }
 
     /// <summary>A command whose <c>{0}</c> is the list of <paramref name="ids"/> as parameters.</summary>

@@ -122,4 +122,12 @@ public static class LogStatus
 [JsonSerializable(typeof(InstanceState))]
 [JsonSerializable(typeof(List<ActivityLogRecord>))]
 [JsonSerializable(typeof(JsonNode))]
-internal sealed partial class RuntimeJson : JsonSerializerContext;
+internal sealed partial class RuntimeJson : JsonSerializerContext
+{
+    /// <summary>How instance state and logs are stored: Chinese as UTF-8, not <c>\uXXXX</c> escapes (half the size).</summary>
+    public static RuntimeJson Stored { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

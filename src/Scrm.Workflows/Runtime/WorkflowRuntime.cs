@@ -361,10 +361,10 @@ public sealed partial class WorkflowRuntime
         if (burst.Log.Count > 0)
         {
             state.LogSeq++;
-            log = JsonSerializer.Serialize(burst.Log, RuntimeJson.Default.ListActivityLogRecord);
+            log = JsonSerializer.Serialize(burst.Log, RuntimeJson.Stored.ListActivityLogRecord);
         }
 
-        var json = JsonSerializer.Serialize(state, RuntimeJson.Default.InstanceState);
+        var json = JsonSerializer.Serialize(state, RuntimeJson.Stored.InstanceState);
         CrashPoints.Reach(CrashPoints.BurstBeforeRecord);
         return _writer.CommitAsync(new InstanceCommit(state, burst.ExpectedVersion, json, log,
             burst.Workflow.Definition.Options.OneRunningPerCorrelation && state.Status.IsActive() ? SingletonKey(state) : null,
