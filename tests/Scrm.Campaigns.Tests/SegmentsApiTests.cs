@@ -141,6 +141,7 @@ public sealed class SegmentsApiTests(SegmentsApiTests.App app) : IClassFixture<S
         ("POST", "/api/v1/segments"),
         ("PUT", "/api/v1/segments/0191a000-0000-7000-8000-0000000000ff"),
         ("POST", "/api/v1/segments/validate"),
+        ("POST", "/api/v1/segments/preview"),
     ];
 
     public static TheoryData<string, int> HostileJson()

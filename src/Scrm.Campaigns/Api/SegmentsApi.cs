@@ -24,6 +24,9 @@ internal static partial class SegmentsApi
         public static readonly UserText Description = new("说明最多 {0} 个字符", "description is at most {0} characters");
         public static readonly UserText Rule = new("必须提供分群规则", "a rule is required");
         public static readonly UserText Version = new("更新时必须提供所修改的 version", "an update must name the version it changes");
+        public static readonly UserText Sample = new("sample 必须在 0–100 之间", "sample must be 0–100");
+        public static readonly UserText Limit = new("limit 必须在 1–500 之间", "limit must be 1–500");
+        public static readonly UserText NotReady = new("客户分群索引正在加载，请稍后重试", "The segment index is still loading: try again shortly");
         public static readonly UserText Conflict = new("该分群已被他人修改，请刷新后重试", "Someone changed this segment meanwhile: reload and try again");
     }
 
@@ -38,6 +41,12 @@ internal static partial class SegmentsApi
         group.MapPut("/{id:guid}", UpdateAsync).WithMaxRequestBodySize(JsonLimit)
             .WithSummary("Changes a segment; the body names the version it changes (409 when someone saved in between).");
         group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapPost("/preview", PreviewAsync).WithMaxRequestBodySize(JsonLimit)
+            .WithSummary("The live size of a rule tree (body) among the customers the caller may see, and a sample of members with protected fields masked per role.");
+        group.MapGet("/{id:guid}/members", MembersAsync)
+            .WithSummary("A saved segment's members a page at a time ('after' is the previous page's 'next'), masked per role.");
+        group.MapGet("/{id:guid}/export", ExportAsync)
+            .WithSummary("A saved segment's members as CSV, masked per role.");
         group.MapPost("/validate", Validate).WithMaxRequestBodySize(JsonLimit)
             .WithSummary("Checks a rule tree without saving it: 204, or 422 naming each bad node's path.");
     }
@@ -80,6 +89,59 @@ internal static partial class SegmentsApi
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, SegmentStore store, CancellationToken ct) =>
         await store.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<IResult> PreviewAsync(JsonElement rule, int? sample, SegmentMembers members, HttpContext http, ILogger<SegmentStore> log, CancellationToken ct)
+    {
+        if (sample is < 0 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sample"] = [Texts.Sample.In(http)] });
+        }
+
+        if (Parse(rule, http, log, out var parsed) is { } problem)
+        {
+            return problem;
+        }
+
+        return !await members.WaitReadyAsync(ct)
+            ? NotReady(http)
+            : TypedResults.Ok(await members.PreviewAsync(parsed!, Caller.Of(http.User), sample ?? 10, ct));
+    }
+
+    private static async Task<IResult> MembersAsync(Guid id, Guid? after, int? limit, SegmentStore store, SegmentMembers members, HttpContext http, CancellationToken ct)
+    {
+        if (limit is < 1 or > 500)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [Texts.Limit.In(http)] });
+        }
+
+        if (await store.RuleAsync(id, ct) is not { } rule)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return !await members.WaitReadyAsync(ct)
+            ? NotReady(http)
+            : TypedResults.Ok(await members.PageAsync(rule, Caller.Of(http.User), after, limit ?? 100, ct));
+    }
+
+    private static async Task<IResult> ExportAsync(Guid id, SegmentStore store, SegmentMembers members, HttpContext http, CancellationToken ct)
+    {
+        if (await store.RuleAsync(id, ct) is not { } rule)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!await members.WaitReadyAsync(ct))
+        {
+            return NotReady(http);
+        }
+
+        var caller = Caller.Of(http.User);
+        return TypedResults.Stream(output => members.WriteCsvAsync(rule, caller, output, ct), "text/csv; charset=utf-8", $"segment-{id:N}.csv");
+    }
+
+    private static ProblemHttpResult NotReady(HttpContext http) =>
+        TypedResults.Problem(Texts.NotReady.In(http), statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static IResult Validate(JsonElement rule, HttpContext http, ILogger<SegmentStore> log) =>
         Parse(rule, http, log, out _) ?? TypedResults.NoContent();

@@ -52,6 +52,21 @@ public sealed class CustomerFactSheets(IDbContextFactory<CustomersDbContext> con
         _ => null,
     };
 
+    /// <summary>Name, contacts, owner, tier and region of the given customers (at most a few thousand at a time), in no particular order.</summary>
+    public async Task<IReadOnlyList<CustomerCard>> CardsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var list = ids.Distinct().ToList();
+        return await db.Customers.AsNoTracking().Where(c => list.Contains(c.Id))
+            .Select(c => new CustomerCard(c.Id, c.Name ?? c.Nickname, c.Phone, c.Email, c.OwnerId, c.Tier, c.Province, c.City))
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>Customers changed after <paramref name="after"/> and at or before <paramref name="through"/> (Unix ms), oldest change first.</summary>
     public async Task<IReadOnlyList<CustomerFactSheet>> ReadAsync(CustomerChangeMark after, long through, int limit, CancellationToken cancellationToken)
     {
@@ -122,3 +137,9 @@ public sealed class CustomerFactSheets(IDbContextFactory<CustomersDbContext> con
         })];
     }
 }
+
+/// <summary>
+/// A customer as a segment's member list shows it: unmasked, so whoever shows it applies the
+/// field-protection rule (<c>Platform.Security.FieldPolicy</c>). Null for a customer not found.
+/// </summary>
+public sealed record CustomerCard(Guid Id, string? Name, string? Phone, string? Email, string? Owner, string? Tier, string? Province, string? City);

@@ -189,7 +189,8 @@ internal sealed class ResolutionEngine(
                 row.UpdatedAt = now;
             }
 
-            ApplyOwnership(row, observation);
+            // Owner, consent, tags and the last sales activity are segment facts: a change stamps the customer for the change feed.
+            var changed = ApplyOwnership(row, observation);
             var at = observation.OccurredAt.ToUnixTimeMilliseconds();
             foreach (var change in observation.Consents)
             {
@@ -199,9 +200,11 @@ internal sealed class ResolutionEngine(
                     consent = new ConsentRow { CustomerId = id, Channel = change.Channel, Granted = change.Granted, At = at, Source = change.Source };
                     consents.Add(consent);
                     db.Consents.Add(consent);
+                    changed = true;
                 }
                 else if (consent.At <= at)
                 {
+                    changed |= consent.Granted != change.Granted;
                     consent.Granted = change.Granted;
                     consent.At = at;
                     consent.Source = change.Source;
@@ -213,25 +216,36 @@ internal sealed class ResolutionEngine(
                 if (tagSet.Add((id, tag)))
                 {
                     db.Tags.Add(new TagRow { CustomerId = id, Tag = tag, Kind = TagKinds.Auto, CreatedAt = now });
+                    changed = true;
                 }
+            }
+
+            if (changed)
+            {
+                row.UpdatedAt = now;
             }
         }
     }
 
     /// <summary>The first rep to take the customer on owns them if nobody does; a later rep never replaces the owner.</summary>
-    private static void ApplyOwnership(CustomerRow row, Observation observation)
+    private static bool ApplyOwnership(CustomerRow row, Observation observation)
     {
         var at = observation.OccurredAt.ToUnixTimeMilliseconds();
+        var changed = false;
         if (observation.Rep is { Length: > 0 } rep && row.OwnerId is null)
         {
             row.OwnerId = ProfileUpdate.Bound(rep, 128);
             row.OwnerSince = at;
+            changed = true;
         }
 
         if (observation.SalesActivity && (row.LastSalesActivityAt is null || row.LastSalesActivityAt < at))
         {
             row.LastSalesActivityAt = at;
+            changed = true;
         }
+
+        return changed;
     }
 }
 

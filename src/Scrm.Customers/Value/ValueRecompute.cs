@@ -59,7 +59,7 @@ internal sealed partial class ValueRecompute(ScrmDatabase database, IOptions<Val
         await using (var update = connection.CreateCommand())
         {
             update.Transaction = transaction;
-            update.CommandText = "UPDATE customers SET r_score = @r, f_score = @f, m_score = @m, score = @s, tier = @t, scored_at = @at WHERE id = @id";
+            update.CommandText = "UPDATE customers SET r_score = @r, f_score = @f, m_score = @m, score = @s, tier = @t, scored_at = @at, updated_at = @at WHERE id = @id";
             var p = new[] { Add(update, "@r"), Add(update, "@f"), Add(update, "@m"), Add(update, "@s"), Add(update, "@t"), Add(update, "@at"), Add(update, "@id") };
             (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value, p[5].Value) = (0, 0, 0, 0.0, "", now);
             p[6].Value = ids.Count > 0 ? ids[0] : DBNull.Value;

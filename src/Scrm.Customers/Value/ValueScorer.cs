@@ -20,9 +20,16 @@ internal sealed class ValueScorer(CustomersDbContext db, IOptions<ValueOptions> 
         var totals = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.CustomerId)).GroupBy(o => o.CustomerId)
             .Select(g => new { Id = g.Key, Count = g.Count(), Sum = g.Sum(o => o.AmountCents), First = g.Min(o => o.OccurredAt), Last = g.Max(o => o.OccurredAt) })
             .ToDictionaryAsync(t => t.Id, cancellationToken);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var customer in await db.Customers.Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken))
         {
             var t = totals.GetValueOrDefault(customer.Id);
+            // Orders are segment facts: a change stamps the customer for the change feed.
+            if (customer.OrderCount != (t?.Count ?? 0) || customer.MonetaryCents != (t?.Sum ?? 0) || customer.LastOrderAt != t?.Last)
+            {
+                customer.UpdatedAt = Math.Max(customer.UpdatedAt, now);
+            }
+
             customer.OrderCount = t?.Count ?? 0;
             customer.MonetaryCents = t?.Sum ?? 0;
             customer.FirstOrderAt = t?.First;
@@ -60,6 +67,11 @@ internal sealed class ValueScorer(CustomersDbContext db, IOptions<ValueOptions> 
         foreach (var customer in await db.Customers.Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken))
         {
             var score = ValueModel.Score(Input(customer), cuts, options.Value, now);
+            if (customer.RScore != score.R || customer.FScore != score.F || customer.MScore != score.M || customer.Tier != score.Tier)
+            {
+                customer.UpdatedAt = Math.Max(customer.UpdatedAt, now);
+            }
+
             customer.RScore = score.R;
             customer.FScore = score.F;
             customer.MScore = score.M;
