@@ -118,7 +118,7 @@ internal sealed class SegmentMembers(
             }
 
             var masked = FieldPolicy.Decide(caller, c.Owner, unmaskedRoles).Masked;
-            shown.Add(new SegmentMember(c.Id, c.Name, masked ? Masking.Phone(c.Phone) : c.Phone, masked ? Masking.Email(c.Email) : c.Email,
+            shown.Add(new SegmentMember(c.Id, c.Name ?? c.Nickname, masked ? Masking.Phone(c.Phone) : c.Phone, masked ? Masking.Email(c.Email) : c.Email,
                 c.Owner, c.Tier, c.Province, c.City));
         }
 

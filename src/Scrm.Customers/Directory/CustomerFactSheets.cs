@@ -63,7 +63,7 @@ public sealed class CustomerFactSheets(IDbContextFactory<CustomersDbContext> con
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var list = ids.Distinct().ToList();
         return await db.Customers.AsNoTracking().Where(c => list.Contains(c.Id))
-            .Select(c => new CustomerCard(c.Id, c.Name ?? c.Nickname, c.Phone, c.Email, c.OwnerId, c.Tier, c.Province, c.City))
+            .Select(c => new CustomerCard(c.Id, c.Name, c.Nickname, c.Company, c.Phone, c.Email, c.OwnerId, c.Tier, c.Province, c.City))
             .ToListAsync(cancellationToken);
     }
 
@@ -137,9 +137,3 @@ public sealed class CustomerFactSheets(IDbContextFactory<CustomersDbContext> con
         })];
     }
 }
-
-/// <summary>
-/// A customer as a segment's member list shows it: unmasked, so whoever shows it applies the
-/// field-protection rule (<c>Platform.Security.FieldPolicy</c>). Null for a customer not found.
-/// </summary>
-public sealed record CustomerCard(Guid Id, string? Name, string? Phone, string? Email, string? Owner, string? Tier, string? Province, string? City);
