@@ -70,7 +70,7 @@ app.UseScrmAccess();
 // The API's description is public: it names endpoints, never data.
 app.MapOpenApi().AllowAnonymous();
 app.Map(Utf8RequestTargets.InvalidTargetPath, (HttpContext http) => TypedResults.Problem(
-    "The request target is not valid UTF-8 or holds control characters: percent-encode it (RFC 3986).", statusCode: StatusCodes.Status400BadRequest))
+    Utf8RequestTargets.InvalidTarget.In(http), statusCode: StatusCodes.Status400BadRequest))
     .ExcludeFromDescription().AllowAnonymous();
 app.MapScrmHealth();
 app.MapScrmFaultInjection();

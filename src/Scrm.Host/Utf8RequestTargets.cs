@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Scrm.Platform.Text;
 
 namespace Scrm.Host;
 
@@ -15,25 +16,36 @@ namespace Scrm.Host;
 /// <see cref="InvalidTargetPath"/>, which answers 400 with problem details instead of an empty body.
 /// It follows HTTP/1.1 framing (Content-Length and chunked bodies) so only request lines are
 /// touched; anything it does not understand (HTTP/2, upgrades, ambiguous framing) passes through
-/// untouched for Kestrel to judge.
+/// untouched for Kestrel to judge. Responses pass through <see cref="KestrelRejections"/>, which gives
+/// the requests Kestrel refuses itself a problem details body in the language of the request.
 /// </summary>
 internal static class Utf8RequestTargets
 {
     public const string InvalidTargetPath = "/.well-known/scrm/invalid-request-target";
 
+    /// <summary>What <see cref="InvalidTargetPath"/> answers.</summary>
+    public static readonly UserText InvalidTarget = new(
+        "请求地址不是有效的 UTF-8，或含有控制字符：请按 RFC 3986 对其进行百分号编码。",
+        "The request target is not valid UTF-8 or holds control characters: percent-encode it (RFC 3986).");
+
     public static void Use(ListenOptions listen) => listen.Use(next => async connection =>
     {
         var transport = connection.Transport;
         var rewritten = new Pipe(new PipeOptions(useSynchronizationContext: false));
-        connection.Transport = new Duplex(rewritten.Reader, transport.Output);
-        var pump = new RequestLines(transport.Input, rewritten.Writer).RunAsync();
+        var responses = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        connection.Transport = new Duplex(rewritten.Reader, responses.Writer);
+        var lines = new RequestLines(transport.Input, rewritten.Writer);
+        var pump = lines.RunAsync();
+        var answers = new KestrelRejections(responses.Reader, transport.Output, () => lines.AcceptLanguage).RunAsync();
         try
         {
             await next(connection);
         }
         finally
         {
-            // Kestrel is done with the connection: stop relaying before the transport is handed back.
+            // Kestrel is done with the connection: send what it wrote, stop relaying, then hand the transport back.
+            await responses.Writer.CompleteAsync();
+            await answers;
             transport.Input.CancelPendingRead();
             await pump;
             await rewritten.Reader.CompleteAsync();
@@ -69,6 +81,10 @@ internal static class Utf8RequestTargets
         private bool _connectionUpgrade;
         private bool _upgrade;
         private int _headerBytes;
+        private bool _skipLine;
+
+        /// <summary>The <c>Accept-Language</c> of the request being read: the language a refusal of it is answered in.</summary>
+        public string? AcceptLanguage { get; private set; }
 
         public async Task RunAsync()
         {
@@ -134,10 +150,34 @@ internal static class Utf8RequestTargets
 
                         break;
                     default:
+                        if (_skipLine)
+                        {
+                            // The rest of a line too long to look at is passed on as it is; reading resumes after it.
+                            var found = reader.TryReadTo(out ReadOnlySequence<byte> skipped, (byte)'\n', advancePastDelimiter: true);
+                            Write(found ? skipped : reader.UnreadSequence);
+                            if (!found)
+                            {
+                                reader.AdvanceToEnd();
+                                break;
+                            }
+
+                            Write("\n"u8);
+                            _skipLine = false;
+                            OnLongLineEnd();
+                            break;
+                        }
+
                         if (!reader.TryReadTo(out ReadOnlySequence<byte> line, (byte)'\n', advancePastDelimiter: true))
                         {
                             if (reader.Remaining > MaxLine)
                             {
+                                if (_state is State.RequestLine or State.Headers)
+                                {
+                                    // Too long for Kestrel too (it refuses it): keep reading the request's headers for its language.
+                                    _skipLine = true;
+                                    continue;
+                                }
+
                                 _state = State.PassThrough;
                                 continue;
                             }
@@ -197,6 +237,23 @@ internal static class Utf8RequestTargets
             }
         }
 
+        /// <summary>After a request line or header too long to read: Kestrel refuses the request, so only its language matters now.</summary>
+        private void OnLongLineEnd()
+        {
+            if (_state == State.RequestLine)
+            {
+                AcceptLanguage = null;
+                _first = false;
+                _state = State.Headers;
+                _opaque = true;
+                _headerBytes = 0;
+            }
+            else
+            {
+                _opaque = true;
+            }
+        }
+
         private void OnRequestLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> content)
         {
             if (content.IsEmpty)
@@ -218,14 +275,15 @@ internal static class Utf8RequestTargets
             }
 
             var target = content[(start + 1)..end];
-            if (!target.ContainsAnyExceptInRange((byte)0x21, (byte)0x7E))
+            var escapesValid = EscapedPathIsUtf8(target);
+            if (!target.ContainsAnyExceptInRange((byte)0x21, (byte)0x7E) && escapesValid)
             {
                 WriteLine(line);
             }
             else
             {
                 Write(content[..(start + 1)]);
-                if (target.ContainsAnyInRange((byte)0x00, (byte)0x20) || target.Contains((byte)0x7F) || !System.Text.Unicode.Utf8.IsValid(target))
+                if (!escapesValid || target.ContainsAnyInRange((byte)0x00, (byte)0x20) || target.Contains((byte)0x7F) || !System.Text.Unicode.Utf8.IsValid(target))
                 {
                     Write(Encoding.ASCII.GetBytes(InvalidTargetPath));
                 }
@@ -251,6 +309,7 @@ internal static class Utf8RequestTargets
             }
 
             _state = State.Headers;
+            AcceptLanguage = null;
             _contentLength = null;
             _chunked = false;
             _opaque = content.StartsWith("CONNECT "u8);
@@ -301,7 +360,46 @@ internal static class Utf8RequestTargets
             {
                 _upgrade = true;
             }
+            else if (Ascii.EqualsIgnoreCase(name, "Accept-Language"u8))
+            {
+                AcceptLanguage = value;
+            }
         }
+
+        /// <summary>
+        /// Whether the path's percent-escapes decode to UTF-8 (<c>/%C0%AF</c> does not): Kestrel would
+        /// pass such a path on undecoded, to be answered as an unknown address instead of a bad one.
+        /// </summary>
+        private static bool EscapedPathIsUtf8(ReadOnlySpan<byte> target)
+        {
+            var query = target.IndexOf((byte)'?');
+            var path = query < 0 ? target : target[..query];
+            if (!path.Contains((byte)'%'))
+            {
+                return true;
+            }
+
+            var decoded = new byte[path.Length];
+            var n = 0;
+            for (var i = 0; i < path.Length; i++)
+            {
+                if (path[i] == '%' && i + 2 < path.Length && IsHex(path[i + 1]) && IsHex(path[i + 2]))
+                {
+                    decoded[n++] = (byte)((Hex(path[i + 1]) << 4) | Hex(path[i + 2]));
+                    i += 2;
+                }
+                else
+                {
+                    decoded[n++] = path[i];
+                }
+            }
+
+            return System.Text.Unicode.Utf8.IsValid(decoded.AsSpan(0, n));
+        }
+
+        private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+        private static int Hex(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 
         private void Write(ReadOnlySpan<byte> bytes) => output.Write(bytes);
 
