@@ -18,6 +18,7 @@ using Scrm.Platform.Http;
 using Scrm.Platform.Scheduling;
 using Scrm.Platform.Storage;
 using Scrm.Search;
+using Scrm.Web;
 using Scrm.Workflows;
 using Scrm.Workflows.Definitions;
 
@@ -29,6 +30,8 @@ if (args is ["healthcheck", ..])
 
 var builder = WebApplication.CreateBuilder(HostSetup.Options(args));
 HostSetup.ListenByDefault(builder);
+// The web app's files (its own, MudBlazor's, Blazor's) from their build locations in every environment; a published app has them in wwwroot.
+builder.WebHost.UseStaticWebAssets();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;
@@ -56,7 +59,8 @@ builder.Services
     .AddScrmCommunity(builder.Configuration)
     .AddScrmCampaigns(builder.Configuration)
     .AddScrmWorkflows(builder.Configuration)
-    .AddScrmSearch(builder.Configuration);
+    .AddScrmSearch(builder.Configuration)
+    .AddScrmWeb();
 builder.Services.AddOpenApi(OpenApiProblems.Describe);
 
 var app = builder.Build();
@@ -89,6 +93,7 @@ app.MapCommunityApi();
 app.MapCampaignsApi();
 app.MapWorkflowsApi();
 app.MapSearchApi();
+app.MapScrmWeb();
 
 await app.RunAsync();
 return 0;
