@@ -8,6 +8,8 @@ public sealed class CommunityOptions
     public const string Section = "Scrm:Community";
 
     public ClassifierOptions Classifier { get; set; } = new();
+
+    public AssignmentOptions Assignment { get; set; } = new();
 }
 
 /// <summary><c>Scrm:Community:Classifier</c>: retraining from corrections.</summary>

@@ -32,6 +32,12 @@ internal static class InboxApp
         };
         if (fakeChannels is not null)
         {
+            settings["Scrm:Community:Assignment:Teams:0:Name"] = "care";
+            settings["Scrm:Community:Assignment:Teams:0:TeamLead"] = "agent-c";
+            settings["Scrm:Community:Assignment:Teams:0:Agents:0:Id"] = "agent-a";
+            settings["Scrm:Community:Assignment:Teams:0:Agents:1:Id"] = "agent-b";
+            // Agents here answer any conversation (the default reach is their team's, and these keys are in no directory team).
+            settings["Scrm:Access:Reach:community:conversations"] = "All";
             settings["Scrm:Connectors:WeChat:Accounts:brand:AppSecret"] = "app-secret";
             settings["Scrm:Connectors:WeChat:ApiBaseUrl"] = fakeChannels.ToString();
         }
@@ -65,6 +71,14 @@ internal static class InboxApp
         var response = await client.PostAsync($"/connectors/wechat/brand?signature={CallbackSignature.Compute(Token, ts, nonce)}&timestamp={ts}&nonce={nonce}&openid={from}",
             new StringContent(xml, Encoding.UTF8, "text/xml"), ct);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>A WeChat message as the connector appends it, sent at <paramref name="at"/> (a message from long ago).</summary>
+    public static async Task WeChatMessageAtAsync(this ScrmApp app, string from, string msgId, string text, DateTimeOffset at, CancellationToken ct)
+    {
+        var payload = new MessagePayload("wechat", "brand", new ChannelContact(from, null, null), "gh_test", msgId, MessageTypes.Text, text, null, null, null, at, null);
+        var item = new InboundItem(InboundKind.Message, "wechat", "brand", $"wechat:brand:{msgId}", at, JsonSerializer.Serialize(payload, InboundJson.Default.MessagePayload));
+        await app.Services.GetRequiredService<IJournal>().AppendAsync([item], ct);
     }
 
     /// <summary>A Weibo comment on the brand's post, as the Weibo poller appends it.</summary>

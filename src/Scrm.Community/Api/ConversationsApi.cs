@@ -29,6 +29,25 @@ public static class ConversationsApi
             .WithSummary("The inbox, most urgent first: assignee=me|none|agent, status, intent, channel, breaching; cursor paging with after.");
         community.MapGet("/{id:long}", DetailAsync)
             .WithSummary("A conversation with its classified messages, its reply window and the customer (protected fields masked per role).");
+        community.MapPost("/{id:long}/assign", ConversationWorkApi.AssignAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem()
+            .WithSummary("Hands the conversation to an agent (audited); 409 with the conversation as it is now when the version seen is stale.");
+        community.MapPost("/{id:long}/take-over", ConversationWorkApi.TakeOverAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The caller takes the conversation over (audited).");
+        community.MapPost("/{id:long}/resolve", ConversationWorkApi.ResolveAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Resolves the conversation; the customer's next message reopens it.");
+        community.MapPost("/{id:long}/reopen", ConversationWorkApi.ReopenAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Opens a pending or resolved conversation again.");
+        community.MapPost("/{id:long}/notes", ConversationWorkApi.NoteAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem()
+            .WithSummary("An internal note for colleagues; never sent to the customer.");
+        community.MapPost("/{id:long}/replies", ConversationWorkApi.ReplyAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable).ProducesValidationProblem()
+            .WithSummary("Replies through the conversation's channel, once per Idempotency-Key; WeChat free text only within 48 hours of the customer's last message (422 names the window; a template is the alternative).");
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Scrm.Community.Assignment;
 using Scrm.Community.Calendar;
 using Scrm.Community.Classification;
 using Scrm.Community.Storage;
@@ -21,6 +22,8 @@ internal sealed partial class ConversationHandler(
     TextClassifier classifier,
     ClassifierLoader loader,
     WorkingCalendars calendars,
+    AgentTeams teams,
+    TimeProvider time,
     ILogger<ConversationHandler> log) : IJournalHandler
 {
     /// <summary>How long a batch waits for identity resolution to reach it before storing the messages without their customer.</summary>
@@ -121,9 +124,57 @@ internal sealed partial class ConversationHandler(
             db.Messages.Add(message);
         }
 
+        await AssignAsync(db, added.Select(a => a.Conversation).Where(c => c.Assignee is null && c.Status == ConversationStatus.Open).Distinct().ToList(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogStored(log, added.Count, batch[^1].Position);
+    }
+
+    /// <summary>
+    /// Gives each conversation nobody has to exactly one agent, in the same transaction that opened it:
+    /// the agent who answers the customer's other conversations first, then the channel's team, least loaded.
+    /// </summary>
+    private async Task AssignAsync(CommunityDbContext db, List<ConversationRow> unassigned, CancellationToken cancellationToken)
+    {
+        if (unassigned.Count == 0 || teams.Plan() is not { Teams.Count: > 0 } plan)
+        {
+            return;
+        }
+
+        var loads = await db.Conversations
+            .Where(c => c.Assignee != null && c.Status != ConversationStatus.Resolved)
+            .GroupBy(c => c.Assignee!)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
+        var customerIds = unassigned.Select(c => c.CustomerId).OfType<Guid>().Distinct().ToList();
+        var owners = customerIds.Count == 0 ? new Dictionary<Guid, string?>() : (await db.Conversations.AsNoTracking()
+                .Where(c => c.CustomerId != null && customerIds.Contains(c.CustomerId.Value) && c.Assignee != null)
+                .Select(c => new { c.CustomerId, c.Assignee, c.LastMessageAt })
+                .ToListAsync(cancellationToken))
+            .GroupBy(c => c.CustomerId!.Value)
+            .ToDictionary(g => g.Key, g => g.MaxBy(c => c.LastMessageAt)!.Assignee);
+        var now = time.GetUtcNow();
+        foreach (var c in unassigned)
+        {
+            var owner = c.CustomerId is { } customer ? owners.GetValueOrDefault(customer) : null;
+            var decision = AgentAssignment.Decide(c.Channel, owner, plan, teams.CursorOf, loads, now);
+            if (decision.Owner is not { } agent)
+            {
+                continue;
+            }
+
+            ConversationWork.Assign(db, c, agent, decision.Team, "routed", "system", now.ToUnixTimeMilliseconds(), decision.Reasons);
+            loads[agent] = loads.GetValueOrDefault(agent) + 1;
+            if (decision.Cursor is { } cursor && decision.Team is { } team)
+            {
+                teams.Advance(team, cursor);
+            }
+
+            if (c.CustomerId is { } id)
+            {
+                owners[id] = agent;
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Count} inbound message(s) in conversations, through journal position {Position}")]

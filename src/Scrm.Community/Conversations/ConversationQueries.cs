@@ -28,7 +28,11 @@ public sealed record ConversationMessage(
 public sealed record ConversationCustomer(Guid Id, string? Name, string? Nickname, string? Company, string? Phone, string? Email,
     string? Owner, string? Tier, string? Province, string? City, bool Masked);
 
-public sealed record ConversationDetail(ConversationSummary Conversation, ConversationCustomer? Customer, IReadOnlyList<ConversationMessage> Messages);
+/// <summary>Who the conversation was given to, by whom and why.</summary>
+public sealed record ConversationAssignment(string? From, string To, string? Team, string Kind, IReadOnlyList<string> Reasons, string By, DateTimeOffset At);
+
+public sealed record ConversationDetail(ConversationSummary Conversation, ConversationCustomer? Customer, IReadOnlyList<ConversationMessage> Messages,
+    IReadOnlyList<ConversationAssignment> Assignments);
 
 /// <summary>What the inbox is filtered by; null means any.</summary>
 /// <param name="Assignee">An agent's id; <see cref="Unassigned"/> for conversations nobody has.</param>
@@ -130,6 +134,7 @@ internal sealed class ConversationQueries(IDbContextFactory<CommunityDbContext> 
         }
 
         var messages = await db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderBy(m => m.Id).Take(500).ToListAsync(cancellationToken);
+        var assignments = await db.Assignments.AsNoTracking().Where(a => a.ConversationId == id).OrderBy(a => a.Id).Take(200).ToListAsync(cancellationToken);
         var card = c.CustomerId is { } customerId ? await customers.CardAsync(customerId, cancellationToken) : null;
         var masked = FieldPolicy.Decide(caller, card?.Owner, unmaskedRoles).Masked;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -139,7 +144,8 @@ internal sealed class ConversationQueries(IDbContextFactory<CommunityDbContext> 
                 masked ? Masking.Phone(card.Phone) : card.Phone, masked ? Masking.Email(card.Email) : card.Email,
                 card.Owner, card.Tier, card.Province, card.City, masked),
             messages.ConvertAll(m => new ConversationMessage(m.Id, m.Direction, m.Type, masked ? Masking.Text(m.Text) : m.Text, m.Author, At(m.At),
-                m.Intent, m.Sentiment, m.Topics is null ? null : JsonSerializer.Deserialize<string[]>(m.Topics), m.Model, m.Status)));
+                m.Intent, m.Sentiment, m.Topics is null ? null : JsonSerializer.Deserialize<string[]>(m.Topics), m.Model, m.Status)),
+            assignments.ConvertAll(a => new ConversationAssignment(a.From, a.Assignee, a.Team, a.Kind, JsonSerializer.Deserialize<string[]>(a.Reasons) ?? [], a.By, At(a.At))));
     }
 
     internal static ConversationSummary Summary(ConversationRow c, long now, bool masked) => new(

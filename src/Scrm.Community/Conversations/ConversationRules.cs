@@ -31,6 +31,17 @@ internal static class ConversationRules
         c.Urgency = Urgency(c);
     }
 
+    /// <summary>A reply went out: the customer's turn now (pending), nothing owed until they write again.</summary>
+    public static void OnReply(ConversationRow c, long at, string? preview)
+    {
+        c.Status = ConversationStatus.Pending;
+        c.DueAt = null;
+        c.LastMessageAt = Math.Max(c.LastMessageAt, at);
+        c.Preview = preview ?? c.Preview;
+        c.Messages++;
+        c.Urgency = Urgency(c);
+    }
+
     /// <summary>The order key: the due time while a response is owed, otherwise after all of those, the most recent first.</summary>
     public static long Urgency(ConversationRow c) =>
         c.DueAt is { } due && c.Status == ConversationStatus.Open ? due : Idle - c.LastMessageAt + (c.Status == ConversationStatus.Resolved ? Idle : 0);

@@ -16,6 +16,7 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
     internal DbSet<CalendarYearRow> CalendarYears => Set<CalendarYearRow>();
     internal DbSet<ConversationRow> Conversations => Set<ConversationRow>();
     internal DbSet<MessageRow> Messages => Set<MessageRow>();
+    internal DbSet<AssignmentRow> Assignments => Set<AssignmentRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -77,6 +78,7 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.CustomerId);
             e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
             e.Property(x => x.Assignee).HasColumnName("assignee").HasMaxLength(128);
+            e.Property(x => x.Team).HasColumnName("team").HasMaxLength(128);
             e.Property(x => x.Intent).HasColumnName("intent").HasMaxLength(32);
             e.Property(x => x.Sentiment).HasColumnName("sentiment").HasMaxLength(32);
             e.Property(x => x.Preview).HasColumnName("preview").HasMaxLength(400);
@@ -114,6 +116,21 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Topics).HasColumnName("topics").HasMaxLength(2_000);
             e.Property(x => x.Model).HasColumnName("model").HasMaxLength(64);
             e.Property(x => x.Status).HasColumnName("status").HasMaxLength(32);
+        });
+        modelBuilder.Entity<AssignmentRow>(e =>
+        {
+            e.ToTable("community_assignments");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.ConversationId).HasColumnName("conversation_id");
+            e.HasIndex(x => new { x.ConversationId, x.Id });
+            e.Property(x => x.From).HasColumnName("from").HasMaxLength(128);
+            e.Property(x => x.Assignee).HasColumnName("assignee").HasMaxLength(128);
+            e.Property(x => x.Team).HasColumnName("team").HasMaxLength(128);
+            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(16);
+            e.Property(x => x.Reasons).HasColumnName("reasons").HasMaxLength(4_000);
+            e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
         });
         modelBuilder.MapEffectOutcomes("community");
     }

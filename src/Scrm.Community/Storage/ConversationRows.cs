@@ -23,6 +23,9 @@ internal sealed class ConversationRow
     public string Status { get; set; } = ConversationStatus.Open;
     public string? Assignee { get; set; }
 
+    /// <summary>The assignee's team (its lead receives escalations).</summary>
+    public string? Team { get; set; }
+
     /// <summary>The latest inbound text's classification.</summary>
     public string? Intent { get; set; }
     public string? Sentiment { get; set; }
@@ -75,6 +78,24 @@ internal sealed class MessageRow
 
     /// <summary>A reply's send status (<c>sent</c>, …); null for inbound messages and notes.</summary>
     public string? Status { get; set; }
+}
+
+/// <summary>Who a conversation was given to, by whom and why: routed on arrival, assigned or taken over by a person.</summary>
+internal sealed class AssignmentRow
+{
+    public long Id { get; set; }
+    public long ConversationId { get; set; }
+    public string? From { get; set; }
+    public string Assignee { get; set; } = "";
+    public string? Team { get; set; }
+
+    /// <summary><c>routed</c>, <c>assigned</c> or <c>taken-over</c>.</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>JSON array of the routing decision's reasons.</summary>
+    public string Reasons { get; set; } = "[]";
+    public string By { get; set; } = "";
+    public long At { get; set; }
 }
 
 internal static class ConversationStatus

@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scrm.Community.Conversations;
+using Scrm.Community.Replies;
+using Scrm.Platform.Security;
+using Scrm.Platform.Text;
+
+namespace Scrm.Community.Api;
+
+/// <summary>Hand a conversation to an agent; <see cref="Version"/> is the conversation's version as last seen (optional).</summary>
+public sealed record AssignRequest(string? To, int? Version);
+
+/// <summary>Take over, resolve or reopen: the version as last seen (optional).</summary>
+public sealed record VersionRequest(int? Version);
+
+/// <summary>
+/// A reply through the conversation's channel: <see cref="Text"/>, or a WeChat template
+/// (<see cref="TemplateId"/> with <see cref="Values"/>), which is the one kind allowed outside the
+/// 48-hour window. The <c>Idempotency-Key</c> header names the reply: a retry with it sends nothing twice.
+/// </summary>
+public sealed record ReplyRequest(string? Text, string? TemplateId, IReadOnlyDictionary<string, string?>? Values, int? Version);
+
+/// <summary>An internal note: kept on the conversation for colleagues, never sent to the customer.</summary>
+public sealed record NoteRequest(string? Text);
+
+public sealed record ReplyAnswer(long MessageId, string Status, string? ChannelStatus, int Version);
+
+/// <summary>Assign, take over, resolve, reopen, reply and note; every change checks the conversation's version.</summary>
+internal static partial class ConversationWorkApi
+{
+    public const int MaxText = 2_000;
+    private const string LogCategory = "Scrm.Community.Api.Conversations";
+
+    private static class Texts
+    {
+        public static readonly UserText To = new("to 必须是一位客服（最多 128 个字符）", "to must name an agent (at most 128 characters)");
+        public static readonly UserText UnknownAgent = new("{0} 不是可以接待会话的客服", "{0} is not an agent who can take conversations");
+        public static readonly UserText NotYours = new("只有当前负责人、其组长或管理员可以转交此会话", "only the assignee, their team lead or an admin may hand this conversation on");
+        public static readonly UserText Conflict = new("会话已被他人更改（当前版本 {0}），请刷新后重试", "the conversation changed meanwhile (now version {0}); reload and try again");
+        public static readonly UserText Key = new("需要 Idempotency-Key 请求头（1 到 100 个可见字符），重试时使用同一个值", "an Idempotency-Key header (1 to 100 visible characters) is required; send the same value on a retry");
+        public static readonly UserText Body = new("需要 text（1 到 {0} 个字符）或 templateId（及 values）二选一", "give either text (1 to {0} characters) or a templateId (with values)");
+        public static readonly UserText NoteBody = new("text 必须为 1 到 {0} 个字符", "text must have 1 to {0} characters");
+        public static readonly UserText Window = new(
+            "已超出微信 48 小时客服消息窗口（客户最后一条消息后 48 小时，已于 {0:yyyy-MM-dd HH:mm} UTC 关闭）；窗口外只能发送模板消息",
+            "outside WeChat's 48-hour customer-service window (48 hours after the customer's last message, closed at {0:yyyy-MM-dd HH:mm} UTC); only a template message may be sent now");
+        public static readonly UserText InProgress = new("使用此 Idempotency-Key 的回复正在发送中", "a reply with this Idempotency-Key is being sent");
+        public static readonly UserText Unavailable = new("渠道暂时无法发送（{0}），请用同一个 Idempotency-Key 稍后重试", "the channel cannot send now ({0}); retry later with the same Idempotency-Key");
+        public static readonly UserText Refused = new("渠道拒绝了这条回复（{0}）：{1}", "the channel refused the reply ({0}): {1}");
+    }
+
+    public static async Task<IResult> AssignAsync(long id, AssignRequest? request, ConversationWork work, HttpContext http, CancellationToken ct)
+    {
+        if (request?.To is not { Length: > 0 and <= 128 } to)
+        {
+            return Refuse(http, "to", Texts.To.In(http));
+        }
+
+        return Answer(await work.AssignAsync(id, to, request.Version, Caller.Of(http.User), ct), http, to);
+    }
+
+    public static async Task<IResult> TakeOverAsync(long id, VersionRequest? request, ConversationWork work, HttpContext http, CancellationToken ct) =>
+        Answer(await work.TakeOverAsync(id, request?.Version, Caller.Of(http.User), ct), http, null);
+
+    public static async Task<IResult> ResolveAsync(long id, VersionRequest? request, ConversationWork work, HttpContext http, CancellationToken ct) =>
+        Answer(await work.ResolveAsync(id, request?.Version, Caller.Of(http.User), ct), http, null);
+
+    public static async Task<IResult> ReopenAsync(long id, VersionRequest? request, ConversationWork work, HttpContext http, CancellationToken ct) =>
+        Answer(await work.ReopenAsync(id, request?.Version, Caller.Of(http.User), ct), http, null);
+
+    public static async Task<IResult> NoteAsync(long id, NoteRequest? request, ConversationWork work, HttpContext http, CancellationToken ct)
+    {
+        if (request?.Text is not { Length: > 0 and <= MaxText } text || string.IsNullOrWhiteSpace(text))
+        {
+            return Refuse(http, "text", Texts.NoteBody.In(http, MaxText));
+        }
+
+        return await work.NoteAsync(id, text, Caller.Of(http.User), ct) is { } messageId
+            ? TypedResults.Created($"/api/v1/conversations/{id}", new { messageId })
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound);
+    }
+
+    public static async Task<IResult> ReplyAsync(
+        long id, ReplyRequest? request, [FromHeader(Name = "Idempotency-Key")] string? key, ReplyService replies, HttpContext http, CancellationToken ct)
+    {
+        if (key is not { Length: > 0 and <= 100 } || key.Any(c => c <= ' ' || c > '~'))
+        {
+            return Refuse(http, "Idempotency-Key", Texts.Key.In(http));
+        }
+
+        var text = request?.Text;
+        var template = request?.TemplateId;
+        var values = request?.Values;
+        var textOk = text is { Length: > 0 and <= MaxText } && !string.IsNullOrWhiteSpace(text);
+        var templateOk = template is { Length: > 0 and <= 128 } && (values is null || (values.Count <= 20 && values.All(v => v.Key.Length is > 0 and <= 64 && v.Value is { Length: <= 200 })));
+        if (request is null || textOk == templateOk || (text is not null && template is not null))
+        {
+            return Refuse(http, "body", Texts.Body.In(http, MaxText));
+        }
+
+        var content = new ReplyContent(textOk ? text : null, templateOk ? template : null,
+            templateOk ? values?.ToDictionary(v => v.Key, v => v.Value!, StringComparer.Ordinal) : null);
+        var result = await replies.ReplyAsync(id, key, content, request.Version, Caller.Of(http.User), ct);
+        return result.Status switch
+        {
+            ReplyStatus.Sent => TypedResults.Created($"/api/v1/conversations/{id}", Of(result.Outcome!)),
+            ReplyStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound),
+            ReplyStatus.Conflict => Conflict(http, result.Current),
+            ReplyStatus.OutsideWindow => TypedResults.Problem(
+                Texts.Window.In(http, result.WindowClosedAt ?? DateTimeOffset.MinValue),
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: http.Language() == Languages.English ? "Outside the 48-hour reply window" : "超出 48 小时回复窗口",
+                extensions: new Dictionary<string, object?> { ["window"] = "wechat-48h", ["windowClosedAt"] = result.WindowClosedAt, ["alternative"] = "template" }),
+            ReplyStatus.InProgress => TypedResults.Problem(Texts.InProgress.In(http), statusCode: StatusCodes.Status409Conflict),
+            ReplyStatus.ChannelUnavailable => TypedResults.Problem(Texts.Unavailable.In(http, result.Detail), statusCode: StatusCodes.Status503ServiceUnavailable),
+            _ => TypedResults.Problem(Texts.Refused.In(http, result.Outcome?.ChannelStatus, result.Detail), statusCode: StatusCodes.Status502BadGateway,
+                extensions: new Dictionary<string, object?> { ["messageId"] = result.Outcome?.MessageId, ["channelStatus"] = result.Outcome?.ChannelStatus }),
+        };
+    }
+
+    private static ReplyAnswer Of(ReplyOutcome o) => new(o.MessageId, o.Status, o.ChannelStatus, o.Version);
+
+    private static IResult Answer(WorkResult result, HttpContext http, string? to) => result.Status switch
+    {
+        WorkStatus.Done => TypedResults.Ok(result.Conversation),
+        WorkStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound),
+        WorkStatus.Forbidden => TypedResults.Problem(Texts.NotYours.In(http), statusCode: StatusCodes.Status403Forbidden),
+        WorkStatus.UnknownAgent => Refuse(http, "to", Texts.UnknownAgent.In(http, to)),
+        _ => Conflict(http, result.Conversation),
+    };
+
+    private static ProblemHttpResult Conflict(HttpContext http, ConversationSummary? current) =>
+        TypedResults.Problem(Texts.Conflict.In(http, current?.Version), statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["current"] = current });
+
+    private static ValidationProblem Refuse(HttpContext http, string field, string message)
+    {
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
+        LogRefused(logger, field);
+        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A conversation request was refused: {Field} is missing or invalid")]
+    private static partial void LogRefused(ILogger logger, string field);
+}

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Scrm.Community.Replies;
+using Scrm.FakeChannels;
+using Scrm.Platform.Security;
+using Scrm.Testing;
+
+namespace Scrm.Community.Tests;
+
+public sealed class SqliteInboxWorkTests(PostgresServer postgres) : InboxWorkTests(postgres, usePostgres: false);
+
+public sealed class PostgresInboxWorkTests(PostgresServer postgres) : InboxWorkTests(postgres, usePostgres: true);
+
+/// <summary>
+/// End to end against the fake channel server: a WeChat text becomes a conversation assigned to one
+/// agent, the agent replies, and the channel receives each reply exactly once however it is retried.
+/// </summary>
+public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
+{
+    private FakeChannelServer _fake = null!;
+    private ScrmApp _app = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+        _app = new ScrmApp(storage, InboxApp.Settings(_fake.WeChat));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _fake.DisposeAsync();
+    }
+
+    private static async Task<HttpResponseMessage> ReplyAsync(HttpClient client, long id, string key, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/conversations/{id}/replies") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request, Ct);
+    }
+
+    private List<JsonElement> SentTo(string api, string openId) =>
+        [.. _fake.State.CallsTo(api).Where(c => (string?)c.Body["touser"] == openId).Select(c => JsonDocument.Parse(c.Body.ToJsonString()).RootElement)];
+
+    private static async Task<JsonElement> AssignedAsync(HttpClient client, string contact) =>
+        (await InboxApp.PollAsync(async () =>
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/conversations?channel=wechat", Ct);
+            var row = page.GetProperty("items").EnumerateArray().FirstOrDefault(i =>
+                i.GetProperty("assignee").ValueKind == JsonValueKind.String && i.GetProperty("preview").GetString()!.Contains(contact, StringComparison.Ordinal));
+            return row.ValueKind == JsonValueKind.Object ? row : null;
+        }));
+
+    [Fact]
+    public async Task A_wechat_text_is_assigned_to_one_agent_and_the_reply_reaches_the_customer_once_however_it_is_retried()
+    {
+        using var admin = _app.ClientFor("admin");
+        await _app.SendWeChatTextAsync("oUser1", 2001, "顾客一：我的订单还没发货", Ct);
+        await _app.SendWeChatTextAsync("oUser2", 2002, "顾客二：想问一下会员价", Ct);
+        var first = await AssignedAsync(admin, "顾客一");
+        var second = await AssignedAsync(admin, "顾客二");
+        // Least loaded: the second customer goes to the other agent.
+        new[] { first.GetProperty("assignee").GetString(), second.GetProperty("assignee").GetString() }.ShouldBe(["agent-a", "agent-b"], ignoreOrder: true);
+        var id = first.GetProperty("id").GetInt64();
+        var agentName = first.GetProperty("assignee").GetString()!;
+        using var agent = _app.Agent(agentName);
+        var detail = await agent.ConversationAsync(id);
+        detail.GetProperty("assignments").EnumerateArray().Single().GetProperty("kind").GetString().ShouldBe("routed");
+        (await agent.GetFromJsonAsync<JsonElement>("/api/v1/conversations?assignee=me", Ct)).GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("id").GetInt64()).ShouldBe([id]);
+
+        // The reply, and the same request again (a retry after a lost answer): one message reaches the customer.
+        var reply = await ReplyAsync(agent, id, "reply-1", new { text = "您好，已为您加急处理。" });
+        var retried = await ReplyAsync(agent, id, "reply-1", new { text = "您好，已为您加急处理。" });
+        reply.StatusCode.ShouldBe(HttpStatusCode.Created, await reply.Content.ReadAsStringAsync(Ct));
+        retried.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var answer = await reply.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        (await retried.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("messageId").GetInt64().ShouldBe(answer.GetProperty("messageId").GetInt64());
+        SentTo("custom_send", "oUser1").Select(b => b.GetProperty("text").GetProperty("content").GetString()).ShouldBe(["您好，已为您加急处理。"]);
+
+        // A crash between the channel call and its record: the reserved reply was sent, nothing recorded it. The retry sends nothing more.
+        var replies = _app.Services.GetRequiredService<ReplyService>();
+        var reserved = await replies.ReserveAsync(id, "reply-2", new ReplyContent("请问还有其他问题吗？", null, null), null, new Caller(agentName, ScrmRoles.Community), Ct);
+        (await replies.SendAsync(reserved.Message!, Ct)).Status.ShouldBe(Scrm.Connectors.Sdk.Contract.SendStatus.Sent);
+        var resumed = await ReplyAsync(agent, id, "reply-2", new { text = "请问还有其他问题吗？" });
+        resumed.StatusCode.ShouldBe(HttpStatusCode.Created);
+        SentTo("custom_send", "oUser1").Count.ShouldBe(2);
+
+        // An internal note is kept, never sent.
+        (await agent.PostAsJsonAsync($"/api/v1/conversations/{id}/notes", new { text = "客户很着急，明天再跟进" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
+        SentTo("custom_send", "oUser1").Count.ShouldBe(2);
+        detail = await agent.ConversationAsync(id);
+        detail.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("direction").GetString()).ShouldBe(["in", "out", "out", "note"]);
+        detail.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("direction").GetString() == "out").ShouldAllBe(m => m.GetProperty("status").GetString() == "sent");
+        detail.GetProperty("conversation").GetProperty("status").GetString().ShouldBe("pending");
+        detail.GetProperty("conversation").GetProperty("dueAt").ValueKind.ShouldBe(JsonValueKind.Null);
+
+        // Resolved, then the customer writes again: open once more, with the same agent.
+        var version = detail.GetProperty("conversation").GetProperty("version").GetInt32();
+        (await agent.PostAsJsonAsync($"/api/v1/conversations/{id}/resolve", new { version }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await _app.SendWeChatTextAsync("oUser1", 2003, "顾客一：收到了，谢谢", Ct);
+        var reopened = await InboxApp.PollAsync(async () =>
+        {
+            var d = await agent.ConversationAsync(id);
+            return d.GetProperty("conversation").GetProperty("status").GetString() == "open" ? d : null;
+        });
+        reopened.GetProperty("conversation").GetProperty("assignee").GetString().ShouldBe(agentName);
+    }
+
+    [Fact]
+    public async Task Two_agents_replying_at_once_send_one_reply_and_the_other_learns_what_changed()
+    {
+        using var admin = _app.ClientFor("admin");
+        await _app.SendWeChatTextAsync("oUser3", 3001, "顾客三：能开发票吗", Ct);
+        var row = await AssignedAsync(admin, "顾客三");
+        var id = row.GetProperty("id").GetInt64();
+        var version = row.GetProperty("version").GetInt32();
+        using var a = _app.Agent("agent-a");
+        using var b = _app.Agent("agent-b");
+
+        var answers = await Task.WhenAll(
+            ReplyAsync(a, id, "a-1", new { text = "可以的，请提供抬头。", version }),
+            ReplyAsync(b, id, "b-1", new { text = "可以开具电子发票。", version }));
+
+        answers.Select(r => r.StatusCode).ShouldBe([HttpStatusCode.Created, HttpStatusCode.Conflict], ignoreOrder: true);
+        var conflict = answers.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+        conflict.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await conflict.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("current").GetProperty("version").GetInt32().ShouldBeGreaterThan(version);
+        SentTo("custom_send", "oUser3").Count.ShouldBe(1);
+
+        // Take-over with a stale version is refused with the conversation as it is; with the current one it is done, and recorded.
+        var current = (await b.ConversationAsync(id)).GetProperty("conversation");
+        var stale = await b.PostAsJsonAsync($"/api/v1/conversations/{id}/take-over", new { version }, Ct);
+        stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var taken = await b.PostAsJsonAsync($"/api/v1/conversations/{id}/take-over", new { version = current.GetProperty("version").GetInt32() }, Ct);
+        taken.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await taken.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("assignee").GetString().ShouldBe("agent-b");
+        var assignments = (await b.ConversationAsync(id)).GetProperty("assignments").EnumerateArray().ToList();
+        assignments[^1].GetProperty("kind").GetString().ShouldBe("taken-over");
+        assignments[^1].GetProperty("by").GetString().ShouldBe("agent-b");
+
+        // Handing it to someone who is not an agent is refused.
+        var unknown = await b.PostAsJsonAsync($"/api/v1/conversations/{id}/assign", new { to = "nobody" }, Ct);
+        unknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Past_the_48_hour_window_free_text_is_refused_naming_the_window_and_a_template_goes_out()
+    {
+        using var admin = _app.ClientFor("admin");
+        await _app.WeChatMessageAtAsync("oUser4", "4001", "顾客四：东西坏了怎么办", DateTimeOffset.UtcNow.AddHours(-49), Ct);
+        var row = await AssignedAsync(admin, "顾客四");
+        var id = row.GetProperty("id").GetInt64();
+
+        var refused = await ReplyAsync(admin, id, "late-1", new { text = "抱歉回复晚了" });
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        refused.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        problem.GetProperty("detail").GetString()!.ShouldContain("48");
+        problem.GetProperty("alternative").GetString().ShouldBe("template");
+        SentTo("custom_send", "oUser4").ShouldBeEmpty();
+
+        var template = await ReplyAsync(admin, id, "late-2", new { templateId = "TPL_AFTER_SALES", values = new Dictionary<string, string> { ["first"] = "您的售后申请已受理" } });
+        template.StatusCode.ShouldBe(HttpStatusCode.Created);
+        SentTo("template_send", "oUser4").Single().GetProperty("template_id").GetString().ShouldBe("TPL_AFTER_SALES");
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"text\":\"\"}")]
+    [InlineData("{\"text\":\"好\",\"templateId\":\"T\"}")]
+    [InlineData("{\"text\":5}")]
+    [InlineData("[")]
+    [InlineData("null")]
+    public async Task Malformed_replies_get_problem_details_and_nothing_is_sent(string body)
+    {
+        using var admin = _app.ClientFor("admin");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/conversations/1/replies") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", "bad-1");
+
+        var response = await admin.SendAsync(request, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        _fake.State.Calls.ShouldBeEmpty();
+    }
+}
