@@ -20,6 +20,8 @@ public static class IngestionModule
         services.AddOptions<JournalOptions>()
             .Bind(configuration.GetSection(JournalOptions.Section))
             .ValidateDataAnnotations()
+            .Validate(o => JournalRetentionOptions.IsValid(o.Retention),
+                "Scrm:Journal:Retention: PayloadsFor at least 1 day, KeysFor at least 7 days and not shorter than PayloadsFor, a positive interval, a batch of 1-100000.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<JournalDbContext, SqliteJournalDbContext, PostgresJournalDbContext>(JournalStore.Name, ownStore: true);
@@ -28,6 +30,9 @@ public static class IngestionModule
         services.AddSingleton<JournalWriter>();
         services.AddSingleton<IJournal>(sp => sp.GetRequiredService<JournalWriter>());
         services.AddHostedService(sp => sp.GetRequiredService<JournalWriter>());
+        services.AddSingleton<JournalRetention>();
+        services.AddSingleton<IRetentionReport>(sp => sp.GetRequiredService<JournalRetention>());
+        services.AddHostedService<JournalRetentionSweeper>();
         services.AddHealthChecks().AddCheck<JournalHealthCheck>("journal", tags: ["ready"]);
         services.AddExceptionHandler<JournalUnavailableHandler>();
         return services;

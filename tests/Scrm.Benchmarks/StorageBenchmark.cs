@@ -15,7 +15,7 @@ namespace Scrm.Benchmarks;
 /// </summary>
 internal static class StorageBenchmark
 {
-    public const string Usage = "  storage [--mentions 200000] [--authors 40000] [--batch 500] [--clients 4] [--retention on|off] [--keep <folder>]";
+    public const string Usage = "  storage [--mentions 200000] [--authors 40000] [--batch 500] [--clients 4] [--keep <folder>]";
 
     public static async Task RunAsync(string[] args)
     {
@@ -23,18 +23,16 @@ internal static class StorageBenchmark
         var authors = int.Parse(LoadDriver.Option(args, "--authors", (mentions / 5).ToString()));
         var batch = int.Parse(LoadDriver.Option(args, "--batch", "500"));
         var clients = int.Parse(LoadDriver.Option(args, "--clients", "4"));
-        var retention = LoadDriver.Option(args, "--retention", "on") != "off";
         var texts = ReadTexts();
 
         await using var app = new ScrmApp(settings: new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Scrm:Journal:Retention:Enabled"] = retention ? "true" : "false",
         });
         using var http = app.ClientFor("ingest");
         http.Timeout = TimeSpan.FromMinutes(2);
         var reader = app.Services.GetRequiredService<JournalReader>();
-        Console.WriteLine($"Storage benchmark: {mentions:N0} mentions from {authors:N0} authors ({texts.Length:N0} real review texts), batches of {batch}, {clients} clients, journal retention {(retention ? "on" : "off")}");
+        Console.WriteLine($"Storage benchmark: {mentions:N0} mentions from {authors:N0} authors ({texts.Length:N0} real review texts), batches of {batch}, {clients} clients");
 
         var clock = Stopwatch.StartNew();
         var next = -1;
@@ -84,12 +82,6 @@ internal static class StorageBenchmark
         using var admin = app.ClientFor("admin");
         using var report = await admin.GetAsync("/api/v1/admin/storage");
         Console.WriteLine($"GET /api/v1/admin/storage: {(int)report.StatusCode} {await report.Content.ReadAsStringAsync()}");
-        if (retention)
-        {
-            using var run = await admin.PostAsync("/api/v1/admin/storage/retention/run?olderThan=00:00:00", null);
-            Console.WriteLine($"retention run: {(int)run.StatusCode} {await run.Content.ReadAsStringAsync()}");
-            PrintSizes(app.DataDirectory, "after retention");
-        }
     }
 
     private static string[] ReadTexts()

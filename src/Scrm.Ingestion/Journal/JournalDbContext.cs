@@ -121,4 +121,10 @@ internal static class JournalCounters
 {
     public const string Appended = "appended";
     public const string Duplicates = "duplicates";
+
+    /// <summary>Retention's progress: positions up to here have had their payloads cleared.</summary>
+    public const string PayloadsClearedThrough = "payloads_cleared_through";
+
+    /// <summary>Retention's progress: positions up to here have been deleted.</summary>
+    public const string RowsDeletedThrough = "rows_deleted_through";
 }

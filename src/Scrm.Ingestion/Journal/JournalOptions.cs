@@ -44,6 +44,9 @@ public sealed class JournalOptions
     /// </summary>
     public Scrm.Platform.Storage.SqliteSynchronous SqliteSynchronous { get; set; } = Scrm.Platform.Storage.SqliteSynchronous.Full;
 
+    /// <summary>When entries every consumer has passed lose their payloads and, later, their rows.</summary>
+    public JournalRetentionOptions Retention { get; set; } = new();
+
     /// <summary>Failures of one entry before a consumer dead-letters it and moves on.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;

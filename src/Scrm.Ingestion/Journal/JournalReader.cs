@@ -2,14 +2,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Scrm.Ingestion.Journal;
 
-/// <summary>Reads committed journal items in position order.</summary>
+/// <summary>Reads committed journal items in position order; entries whose payload retention cleared are skipped.</summary>
 public sealed class JournalReader(IDbContextFactory<JournalDbContext> contexts)
 {
     public async Task<IReadOnlyList<JournalEntry>> ReadAsync(long after, int limit, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Items.AsNoTracking()
-            .Where(x => x.Position > after)
+            .Where(x => x.Position > after && x.Payload != "")
             .OrderBy(x => x.Position)
             .Take(limit)
             .ToListAsync(cancellationToken);
@@ -23,7 +23,7 @@ public sealed class JournalReader(IDbContextFactory<JournalDbContext> contexts)
         return row is null ? null : ToEntry(row);
     }
 
-    /// <summary>The items at these positions, in position order.</summary>
+    /// <summary>The items at these positions, in position order (without those whose payload retention cleared).</summary>
     public async Task<IReadOnlyList<JournalEntry>> ReadPositionsAsync(IReadOnlyCollection<long> positions, CancellationToken cancellationToken)
     {
         if (positions.Count == 0)
@@ -33,7 +33,7 @@ public sealed class JournalReader(IDbContextFactory<JournalDbContext> contexts)
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var list = positions.ToList();
-        var rows = await db.Items.AsNoTracking().Where(x => list.Contains(x.Position)).OrderBy(x => x.Position).ToListAsync(cancellationToken);
+        var rows = await db.Items.AsNoTracking().Where(x => list.Contains(x.Position) && x.Payload != "").OrderBy(x => x.Position).ToListAsync(cancellationToken);
         return rows.ConvertAll(ToEntry);
     }
 
