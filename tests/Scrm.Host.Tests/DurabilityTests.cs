@@ -50,7 +50,7 @@ public abstract class DurabilityTests(PostgresServer postgres, bool usePostgres)
         })).ToArray();
 
         // Let appends pile up, then pull the plug mid-stream.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (sent.Count(s => s.Acknowledged) < 300 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(25, TestContext.Current.CancellationToken);

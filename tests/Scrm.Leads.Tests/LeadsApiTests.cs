@@ -85,13 +85,13 @@ public sealed class LeadsApiTests : IAsyncLifetime
                 && l.GetProperty("nextFollowUp").ValueKind == JsonValueKind.String
                 && admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{l.GetProperty("id").GetInt64()}").Result.GetProperty("phone").GetString() == phone);
             return match.ValueKind == JsonValueKind.Undefined ? (JsonElement?)null : match;
-        }, TimeSpan.FromSeconds(5));
+        }, TimeSpan.FromSeconds(20));
     }
 
     [Fact]
     public async Task A_web_form_post_is_routed_to_one_rep_with_a_first_contact_planned()
     {
-        // Polled, bounded at 5 s; the 1 s figure is measured by the benchmark, not asserted on a shared machine.
+        // Polled, bounded at 20 s; the 1 s figure is measured by the benchmark, not asserted on a shared machine.
         var started = DateTime.UtcNow;
         var lead = await PostFormAndWaitForLeadAsync("+8613900000001");
         TestContext.Current.TestOutputHelper?.WriteLine($"form post to routed lead with a planned first contact: {(DateTime.UtcNow - started).TotalMilliseconds:N0} ms");
@@ -149,7 +149,12 @@ public sealed class LeadsApiTests : IAsyncLifetime
         var owner = detail.GetProperty("owner").GetString()!;
         var customerKey = detail.GetProperty("customerKey").GetString()!;
         customerKey.ShouldStartWith("customer:");
-        var customer = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerKey["customer:".Length..]}", TestContext.Current.CancellationToken);
+        // The customer's owner is claimed by the routing step's own commit in the customer store; read until it shows.
+        var customer = await PollAsync(async () =>
+        {
+            var read = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerKey["customer:".Length..]}", TestContext.Current.CancellationToken);
+            return read.GetProperty("owner").ValueKind == JsonValueKind.String ? read : null;
+        }, TimeSpan.FromSeconds(20));
         customer.GetProperty("owner").GetString().ShouldBe(owner);
 
         // The first lead is lost; the same person comes back through the form with a new question.
