@@ -17,6 +17,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["lead-effects"] = LeadEffectsBenchmark.RunAsync,
     ["access"] = AccessBenchmark.RunAsync,
     ["storage"] = StorageBenchmark.RunAsync,
+    ["segments"] = SegmentsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -33,6 +34,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine(LeadEffectsBenchmark.Usage);
     Console.WriteLine("  access [--customers 50000] [--leads 50000] [--samples 2000]");
     Console.WriteLine(StorageBenchmark.Usage);
+    Console.WriteLine(SegmentsBenchmark.Usage);
     return 1;
 }
 
