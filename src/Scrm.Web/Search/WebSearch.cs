@@ -27,7 +27,8 @@ internal sealed class WebSearch(ISearchIndex index, IOptions<SearchOptions> opti
         }
 
         FieldAccess Access(string? owner) => FieldPolicy.Decide(caller, owner, protection.Value.UnmaskedRoles);
-        var query = request.Query with { MatchContacts = Access(null).Unmasked };
+        // The caller's data scope is part of the query, as in the search API: hits, totals and facets hold only what they may see.
+        var query = request.Query with { MatchContacts = Access(null).Unmasked, Filter = request.Query.Filter with { Scope = SearchScope.Of(caller) } };
         try
         {
             var result = await index.SearchAsync(query, cancellationToken);
