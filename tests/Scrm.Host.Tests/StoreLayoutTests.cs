@@ -67,7 +67,7 @@ public sealed class StoreLayoutTests
 
         // Every module records its migrations in __{module}_migrations: the name an existing data directory already has.
         Directory.GetFiles(first.Path, "*.db").SelectMany(Tables).Where(t => t.EndsWith("_migrations", StringComparison.Ordinal)).Order()
-            .ShouldBe(new[] { "access", "audit", "community", "crawler", "customers", "journal", "leads", "wechat", "wecom", "weibo", "workflows" }.Select(ScrmDatabase.HistoryTable));
+            .ShouldBe(new[] { "access", "audit", "campaigns", "community", "crawler", "customers", "journal", "leads", "wechat", "wecom", "weibo", "workflows" }.Select(ScrmDatabase.HistoryTable));
 
         // The layout from before: the leads in the main file, every other module's file as it was.
         foreach (var file in new[] { "leads.db", "workflows.db", "journal.db", "scheduler.db" })
@@ -92,7 +92,7 @@ public sealed class StoreLayoutTests
         var ready = await client.GetFromJsonAsync<JsonElement>("/health/ready", TestContext.Current.CancellationToken);
         var storage = ready.GetProperty("checks").GetProperty("storage");
         storage.GetProperty("status").GetString().ShouldBe("Healthy");
-        storage.GetProperty("description").GetString().ShouldBe("Sqlite answers (main, access, audit, community, journal, leads, workflows).");
+        storage.GetProperty("description").GetString().ShouldBe("Sqlite answers (main, access, audit, campaigns, community, journal, leads, workflows).");
 
         // A module's file that is no longer a database (overwritten, a bad restore) makes the host not ready.
         SqliteConnection.ClearAllPools();
