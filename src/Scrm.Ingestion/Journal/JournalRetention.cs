@@ -61,7 +61,7 @@ internal sealed partial class JournalRetention(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (_options.PayloadsFor is { } payloadsFor)
         {
-            var (from, to) = await RangeAsync(db, JournalCounters.PayloadsClearedThrough, at - payloadsFor, passedOnly: true, cancellationToken);
+            var (from, to) = await RangeAsync(db, JournalCounters.PayloadsClearedThrough, at - payloadsFor, cancellationToken);
             for (var start = from; start < to; start += _options.BatchSize)
             {
                 var end = Math.Min(to, start + _options.BatchSize);
@@ -75,7 +75,7 @@ internal sealed partial class JournalRetention(
 
         if (_options.KeysFor is { } keysFor)
         {
-            var (from, to) = await RangeAsync(db, JournalCounters.RowsDeletedThrough, at - keysFor, passedOnly: true, cancellationToken);
+            var (from, to) = await RangeAsync(db, JournalCounters.RowsDeletedThrough, at - keysFor, cancellationToken);
             for (var start = from; start < to; start += _options.BatchSize)
             {
                 var end = Math.Min(to, start + _options.BatchSize);
@@ -102,7 +102,7 @@ internal sealed partial class JournalRetention(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (_options.PayloadsFor is { } payloadsFor)
         {
-            var (from, to) = await RangeAsync(db, JournalCounters.PayloadsClearedThrough, at - payloadsFor, passedOnly: true, cancellationToken);
+            var (from, to) = await RangeAsync(db, JournalCounters.PayloadsClearedThrough, at - payloadsFor, cancellationToken);
             var rows = db.Items.Where(x => x.Position > from && x.Position <= to && x.Payload != "");
             due.Add(new RetentionDue("journal", "payloads of entries every consumer has passed", payloadsFor,
                 await rows.CountAsync(cancellationToken), await rows.SumAsync(x => (long?)x.Payload.Length, cancellationToken) ?? 0));
@@ -110,7 +110,7 @@ internal sealed partial class JournalRetention(
 
         if (_options.KeysFor is { } keysFor)
         {
-            var (from, to) = await RangeAsync(db, JournalCounters.RowsDeletedThrough, at - keysFor, passedOnly: true, cancellationToken);
+            var (from, to) = await RangeAsync(db, JournalCounters.RowsDeletedThrough, at - keysFor, cancellationToken);
             var rows = db.Items.Where(x => x.Position > from && x.Position <= to);
             due.Add(new RetentionDue("journal", "entries with their idempotency keys", keysFor,
                 await rows.CountAsync(cancellationToken), await rows.SumAsync(x => (long?)(x.Payload.Length + x.IdempotencyKey.Length * 2 + 64), cancellationToken) ?? 0));
@@ -124,12 +124,10 @@ internal sealed partial class JournalRetention(
     /// that every consumer has passed. Positions are appended in time order, so that last one is found by
     /// bisection over the primary key instead of an index on the arrival time.
     /// </summary>
-    private static async Task<(long From, long To)> RangeAsync(JournalDbContext db, string counter, DateTimeOffset before, bool passedOnly, CancellationToken cancellationToken)
+    private static async Task<(long From, long To)> RangeAsync(JournalDbContext db, string counter, DateTimeOffset before, CancellationToken cancellationToken)
     {
         var from = await db.Counters.Where(c => c.Name == counter).Select(c => (long?)c.Value).FirstOrDefaultAsync(cancellationToken) ?? 0;
-        var passed = passedOnly
-            ? await db.Checkpoints.MinAsync(c => (long?)c.Position, cancellationToken) ?? 0
-            : long.MaxValue;
+        var passed = await db.Checkpoints.MinAsync(c => (long?)c.Position, cancellationToken) ?? 0;
         var last = await db.Items.MaxAsync(x => (long?)x.Position, cancellationToken) ?? 0;
         long low = from, high = Math.Min(passed, last);
         var cutoff = before.ToUnixTimeMilliseconds();
