@@ -31,10 +31,11 @@ public static class CampaignsModule
         return services;
     }
 
-    /// <summary><c>/api/v1/segments</c>.</summary>
+    /// <summary><c>/api/v1/segments</c>, <c>/api/v1/festivals</c>.</summary>
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
         SegmentsApi.Map(app);
+        FestivalsApi.Map(app);
         return app;
     }
 }
