@@ -41,6 +41,7 @@ public static class CommunityModule
         services.AddSingleton<AgentTeams>();
         services.AddSingleton<ConversationWork>();
         services.AddSingleton<ReplyService>();
+        services.AddSingleton<ConversationClassification>();
         services.AddScrmAudit(configuration);
         services.AddJournalConsumer<ConversationHandler>();
         services.AddEffectOutcomes<CommunityDbContext>();

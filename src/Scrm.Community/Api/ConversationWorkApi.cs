@@ -24,6 +24,9 @@ public sealed record VersionRequest(int? Version);
 /// </summary>
 public sealed record ReplyRequest(string? Text, string? TemplateId, IReadOnlyDictionary<string, string?>? Values, int? Version);
 
+/// <summary>What a customer message's intent should have been; the conversation's version as last seen (optional).</summary>
+public sealed record IntentRequest(string? Intent, int? Version);
+
 /// <summary>An internal note: kept on the conversation for colleagues, never sent to the customer.</summary>
 public sealed record NoteRequest(string? Text);
 
@@ -43,6 +46,7 @@ internal static partial class ConversationWorkApi
         public static readonly UserText Conflict = new("会话已被他人更改（当前版本 {0}），请刷新后重试", "the conversation changed meanwhile (now version {0}); reload and try again");
         public static readonly UserText Key = new("需要 Idempotency-Key 请求头（1 到 100 个可见字符），重试时使用同一个值", "an Idempotency-Key header (1 to 100 visible characters) is required; send the same value on a retry");
         public static readonly UserText Body = new("需要 text（1 到 {0} 个字符）或 templateId（及 values）二选一", "give either text (1 to {0} characters) or a templateId (with values)");
+        public static readonly UserText Intent = new("intent 必须是 {0} 之一", "intent must be one of {0}");
         public static readonly UserText NoteBody = new("text 必须为 1 到 {0} 个字符", "text must have 1 to {0} characters");
         public static readonly UserText Window = new(
             "已超出微信 48 小时客服消息窗口（客户最后一条消息后 48 小时，已于 {0:yyyy-MM-dd HH:mm} UTC 关闭）；窗口外只能发送模板消息",
@@ -70,6 +74,16 @@ internal static partial class ConversationWorkApi
 
     public static async Task<IResult> ReopenAsync(long id, VersionRequest? request, ConversationWork work, HttpContext http, CancellationToken ct) =>
         Answer(await work.ReopenAsync(id, request?.Version, Caller.Of(http.User), ct), http, null);
+
+    public static async Task<IResult> CorrectIntentAsync(long id, long messageId, IntentRequest? request, ConversationClassification classification, HttpContext http, CancellationToken ct)
+    {
+        if (request?.Intent is not { } intent || !Classification.Taxonomy.Intents.All.Contains(intent))
+        {
+            return Refuse(http, "intent", Texts.Intent.In(http, string.Join(", ", Classification.Taxonomy.Intents.All)));
+        }
+
+        return Answer(await classification.CorrectIntentAsync(id, messageId, intent, request.Version, Caller.Of(http.User), ct), http, null);
+    }
 
     public static async Task<IResult> NoteAsync(long id, NoteRequest? request, ConversationWork work, HttpContext http, CancellationToken ct)
     {

@@ -41,6 +41,9 @@ public static class ConversationsApi
         community.MapPost("/{id:long}/reopen", ConversationWorkApi.ReopenAsync)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Opens a pending or resolved conversation again.");
+        community.MapPost("/{id:long}/messages/{messageId:long}/intent", ConversationWorkApi.CorrectIntentAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem()
+            .WithSummary("Corrects a customer message's intent: shown on the message (and the conversation, for the latest message) and learned by the next retrain.");
         community.MapPost("/{id:long}/notes", ConversationWorkApi.NoteAsync)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesValidationProblem()
             .WithSummary("An internal note for colleagues; never sent to the customer.");

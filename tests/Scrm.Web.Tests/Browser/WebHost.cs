@@ -11,7 +11,7 @@ namespace Scrm.Web.Tests.Browser;
 /// shared by the tests of a class. Two sales teams so that a lead of one team is another team's to
 /// try to reach.
 /// </summary>
-public sealed class WebHost : IAsyncLifetime
+public class WebHost : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
@@ -26,9 +26,14 @@ public sealed class WebHost : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>Settings a class's host adds (channels, teams); started before the host.</summary>
+    protected virtual ValueTask<IReadOnlyDictionary<string, string?>> MoreSettingsAsync() =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
+
     public async ValueTask InitializeAsync()
     {
-        App = new ScrmApp(settings: new Dictionary<string, string?>
+        var more = await MoreSettingsAsync();
+        App = new ScrmApp(settings: new Dictionary<string, string?>(more)
         {
             ["Scrm:Access:SecureCookies"] = "false",
             ["Scrm:Leads:Teams:0:Name"] = "east",
@@ -48,7 +53,7 @@ public sealed class WebHost : IAsyncLifetime
         });
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {
