@@ -49,7 +49,8 @@ public static partial class CustomersModule
         services.AddScoped<CandidateFinder>();
         services.AddScoped<AuditReader>();
         services.AddScoped<OrderService>();
-        services.AddScoped<ImportService>();
+        services.AddScoped(sp => new ImportService(sp.GetRequiredService<CustomersDbContext>(), sp.GetRequiredService<ImportQueue>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetServices<IImportRows>()));
         services.AddScoped<CustomerExport>();
         services.AddSingleton<ImportQueue>();
         services.AddHostedService<ImportWorker>();

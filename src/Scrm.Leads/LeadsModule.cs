@@ -60,6 +60,7 @@ public static class LeadsModule
         services.AddHostedService<RoutingSetup.Notice>();
         services.AddHealthChecks().AddCheck<RoutingSetup.Check>("routing", tags: ["ready"]);
         services.AddHttpClient(NotificationHook.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<Scrm.Customers.Orders.IImportRows, Entry.LeadImportRows>();
         services.AddWorkflowActivity<CreateLead>();
         services.AddWorkflowActivity<RouteLead>();
         services.AddWorkflowActivity<EscalateLead>();

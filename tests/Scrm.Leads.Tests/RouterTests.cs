@@ -38,6 +38,23 @@ public sealed class RouterTests
     }
 
     [Fact]
+    public void A_rep_who_entered_a_lead_and_keeps_it_gets_it_past_the_rules_but_a_customers_active_owner_comes_first()
+    {
+        var plan = Plan(RoutingStrategy.RoundRobin);
+        var kept = Route(plan, new RoutingLead(Province: "上海", RequestedOwner: "b"));
+        (kept.Owner, kept.Team, kept.Cursor).ShouldBe(("b", "east", (TeamCursor?)null));
+        kept.Reasons.ShouldBe(["b entered the lead and keeps it"]);
+
+        // Someone in no team keeps it too, in no team.
+        Route(plan, new RoutingLead(RequestedOwner: "outsider")).ShouldSatisfyAllConditions(d => d.Owner.ShouldBe("outsider"), d => d.Team.ShouldBeNull());
+
+        Route(plan, new RoutingLead(Province: "上海", ExistingOwner: "v1", RequestedOwner: "b")).Owner.ShouldBe("v1");
+        var ownerGone = Route(plan, new RoutingLead(Province: "上海", ExistingOwner: "gone", RequestedOwner: "b"));
+        ownerGone.Owner.ShouldBe("b");
+        ownerGone.Reasons.ShouldBe(["the customer's owner gone is no longer active", "b entered the lead and keeps it"]);
+    }
+
+    [Fact]
     public void Round_robin_takes_turns_in_team_order()
     {
         var plan = Plan(RoutingStrategy.RoundRobin);

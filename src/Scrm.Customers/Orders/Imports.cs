@@ -62,6 +62,24 @@ internal static class ImportKinds
     public static IReadOnlyList<ImportField> Fields(string kind) => kind == Customers ? CustomerFields : OrderFields;
 }
 
+/// <summary>
+/// Rows of a kind another module imports through this pipeline (leads): the columns it understands
+/// and what it does with each chunk of rows. The pipeline reads the file, previews it, stores the job,
+/// runs it in chunks and reports progress and per-row errors the same way for every kind.
+/// </summary>
+public interface IImportRows
+{
+    string Kind { get; }
+
+    IReadOnlyList<ImportField> Fields { get; }
+
+    /// <summary>Imports one chunk; the answer lists the rows refused (the rest were imported). Rows with null cells had another number of cells than the header.</summary>
+    Task<IReadOnlyList<RowError>> ImportAsync(ImportChunk chunk, CancellationToken cancellationToken);
+}
+
+/// <summary>A chunk of an import job's rows: who started the job, and each row's number with its cells by field.</summary>
+public sealed record ImportChunk(Guid Job, string Actor, IReadOnlyList<(int Row, IReadOnlyDictionary<string, string>? Cells)> Rows);
+
 /// <summary>What an import would do, shown before anything is written: each column's field, the first rows as read, and what stops it.</summary>
 public sealed record ImportPreview(string Kind, string Format, string? Encoding, int Rows, IReadOnlyList<ColumnMapping> Columns, IReadOnlyList<PreviewRow> Sample, IReadOnlyList<string> Problems)
 {
@@ -81,8 +99,29 @@ internal sealed class ImportQueue
     public void Enqueue(Guid job) => _jobs.Writer.TryWrite(job);
 }
 
-internal sealed class ImportService(CustomersDbContext db, ImportQueue queue, TimeProvider time)
+/// <summary>Starts imports (after a preview that writes nothing) and answers their progress; other modules' kinds come as <see cref="IImportRows"/>.</summary>
+public sealed class ImportService
 {
+    private readonly CustomersDbContext _db;
+    private readonly ImportQueue _queue;
+    private readonly TimeProvider _time;
+    private readonly IEnumerable<IImportRows> _kinds;
+
+    internal ImportService(CustomersDbContext db, ImportQueue queue, TimeProvider time, IEnumerable<IImportRows> kinds)
+    {
+        _db = db;
+        _queue = queue;
+        _time = time;
+        _kinds = kinds;
+    }
+
+    /// <summary>The columns an import of <paramref name="kind"/> understands.</summary>
+    public IReadOnlyList<ImportField> FieldsOf(string kind) =>
+        kind is ImportKinds.Customers or ImportKinds.Orders ? ImportKinds.Fields(kind) : _kinds.First(k => k.Kind == kind).Fields;
+
+    /// <summary>The preview of an import of <paramref name="kind"/>; nothing is written.</summary>
+    public ImportPreview PreviewOf(string kind, Sheet sheet, string language) => Preview(kind, FieldsOf(kind), sheet, language);
+
     public const int MaxErrors = 1000;
 
     /// <summary>The most rows one file may carry.</summary>
@@ -91,19 +130,21 @@ internal sealed class ImportService(CustomersDbContext db, ImportQueue queue, Ti
     public const int PreviewRows = 10;
 
     /// <summary>The mapping and the first rows, and what would refuse the import; nothing is written.</summary>
-    public static ImportPreview Preview(string kind, Sheet sheet, string language)
+    public static ImportPreview Preview(string kind, Sheet sheet, string language) => Preview(kind, ImportKinds.Fields(kind), sheet, language);
+
+    private static ImportPreview Preview(string kind, IReadOnlyList<ImportField> fields, Sheet sheet, string language)
     {
-        var mapping = Columns.Map(sheet.Header, ImportKinds.Fields(kind));
+        var mapping = Columns.Map(sheet.Header, fields);
         var sample = sheet.Rows.Take(PreviewRows).Select(r => new PreviewRow(r.Row, Cells(mapping, r.Cells))).ToList();
-        return new ImportPreview(kind, sheet.Format, sheet.Encoding, sheet.Rows.Count, mapping.Columns, sample, HeaderProblems(kind, mapping, language));
+        return new ImportPreview(kind, sheet.Format, sheet.Encoding, sheet.Rows.Count, mapping.Columns, sample, HeaderProblems(fields, mapping, language));
     }
 
-    internal static IReadOnlyList<string> HeaderProblems(string kind, HeaderMapping mapping, string language)
+    internal static IReadOnlyList<string> HeaderProblems(IReadOnlyList<ImportField> fields, HeaderMapping mapping, string language)
     {
         var problems = new List<string>();
         if (mapping.Unknown.Count > 0)
         {
-            problems.Add(Texts.UnknownColumns.In(language, string.Join("、", mapping.Unknown.Take(10)), Columns.Describe(ImportKinds.Fields(kind))));
+            problems.Add(Texts.UnknownColumns.In(language, string.Join("、", mapping.Unknown.Take(10)), Columns.Describe(fields)));
         }
 
         if (mapping.Repeated.Count > 0)
@@ -135,8 +176,9 @@ internal sealed class ImportService(CustomersDbContext db, ImportQueue queue, Ti
     /// </summary>
     public async Task<(ImportStatus? Status, IReadOnlyList<string> Problems)> StartAsync(string kind, Sheet sheet, string actor, string language, CancellationToken cancellationToken)
     {
-        var mapping = Columns.Map(sheet.Header, ImportKinds.Fields(kind));
-        var problems = HeaderProblems(kind, mapping, language);
+        var kindFields = FieldsOf(kind);
+        var mapping = Columns.Map(sheet.Header, kindFields);
+        var problems = HeaderProblems(kindFields, mapping, language);
         if (problems.Count > 0)
         {
             return (null, problems);
@@ -153,21 +195,21 @@ internal sealed class ImportService(CustomersDbContext db, ImportQueue queue, Ti
 
         var job = new ImportJobRow
         {
-            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Id = Guid.CreateVersion7(_time.GetUtcNow()),
             Kind = kind,
             Status = "queued",
             Actor = actor,
             Content = content.ToString(),
-            CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            CreatedAt = _time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
-        db.ImportJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        queue.Enqueue(job.Id);
+        _db.ImportJobs.Add(job);
+        await _db.SaveChangesAsync(cancellationToken);
+        _queue.Enqueue(job.Id);
         return (Status(job), []);
     }
 
     public async Task<ImportStatus?> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken) is { } job ? Status(job) : null;
+        await _db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken) is { } job ? Status(job) : null;
 
     internal static ImportStatus Status(ImportJobRow j) => new(j.Id, j.Kind, j.Status, j.Total, j.Processed, j.Failed,
         JsonSerializer.Deserialize(j.Errors, CustomersJson.Default.ListRowError) ?? [],
@@ -229,9 +271,13 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
             var chunk = rows.Skip(start).Take(Chunk).Select((r, i) => numbered
                 ? (Row: int.Parse(r.Cells[0], CultureInfo.InvariantCulture), Cells: Cells(header, r.Cells))
                 : (Row: start + i + 1, Cells: Cells(header, r.Cells))).ToList();
-            var failed = job.Kind == ImportKinds.Customers
-                ? await CustomersAsync(scope.ServiceProvider, job.Id, chunk, cancellationToken)
-                : await OrdersAsync(scope.ServiceProvider, chunk, cancellationToken);
+            var failed = job.Kind switch
+            {
+                ImportKinds.Customers => await CustomersAsync(scope.ServiceProvider, job.Id, chunk, cancellationToken),
+                ImportKinds.Orders => await OrdersAsync(scope.ServiceProvider, chunk, cancellationToken),
+                var kind => [.. await scope.ServiceProvider.GetServices<IImportRows>().First(k => k.Kind == kind)
+                    .ImportAsync(new ImportChunk(job.Id, job.Actor, [.. chunk.Select(r => (r.Row, (IReadOnlyDictionary<string, string>?)r.Cells))]), cancellationToken)],
+            };
             errors.AddRange(failed.Take(Math.Max(0, ImportService.MaxErrors - errors.Count)));
             job.Processed += chunk.Count;
             job.Failed += failed.Select(f => f.Row).Distinct().Count();

@@ -55,6 +55,8 @@ public static class LeadsApi
         sales.MapPost("/routing/simulate", SimulateAsync).WithSummary("Who would get this lead and why, without assigning it.");
         sales.MapGet("/notifications", NotificationsAsync).WithSummary("My notification list: new leads, reminders, escalations, big deals.");
 
+        Entry.LeadEntryApi.Map(app);
+
         var admin = app.MapGroup("/api/v1/leads").WithTags("Leads").RequireAuthorization(ScrmPolicies.Admin);
         admin.MapPost("/handover", HandoverAsync).WithSummary("Hand all of a departing rep's open leads to a successor, audited.");
 

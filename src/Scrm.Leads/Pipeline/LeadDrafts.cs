@@ -58,7 +58,8 @@ public static class LeadDrafts
                     Attribution: Text(origin?["form"]) is { } form ? $"form:{form}" : null,
                     Province: Field(payload, "province"),
                     City: Field(payload, "city"),
-                    Product: Field(payload, "product"));
+                    Product: Field(payload, "product"),
+                    RequestedOwner: Text(journal["channel"]) == Entry.LeadEntries.Channel && Field(payload, Entry.LeadEntries.KeepField) is { } keeper && keeper == account ? keeper : null);
             case "mention":
                 var author = payload["author"] as JsonObject;
                 var authorId = Text(author?["id"]);

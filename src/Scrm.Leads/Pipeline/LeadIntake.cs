@@ -14,6 +14,7 @@ namespace Scrm.Leads.Pipeline;
 /// <param name="CustomerKey">The resolved customer, when known: one open lead per customer.</param>
 /// <param name="Attribution">The channel's own attribution (WeChat QR scene, WeCom State, crawler site, partner).</param>
 /// <param name="CustomerOwner">The customer's sales owner in the customer model, if they have one: routing keeps them together.</param>
+/// <param name="RequestedOwner">The rep who entered the lead by hand and asked to keep it.</param>
 public sealed record LeadDraft(
     string SourceKey,
     string Channel,
@@ -36,7 +37,8 @@ public sealed record LeadDraft(
     string? ValueTier = null,
     int Interactions = 0,
     bool BuyingIntent = false,
-    string? CustomerOwner = null);
+    string? CustomerOwner = null,
+    string? RequestedOwner = null);
 
 /// <summary>What intake did: made a new lead, attached the item to the customer's open lead, or recognised a redelivery.</summary>
 /// <param name="CustomerKey">The lead's customer key (the one it was made or found under).</param>
@@ -221,6 +223,7 @@ public sealed class LeadIntake : IAsyncDisposable
             Product = draft.Product,
             ValueTier = draft.ValueTier,
             CustomerOwner = draft.CustomerOwner,
+            RequestedOwner = draft.RequestedOwner,
             FirstTouchAt = now,
             LastTouchAt = now,
             Touches = 1 + Math.Max(0, draft.Interactions),

@@ -221,7 +221,7 @@ public sealed class LeadRouting : IAsyncDisposable
 
             var existingOwner = (lead.CustomerKey is null ? null : owners.GetValueOrDefault(lead.CustomerKey)) ?? lead.CustomerOwner;
             var decision = Router.Route(
-                new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner),
+                new RoutingLead(lead.Province, lead.City, lead.Product, lead.Channel, lead.ValueTier, existingOwner, lead.RequestedOwner),
                 plan, team => current.TryGetValue(team, out var c) ? c : cursors(team), loads, now);
             decisions[i] = effects.Record(requests[i].Key, decision with { Cursor = null }, at);
             lead.Owner = decision.Owner;

@@ -1,7 +1,8 @@
 namespace Scrm.Leads.Routing;
 
 /// <summary>
-/// Decides who gets a lead: a known customer's owner first, then the first matching rule's team,
+/// Decides who gets a lead: a known customer's owner first, then the rep who entered it and asked to
+/// keep it, then the first matching rule's team,
 /// shared among the reps who are active, in the office, within working hours and under capacity by
 /// the team's strategy. Pure: the caller stores the returned cursor with the assignment.
 /// </summary>
@@ -30,6 +31,13 @@ public static class Router
             }
 
             reasons.Add($"the customer's owner {owner} is no longer active");
+        }
+
+        if (lead.RequestedOwner is { } keeper)
+        {
+            // A rep who entered the lead by hand (a call, a business card) and asked to keep it gets it, whatever the rules say.
+            reasons.Add($"{keeper} entered the lead and keeps it");
+            return new RoutingDecision(keeper, plan.Teams.FirstOrDefault(t => t.Reps.Any(r => r.Id == keeper))?.Name, reasons, null);
         }
 
         var rule = plan.Rules.FirstOrDefault(r => r.Matches(lead));

@@ -7,7 +7,8 @@ public sealed record RoutingLead(
     string? Product = null,
     string? Channel = null,
     string? ValueTier = null,
-    string? ExistingOwner = null);
+    string? ExistingOwner = null,
+    string? RequestedOwner = null);
 
 /// <summary>A rule sending matching leads to a team; an empty criterion matches anything.</summary>
 public sealed record RoutingRule(

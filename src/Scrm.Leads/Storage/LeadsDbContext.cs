@@ -76,6 +76,7 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Product).HasColumnName("product").HasMaxLength(128);
             e.Property(x => x.ValueTier).HasColumnName("value_tier").HasMaxLength(64);
             e.Property(x => x.CustomerOwner).HasColumnName("customer_owner").HasMaxLength(128);
+            e.Property(x => x.RequestedOwner).HasColumnName("requested_owner").HasMaxLength(128);
             e.Property(x => x.FirstTouchAt).HasColumnName("first_touch_at");
             e.Property(x => x.LastTouchAt).HasColumnName("last_touch_at");
             e.Property(x => x.Touches).HasColumnName("touches");
@@ -291,6 +292,8 @@ internal sealed class LeadRow
     public string? ValueTier { get; set; }
     /// <summary>The customer's owner in the customer model when the lead came in.</summary>
     public string? CustomerOwner { get; set; }
+    /// <summary>The rep who entered the lead by hand and asked to keep it: routing gives it to them unless the customer has an owner.</summary>
+    public string? RequestedOwner { get; set; }
     public long FirstTouchAt { get; set; }
     public long LastTouchAt { get; set; }
     public int Touches { get; set; }

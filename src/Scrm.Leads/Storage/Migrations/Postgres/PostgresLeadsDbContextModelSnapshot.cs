@@ -391,6 +391,11 @@ namespace Scrm.Leads.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("province");
 
+                    b.Property<string>("RequestedOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("requested_owner");
+
                     b.Property<int>("Score")
                         .HasColumnType("integer")
                         .HasColumnName("score");

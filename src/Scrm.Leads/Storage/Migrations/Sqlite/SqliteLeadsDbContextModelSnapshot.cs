@@ -376,6 +376,11 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("province");
 
+                    b.Property<string>("RequestedOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_owner");
+
                     b.Property<int>("Score")
                         .HasColumnType("INTEGER")
                         .HasColumnName("score");
