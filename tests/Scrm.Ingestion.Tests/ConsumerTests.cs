@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Scrm.Ingestion.Consumers;
 using Scrm.Ingestion.Journal;
@@ -86,7 +87,7 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
             s.AddScrmIngestion(c);
             s.AddSingleton(gates);
             s.AddJournalConsumer<GatedHandler>();
-        }, new Dictionary<string, string?> { ["Scrm:Journal:ConsumerBatchSize"] = "2", ["Scrm:Journal:MaxAttempts"] = "3" });
+        }, new Dictionary<string, string?> { ["Scrm:Journal:ConsumerBatchSize"] = "2", ["Scrm:Journal:MaxAttempts"] = "3", ["Scrm:Journal:ConsumerLease"] = "00:00:03" });
 
     /// <summary>The gated consumer's stats, or null before its first checkpoint row exists.</summary>
     private static async Task<ConsumerStats?> GatedStatsAsync(ModuleHost host) =>
@@ -98,7 +99,15 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
             s.AddScrmIngestion(c);
             s.AddSingleton(recorder);
             s.AddJournalConsumer<RecordingHandler>();
-        }, new Dictionary<string, string?> { ["Scrm:Journal:MaxAttempts"] = "3" }, data: data);
+        }, new Dictionary<string, string?> { ["Scrm:Journal:MaxAttempts"] = "3", ["Scrm:Journal:InstanceId"] = "replica-b" }, data: data);
+
+    /// <summary>The lease row of a consumer: who holds it and until when (Unix ms).</summary>
+    private static async Task<(string? Owner, long Until)> LeaseAsync(ModuleHost host, string consumer)
+    {
+        await using var db = await host.Get<IDbContextFactory<JournalDbContext>>().CreateDbContextAsync();
+        var row = await db.Checkpoints.AsNoTracking().SingleAsync(c => c.Consumer == consumer);
+        return (row.LeaseOwner, row.LeaseUntil);
+    }
 
     private static async Task WaitUntilAsync(Func<bool> condition, int seconds = 20)
     {
@@ -217,5 +226,55 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
         seen.Count(k => k == "a-0").ShouldBe(1);
         gates.FailedOnce.Keys.ShouldContain("flaky-2");
         (await GatedStatsAsync(host))!.DeadLetters.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_replica_that_stops_renewing_is_taken_over_when_its_lease_lapses_and_not_before()
+    {
+        // Replica A held the consumer, renewed its lease once more and died: the lease runs one (default) lease length, 3 s.
+        var data = new TempDirectory("scrm-takeover");
+        DateTimeOffset lapses;
+        var journalOnly = await ModuleHost.StartAsync(Storage, (s, c) => s.AddScrmIngestion(c), data: data);
+        await journalOnly.Get<IJournal>().AppendAsync(Enumerable.Range(0, 10).Select(i => JournalTests.Item($"t-{i}")).ToArray(), TestContext.Current.CancellationToken);
+        await using (var db = await journalOnly.Get<IDbContextFactory<JournalDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            lapses = DateTimeOffset.UtcNow.AddSeconds(3);
+            db.Checkpoints.Add(new CheckpointRow { Consumer = "recording", LeaseOwner = "replica-a", LeaseUntil = lapses.ToUnixTimeMilliseconds() });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await journalOnly.StopAsync();
+
+        var recorder = new Recorder();
+        await using var host = await StartAsync(recorder, data);
+        await WaitUntilAsync(() => recorder.Seen.Count == 10, seconds: 10);
+        var resumed = DateTimeOffset.UtcNow;
+
+        // Nothing was read while A's lease ran, and everything within seconds of its end.
+        (resumed - lapses).ShouldBeGreaterThan(TimeSpan.Zero);
+        (resumed - lapses).ShouldBeLessThan(TimeSpan.FromSeconds(2));
+        (await LeaseAsync(host, "recording")).Owner.ShouldBe("replica-b");
+    }
+
+    [Fact]
+    public async Task A_batch_longer_than_the_lease_keeps_its_lease_by_heartbeat()
+    {
+        var gates = new Gates();
+        await using var host = await StartGatedAsync(gates);
+        await host.Get<IJournal>().AppendAsync([JournalTests.Item("slow-0")], TestContext.Current.CancellationToken);
+        await WaitUntilAsync(() => gates.Started.Count == 1);
+
+        // The batch is held for twice the (3 s) lease: the lease must never lapse meanwhile.
+        var until = DateTime.UtcNow.AddSeconds(6);
+        while (DateTime.UtcNow < until)
+        {
+            var (owner, leaseUntil) = await LeaseAsync(host, "gated");
+            owner.ShouldNotBeNull();
+            leaseUntil.ShouldBeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+
+        gates.Open("slow-0");
+        await WaitUntilAsync(() => GatedStatsAsync(host).Result?.Lag == 0);
     }
 }

@@ -27,9 +27,12 @@ internal sealed partial class JournalConsumer<THandler>(
     private readonly JournalOptions _options = options.Value;
 
     // While this process holds the lease its checkpoint is the truth: idle polls read the journal
-    // only, and the lease row is written when a batch is saved or half the lease has gone.
+    // only. A heartbeat renews the lease every third of its length, apart from the batches, so a
+    // long batch never lets it lapse and a dead holder's lease lapses within one lease length.
     private long? _heldPosition;
     private long _heldUntil;
+    private volatile bool _holding;
+    private volatile bool _lost;
 
     // Batches read and being handled, oldest first, and the position of the last entry read.
     private readonly Queue<(long Last, Task Work)> _inFlight = new();
@@ -53,6 +56,8 @@ internal sealed partial class JournalConsumer<THandler>(
             window = Math.Max(1, handler.BatchesInFlight);
         }
 
+        using var beating = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var heartbeat = HeartbeatAsync(name, beating.Token);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -86,7 +91,55 @@ internal sealed partial class JournalConsumer<THandler>(
         }
 
         await DrainAsync(name);
+        await beating.CancelAsync();
+        await heartbeat;
         await ReleaseLeaseAsync(name);
+    }
+
+    /// <summary>
+    /// Renews the lease while this process holds it. A renewal that finds another owner (this
+    /// process paused past its lease and a replica took over) marks the lease lost: the next step
+    /// stops reading, and the checkpoint, written only by the owner, cannot move back.
+    /// </summary>
+    private async Task HeartbeatAsync(string name, CancellationToken cancellationToken)
+    {
+        var every = _options.ConsumerLease / 3;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await DelayAsync(Task.Delay(every, time, cancellationToken));
+            if (!_holding || cancellationToken.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            try
+            {
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                var until = now + (long)_options.ConsumerLease.TotalMilliseconds;
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var renewed = await db.Checkpoints
+                    .Where(c => c.Consumer == name && c.LeaseOwner == Owner)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseUntil, until), cancellationToken);
+                if (renewed == 0)
+                {
+                    _holding = false;
+                    _lost = true;
+                    LogLeaseLost(log, name);
+                }
+                else
+                {
+                    Interlocked.Exchange(ref _heldUntil, until);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                // The next beat tries again; the lease lasts three beats.
+                LogHeartbeatFailed(log, ex, name);
+            }
+        }
     }
 
     /// <summary>On a graceful stop another replica may take over at once instead of waiting for the lease to lapse.</summary>
@@ -187,12 +240,14 @@ internal sealed partial class JournalConsumer<THandler>(
     private async Task<long?> AcquireLeaseAsync(string name, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_heldPosition is { } held && now < _heldUntil - (long)(_options.ConsumerLease.TotalMilliseconds / 2))
+        if (_heldPosition is { } held && !_lost && now < Interlocked.Read(ref _heldUntil) - (long)(_options.ConsumerLease.TotalMilliseconds / 2))
         {
             return held;
         }
 
         _heldPosition = null;
+        _holding = false;
+        _lost = false;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (!await db.Checkpoints.AnyAsync(c => c.Consumer == name, cancellationToken))
         {
@@ -216,8 +271,10 @@ internal sealed partial class JournalConsumer<THandler>(
             return null;
         }
 
-        _heldUntil = until;
-        return _heldPosition = await db.Checkpoints.Where(c => c.Consumer == name).Select(c => c.Position).SingleAsync(cancellationToken);
+        Interlocked.Exchange(ref _heldUntil, until);
+        _heldPosition = await db.Checkpoints.Where(c => c.Consumer == name).Select(c => c.Position).SingleAsync(cancellationToken);
+        _holding = true;
+        return _heldPosition;
     }
 
     private async Task SaveCheckpointAsync(string name, long position, CancellationToken cancellationToken)
@@ -233,12 +290,13 @@ internal sealed partial class JournalConsumer<THandler>(
         if (saved == 0)
         {
             _heldPosition = null;
+            _holding = false;
             LogLeaseLost(log, name);
         }
         else
         {
             _heldPosition = position;
-            _heldUntil = now + (long)_options.ConsumerLease.TotalMilliseconds;
+            Interlocked.Exchange(ref _heldUntil, now + (long)_options.ConsumerLease.TotalMilliseconds);
         }
     }
 
@@ -279,6 +337,9 @@ internal sealed partial class JournalConsumer<THandler>(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Journal consumer {Consumer} dead-lettered position {Position}")]
     private static partial void LogDeadLettered(ILogger logger, Exception exception, string consumer, long position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal consumer {Consumer} could not renew its lease; trying again at the next beat")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception, string consumer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journal consumer {Consumer} lost its lease; another replica continues")]
     private static partial void LogLeaseLost(ILogger logger, string consumer);

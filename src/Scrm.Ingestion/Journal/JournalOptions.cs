@@ -22,8 +22,12 @@ public sealed class JournalOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ConsumerPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a consumer's lease lasts without a heartbeat (renewed every third of it while the
+    /// holder lives): after a replica dies, another takes over its consumers within this time.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan ConsumerLease { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ConsumerLease { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// Names this process as a consumer lease holder. A restarted process with the same name takes
