@@ -26,6 +26,7 @@ public static class IngestionModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<JournalDbContext, SqliteJournalDbContext, PostgresJournalDbContext>(JournalStore.Name, ownStore: true);
         services.AddSingleton<JournalSignal>();
+        services.AddSingleton<LeaseTakeovers>();
         services.AddSingleton<JournalReader>();
         services.AddSingleton<JournalWriter>();
         services.AddSingleton<IJournal>(sp => sp.GetRequiredService<JournalWriter>());

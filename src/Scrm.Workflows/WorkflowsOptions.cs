@@ -26,6 +26,12 @@ public sealed class WorkflowsOptions
     /// <summary>How often kept events and interrupted instances are retried.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often every timer bookmark is checked for its trigger even when no replica is seen to die
+    /// (a backstop; a takeover or a crashed burst triggers the check at once).
+    /// </summary>
+    public TimeSpan TimerRepairInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a replica holds an instance it is running (PostgreSQL); a crashed holder's lease lapses.</summary>
     public TimeSpan InstanceLease { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -130,6 +130,25 @@ public sealed class LeadAudit : IAsyncDisposable
         return (id, (string)rows[0][1]!, string.Join(" ", steps), string.Join("\n", outputs));
     }
 
+    /// <summary>Timer bookmarks in the workflow store and workflow timer triggers in the scheduler's: after any crash the two must match.</summary>
+    public async Task<(long Bookmarks, long Triggers)> TimerCountsAsync()
+    {
+        await using var workflows = await _database.Store("workflows").OpenConnectionAsync(CancellationToken.None);
+        var bookmarks = Convert.ToInt64((await RowsAsync(workflows, "SELECT COUNT(*) FROM workflow_bookmarks WHERE due_at IS NOT NULL"))[0][0]);
+        await using var scheduler = await _database.Store("scheduler").OpenConnectionAsync(CancellationToken.None);
+        var triggers = Convert.ToInt64((await RowsAsync(scheduler, "SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_group = 'workflow-timers'"))[0][0]);
+        return (bookmarks, triggers);
+    }
+
+    /// <summary>Plays a replica that died holding a journal consumer: its lease row names it and runs for <paramref name="lease"/> more.</summary>
+    public async Task HoldConsumerLeaseAsync(string consumer, string replica, TimeSpan lease)
+    {
+        await using var journal = await _database.Store("journal").OpenConnectionAsync(CancellationToken.None);
+        await using var command = journal.CreateCommand();
+        command.CommandText = $"UPDATE journal_checkpoints SET lease_owner = '{replica}', lease_until = {DateTimeOffset.UtcNow.Add(lease).ToUnixTimeMilliseconds()} WHERE consumer = '{consumer}'";
+        Xunit.Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
     private static async Task<List<object?[]>> RowsAsync(DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();

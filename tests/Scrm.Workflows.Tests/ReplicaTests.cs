@@ -1,3 +1,4 @@
+using Quartz;
 using Scrm.Testing;
 using Scrm.Workflows.Runtime;
 using Scrm.Workflows.Storage;
@@ -42,6 +43,42 @@ public abstract class ReplicaTests(PostgresServer postgres, bool usePostgres) : 
             done.Variables["count"]!.GetValue<long>().ShouldBe(1);
             done.Log.Count(l => l.ActivityId == "inc").ShouldBe(1);
         }
+    }
+    [Fact]
+    public async Task Timers_a_dead_replica_committed_but_never_scheduled_are_scheduled_by_the_replica_that_takes_over()
+    {
+        using var shared = new TempDirectory("scrm-replicas");
+        var a = await StartEngineAsync(new TempDirectory(new DirectoryInfo(shared.Path), keep: true), new Dictionary<string, string?> { ["Scrm:Journal:InstanceId"] = "replica-a" });
+        await using var b = await StartEngineAsync(new TempDirectory(new DirectoryInfo(shared.Path), keep: true), new Dictionary<string, string?> { ["Scrm:Journal:InstanceId"] = "replica-b" });
+        await a.PublishAsync("""
+            { "id": "sla", "name": "sla", "triggers": [{ "id": "start", "type": "start" }],
+              "activities": [{ "id": "wait", "type": "delay", "inputs": { "duration": "01:00:00" } }],
+              "connections": [{ "source": "start", "target": "wait" }] }
+            """);
+        for (var i = 0; i < 20; i++)
+        {
+            await a.RunAsync("sla");
+        }
+
+        await using var audit = new LeadAudit(Storage, shared.Path);
+        (await audit.TimerCountsAsync()).ShouldBe((20L, 20L));
+
+        // Replica A committed its bookmarks and died before its triggers were stored, holding the journal consumers.
+        var scheduler = await a.Host.Get<ISchedulerFactory>().GetScheduler(TestContext.Current.CancellationToken);
+        var keys = await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals("workflow-timers"), TestContext.Current.CancellationToken);
+        await scheduler.UnscheduleJobs([.. keys], TestContext.Current.CancellationToken);
+        await a.Host.StopAsync();
+        await audit.HoldConsumerLeaseAsync("workflows", "replica-a", TimeSpan.FromSeconds(1));
+        (await audit.TimerCountsAsync()).ShouldBe((20L, 0L));
+
+        // B takes the consumer over when A's lease lapses, and schedules what A left unscheduled.
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while ((await audit.TimerCountsAsync()).Triggers < 20 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        (await audit.TimerCountsAsync()).ShouldBe((20L, 20L));
     }
 }
 

@@ -19,6 +19,7 @@ internal sealed partial class JournalConsumer<THandler>(
     IDbContextFactory<JournalDbContext> contexts,
     JournalReader reader,
     JournalSignal signal,
+    LeaseTakeovers takeovers,
     IOptions<JournalOptions> options,
     TimeProvider time,
     ILogger<JournalConsumer<THandler>> log) : BackgroundService
@@ -262,6 +263,8 @@ internal sealed partial class JournalConsumer<THandler>(
             }
         }
 
+        // A lease another replica did not let go of (a graceful stop sets it to 0) means that replica died or stalled.
+        var previous = await db.Checkpoints.Where(c => c.Consumer == name).Select(c => new { c.LeaseOwner, c.LeaseUntil }).SingleAsync(cancellationToken);
         var until = now + (long)_options.ConsumerLease.TotalMilliseconds;
         var leased = await db.Checkpoints
             .Where(c => c.Consumer == name && (c.LeaseOwner == Owner || c.LeaseUntil < now))
@@ -269,6 +272,12 @@ internal sealed partial class JournalConsumer<THandler>(
         if (leased == 0)
         {
             return null;
+        }
+
+        if (previous.LeaseOwner is { } from && from != Owner && previous.LeaseUntil > 0)
+        {
+            LogTakenOver(log, name, from);
+            takeovers.Record();
         }
 
         Interlocked.Exchange(ref _heldUntil, until);
@@ -337,6 +346,9 @@ internal sealed partial class JournalConsumer<THandler>(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Journal consumer {Consumer} dead-lettered position {Position}")]
     private static partial void LogDeadLettered(ILogger logger, Exception exception, string consumer, long position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal consumer {Consumer} taken over from replica {Replica}, whose lease lapsed")]
+    private static partial void LogTakenOver(ILogger logger, string consumer, string replica);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journal consumer {Consumer} could not renew its lease; trying again at the next beat")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception, string consumer);

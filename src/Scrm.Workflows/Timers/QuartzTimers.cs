@@ -37,6 +37,25 @@ internal sealed partial class QuartzTimers : IWorkflowTimers, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _triggers.DisposeAsync();
 
+    public async Task<int> RepairAsync(IReadOnlyList<(string Id, string InstanceId, long DueAt)> timers, CancellationToken cancellationToken)
+    {
+        if (timers.Count == 0)
+        {
+            return 0;
+        }
+
+        // The bookmarks were read first: a trigger that fires meanwhile is scheduled again, and its
+        // second resume finds the bookmark gone and does nothing.
+        var scheduler = await _schedulers.GetScheduler(cancellationToken);
+        var scheduled = (await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(TimerGroup), cancellationToken))
+            .Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
+        var missing = timers.Where(t => !scheduled.Contains(t.Id)).ToList();
+        await Task.WhenAll(missing.Select(t => ScheduleAsync(t.InstanceId, Bookmark(t.Id, t.DueAt), cancellationToken)));
+        return missing.Count;
+    }
+
+    private static BookmarkState Bookmark(string id, long dueAt) => new(id, TimerStimulus.Name, id, "", "", "", 0, null, dueAt, 0);
+
     private async Task<IReadOnlyList<bool>> StoreAsync(IReadOnlyList<(string InstanceId, BookmarkState Bookmark)> timers, CancellationToken cancellationToken)
     {
         var scheduler = await _schedulers.GetScheduler(cancellationToken);
