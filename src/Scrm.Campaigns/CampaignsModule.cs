@@ -3,6 +3,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scrm.Campaigns.Api;
+using Scrm.Campaigns.Channels;
+using Scrm.Campaigns.Sending;
+using Scrm.Connectors.Sdk.Contract;
+using Scrm.Connectors.Sdk.Outbound;
 using Scrm.Campaigns.Segments;
 using Scrm.Campaigns.Segments.Index;
 using Scrm.Campaigns.Storage;
@@ -12,7 +16,7 @@ namespace Scrm.Campaigns;
 
 public static class CampaignsModule
 {
-    /// <summary>Campaigns: segments over the customer facts (rule trees, saved segments).</summary>
+    /// <summary>Campaigns: segments over the customer facts (rule trees, saved segments), campaigns and their sends, SMS and e-mail senders.</summary>
     public static IServiceCollection AddScrmCampaigns(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -28,14 +32,30 @@ public static class CampaignsModule
         services.AddSingleton<FactIndexFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<FactIndexFeed>());
         services.AddScoped<SegmentMembers>();
+
+        services.AddSingleton<OutboundLedger<CampaignsDbContext>>();
+        services.AddHttpClient(SmsSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<SmsSender>();
+        services.AddSingleton<EmailSender>();
+        services.AddSingleton<IOutboundChannel>(sp => sp.GetRequiredService<SmsSender>());
+        services.AddSingleton<IOutboundChannel>(sp => sp.GetRequiredService<EmailSender>());
+        services.AddSingleton<ContentRenderer>();
+        services.AddSingleton<ChannelThrottle>();
+        services.AddSingleton<UnsubscribeLinks>();
+        services.AddScoped<CampaignStore>();
+        services.AddScoped<CampaignSender>();
+        services.AddScoped<CampaignInsight>();
+        services.AddHostedService<CampaignRunner>();
         return services;
     }
 
-    /// <summary><c>/api/v1/segments</c>, <c>/api/v1/festivals</c>.</summary>
+    /// <summary><c>/api/v1/segments</c>, <c>/api/v1/festivals</c>, <c>/api/v1/campaigns</c> and the unsubscribe links <c>/u/{token}</c>.</summary>
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
         SegmentsApi.Map(app);
         FestivalsApi.Map(app);
+        CampaignsApi.Map(app);
+        UnsubscribeApi.Map(app);
         return app;
     }
 }

@@ -140,6 +140,8 @@ internal static partial class SegmentsApi
         return TypedResults.Stream(output => members.WriteCsvAsync(rule, caller, output, ct), "text/csv; charset=utf-8", $"segment-{id:N}.csv");
     }
 
+    internal static ProblemHttpResult NotReadyProblem(HttpContext http) => NotReady(http);
+
     private static ProblemHttpResult NotReady(HttpContext http) =>
         TypedResults.Problem(Texts.NotReady.In(http), statusCode: StatusCodes.Status503ServiceUnavailable);
 

@@ -1,18 +1,31 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Connectors.Sdk.Outbound;
 
 namespace Scrm.Campaigns.Storage;
 
-/// <summary>The campaigns module's tables. Times are Unix milliseconds.</summary>
-public class CampaignsDbContext(DbContextOptions options) : DbContext(options)
+/// <summary>The campaigns module's tables. Times are Unix milliseconds. The SMS and e-mail senders keep their sent keys here.</summary>
+public class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbContext(options)
 {
     /// <summary>On SQLite the campaigns module has a file of its own (<c>campaigns.db</c>).</summary>
     public const string Store = "campaigns";
 
     internal DbSet<SegmentRow> Segments => Set<SegmentRow>();
 
+    internal DbSet<CampaignRow> Campaigns => Set<CampaignRow>();
+
+    internal DbSet<RecipientRow> Recipients => Set<RecipientRow>();
+
+    internal DbSet<ContactRow> Contacts => Set<ContactRow>();
+
+    internal DbSet<UnsubscribeRow> Unsubscribes => Set<UnsubscribeRow>();
+
+    protected override string SentMessagesTable => "campaign_sent_messages";
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        CampaignTables.Map(modelBuilder);
         modelBuilder.Entity<SegmentRow>(e =>
         {
             e.ToTable("campaign_segments");

@@ -34,6 +34,14 @@ public sealed record CustomerFactSheet(
     long CreatedAt,
     CustomerChangeMark Mark);
 
+/// <summary>How a customer can be reached: profile contacts, channel identities (stored type such as <c>wechat_openid</c>, account, value), consent rows (<c>channel:account</c>) and the last inbound (Unix ms).</summary>
+public sealed record CustomerReach(Guid Id, string? Name, string? Nickname, string? Phone, string? Email, string? Tier, string? Province, string? City,
+    IReadOnlyList<ReachIdentity> Identities, IReadOnlyList<ReachConsent> Consents, long? LastInboundAt);
+
+public sealed record ReachIdentity(string Type, string Account, string Value);
+
+public sealed record ReachConsent(string Channel, bool Granted);
+
 /// <summary>
 /// Customer facts in the order customers last changed, for modules that keep their own copy (the
 /// segment index): the same marks as <see cref="CustomerChanges"/>. A customer's facts change with
@@ -65,6 +73,32 @@ public sealed class CustomerFactSheets(IDbContextFactory<CustomersDbContext> con
         return await db.Customers.AsNoTracking().Where(c => list.Contains(c.Id))
             .Select(c => new CustomerCard(c.Id, c.Name, c.Nickname, c.Company, c.Phone, c.Email, c.OwnerId, c.Tier, c.Province, c.City))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>How the given customers (at most a few thousand at a time) can be reached: contacts, channel identities, consent and last inbound; merged-away customers are left out.</summary>
+    public async Task<IReadOnlyList<CustomerReach>> ReachAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var list = ids.Distinct().ToList();
+        var rows = await db.Customers.AsNoTracking().Where(c => list.Contains(c.Id) && c.Status == CustomerStatus.Active)
+            .Select(c => new { c.Id, c.Name, c.Nickname, c.Phone, c.Email, c.Tier, c.Province, c.City })
+            .ToListAsync(cancellationToken);
+        var identities = (await db.Identities.AsNoTracking().Where(i => list.Contains(i.CustomerId))
+                .Select(i => new { i.CustomerId, i.Type, i.Account, i.Value }).ToListAsync(cancellationToken))
+            .ToLookup(i => i.CustomerId, i => new ReachIdentity(i.Type, i.Account, i.Value));
+        var consents = (await db.Consents.AsNoTracking().Where(c => list.Contains(c.CustomerId))
+                .Select(c => new { c.CustomerId, c.Channel, c.Granted }).ToListAsync(cancellationToken))
+            .ToLookup(c => c.CustomerId, c => new ReachConsent(c.Channel, c.Granted));
+        var inbound = (await db.Timeline.AsNoTracking().Where(t => list.Contains(t.CustomerId) && t.Position != null)
+                .GroupBy(t => t.CustomerId).Select(g => new { Id = g.Key, Last = g.Max(t => t.OccurredAt) }).ToListAsync(cancellationToken))
+            .ToDictionary(t => t.Id, t => t.Last);
+        return [.. rows.Select(c => new CustomerReach(c.Id, c.Name, c.Nickname, c.Phone, c.Email, c.Tier, c.Province, c.City,
+            [.. identities[c.Id]], [.. consents[c.Id]], inbound.TryGetValue(c.Id, out var last) ? last : null))];
     }
 
     /// <summary>Customers changed after <paramref name="after"/> and at or before <paramref name="through"/> (Unix ms), oldest change first.</summary>

@@ -1,0 +1,200 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Scrm.Campaigns.Segments;
+using Scrm.Campaigns.Sending;
+using Scrm.Campaigns.Storage;
+using Scrm.Platform.Http;
+using Scrm.Platform.Security;
+using Scrm.Platform.Text;
+
+namespace Scrm.Campaigns.Api;
+
+/// <summary><c>/api/v1/campaigns</c>: campaigns for marketers — save, dry run, preview, schedule, start, pause, resume, cancel, report.</summary>
+internal static partial class CampaignsApi
+{
+    private static class Texts
+    {
+        public static readonly UserText Invalid = new("营销活动有误", "The campaign is not valid");
+        public static readonly UserText Name = new("名称必填，最多 {0} 个字符，不含控制字符", "name is required: at most {0} characters, no control characters");
+        public static readonly UserText Segment = new("必须指定一个已保存的分群", "segmentId must name a saved segment");
+        public static readonly UserText Version = new("更新时必须提供所修改的 version", "an update must name the version it changes");
+        public static readonly UserText Conflict = new("该活动已被他人修改，请刷新后重试", "Someone changed this campaign meanwhile: reload and try again");
+        public static readonly UserText WrongState = new("活动当前状态为 {0}，不能执行此操作", "The campaign is {0}: this is not possible now");
+        public static readonly UserText At = new("at 必须是带时区的将来时间", "at must be a future time with its offset");
+        public static readonly UserText Customer = new("customer 必须是客户 id", "customer must be a customer id");
+
+        public static readonly Dictionary<string, UserText> Problems = new(StringComparer.Ordinal)
+        {
+            ["required"] = new("必填", "required"),
+            ["too-many"] = new("最多 4 个渠道", "at most 4 channels"),
+            ["unknown-channel"] = new("渠道必须是 wechat、wecom、sms 或 email", "channel must be wechat, wecom, sms or email"),
+            ["duplicate-channel"] = new("每个渠道只能出现一次", "each channel at most once"),
+            ["account"] = new("账号必填：字母、数字、- 或 _，最多 64 个字符", "account is required: letters, digits, '-' or '_', at most 64"),
+            ["template-id"] = new("模板 id 为 1–128 个字符", "templateId is 1–128 characters"),
+            ["text"] = new("内容必填，不能超长", "text is required and within its length"),
+            ["liquid"] = new("模板语法有误（Liquid）", "the Liquid template does not parse"),
+            ["url"] = new("链接必须是 http(s) 绝对地址", "url must be an absolute http(s) address"),
+            ["time"] = new("时间格式为 HH:mm（北京时间）", "times are HH:mm (China time)"),
+        };
+    }
+
+    public sealed record ScheduleInput(DateTimeOffset? At);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/campaigns").WithTags("Campaigns").RequireAuthorization(ScrmPolicies.Marketing);
+        group.MapGet("", ListAsync).WithSummary("Campaigns, newest first.");
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPost("", CreateAsync).WithMaxRequestBodySize(SegmentsApi.JsonLimit)
+            .WithSummary("Saves a draft: name, segment, channels in the order to try them (each with Liquid content), quiet hours; bad fields answer 422 naming their path.");
+        group.MapPut("/{id:guid}", UpdateAsync).WithMaxRequestBodySize(SegmentsApi.JsonLimit).WithSummary("Changes a draft or scheduled campaign; the body names the version it changes.");
+        group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Deletes a draft or scheduled campaign.");
+        group.MapPost("/{id:guid}/dry-run", DryRunAsync).WithSummary("How many would be sent per channel now (or at the scheduled time) and how many held back by which rule; sends nothing.");
+        group.MapGet("/{id:guid}/preview", PreviewAsync).WithSummary("One customer's message as it would be sent, or why they would get none.");
+        group.MapPost("/{id:guid}/schedule", ScheduleAsync).WithMaxRequestBodySize(4096).WithSummary("Sends once at the given time.");
+        group.MapPost("/{id:guid}/start", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.StartAsync(id, Caller.Of(h.User).Name, ct), h))
+            .WithSummary("Sends now: the segment's members become the recipients.");
+        group.MapPost("/{id:guid}/pause", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.PauseAsync(id, Caller.Of(h.User).Name, ct), h));
+        group.MapPost("/{id:guid}/resume", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.ResumeAsync(id, Caller.Of(h.User).Name, ct), h));
+        group.MapPost("/{id:guid}/cancel", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.CancelAsync(id, Caller.Of(h.User).Name, ct), h))
+            .WithSummary("Stops for good: recipients not yet claimed are never sent.");
+        group.MapGet("/{id:guid}/report", ReportAsync).WithSummary("Sent per channel, failed per channel and reason, held back per rule, unsubscribes.");
+    }
+
+    private static async Task<Ok<IReadOnlyList<CampaignView>>> ListAsync(CampaignStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct));
+
+    private static async Task<Results<Ok<CampaignView>, NotFound>> GetAsync(Guid id, CampaignStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } c ? TypedResults.Ok(c) : TypedResults.NotFound();
+
+    private static async Task<IResult> CreateAsync(CampaignInput input, CampaignStore store, SegmentStore segments, HttpContext http, ILogger<CampaignStore> log, CancellationToken ct)
+    {
+        if (await CheckAsync(input, segments, http, log, update: false, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        var campaign = await store.CreateAsync(input.Name!.Trim(), input.SegmentId!.Value, new CampaignPlan(input.Channels!, input.QuietHours), Caller.Of(http.User).Name, ct);
+        return TypedResults.Created($"/api/v1/campaigns/{campaign.Id}", campaign);
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid id, CampaignInput input, CampaignStore store, SegmentStore segments, HttpContext http, ILogger<CampaignStore> log, CancellationToken ct)
+    {
+        if (await CheckAsync(input, segments, http, log, update: true, ct) is { } problem)
+        {
+            return problem;
+        }
+
+        return await MoveAsync(store.UpdateAsync(id, input.Version!.Value, input.Name!.Trim(), input.SegmentId!.Value, new CampaignPlan(input.Channels!, input.QuietHours),
+            Caller.Of(http.User).Name, ct), http);
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, CampaignStore store, HttpContext http, CancellationToken ct) => await store.DeleteAsync(id, ct) switch
+    {
+        CampaignChange.Done => TypedResults.NoContent(),
+        CampaignChange.NotFound => TypedResults.NotFound(),
+        CampaignChange.Conflict => TypedResults.Problem(Texts.Conflict.In(http), statusCode: StatusCodes.Status409Conflict),
+        _ => TypedResults.Problem(Texts.WrongState.In(http, "running"), statusCode: StatusCodes.Status409Conflict),
+    };
+
+    private static async Task<IResult> ScheduleAsync(Guid id, ScheduleInput input, CampaignStore store, TimeProvider time, HttpContext http, CancellationToken ct)
+    {
+        if (input.At is not { } at || at <= time.GetUtcNow())
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = [Texts.At.In(http)] });
+        }
+
+        return await MoveAsync(store.ScheduleAsync(id, at, Caller.Of(http.User).Name, ct), http);
+    }
+
+    private static async Task<IResult> MoveAsync(Task<(CampaignChange, CampaignView?)> change, HttpContext http) => await change switch
+    {
+        (CampaignChange.Done, var view) => TypedResults.Ok(view),
+        (CampaignChange.NotFound, _) => TypedResults.NotFound(),
+        (CampaignChange.Conflict, _) => TypedResults.Problem(Texts.Conflict.In(http), statusCode: StatusCodes.Status409Conflict),
+        (_, var view) => TypedResults.Problem(Texts.WrongState.In(http, view?.Status), statusCode: StatusCodes.Status409Conflict),
+    };
+
+    private static async Task<IResult> DryRunAsync(Guid id, CampaignsDbContext db, CampaignInsight insight, SegmentMembers members, HttpContext http, CancellationToken ct)
+    {
+        if (await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is not { } campaign)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return !await members.WaitReadyAsync(ct) ? SegmentsApi.NotReadyProblem(http) : TypedResults.Ok(await insight.DryRunAsync(campaign, ct));
+    }
+
+    private static async Task<IResult> PreviewAsync(Guid id, string? customer, CampaignsDbContext db, CampaignInsight insight, HttpContext http, CancellationToken ct)
+    {
+        if (!Guid.TryParse(customer, out var customerId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customer"] = [Texts.Customer.In(http)] });
+        }
+
+        return await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } campaign
+            ? TypedResults.Ok(await insight.PreviewAsync(campaign, customerId, ct))
+            : TypedResults.NotFound();
+    }
+
+    private static async Task<IResult> ReportAsync(Guid id, CampaignsDbContext db, CampaignInsight insight, CancellationToken ct) =>
+        await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } campaign
+            ? TypedResults.Ok(await insight.ReportAsync(campaign, ct))
+            : TypedResults.NotFound();
+
+    private static async Task<IResult?> CheckAsync(CampaignInput input, SegmentStore segments, HttpContext http, ILogger log, bool update, CancellationToken ct)
+    {
+        var language = http.Language();
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string path, string text)
+        {
+            if (!errors.TryGetValue(path, out var list))
+            {
+                errors[path] = list = [];
+            }
+
+            list.Add(text);
+        }
+
+        var name = input.Name?.Trim();
+        if (name is not { Length: > 0 and <= CampaignRow.NameLength } || name.Any(char.IsControl))
+        {
+            Add("name", Texts.Name.In(language, CampaignRow.NameLength));
+        }
+
+        if (input.SegmentId is not { } segment || await segments.GetAsync(segment, ct) is null)
+        {
+            Add("segmentId", Texts.Segment.In(language));
+        }
+
+        if (update && input.Version is null)
+        {
+            Add("version", Texts.Version.In(language));
+        }
+
+        foreach (var (path, problem) in PlanRules.Check(input.Channels is null ? null : new CampaignPlan(input.Channels, input.QuietHours)))
+        {
+            Add(path, Texts.Problems[problem].In(language));
+        }
+
+        if (errors.Count == 0)
+        {
+            return null;
+        }
+
+        var fields = string.Join(",", errors.Keys);
+        LogRefused(log, http.Request.Path.Value, fields);
+
+        return TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = Texts.Invalid.In(language),
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused a campaign body at {Path}: {Fields}")]
+    private static partial void LogRefused(ILogger logger, string? path, string fields);
+}

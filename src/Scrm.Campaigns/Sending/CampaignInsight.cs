@@ -1,0 +1,132 @@
+using Microsoft.EntityFrameworkCore;
+using Scrm.Campaigns.Segments;
+using Scrm.Campaigns.Segments.Index;
+using Scrm.Campaigns.Storage;
+using Scrm.Customers.Directory;
+using Scrm.Platform.Security;
+
+namespace Scrm.Campaigns.Sending;
+
+/// <summary>What a start would do now: messages per channel, and recipients held back per rule.</summary>
+/// <param name="QuietUntil">Set when the send falls in quiet hours: nothing goes out before this.</param>
+public sealed record DryRun(int Audience, DateTimeOffset At, IReadOnlyDictionary<string, int> Send, IReadOnlyDictionary<string, int> Held, DateTimeOffset? QuietUntil);
+
+/// <summary>A campaign's results so far, per channel and reason.</summary>
+public sealed record CampaignReport(
+    Guid Id, string Status, int Audience, int Pending, int InFlight, int Sent, int Failed, int Held, int Cancelled,
+    IReadOnlyDictionary<string, int> SentByChannel, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> FailedByChannel,
+    IReadOnlyDictionary<string, int> HeldByReason, IReadOnlyDictionary<string, int> Unsubscribed);
+
+/// <summary>One recipient's message as it would go out now, or why they would get none.</summary>
+public sealed record RecipientPreview(Guid Customer, string? Channel, string? Held, RenderedContent? Content);
+
+/// <summary>Dry runs, per-recipient previews and reports.</summary>
+internal sealed class CampaignInsight(
+    IDbContextFactory<CampaignsDbContext> contexts, SegmentStore segments, SegmentMembers members, FactIndex index, CustomerFactSheets facts,
+    CampaignSender sender, ContentRenderer renderer, UnsubscribeLinks links, TimeProvider time)
+{
+    /// <summary>The campaign's segment as it is now, run through every rule the send applies, without claiming or sending anything.</summary>
+    public async Task<DryRun> DryRunAsync(CampaignRow campaign, CancellationToken cancellationToken)
+    {
+        var plan = CampaignStore.PlanOf(campaign);
+        var at = campaign.ScheduledAt is { } s && s > time.GetUtcNow().ToUnixTimeMilliseconds() ? DateTimeOffset.FromUnixTimeMilliseconds(s) : time.GetUtcNow();
+        var quiet = sender.QuietHoursOf(plan);
+        var ids = await MembersAsync(campaign.SegmentId, cancellationToken);
+        var send = CampaignChannels.All.Where(c => plan.Channels.Any(p => p.Channel == c)).ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
+        var held = HoldReason.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
+        var cap = sender.Cap;
+        var now = at.ToUnixTimeMilliseconds();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        foreach (var chunk in ids.Chunk(2_000))
+        {
+            var reach = (await facts.ReachAsync(chunk, cancellationToken)).ToDictionary(r => r.Id);
+            var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => chunk.Contains(u.CustomerId)).Select(u => new { u.CustomerId, u.Channel }).ToListAsync(cancellationToken))
+                .ToLookup(u => u.CustomerId, u => u.Channel);
+            var since = cap.Since(now);
+            var counts = (await db.Contacts.AsNoTracking().Where(c => chunk.Contains(c.CustomerId) && c.At > since)
+                    .GroupBy(c => c.CustomerId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
+                .ToDictionary(c => c.Key, c => c.Count);
+            foreach (var id in chunk)
+            {
+                var (choice, reason) = reach.TryGetValue(id, out var customer)
+                    ? Audience.Choose(customer, plan.Channels, unsubscribed[id].ToHashSet(StringComparer.Ordinal), now)
+                    : (null, HoldReason.Gone);
+                if (choice is not null && !cap.Allows(counts.GetValueOrDefault(id)))
+                {
+                    reason = HoldReason.FrequencyCap;
+                }
+                else if (choice is not null && quiet.Contains(at))
+                {
+                    reason = HoldReason.QuietHours;
+                }
+
+                if (reason is not null)
+                {
+                    held[reason]++;
+                }
+                else
+                {
+                    send[choice!.Plan.Channel]++;
+                }
+            }
+        }
+
+        return new DryRun(ids.Count, at, send, held, quiet.Contains(at) ? quiet.EndAfter(at) : null);
+    }
+
+    public async Task<RecipientPreview> PreviewAsync(CampaignRow campaign, Guid customerId, CancellationToken cancellationToken)
+    {
+        var plan = CampaignStore.PlanOf(campaign);
+        if (await facts.ReachAsync([customerId], cancellationToken) is not [var customer])
+        {
+            return new RecipientPreview(customerId, null, HoldReason.Gone, null);
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => u.CustomerId == customerId).Select(u => u.Channel).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var (choice, held) = Audience.Choose(customer, plan.Channels, unsubscribed, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var shown = choice?.Plan ?? plan.Channels[0];
+        var link = links.For(campaign.Id, customerId, shown.Channel).ToString();
+        return new RecipientPreview(customerId, choice?.Plan.Channel, held, renderer.Render(shown, customer, campaign.Name, link));
+    }
+
+    public async Task<CampaignReport> ReportAsync(CampaignRow campaign, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var groups = await db.Recipients.AsNoTracking().Where(r => r.CampaignId == campaign.Id)
+            .GroupBy(r => new { r.Status, r.Channel, r.Reason })
+            .Select(g => new { g.Key.Status, g.Key.Channel, g.Key.Reason, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        int Of(string status) => groups.Where(g => g.Status == status).Sum(g => g.Count);
+        var unsubscribed = await db.Unsubscribes.AsNoTracking().Where(u => u.CampaignId == campaign.Id)
+            .GroupBy(u => u.Channel).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
+        return new CampaignReport(
+            campaign.Id, campaign.Status, campaign.Audience ?? 0, Of(RecipientStatus.Pending), Of(RecipientStatus.Claimed), Of(RecipientStatus.Sent),
+            Of(RecipientStatus.Failed), Of(RecipientStatus.Held), Of(RecipientStatus.Cancelled),
+            groups.Where(g => g.Status == RecipientStatus.Sent).GroupBy(g => g.Channel!).ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal),
+            groups.Where(g => g.Status == RecipientStatus.Failed).GroupBy(g => g.Channel!)
+                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)g.GroupBy(x => x.Reason ?? "unknown").ToDictionary(x => x.Key, x => x.Sum(y => y.Count), StringComparer.Ordinal), StringComparer.Ordinal),
+            groups.Where(g => g.Status == RecipientStatus.Held).GroupBy(g => g.Reason!).ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal),
+            unsubscribed);
+    }
+
+    private async Task<IReadOnlyList<Guid>> MembersAsync(Guid segmentId, CancellationToken cancellationToken)
+    {
+        if (await segments.RuleAsync(segmentId, cancellationToken) is not { } rule)
+        {
+            return [];
+        }
+
+        var selection = index.Select(rule, members.Context(), OwnerScope.All);
+        var ids = new List<Guid>(selection.Count);
+        Guid? after = null;
+        while (selection.Members(after, 10_000) is { Count: > 0 } page)
+        {
+            ids.AddRange(page.Select(m => m.Id));
+            after = page[^1].Id;
+        }
+
+        return ids;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using Fluid;
+
+namespace Scrm.Campaigns.Sending;
+
+/// <summary>What a campaign sends: the channels in the marketer's order, each with its content (Liquid templates), and its quiet hours.</summary>
+/// <param name="QuietHours">China time; null: the configured default. Equal start and end: no quiet hours.</param>
+public sealed record CampaignPlan(IReadOnlyList<ChannelPlan> Channels, QuietHoursPlan? QuietHours);
+
+/// <summary>One channel of a campaign: <c>wechat</c> (a template message when <paramref name="TemplateId"/> is set, else a customer-service text), <c>wecom</c>, <c>sms</c> or <c>email</c>.</summary>
+/// <param name="Account">The configured channel account (WeChat Official Account, WeCom corporation) the message goes out through.</param>
+public sealed record ChannelPlan(
+    string Channel,
+    string Account,
+    string? Text = null,
+    string? Subject = null,
+    string? TemplateId = null,
+    IReadOnlyDictionary<string, string>? Values = null,
+    string? Url = null);
+
+public sealed record QuietHoursPlan(string Start, string End);
+
+public static class CampaignChannels
+{
+    public const string WeChat = "wechat";
+    public const string WeCom = "wecom";
+    public const string Sms = "sms";
+    public const string Email = "email";
+
+    public static readonly IReadOnlyList<string> All = [WeChat, WeCom, Sms, Email];
+}
+
+/// <summary>The checks a plan passes before it is saved: each failure names the field's path.</summary>
+public static class PlanRules
+{
+    public const int MaxText = 2_000;
+    public const int MaxSubject = 200;
+
+    private static readonly FluidParser Parser = new();
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Every problem as (path, English-neutral code); empty when the plan can be sent.</summary>
+    public static IReadOnlyList<(string Path, string Problem)> Check(CampaignPlan? plan)
+    {
+        var problems = new List<(string, string)>();
+        if (plan?.Channels is not { Count: > 0 } channels)
+        {
+            problems.Add(("channels", "required"));
+            return problems;
+        }
+
+        if (channels.Count > CampaignChannels.All.Count)
+        {
+            problems.Add(("channels", "too-many"));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < channels.Count; i++)
+        {
+            var c = channels[i];
+            var at = $"channels[{i}]";
+            if (c is null)
+            {
+                problems.Add((at, "required"));
+                continue;
+            }
+
+            if (!CampaignChannels.All.Contains(c.Channel))
+            {
+                problems.Add(($"{at}.channel", "unknown-channel"));
+                continue;
+            }
+
+            if (!seen.Add(c.Channel))
+            {
+                problems.Add(($"{at}.channel", "duplicate-channel"));
+            }
+
+            if (c.Account is not { Length: > 0 and <= 64 } || c.Account.Any(ch => !char.IsAsciiLetterOrDigit(ch) && ch is not '-' and not '_'))
+            {
+                problems.Add(($"{at}.account", "account"));
+            }
+
+            var template = c.Channel == CampaignChannels.WeChat && c.TemplateId is not null;
+            if (template)
+            {
+                if (c.TemplateId!.Length is 0 or > 128)
+                {
+                    problems.Add(($"{at}.templateId", "template-id"));
+                }
+
+                if (c.Values is not { Count: > 0 and <= 20 })
+                {
+                    problems.Add(($"{at}.values", "required"));
+                }
+                else
+                {
+                    foreach (var (key, value) in c.Values)
+                    {
+                        Liquid(problems, $"{at}.values.{key}", value, MaxText);
+                    }
+                }
+            }
+            else
+            {
+                Liquid(problems, $"{at}.text", c.Text, MaxText);
+            }
+
+            if (c.Channel == CampaignChannels.Email)
+            {
+                Liquid(problems, $"{at}.subject", c.Subject, MaxSubject);
+            }
+
+            if (c.Url is not null && (!Uri.TryCreate(c.Url, UriKind.Absolute, out var url) || url.Scheme is not "https" and not "http"))
+            {
+                problems.Add(($"{at}.url", "url"));
+            }
+        }
+
+        if (plan.QuietHours is { } quiet && (!TryTime(quiet.Start, out _) || !TryTime(quiet.End, out _)))
+        {
+            problems.Add(("quietHours", "time"));
+        }
+
+        return problems;
+    }
+
+    public static bool TryTime(string? text, out TimeOnly time) =>
+        TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
+
+    internal static bool TryParse(string source, out IFluidTemplate? template) =>
+        Parser.TryParse(source, out template, out _);
+
+    private static void Liquid(List<(string, string)> problems, string path, string? source, int max)
+    {
+        if (source is not { Length: > 0 } || source.Length > max || string.IsNullOrWhiteSpace(source))
+        {
+            problems.Add((path, "text"));
+        }
+        else if (!TryParse(source, out _))
+        {
+            problems.Add((path, "liquid"));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Scrm.Campaigns.Storage;
+
+/// <summary>Campaigns, their recipients, the per-customer contact ledger and unsubscribes.</summary>
+internal static class CampaignTables
+{
+    public static void Map(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<CampaignRow>(e =>
+        {
+            e.ToTable("campaigns");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(CampaignRow.NameLength);
+            e.Property(x => x.SegmentId).HasColumnName("segment_id");
+            e.Property(x => x.Plan).HasColumnName("plan");
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(32);
+            e.Property(x => x.ScheduledAt).HasColumnName("scheduled_at");
+            e.Property(x => x.StartedAt).HasColumnName("started_at");
+            e.Property(x => x.FinishedAt).HasColumnName("finished_at");
+            e.Property(x => x.Audience).HasColumnName("audience");
+            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(128);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.UpdatedBy).HasColumnName("updated_by").HasMaxLength(128);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            e.HasIndex(x => x.Status);
+        });
+        modelBuilder.Entity<RecipientRow>(e =>
+        {
+            e.ToTable("campaign_recipients");
+            e.HasKey(x => new { x.CampaignId, x.CustomerId });
+            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
+            e.Property(x => x.CustomerId).HasColumnName("customer_id");
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
+            e.Property(x => x.Address).HasColumnName("address").HasMaxLength(256);
+            e.Property(x => x.Step).HasColumnName("step");
+            e.Property(x => x.Reason).HasColumnName("reason").HasMaxLength(32);
+            e.Property(x => x.Detail).HasColumnName("detail").HasMaxLength(500);
+            e.Property(x => x.ChannelMessageId).HasColumnName("channel_message_id").HasMaxLength(128);
+            e.Property(x => x.Attempts).HasColumnName("attempts");
+            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
+            e.Property(x => x.ClaimedAt).HasColumnName("claimed_at");
+            e.Property(x => x.DoneAt).HasColumnName("done_at");
+            e.HasIndex(x => new { x.CampaignId, x.Status, x.CustomerId });
+        });
+        modelBuilder.Entity<ContactRow>(e =>
+        {
+            e.ToTable("campaign_contacts");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.CustomerId).HasColumnName("customer_id");
+            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.At).HasColumnName("at");
+            e.HasIndex(x => new { x.CustomerId, x.At });
+            // One marketing message per customer per campaign, whatever runs the send.
+            e.HasIndex(x => new { x.CampaignId, x.CustomerId }).IsUnique();
+        });
+        modelBuilder.Entity<UnsubscribeRow>(e =>
+        {
+            e.ToTable("campaign_unsubscribes");
+            e.HasKey(x => new { x.CustomerId, x.Channel });
+            e.Property(x => x.CustomerId).HasColumnName("customer_id");
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
+            e.Property(x => x.At).HasColumnName("at");
+        });
+    }
+}
+
+/// <summary>A campaign: the segment it sends to, its plan (channels in order with content, quiet hours) as JSON, and where it stands.</summary>
+internal sealed class CampaignRow
+{
+    public const int NameLength = 200;
+
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public Guid SegmentId { get; set; }
+    public string Plan { get; set; } = "";
+
+    /// <summary><see cref="Sending.CampaignStatus"/>.</summary>
+    public string Status { get; set; } = "";
+    public long? ScheduledAt { get; set; }
+    public long? StartedAt { get; set; }
+    public long? FinishedAt { get; set; }
+
+    /// <summary>How many recipients the start materialised.</summary>
+    public int? Audience { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public long CreatedAt { get; set; }
+    public string UpdatedBy { get; set; } = "";
+    public long UpdatedAt { get; set; }
+    public int Version { get; set; }
+}
+
+/// <summary>One customer of a started campaign (the segment's members when it started) and what became of them.</summary>
+internal sealed class RecipientRow
+{
+    public Guid CampaignId { get; set; }
+    public Guid CustomerId { get; set; }
+
+    /// <summary><see cref="Sending.RecipientStatus"/>.</summary>
+    public string Status { get; set; } = "";
+    public string? Channel { get; set; }
+    public string? Account { get; set; }
+
+    /// <summary>The channel's id for the customer (OpenID, external user id, phone, e-mail).</summary>
+    public string? Address { get; set; }
+
+    /// <summary>Part of the idempotency key: campaign × recipient × step.</summary>
+    public int Step { get; set; }
+
+    /// <summary>Why held back or failed (<see cref="Sending.HoldReason"/> or a send status).</summary>
+    public string? Reason { get; set; }
+    public string? Detail { get; set; }
+    public string? ChannelMessageId { get; set; }
+    public int Attempts { get; set; }
+    public long? NextAttemptAt { get; set; }
+    public long? ClaimedAt { get; set; }
+    public long? DoneAt { get; set; }
+}
+
+/// <summary>A marketing message claimed for a customer: the frequency cap counts these across campaigns and channels.</summary>
+internal sealed class ContactRow
+{
+    public long Id { get; set; }
+    public Guid CustomerId { get; set; }
+    public Guid CampaignId { get; set; }
+    public string Channel { get; set; } = "";
+    public long At { get; set; }
+}
+
+/// <summary>A customer who asked for no more marketing on a channel (<c>*</c>: on any channel).</summary>
+internal sealed class UnsubscribeRow
+{
+    public Guid CustomerId { get; set; }
+    public string Channel { get; set; } = "";
+    public Guid? CampaignId { get; set; }
+    public long At { get; set; }
+}
