@@ -25,6 +25,9 @@ public sealed class AgentTeamOptions
     /// <summary>Receives escalations.</summary>
     public string? TeamLead { get; set; }
 
+    /// <summary>Receives the escalations the team lead let pass (a first response still missing well after its due time).</summary>
+    public string? Manager { get; set; }
+
     public List<AgentOptions> Agents { get; set; } = [];
 }
 

@@ -7,7 +7,10 @@ using Scrm.Community.Calendar;
 using Scrm.Community.Classification;
 using Scrm.Community.Conversations;
 using Scrm.Community.Replies;
+using Scrm.Community.Satisfaction;
 using Scrm.Community.Storage;
+using Scrm.Community.Workflow;
+using Scrm.Workflows.Activities;
 using Scrm.Ingestion;
 using Scrm.Platform.Audit;
 using Scrm.Platform.Calendar;
@@ -42,6 +45,16 @@ public static class CommunityModule
         services.AddSingleton<ConversationWork>();
         services.AddSingleton<ReplyService>();
         services.AddSingleton<ConversationClassification>();
+        services.AddSingleton<CommunityEvents>();
+        services.AddSingleton<ServiceLevelAlerts>();
+        services.AddSingleton<SurveyService>();
+        services.AddWorkflowActivity<ClassifyText>()
+            .AddWorkflowActivity<HandToLeads>()
+            .AddWorkflowActivity<AssignConversation>()
+            .AddWorkflowActivity<WaitForReply>()
+            .AddWorkflowActivity<EscalateConversation>()
+            .AddWorkflowActivity<ReplyToCustomer>()
+            .AddWorkflowActivity<SendSurvey>();
         services.AddScrmAudit(configuration);
         services.AddJournalConsumer<ConversationHandler>();
         services.AddEffectOutcomes<CommunityDbContext>();

@@ -10,6 +10,9 @@ public sealed class CommunityOptions
     public ClassifierOptions Classifier { get; set; } = new();
 
     public AssignmentOptions Assignment { get; set; } = new();
+
+    /// <summary>The language of notifications (zh-CN or en).</summary>
+    public string Language { get; set; } = Scrm.Platform.Text.Languages.Chinese;
 }
 
 /// <summary><c>Scrm:Community:Classifier</c>: retraining from corrections.</summary>

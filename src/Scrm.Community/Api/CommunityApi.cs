@@ -18,6 +18,8 @@ public static class CommunityApi
         community.MapGet("/models", ClassifierApi.ModelsAsync).WithSummary("The classifier's model versions, the active one marked.");
         community.MapGet("/lexicon", ClassifierApi.Lexicon).WithSummary("The word lists per class that the rules read and the model takes as features.");
         community.MapPut("/lexicon", ClassifierApi.SetLexiconAsync).WithSummary("Replaces the word lists (a new lexicon version).");
+        community.MapGet("/notifications", NotificationsAsync)
+            .WithSummary("My notifications, newest first: service-level warnings and escalations, low satisfaction scores; before= pages back.");
         community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
 
         var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin);
@@ -27,5 +29,15 @@ public static class CommunityApi
         admin.MapPut("/calendar/{year:int}", CalendarApi.SetYearAsync).WithSummary("Replaces one year of the working calendar (from the State Council's notice).");
         app.MapConversationsApi();
         return app;
+    }
+
+    private static async Task<IResult> NotificationsAsync(Workflow.ServiceLevelAlerts alerts, HttpContext http, long? before, int? size, CancellationToken ct) =>
+        size is < 1 or > 200 || before is < 1
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["size"] = [Texts.Page.In(http)] })
+            : TypedResults.Ok(await alerts.ForAsync(Caller.Of(http.User).Id, before, size ?? 50, ct));
+
+    private static class Texts
+    {
+        public static readonly Scrm.Platform.Text.UserText Page = new("size 为 1 到 200；before 必须是一条通知的 id", "size must be 1 to 200; before must be a notification's id");
     }
 }

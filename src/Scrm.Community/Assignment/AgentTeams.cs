@@ -46,5 +46,27 @@ internal sealed class AgentTeams(IOptionsMonitor<CommunityOptions> options, ITea
     public bool IsAgent(string id, RoutingPlan plan) =>
         plan.Teams.Any(t => t.Reps.Any(r => r.Id == id && r.Active)) || directory?.RolesOf(id).Contains(ScrmRoles.Community) == true;
 
+    /// <summary>
+    /// Who hears of a team's late first responses: its lead, then its manager (configured, or the
+    /// lead of the directory team above it).
+    /// </summary>
+    public (string? TeamLead, string? Manager) EscalationOf(string? team)
+    {
+        if (team is null)
+        {
+            return (null, null);
+        }
+
+        if (options.CurrentValue.Assignment.Teams.Find(t => t.Name == team) is { } configured)
+        {
+            return (configured.TeamLead, configured.Manager);
+        }
+
+        var teams = directory?.Teams ?? [];
+        var info = teams.FirstOrDefault(t => t.Name == team);
+        var parent = info?.Parent is { } p ? teams.FirstOrDefault(t => t.Name == p) : null;
+        return (info?.Lead, parent?.Lead);
+    }
+
     public static string? TeamOf(string agent, RoutingPlan plan) => plan.Teams.FirstOrDefault(t => t.Reps.Any(r => r.Id == agent))?.Name;
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Scrm.Community.Assignment;
 using Scrm.Community.Calendar;
 using Scrm.Community.Classification;
 using Scrm.Community.Storage;
+using Scrm.Community.Workflow;
 using Scrm.Customers.Directory;
 using Scrm.Ingestion.Consumers;
 using Scrm.Ingestion.Journal;
@@ -23,6 +25,7 @@ internal sealed partial class ConversationHandler(
     ClassifierLoader loader,
     WorkingCalendars calendars,
     AgentTeams teams,
+    CommunityEvents events,
     TimeProvider time,
     ILogger<ConversationHandler> log) : IJournalHandler
 {
@@ -91,7 +94,7 @@ internal sealed partial class ConversationHandler(
             conversation.CustomerId = customers[i]?.Id ?? conversation.CustomerId;
             var classification = m.Text is null ? null : classes[i];
             var due = ServiceLevels.FirstResponseDue(classification?.Intent, m.At, calendar)?.ToUnixTimeMilliseconds();
-            ConversationRules.OnInbound(conversation, at, classification?.Intent, classification?.Sentiment, ConversationRules.Preview(m.Text) ?? $"[{m.Type}]", due);
+            ConversationRules.OnInbound(conversation, at, classification?.Intent, classification?.Sentiment, ConversationRules.Preview(m.Text) ?? $"[{m.Type}]", due, m.SourceKey);
             conversation.Version++;
             var row = new MessageRow
             {
@@ -113,6 +116,9 @@ internal sealed partial class ConversationHandler(
 
         if (added.Count == 0)
         {
+            // Handed over again after a crash: the waits these messages began may not have reached the workflows.
+            await transaction.RollbackAsync(cancellationToken);
+            await events.WaitingAsync(Waits(inbound, classes, threads), cancellationToken);
             return;
         }
 
@@ -124,17 +130,53 @@ internal sealed partial class ConversationHandler(
             db.Messages.Add(message);
         }
 
-        await AssignAsync(db, added.Select(a => a.Conversation).Where(c => c.Assignee is null && c.Status == ConversationStatus.Open).Distinct().ToList(), cancellationToken);
+        await RouteAsync(db, teams, time.GetUtcNow(), added.Select(a => a.Conversation).Where(c => c.Assignee is null && c.Status == ConversationStatus.Open).Distinct().ToList(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogStored(log, added.Count, batch[^1].Position);
+        await events.WaitingAsync(Waits(inbound, classes, threads), cancellationToken);
+    }
+
+    /// <summary>The messages a customer's wait for an answer began with, as the service-level workflow starts on them.</summary>
+    private static List<JsonObject> Waits(List<InboundMessage> inbound, IReadOnlyList<TextClassification> classes, Dictionary<string, ConversationRow> threads)
+    {
+        var waits = new List<JsonObject>();
+        for (var i = 0; i < inbound.Count; i++)
+        {
+            var m = inbound[i];
+            if (threads.GetValueOrDefault(m.ThreadKey) is not { Status: ConversationStatus.Open, WaitingKey: { } waiting } c || waiting != m.SourceKey)
+            {
+                continue;
+            }
+
+            var classification = m.Text is null ? null : classes[i];
+            waits.Add(new JsonObject
+            {
+                ["conversationId"] = c.Id,
+                ["sourceKey"] = m.SourceKey,
+                ["kind"] = m.Type is "comment" or "mention" ? "mention" : "message",
+                ["channel"] = m.Channel,
+                ["account"] = m.Account,
+                ["contact"] = m.Contact,
+                ["contactName"] = m.ContactName,
+                ["position"] = m.Position,
+                ["externalId"] = m.ExternalId,
+                ["text"] = m.Text,
+                ["at"] = m.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["customerId"] = c.CustomerId?.ToString(),
+                ["intent"] = classification?.Intent,
+                ["sentiment"] = classification?.Sentiment,
+            });
+        }
+
+        return waits;
     }
 
     /// <summary>
     /// Gives each conversation nobody has to exactly one agent, in the same transaction that opened it:
     /// the agent who answers the customer's other conversations first, then the channel's team, least loaded.
     /// </summary>
-    private async Task AssignAsync(CommunityDbContext db, List<ConversationRow> unassigned, CancellationToken cancellationToken)
+    internal static async Task RouteAsync(CommunityDbContext db, AgentTeams teams, DateTimeOffset now, List<ConversationRow> unassigned, CancellationToken cancellationToken)
     {
         if (unassigned.Count == 0 || teams.Plan() is not { Teams.Count: > 0 } plan)
         {
@@ -153,7 +195,6 @@ internal sealed partial class ConversationHandler(
                 .ToListAsync(cancellationToken))
             .GroupBy(c => c.CustomerId!.Value)
             .ToDictionary(g => g.Key, g => g.MaxBy(c => c.LastMessageAt)!.Assignee);
-        var now = time.GetUtcNow();
         foreach (var c in unassigned)
         {
             var owner = c.CustomerId is { } customer ? owners.GetValueOrDefault(customer) : null;

@@ -13,11 +13,12 @@ internal static class ConversationRules
     /// response from this message; one already open keeps the due time of the message that waits longest,
     /// unless this one is more urgent (a complaint after a question).
     /// </summary>
-    public static void OnInbound(ConversationRow c, long at, string? intent, string? sentiment, string? preview, long? due)
+    public static void OnInbound(ConversationRow c, long at, string? intent, string? sentiment, string? preview, long? due, string? sourceKey = null)
     {
         var waiting = c.Status == ConversationStatus.Open && c.DueAt is not null;
         c.Status = ConversationStatus.Open;
         c.DueAt = waiting ? Math.Min(c.DueAt!.Value, due ?? long.MaxValue) : due;
+        c.WaitingKey = waiting ? c.WaitingKey : c.DueAt is null ? null : sourceKey;
         if (intent is not null)
         {
             c.Intent = intent;
@@ -36,6 +37,7 @@ internal static class ConversationRules
     {
         c.Status = ConversationStatus.Pending;
         c.DueAt = null;
+        c.WaitingKey = null;
         c.LastMessageAt = Math.Max(c.LastMessageAt, at);
         c.Preview = preview ?? c.Preview;
         c.Messages++;

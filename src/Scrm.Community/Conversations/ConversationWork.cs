@@ -24,7 +24,7 @@ public sealed record WorkResult(WorkStatus Status, ConversationSummary? Conversa
 /// the person saw (a stale one is a conflict with what changed) and the row's version again when it
 /// saves, so two agents acting at once never both succeed; assignments are audited.
 /// </summary>
-internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> contexts, AgentTeams teams, IAuditTrail audit, TimeProvider time)
+internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> contexts, AgentTeams teams, IAuditTrail audit, Workflow.CommunityEvents events, TimeProvider time)
 {
     public Task<WorkResult> AssignAsync(long id, string to, int? version, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(id, version, caller, (c, now, db) =>
@@ -52,11 +52,25 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
             return WorkStatus.Done;
         }, "conversation.take-over", cancellationToken);
 
-    public Task<WorkResult> ResolveAsync(long id, int? version, Caller caller, CancellationToken cancellationToken) =>
+    /// <summary>Resolves the conversation: a customer's wait ends, and the after-resolve steps (the survey) start once for this resolution.</summary>
+    public async Task<WorkResult> ResolveAsync(long id, int? version, Caller caller, CancellationToken cancellationToken)
+    {
+        var result = await ResolveOnlyAsync(id, version, caller, cancellationToken);
+        if (result is { Status: WorkStatus.Done, Conversation: { } resolved })
+        {
+            await events.AnsweredAsync(id, "resolved", cancellationToken);
+            await events.ResolvedAsync(id, resolved.Version, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private Task<WorkResult> ResolveOnlyAsync(long id, int? version, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(id, version, caller, (c, now, _) =>
         {
             c.Status = ConversationStatus.Resolved;
             c.DueAt = null;
+            c.WaitingKey = null;
             c.Urgency = ConversationRules.Urgency(c);
             return WorkStatus.Done;
         }, null, cancellationToken);
@@ -68,6 +82,7 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
             {
                 c.Status = ConversationStatus.Open;
                 c.DueAt = null;
+                c.WaitingKey = null;
                 c.Urgency = ConversationRules.Urgency(c);
             }
 

@@ -21,4 +21,26 @@ internal static class ServiceLevels
     /// <summary>When the first response to a message the customer sent at <paramref name="waitingSince"/> is due, or null when none is owed.</summary>
     public static DateTimeOffset? FirstResponseDue(string? intent, DateTimeOffset waitingSince, WorkingCalendar calendar) =>
         FirstResponseTarget(intent) is { } target ? BusinessHours.Add(calendar, WorkingHours.Office, waitingSince, target) : null;
+
+    /// <summary>
+    /// The moments a wait that began at <paramref name="waitingSince"/> is warned about, breaches and
+    /// goes to the manager: shares of the first-response target (0.8, 1 and 2 by default) counted in
+    /// business hours. Null when no response is owed.
+    /// </summary>
+    public static SlaMoments? Moments(string? intent, DateTimeOffset waitingSince, WorkingCalendar calendar, double warnShare = 0.8, double managerShare = 2)
+    {
+        if (FirstResponseTarget(intent) is not { } target)
+        {
+            return null;
+        }
+
+        return new SlaMoments(
+            BusinessHours.Add(calendar, WorkingHours.Office, waitingSince, target * warnShare),
+            BusinessHours.Add(calendar, WorkingHours.Office, waitingSince, target),
+            BusinessHours.Add(calendar, WorkingHours.Office, waitingSince, target * managerShare),
+            target);
+    }
 }
+
+/// <summary>When a waiting customer's first response is warned about (80 %), late (100 %: the team lead hears) and very late (the manager hears).</summary>
+internal sealed record SlaMoments(DateTimeOffset WarnAt, DateTimeOffset DueAt, DateTimeOffset ManagerAt, TimeSpan Target);

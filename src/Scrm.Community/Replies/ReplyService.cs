@@ -49,6 +49,7 @@ public sealed record ReplyResult(ReplyStatus Status, ReplyOutcome? Outcome = nul
 internal sealed partial class ReplyService(
     IDbContextFactory<CommunityDbContext> contexts,
     IEnumerable<IOutboundChannel> channels,
+    Workflow.CommunityEvents events,
     TimeProvider time,
     ILogger<ReplyService> log)
 {
@@ -194,6 +195,10 @@ internal sealed partial class ReplyService(
         if (!ok)
         {
             LogRefused(log, reply.Channel, sent.Status);
+        }
+        else
+        {
+            await events.AnsweredAsync(reply.ConversationId, "reply", cancellationToken);
         }
 
         return Answer(outcome);

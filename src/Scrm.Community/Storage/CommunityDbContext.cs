@@ -17,6 +17,9 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
     internal DbSet<ConversationRow> Conversations => Set<ConversationRow>();
     internal DbSet<MessageRow> Messages => Set<MessageRow>();
     internal DbSet<AssignmentRow> Assignments => Set<AssignmentRow>();
+    internal DbSet<NotificationRow> Notifications => Set<NotificationRow>();
+    internal DbSet<SurveyRow> Surveys => Set<SurveyRow>();
+    internal DbSet<ReplyTemplateRow> ReplyTemplates => Set<ReplyTemplateRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -89,6 +92,7 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Urgency).HasColumnName("urgency");
             e.Property(x => x.Messages).HasColumnName("messages");
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            e.Property(x => x.WaitingKey).HasColumnName("waiting_key").HasMaxLength(300);
             // The inbox reads in urgency order within an assignee and a status: every filter it starts from has its index.
             e.HasIndex(x => new { x.Assignee, x.Status, x.Urgency, x.Id });
             e.HasIndex(x => new { x.Status, x.Urgency, x.Id });
@@ -131,6 +135,53 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Reasons).HasColumnName("reasons").HasMaxLength(4_000);
             e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
             e.Property(x => x.At).HasColumnName("at");
+        });
+        modelBuilder.Entity<NotificationRow>(e =>
+        {
+            e.ToTable("community_notifications");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(128);
+            e.HasIndex(x => new { x.Recipient, x.Id });
+            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(32);
+            e.Property(x => x.ConversationId).HasColumnName("conversation_id");
+            e.Property(x => x.DedupKey).HasColumnName("dedup_key").HasMaxLength(400);
+            e.HasIndex(x => x.DedupKey).IsUnique();
+            e.Property(x => x.Text).HasColumnName("text").HasMaxLength(1_000);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        });
+        modelBuilder.Entity<SurveyRow>(e =>
+        {
+            e.ToTable("community_surveys");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.ConversationId).HasColumnName("conversation_id");
+            e.HasIndex(x => new { x.ConversationId, x.Id });
+            e.Property(x => x.Key).HasColumnName("key").HasMaxLength(300);
+            e.HasIndex(x => x.Key).IsUnique();
+            e.Property(x => x.Agent).HasColumnName("agent").HasMaxLength(128);
+            e.Property(x => x.Team).HasColumnName("team").HasMaxLength(128);
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.Intent).HasColumnName("intent").HasMaxLength(32);
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.MessageId).HasColumnName("message_id");
+            e.Property(x => x.SentAt).HasColumnName("sent_at");
+            e.Property(x => x.Score).HasColumnName("score");
+            e.Property(x => x.Answer).HasColumnName("answer").HasMaxLength(200);
+            e.Property(x => x.AnsweredAt).HasColumnName("answered_at");
+        });
+        modelBuilder.Entity<ReplyTemplateRow>(e =>
+        {
+            e.ToTable("community_reply_templates");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(100);
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.Body).HasColumnName("body").HasMaxLength(4_000);
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
         });
         modelBuilder.MapEffectOutcomes("community");
     }

@@ -43,6 +43,9 @@ internal sealed class ConversationRow
     public long Urgency { get; set; }
     public int Messages { get; set; }
     public int Version { get; set; }
+
+    /// <summary>The source key of the customer's message the current wait began with (null: nothing waits for us); the service-level workflow watches this wait.</summary>
+    public string? WaitingKey { get; set; }
 }
 
 /// <summary>A message in a conversation: the customer's (<c>in</c>), a reply (<c>out</c>) or an internal note (<c>note</c>).</summary>
@@ -112,4 +115,60 @@ internal static class MessageDirections
     public const string In = "in";
     public const string Out = "out";
     public const string Note = "note";
+}
+
+/// <summary>What an agent, team lead or manager is told: a service-level warning or escalation, a low satisfaction score.</summary>
+internal sealed class NotificationRow
+{
+    public long Id { get; set; }
+    public string Recipient { get; set; } = "";
+
+    /// <summary><c>sla-warning</c>, <c>sla-breach</c>, <c>sla-escalation</c> or <c>low-csat</c>.</summary>
+    public string Kind { get; set; } = "";
+    public long? ConversationId { get; set; }
+
+    /// <summary>Unique: a repeated step or retry notifies once.</summary>
+    public string DedupKey { get; set; } = "";
+    public string Text { get; set; } = "";
+    public long CreatedAt { get; set; }
+}
+
+/// <summary>A satisfaction survey sent after a conversation was resolved, and the customer's answer.</summary>
+internal sealed class SurveyRow
+{
+    public long Id { get; set; }
+    public long ConversationId { get; set; }
+
+    /// <summary>Unique per resolution: <c>{conversation}:{version when resolved}</c>, so one resolution is surveyed once.</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>Who answered the conversation, its channel and intent when it was resolved (the report's dimensions).</summary>
+    public string? Agent { get; set; }
+    public string? Team { get; set; }
+    public string Channel { get; set; } = "";
+    public string? Intent { get; set; }
+
+    /// <summary><c>sending</c>, <c>sent</c> (awaiting the answer), <c>failed</c>, <c>answered</c> or <c>unanswered</c> (the customer wrote something else).</summary>
+    public string Status { get; set; } = "";
+    public long? MessageId { get; set; }
+    public long? SentAt { get; set; }
+
+    /// <summary>1 (very unsatisfied) to 5 (very satisfied).</summary>
+    public int? Score { get; set; }
+    public string? Answer { get; set; }
+    public long? AnsweredAt { get; set; }
+}
+
+/// <summary>A reply template: Liquid text with the customer, conversation, order and rep as variables.</summary>
+internal sealed class ReplyTemplateRow
+{
+    public long Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Body { get; set; } = "";
+
+    /// <summary>Only offered on this channel; any when null.</summary>
+    public string? Channel { get; set; }
+    public string By { get; set; } = "";
+    public long UpdatedAt { get; set; }
+    public int Version { get; set; }
 }
