@@ -71,6 +71,8 @@ public sealed class ShellTests(WebHost host) : IClassFixture<WebHost>
                 ["name"] = "欧阳锋",
                 ["phone"] = "+86 139 0000 2222",
                 ["company"] = "白驼山庄贸易",
+                // The snippet highlights matches in the text (a lead's message); the title is shown as it is.
+                ["message"] = "白驼山庄要批发价",
             }), TestContext.Current.CancellationToken);
             posted.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted);
         }
