@@ -14,6 +14,8 @@ namespace Scrm.Connectors.Web;
 /// </summary>
 internal static partial class JsonIngest
 {
+    private static readonly Scrm.Platform.Text.UserText Nothing = new("没有保存任何内容：请改正所列的字段后重新发送。", "Nothing was stored: fix the listed {0} and send the request again.");
+
     public static async Task<IResult> PostAsync(
         HttpRequest request,
         long maxBodyBytes,
@@ -36,7 +38,7 @@ internal static partial class JsonIngest
             if (errors.Any)
             {
                 LogRejected(log, what, errors.Count);
-                return Problems.Invalid(errors, $"Nothing was stored: fix the listed {what} and send the request again.");
+                return Problems.Invalid(errors, Nothing, request.HttpContext, what);
             }
 
             return TypedResults.Accepted((string?)null, IngestResponse.From(await journal.AppendAsync(items, cancellationToken)));

@@ -23,6 +23,7 @@ public abstract class LeadEntryTests(PostgresServer postgres, bool usePostgres) 
         var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
         var settings = RoutingConcurrencyTests.Team();
         settings.Remove("Scrm:Scheduling:Store");
+        settings["Scrm:WebForms:Forms:contact:Name"] = "Contact";
         foreach (var (i, rep) in new[] { (5, "rep-a"), (6, "rep-z") })
         {
             // rep-z has the sales role but is in no team.
@@ -268,5 +269,49 @@ public abstract class LeadEntryTests(PostgresServer postgres, bool usePostgres) 
         orders.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var orderJob = (await orders.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
         (await rep.GetAsync($"/api/v1/leads/imports/{orderJob}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Loss_reasons_are_taken_in_chinese_and_by_their_english_aliases_and_stored_as_one_code()
+    {
+        using var rep = Rep("rep-z");
+        using var admin = _app.ClientFor("admin");
+        var stored = new List<string>();
+        foreach (var (phone, reason) in new[] { ("13700003331", "预算不足"), ("13700003332", "No Budget"), ("13700003333", "选择竞品"), ("13700003334", "chose a competitor") })
+        {
+            var entered = await (await rep.PostAsJsonAsync("/api/v1/leads/manual", new { phone, keep = true }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            var id = entered.GetProperty("leadId").GetInt64();
+            var lost = await rep.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "lost", reason }, Ct);
+            lost.StatusCode.ShouldBe(HttpStatusCode.OK, await lost.Content.ReadAsStringAsync(Ct));
+            stored.Add((await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{id}", Ct)).GetProperty("closedReason").GetString()!);
+        }
+
+        stored.ShouldBe(["预算不足", "预算不足", "选择了竞争对手", "选择了竞争对手"]);
+
+        var last = await (await rep.PostAsJsonAsync("/api/v1/leads/manual", new { phone = "13700003335", keep = true }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var refused = await rep.PostAsJsonAsync($"/api/v1/leads/{last.GetProperty("leadId").GetInt64()}/transitions", new { to = "lost", reason = "太贵" }, Ct);
+        refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString()!.ShouldContain("预算不足、没有需求");
+    }
+
+    [Fact]
+    public async Task Connector_field_errors_answer_in_chinese_unless_english_is_asked_for()
+    {
+        var body = """{"name":"李雷","phone":"12345","fax":"1"}""";
+        using var zh = _app.ClientFor("ingest");
+        var chinese = await (await zh.PostAsync("/api/v1/leads", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        chinese.GetProperty("errors").GetProperty("fax")[0].GetString().ShouldBe("不是可用的字段");
+        chinese.GetProperty("detail").GetString().ShouldBe("没有保存任何内容：请改正所列的字段后重新发送。");
+
+        using var en = _app.ClientFor("ingest");
+        en.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var english = await (await en.PostAsync("/api/v1/leads", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        english.GetProperty("errors").GetProperty("fax")[0].GetString().ShouldBe("is not a known field");
+        english.GetProperty("detail").GetString().ShouldBe("Nothing was stored: fix the listed leads and send the request again.");
+
+        using var anonymous = _app.CreateClient();
+        var form = await anonymous.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "王小明" }), Ct);
+        form.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await form.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("phone")[0].GetString().ShouldBe("线索需要手机号或邮箱");
     }
 }

@@ -1,9 +1,11 @@
+using Scrm.Platform.Text;
+
 namespace Scrm.Connectors.Sdk.Requests;
 
-/// <summary>Validation errors keyed by JSON path (<c>[3].author.id</c>), for a 400 problem.</summary>
+/// <summary>Validation errors keyed by JSON path (<c>[3].author.id</c>), for a 400 problem, in Chinese and English.</summary>
 public sealed class FieldErrors
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(UserText Text, object?[] Args)>> _errors = new(StringComparer.Ordinal);
 
     public bool Any => _errors.Count > 0;
 
@@ -12,7 +14,11 @@ public sealed class FieldErrors
     /// <summary>Stops collecting after this many fields so a hostile request cannot grow the answer without bound.</summary>
     public const int Limit = 200;
 
-    public void Add(string path, string message)
+    /// <summary>A message with no translation (a reason from elsewhere): the same in both languages.</summary>
+    public void Add(string path, string message) => Add(path, new UserText(message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal),
+        message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)));
+
+    public void Add(string path, UserText message, params object?[] args)
     {
         if (_errors.Count >= Limit && !_errors.ContainsKey(path))
         {
@@ -24,9 +30,10 @@ public sealed class FieldErrors
             _errors[path] = list = [];
         }
 
-        list.Add(message);
+        list.Add((message, args));
     }
 
-    public IDictionary<string, string[]> ToDictionary() =>
-        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    /// <summary>The errors in <paramref name="language"/> (English unless asked: tools and logs read them so).</summary>
+    public IDictionary<string, string[]> ToDictionary(string language = Languages.English) =>
+        _errors.ToDictionary(e => e.Key, e => e.Value.Select(m => m.Text.In(language, m.Args)).ToArray(), StringComparer.Ordinal);
 }

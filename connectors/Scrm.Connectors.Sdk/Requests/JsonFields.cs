@@ -10,6 +10,23 @@ namespace Scrm.Connectors.Sdk.Requests;
 /// </summary>
 public readonly struct JsonFields
 {
+    private static class Texts
+    {
+        public static readonly UserText Object = new("必须是 JSON 对象", "must be a JSON object");
+        public static readonly UserText Repeated = new("出现了不止一次", "appears more than once");
+        public static readonly UserText Unknown = new("不是可用的字段", "is not a known field");
+        public static readonly UserText String = new("必须是字符串", "must be a string");
+        public static readonly UserText Time = new("必须是带时区的 ISO 8601 时间，例如 2026-05-31T17:46:55+08:00", "must be an ISO 8601 time with an offset, e.g. 2026-05-31T17:46:55+08:00");
+        public static readonly UserText Url = new("必须是完整的 http 或 https 网址", "must be an absolute http or https URL");
+        public static readonly UserText PropertyName = new("有属性名过长或含有 NUL 字符", "has a property name that is too long or contains NUL");
+        public static readonly UserText Scalar = new("必须是字符串、数字、布尔值或 null", "must be a string, number, boolean or null");
+        public static readonly UserText TooManyProperties = new("属性超过 {0} 个", "has more than {0} properties");
+        public static readonly UserText Required = new("必填", "is required");
+        public static readonly UserText Unicode = new("不是有效的 Unicode 文本（UTF-8 无效或代理项不成对）", "is not valid Unicode text (invalid UTF-8 or an unpaired surrogate)");
+        public static readonly UserText TooLong = new("超过 {0} 个字符", "is longer than {0} characters");
+        public static readonly UserText Empty = new("不能为空", "must not be empty");
+    }
+
     private readonly JsonElement _element;
     private readonly string _path;
     private readonly FieldErrors _errors;
@@ -26,7 +43,7 @@ public readonly struct JsonFields
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path.Length == 0 ? "$" : path, "must be a JSON object");
+            errors.Add(path.Length == 0 ? "$" : path, Texts.Object);
             return null;
         }
 
@@ -35,11 +52,11 @@ public readonly struct JsonFields
         {
             if (!seen.Add(property.Name))
             {
-                errors.Add(Join(path, property.Name), "appears more than once");
+                errors.Add(Join(path, property.Name), Texts.Repeated);
             }
             else if (!allowed.Contains(property.Name))
             {
-                errors.Add(Join(path, property.Name), "is not a known field");
+                errors.Add(Join(path, property.Name), Texts.Unknown);
             }
         }
 
@@ -55,7 +72,7 @@ public readonly struct JsonFields
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            _errors.Add(Join(_path, name), "must be a string");
+            _errors.Add(Join(_path, name), Texts.String);
             return null;
         }
 
@@ -73,7 +90,7 @@ public readonly struct JsonFields
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
             || !HasOffset(text))
         {
-            _errors.Add(Join(_path, name), "must be an ISO 8601 time with an offset, e.g. 2026-05-31T17:46:55+08:00");
+            _errors.Add(Join(_path, name), Texts.Time);
             return null;
         }
 
@@ -90,7 +107,7 @@ public readonly struct JsonFields
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
-            _errors.Add(Join(_path, name), "must be an absolute http or https URL");
+            _errors.Add(Join(_path, name), Texts.Url);
             return null;
         }
 
@@ -111,7 +128,7 @@ public readonly struct JsonFields
         var path = Join(_path, name);
         if (value.ValueKind != JsonValueKind.Object)
         {
-            _errors.Add(path, "must be a JSON object");
+            _errors.Add(path, Texts.Object);
             return null;
         }
 
@@ -121,15 +138,15 @@ public readonly struct JsonFields
             var propertyPath = Join(path, property.Name);
             if (property.Name.Length > 64 || property.Name.Contains('\0', StringComparison.Ordinal))
             {
-                _errors.Add(path, "has a property name that is too long or contains NUL");
+                _errors.Add(path, Texts.PropertyName);
             }
             else if (!result.TryAdd(property.Name, property.Value.Clone()))
             {
-                _errors.Add(propertyPath, "appears more than once");
+                _errors.Add(propertyPath, Texts.Repeated);
             }
             else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
             {
-                _errors.Add(propertyPath, "must be a string, number, boolean or null");
+                _errors.Add(propertyPath, Texts.Scalar);
             }
             else if (property.Value.ValueKind == JsonValueKind.String)
             {
@@ -139,7 +156,7 @@ public readonly struct JsonFields
 
         if (result.Count > maxProperties)
         {
-            _errors.Add(path, $"has more than {maxProperties} properties");
+            _errors.Add(path, Texts.TooManyProperties, maxProperties);
         }
 
         return result;
@@ -154,7 +171,7 @@ public readonly struct JsonFields
 
         if (required)
         {
-            _errors.Add(Join(_path, name), "is required");
+            _errors.Add(Join(_path, name), Texts.Required);
         }
 
         return false;
@@ -169,7 +186,7 @@ public readonly struct JsonFields
         }
         catch (InvalidOperationException)
         {
-            errors.Add(path, "is not valid Unicode text (invalid UTF-8 or an unpaired surrogate)");
+            errors.Add(path, Texts.Unicode);
             return null;
         }
 
@@ -181,13 +198,13 @@ public readonly struct JsonFields
 
         if (text.Length > maxLength)
         {
-            errors.Add(path, $"is longer than {maxLength} characters");
+            errors.Add(path, Texts.TooLong, maxLength);
             return null;
         }
 
         if (required && string.IsNullOrWhiteSpace(text))
         {
-            errors.Add(path, "must not be empty");
+            errors.Add(path, Texts.Empty);
             return null;
         }
 

@@ -97,11 +97,11 @@ internal static partial class FormsApi
             var text = group.First().Value;
             if (group.Count() != 1)
             {
-                errors.Add(name, "must be given once");
+                errors.Add(name, new Scrm.Platform.Text.UserText("只能填写一次", "must be given once"));
             }
             else if (text.Length > MaxValueLength || name.Length > 64)
             {
-                errors.Add(name, $"must be at most {MaxValueLength} characters, with a name of at most 64");
+                errors.Add(name, new Scrm.Platform.Text.UserText("最多 {0} 个字符，字段名最多 64 个字符", "must be at most {0} characters, with a name of at most 64"), MaxValueLength);
             }
             else if (Aliases.TryGetValue(name, out var field))
             {
@@ -113,7 +113,7 @@ internal static partial class FormsApi
             }
             else
             {
-                errors.Add(name, $"a form may carry at most {MaxExtraFields} custom fields");
+                errors.Add(name, new Scrm.Platform.Text.UserText("表单最多可带 {0} 个自定义字段", "a form may carry at most {0} custom fields"), MaxExtraFields);
             }
         }
 
@@ -146,7 +146,7 @@ internal static partial class FormsApi
         if (item is null)
         {
             LogRejected(log, formKey, errors.Count);
-            return Problems.Invalid(errors, "The form was not submitted: correct the listed fields.");
+            return Problems.Invalid(errors, new Scrm.Platform.Text.UserText("表单没有提交：请改正所列的字段。", "The form was not submitted: correct the listed fields."), request.HttpContext);
         }
 
         await journal.AppendAsync([item], ct);

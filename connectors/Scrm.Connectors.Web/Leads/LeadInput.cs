@@ -40,6 +40,13 @@ internal sealed record LeadInput
 /// </summary>
 internal static class LeadNormalizer
 {
+    private static class Texts
+    {
+        public static readonly Scrm.Platform.Text.UserText NeedsContact = new("线索需要手机号或邮箱", "a lead needs a phone number or an e-mail address");
+        public static readonly Scrm.Platform.Text.UserText BadPhone = new("不是有效的电话号码：{0}", "{0}");
+        public static readonly Scrm.Platform.Text.UserText BadEmail = new("不是有效的邮箱地址：{0}", "{0}");
+    }
+
     public static readonly TimeSpan ResubmissionWindow = TimeSpan.FromHours(24);
 
     public static InboundItem? ToItem(LeadInput input, string channel, string account, DateTimeOffset now, string path, FieldErrors errors)
@@ -48,7 +55,7 @@ internal static class LeadNormalizer
         var (phone, phoneError) = PhoneNumber.Check(input.Phone);
         if (phoneError is not null)
         {
-            errors.Add(Join(path, "phone"), phoneError);
+            errors.Add(Join(path, "phone"), Texts.BadPhone, phoneError);
         }
 
         string? email = null;
@@ -57,13 +64,13 @@ internal static class LeadNormalizer
             (email, var error) = EmailAddress.Normalize(input.Email);
             if (error is not null)
             {
-                errors.Add(Join(path, "email"), error);
+                errors.Add(Join(path, "email"), Texts.BadEmail, error);
             }
         }
 
         if (string.IsNullOrWhiteSpace(input.Phone) && string.IsNullOrWhiteSpace(input.Email))
         {
-            errors.Add(Join(path, "phone"), "a lead needs a phone number or an e-mail address");
+            errors.Add(Join(path, "phone"), Texts.NeedsContact);
         }
 
         if (errors.Count > errorsBefore)

@@ -53,7 +53,7 @@ internal static class LeadsApi
         }
         else
         {
-            errors.Add("$", $"must be a lead object or an array of 1 to {MaxItems} leads");
+            errors.Add("$", new Scrm.Platform.Text.UserText("必须是一条线索（对象）或 1 到 {0} 条线索的数组", "must be a lead object or an array of 1 to {0} leads"), MaxItems);
         }
 
         return (errors.Any ? [] : items, errors);

@@ -39,6 +39,9 @@ public static class LeadsApi
         public static readonly UserText KindInvalid = new("必须是以下方式之一：{0}；结果最多 2000 字", "must be one of {0}; outcome at most 2000 characters");
         public static readonly UserText PaymentInvalid = new("必须填写 paymentId（最多 128 个字符），金额必须为正", "paymentId is required (at most 128 characters) and amount must be positive");
         public static readonly UserText HandoverInvalid = new("from 和 to 必须是两个不同的销售", "from and to must be two different reps");
+        public static readonly UserText QueueInvalid = new("stage 必须是漏斗阶段之一；size 为 1 到 200", "stage must be a funnel stage; size 1 to 200");
+        public static readonly UserText ReportInvalid = new("必须给出 from 和 to（yyyy-MM-dd），to 不早于 from，相隔最多一年", "from and to (yyyy-MM-dd) are required, to ≥ from, at most a year apart");
+        public static readonly UserText CostInvalid = new("不能为负", "must not be negative");
     }
 
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
@@ -83,11 +86,11 @@ public static class LeadsApi
     };
 
     private static async Task<Results<Ok<LeadPage>, ValidationProblem>> QueueAsync(
-        LeadQueries queries, ClaimsPrincipal user, string? owner, string? stage, bool? hot, bool? pooled, long? after, int? size, CancellationToken ct)
+        LeadQueries queries, ClaimsPrincipal user, HttpContext http, string? owner, string? stage, bool? hot, bool? pooled, long? after, int? size, CancellationToken ct)
     {
         if (!TryStage(stage, out var parsed) || size is < 1 or > 200)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = ["stage must be a funnel stage; size 1 to 200"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["query"] = [Texts.QueueInvalid.In(http)] });
         }
 
         var who = owner == "me" ? Me(user) : owner;
@@ -197,21 +200,21 @@ public static class LeadsApi
         return TypedResults.Ok(new HandoverAnswer(done.Leads, done.Customers));
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ChannelLine>>, ValidationProblem>> ReportAsync(ChannelReports reports, DateOnly? from, DateOnly? to, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<ChannelLine>>, ValidationProblem>> ReportAsync(ChannelReports reports, HttpContext http, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         if (from is null || to is null || to < from || to.Value.DayNumber - from.Value.DayNumber > 366)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["from and to (yyyy-MM-dd) are required, to ≥ from, at most a year apart"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [Texts.ReportInvalid.In(http)] });
         }
 
         return TypedResults.Ok(await reports.BuildAsync(from.Value, to.Value, ct));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem>> CostAsync(string channel, DateOnly day, CostRequest request, LeadWork work, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem>> CostAsync(string channel, DateOnly day, CostRequest request, LeadWork work, HttpContext http, CancellationToken ct)
     {
         if (request.Amount < 0 || channel.Length > 64)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["amount"] = ["must not be negative"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["amount"] = [Texts.CostInvalid.In(http)] });
         }
 
         await work.SetChannelCostAsync(channel, day, request.Amount, ct);

@@ -17,8 +17,8 @@ public static class Terms
     public static List<TermOptions> DefaultLossReasons() =>
     [
         Term("预算不足", "no budget"),
-        Term("没有需求", "no need"),
-        Term("选择了竞争对手", "chose a competitor"),
+        Term("没有需求", "no need", "无需求"),
+        Term("选择了竞争对手", "chose a competitor", "选择竞品", "competitor"),
         Term("联系不上", "no response"),
         Term("重复线索", "duplicate"),
         Term("无效信息", "spam"),
