@@ -129,22 +129,34 @@ public sealed class PostgresServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private const string CloseInheritedDescriptors =
+        "for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; done; exec \"$@\"";
+
     private static async Task RunAsync(string program, string[] arguments, bool asPostgres)
     {
-        var start = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        // The server outlives pg_ctl: it must not inherit the descriptors the test run got from its
+        // parent (a `flock` on a lock file, say), or a server left behind by a killed run would hold
+        // that lock for good. bash closes every descriptor above stderr, then runs the program.
+        var start = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var a in new[] { "-c", CloseInheritedDescriptors, "pg" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
         if (asPostgres)
         {
-            foreach (var a in new[] { "-u", "postgres", "--", program })
+            foreach (var a in new[] { "runuser", "-u", "postgres", "--" })
             {
                 start.ArgumentList.Add(a);
             }
         }
 
+        start.ArgumentList.Add(program);
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
