@@ -1,11 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Scrm.Testing;
 
-namespace Scrm.Community.Tests;
+namespace Scrm.Testing;
 
 /// <summary>The shared hostile corpus (fixtures/hostile), as bodies and as texts.</summary>
-internal static class Hostile
+public static class Hostile
 {
     public static JsonElement[] Cases() =>
         JsonDocument.Parse(File.ReadAllText(Repo.Fixture("hostile", "cases.json"))).RootElement.EnumerateArray().ToArray();
