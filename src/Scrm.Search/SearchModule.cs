@@ -51,6 +51,10 @@ public static class SearchModule
             services.AddSingleton<IIndexBackend>(sp => sp.GetRequiredService<LuceneSearchIndex>());
             services.AddHostedService<LuceneMaintenance>();
             services.AddSingleton<IStorageFootprint, LuceneFootprint>();
+            if (configuration.GetSection(StorageOptions.Section).GetValue(nameof(StorageOptions.Provider), StorageProvider.Sqlite) == StorageProvider.Postgres)
+            {
+                services.AddHealthChecks().AddCheck<EmbeddedIndexReplicaCheck>("search-replicas", tags: ["ready"]);
+            }
         }
 
         services.AddSingleton<ISearchIndex>(sp => sp.GetRequiredService<IIndexBackend>());

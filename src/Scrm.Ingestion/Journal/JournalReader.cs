@@ -43,6 +43,14 @@ public sealed class JournalReader(IDbContextFactory<JournalDbContext> contexts)
         return await db.Items.MaxAsync(x => (long?)x.Position, cancellationToken) ?? 0;
     }
 
+    /// <summary>The replica whose lease on <paramref name="consumer"/> has not lapsed, or null when none holds it.</summary>
+    public async Task<string?> LeaseHolderAsync(string consumer, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Checkpoints.AsNoTracking().Where(c => c.Consumer == consumer && c.LeaseUntil > now).Select(c => c.LeaseOwner).SingleOrDefaultAsync(cancellationToken);
+    }
+
     public async Task<JournalStats> StatsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
