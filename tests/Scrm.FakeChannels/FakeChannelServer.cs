@@ -13,7 +13,9 @@ namespace Scrm.FakeChannels;
 /// <summary>
 /// The WeChat Official Account, WeCom and Weibo APIs the product calls, answering on loopback in
 /// the documented shapes: <c>{base}/wechat/cgi-bin/...</c>, <c>{base}/wecom/cgi-bin/...</c>,
-/// <c>{base}/weibo/2/...</c>. For tests (in process) and demos (<c>dotnet run</c>).
+/// <c>{base}/weibo/2/...</c>; and the callbacks the platforms send, encrypted and signed, posted to
+/// Scrm on request (<c>POST /fake/wechat/callbacks</c>, <c>POST /fake/wecom/callbacks</c>). For
+/// tests (in process) and demos (<c>dotnet run</c>).
 /// </summary>
 public sealed class FakeChannelServer : IAsyncDisposable
 {
@@ -37,8 +39,10 @@ public sealed class FakeChannelServer : IAsyncDisposable
 
     public Uri Weibo => new(BaseAddress, "weibo/");
 
-    public static async Task<FakeChannelServer> StartAsync(int port = 0, CancellationToken cancellationToken = default)
+    /// <param name="scrm">Where the callbacks go (Scrm's root); <c>http://127.0.0.1:5080/</c> unless given.</param>
+    public static async Task<FakeChannelServer> StartAsync(int port = 0, Uri? scrm = null, CancellationToken cancellationToken = default)
     {
+        var callbacksTo = scrm ?? new Uri("http://127.0.0.1:5080/");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
@@ -63,6 +67,8 @@ public sealed class FakeChannelServer : IAsyncDisposable
             s.AddMention(new WeiboPost((long)body["id"]!, (string)body["created_at"]!, (string)body["text"]!, (long)body["user_id"]!, (string)body["screen_name"]!));
             return TypedResults.NoContent();
         });
+        app.MapPost("/fake/wechat/callbacks", (HttpRequest r) => TencentCallbacks.WeChatAsync(r, callbacksTo));
+        app.MapPost("/fake/wecom/callbacks", (HttpRequest r) => TencentCallbacks.WeComAsync(r, callbacksTo));
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new FakeChannelServer(app, state, new Uri(address.TrimEnd('/') + "/"));
