@@ -72,9 +72,9 @@ internal sealed partial class ClassifierModels(
             return new ModelVersionInfo(r.Version, r.Version == activeVersion, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
                 r.ActivatedAt is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a) : null, card.Examples, card.Note);
         }).ToList();
-        if (list.All(v => v.Version != TextClassifier.ShippedVersion) && TextClassifier.ShippedArtefact() is { } shipped)
+        if (list.All(v => v.Version != TextClassifier.ShippedVersion) && TextClassifier.ShippedCard() is { } shipped)
         {
-            list.Add(new ModelVersionInfo(shipped.Card.Version, activeVersion == shipped.Card.Version, shipped.Card.TrainedAt, null, shipped.Card.Examples, shipped.Card.Note));
+            list.Add(new ModelVersionInfo(shipped.Version, activeVersion == shipped.Version, shipped.TrainedAt, null, shipped.Examples, shipped.Note));
         }
 
         return [.. list.OrderByDescending(v => v.CreatedAt)];
@@ -125,7 +125,7 @@ internal sealed partial class ClassifierModels(
                 .Concat(corrections.Select(c => ToExample(c, settings.CorrectionWeight)))
                 .ToList();
             var matcher = classifier.Matcher;
-            var thresholds = classifier.Trained?.Card.Thresholds ?? TextClassifier.ShippedArtefact()?.Card.Thresholds ?? ModelThresholds.Default;
+            var thresholds = classifier.Trained?.Card.Thresholds ?? TextClassifier.ShippedCard()?.Thresholds ?? ModelThresholds.Default;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var ml = new MLContext(seed: 7);
             var (transformer, counts) = await Task.Run(() => ModelTrainer.Train(ml, examples, matcher, ModelTrainer.TrainingSettings.Default), cancellationToken);
@@ -164,13 +164,13 @@ internal sealed partial class ClassifierModels(
             var row = await db.ModelVersions.SingleOrDefaultAsync(v => v.Version == version, cancellationToken);
             if (row is null)
             {
-                if (version != TextClassifier.ShippedVersion || TextClassifier.ShippedArtefact() is not { } shipped)
+                if (version != TextClassifier.ShippedVersion || TextClassifier.ShippedCard() is not { } shipped)
                 {
                     return false;
                 }
 
                 // The shipped version lives in the assembly; its row only records when it was activated.
-                row = new ModelVersionRow { Version = version, Card = shipped.Card.ToJson(), CreatedAt = shipped.Card.TrainedAt.ToUnixTimeMilliseconds() };
+                row = new ModelVersionRow { Version = version, Card = shipped.ToJson(), CreatedAt = shipped.TrainedAt.ToUnixTimeMilliseconds() };
                 db.ModelVersions.Add(row);
             }
 

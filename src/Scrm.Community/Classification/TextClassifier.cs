@@ -68,33 +68,44 @@ public sealed class TextClassifier : IDisposable
         return new TextClassifier(matcher, LoadShippedModel(matcher));
     }
 
-    internal static TrainedModel? LoadShippedModel(LexiconMatcher matcher)
+    /// <summary>
+    /// The shipped model with <paramref name="matcher"/>'s word lists. The model is read from the
+    /// assembly once per process and shared read-only (a transformer is safe to share; each
+    /// <see cref="TrainedModel"/> keeps its own prediction engines), so going back to the shipped
+    /// version, or a second classifier in the process, costs no second 270 MB load.
+    /// </summary>
+    internal static TrainedModel? LoadShippedModel(LexiconMatcher matcher) =>
+        ShippedModel.Value is { } shipped ? new TrainedModel(shipped.Ml, shipped.Transformer, shipped.Card, matcher) : null;
+
+    /// <summary>The shipped model's card (what it was trained on, its cut-offs), without loading the model.</summary>
+    internal static ModelCard? ShippedCard() => ShippedModelCard.Value;
+
+    private static readonly Lazy<ModelCard?> ShippedModelCard = new(() =>
     {
-        if (ShippedArtefact() is not { } artefact)
+        var assembly = Assembly.GetExecutingAssembly();
+        using var card = assembly.GetManifestResourceStream($"Scrm.Community.Models.{ShippedVersion}.json");
+        if (card is null || assembly.GetManifestResourceInfo($"Scrm.Community.Models.{ShippedVersion}.zip") is null)
         {
             return null;
         }
 
-        var ml = new MLContext(seed: 1);
-        return new TrainedModel(ml, ModelTrainer.Load(ml, artefact.Model), artefact.Card, matcher);
-    }
+        using var reader = new StreamReader(card);
+        return ModelCard.FromJson(reader.ReadToEnd());
+    });
 
-    /// <summary>The shipped model's bytes and card, embedded in this assembly.</summary>
-    internal static (byte[] Model, ModelCard Card)? ShippedArtefact()
+    private static readonly Lazy<(MLContext Ml, ITransformer Transformer, ModelCard Card)?> ShippedModel = new(() =>
     {
-        var assembly = Assembly.GetExecutingAssembly();
-        using var model = assembly.GetManifestResourceStream($"Scrm.Community.Models.{ShippedVersion}.zip");
-        using var card = assembly.GetManifestResourceStream($"Scrm.Community.Models.{ShippedVersion}.json");
-        if (model is null || card is null)
+        using var model = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Scrm.Community.Models.{ShippedVersion}.zip");
+        if (model is null || ShippedCard() is not { } card)
         {
             return null;
         }
 
         using var bytes = new MemoryStream();
         model.CopyTo(bytes);
-        using var reader = new StreamReader(card);
-        return (bytes.ToArray(), ModelCard.FromJson(reader.ReadToEnd()));
-    }
+        var ml = new MLContext(seed: 1);
+        return (ml, ModelTrainer.Load(ml, bytes.ToArray()), card);
+    });
 
     public void Dispose() => _active.Model?.Dispose();
 
