@@ -8,6 +8,16 @@ internal static class AdminTexts
     public static readonly UserText Users = new("用户", "Users");
     public static readonly UserText Keys = new("API 密钥", "API keys");
     public static readonly UserText Audit = new("审计日志", "Audit log");
+    public static readonly UserText Journal = new("事件日志与消费进度", "Journal and consumers");
+    public static readonly UserText LastPosition = new("最新位置", "Last position");
+    public static readonly UserText Appended = new("已写入", "Appended");
+    public static readonly UserText Duplicates = new("重复（已忽略）", "Duplicates (ignored)");
+    public static readonly UserText Consumers = new("消费者", "Consumers");
+    public static readonly UserText Consumer = new("消费者", "Consumer");
+    public static readonly UserText Position = new("已处理到", "Position");
+    public static readonly UserText Lag = new("落后条数", "Lag");
+    public static readonly UserText DeadLetters = new("死信", "Dead letters");
+    public static readonly UserText UpdatedAt = new("更新时间", "Updated");
     public static readonly UserText NewUser = new("新建用户", "New user");
     public static readonly UserText UserId = new("登录名（用户 ID）", "Login (user id)");
     public static readonly UserText DisplayName = new("显示名称", "Display name");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 
 namespace Scrm.Web.Tests.Browser;
@@ -87,6 +88,25 @@ public sealed class AdminTests(WebHost host) : IClassFixture<WebHost>
             await page.GotoAsync("/admin/keys");
             await Assertions.Expect(page.GetByTestId("not-found")).ToContainTextAsync("404");
             (await page.ContentAsync()).ShouldNotContain("scrm_");
+        });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_journal_view_shows_each_consumers_position_and_lag_as_the_journal_api_does()
+    {
+        var password = await host.PersonAsync("journal.admin", "admin");
+        using var admin = host.App.ClientFor("admin");
+        var stats = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/journal/stats", Ct);
+        var consumer = stats.GetProperty("consumers").EnumerateArray().First().GetProperty("name").GetString()!;
+        var page = await host.NewPageAsync();
+        await WebHost.ScreenshotOnFailureAsync(page, nameof(The_journal_view_shows_each_consumers_position_and_lag_as_the_journal_api_does), async () =>
+        {
+            await WebHost.SignInAsync(page, "journal.admin", password);
+            await page.GotoAsync("/admin/journal");
+            await Assertions.Expect(page.GetByTestId("consumers").Locator($"tr[data-consumer='{consumer}']")).ToBeVisibleAsync();
+            var last = long.Parse(await page.GetByTestId("journal-last").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            last.ShouldBeGreaterThanOrEqualTo(stats.GetProperty("lastPosition").GetInt64());
         });
         await page.Context.CloseAsync();
     }
