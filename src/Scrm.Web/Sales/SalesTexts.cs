@@ -43,5 +43,7 @@ internal static class SalesTexts
     public static readonly UserText History = new("阶段记录", "Stage history");
     public static readonly UserText Customer = new("客户 360° 视图", "Customer 360° view");
     public static readonly UserText NewLead = new("新线索：{0}", "New lead: {0}");
+    public static readonly UserText Funnel = new("我的漏斗（最近 200 条线索）", "My funnel (latest 200 leads)");
+    public static readonly UserText Conversion = new("（转化 {0}%）", " ({0}% converted)");
     public static readonly UserText Done = new("已完成", "done");
 }
