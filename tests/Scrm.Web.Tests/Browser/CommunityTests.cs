@@ -160,4 +160,35 @@ public sealed class CommunityTests(CommunityHost host) : IClassFixture<Community
         (await corrected.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("intent").GetString().ShouldBe(target);
         (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/conversations/{id}", Ct)).GetProperty("messages")[0].GetProperty("intent").GetString().ShouldBe(target);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_main_actions_work_from_the_keyboard_search_next_conversation_reply_and_resolve()
+    {
+        await host.SendWeChatTextAsync("oWebCustomer3", 7003, "键盘用户：发票怎么开？");
+        var password = await host.PersonAsync(CommunityHost.Manager, "community");
+        var page = await host.NewPageAsync();
+        await WebHost.ScreenshotOnFailureAsync(page, nameof(The_main_actions_work_from_the_keyboard_search_next_conversation_reply_and_resolve), async () =>
+        {
+            await WebHost.SignInAsync(page, CommunityHost.Manager, password);
+            await page.WaitForURLAsync("**/community");
+            await Assertions.Expect(page.GetByTestId("inbox").Locator("li[data-conversation]", new() { HasText = "发票" })).ToBeVisibleAsync();
+
+            await page.Keyboard.PressAsync("/");
+            await Assertions.Expect(page.GetByRole(AriaRole.Searchbox)).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await page.Locator("h1").ClickAsync();
+
+            // j opens the first (most urgent) conversation; r goes to the reply box; e resolves.
+            await page.Keyboard.PressAsync("j");
+            await page.WaitForURLAsync("**/community/conversations/*");
+            var conversation = page.GetByTestId("conversation");
+            await Assertions.Expect(conversation).ToBeVisibleAsync();
+            await page.Keyboard.PressAsync("r");
+            await Assertions.Expect(conversation.GetByLabel("回复内容")).ToBeFocusedAsync();
+            await page.Locator("h1").ClickAsync();
+            await page.Keyboard.PressAsync("e");
+            await Assertions.Expect(page.GetByTestId("conversation-status")).ToHaveTextAsync("已解决");
+        });
+        await page.Context.CloseAsync();
+    }
 }
