@@ -191,4 +191,51 @@ public sealed class CommunityTests(CommunityHost host) : IClassFixture<Community
         });
         await page.Context.CloseAsync();
     }
+
+    /// <summary>Visible buttons, links, fields and selects with no accessible name (by the usual sources: aria, label, title, text).</summary>
+    private const string Unlabelled = """
+        () => Array.from(document.querySelectorAll('button, a[href], input, select, textarea, [role=button], [role=checkbox], [role=combobox]'))
+          .filter(e => e.type !== 'hidden' && e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden')
+          .filter(e => {
+            const byId = (e.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id)).filter(x => x && x.textContent.trim());
+            const forLabel = e.id ? document.querySelector('label[for="' + CSS.escape(e.id) + '"]') : null;
+            return !((e.getAttribute('aria-label') || '').trim() || byId.length || (forLabel && forLabel.textContent.trim())
+              || (e.closest('label') && e.closest('label').textContent.trim()) || (e.getAttribute('title') || '').trim()
+              || (!/^(INPUT|SELECT|TEXTAREA)$/.test(e.tagName) && e.textContent.trim()));
+          })
+          .map(e => e.outerHTML.slice(0, 160))
+        """;
+
+    [Fact(Timeout = 180_000)]
+    public async Task Every_control_of_the_workspaces_and_the_admin_console_has_a_label()
+    {
+        await host.SendWeChatTextAsync("oLabelCustomer", 7101, "标签检查：在吗？");
+        var password = await host.PersonAsync("label.admin", "admin");
+        var page = await host.NewPageAsync();
+        await WebHost.ScreenshotOnFailureAsync(page, nameof(Every_control_of_the_workspaces_and_the_admin_console_has_a_label), async () =>
+        {
+            await WebHost.SignInAsync(page, "label.admin", password);
+            await page.GotoAsync("/community");
+            var row = page.GetByTestId("inbox").Locator("li[data-conversation]", new() { HasText = "标签检查" });
+            await Assertions.Expect(row).ToBeVisibleAsync();
+            var conversation = await row.GetAttributeAsync("data-conversation");
+
+            var missing = new List<string>();
+            foreach (var path in new[] { "/sales", $"/community/conversations/{conversation}", "/admin", "/admin/keys", "/admin/audit", "/admin/journal", "/search?q=" + Uri.EscapeDataString("在吗") })
+            {
+                await page.GotoAsync(path);
+                await WebHost.WaitInteractiveAsync(page);
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                var found = await page.EvaluateAsync<string[]>(Unlabelled);
+                missing.AddRange(found.Select(f => $"{path}: {f}"));
+            }
+
+            missing.ShouldBeEmpty();
+
+            // The check sees an unlabelled control when there is one.
+            await page.EvaluateAsync("() => document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text id=probe><button id=probe-button></button>')");
+            (await page.EvaluateAsync<string[]>(Unlabelled)).Length.ShouldBe(2);
+        });
+        await page.Context.CloseAsync();
+    }
 }
