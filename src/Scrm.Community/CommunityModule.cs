@@ -48,6 +48,8 @@ public static class CommunityModule
         services.AddSingleton<CommunityEvents>();
         services.AddSingleton<ServiceLevelAlerts>();
         services.AddSingleton<SurveyService>();
+        services.AddSingleton<CsatReport>();
+        services.AddSingleton<Templates.ReplyTemplates>();
         services.AddWorkflowActivity<ClassifyText>()
             .AddWorkflowActivity<HandToLeads>()
             .AddWorkflowActivity<AssignConversation>()

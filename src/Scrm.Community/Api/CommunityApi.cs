@@ -20,6 +20,8 @@ public static class CommunityApi
         community.MapPut("/lexicon", ClassifierApi.SetLexiconAsync).WithSummary("Replaces the word lists (a new lexicon version).");
         community.MapGet("/notifications", NotificationsAsync)
             .WithSummary("My notifications, newest first: service-level warnings and escalations, low satisfaction scores; before= pages back.");
+        community.MapGet("/reports/csat", CsatAsync)
+            .WithSummary("Satisfaction per agent, channel and intent over the surveys sent from= to= (ISO dates; the last 30 days by default): sent, answered, average score, CSAT %.");
         community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
 
         var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin);
@@ -28,6 +30,7 @@ public static class CommunityApi
         admin.MapPost("/models/rollback", ClassifierApi.RollbackAsync).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Goes back to the version active before the current one.");
         admin.MapPut("/calendar/{year:int}", CalendarApi.SetYearAsync).WithSummary("Replaces one year of the working calendar (from the State Council's notice).");
         app.MapConversationsApi();
+        TemplatesApi.Map(app);
         return app;
     }
 
@@ -36,8 +39,18 @@ public static class CommunityApi
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["size"] = [Texts.Page.In(http)] })
             : TypedResults.Ok(await alerts.ForAsync(Caller.Of(http.User).Id, before, size ?? 50, ct));
 
+    private static async Task<IResult> CsatAsync(Satisfaction.CsatReport report, TimeProvider time, HttpContext http, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddDays(-30);
+        return start >= end || end - start > TimeSpan.FromDays(366)
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [Texts.Period.In(http)] })
+            : TypedResults.Ok(await report.BuildAsync(start, end, ct));
+    }
+
     private static class Texts
     {
+        public static readonly Scrm.Platform.Text.UserText Period = new("from 必须早于 to，且相隔不超过 366 天", "from must come before to, at most 366 days apart");
         public static readonly Scrm.Platform.Text.UserText Page = new("size 为 1 到 200；before 必须是一条通知的 id", "size must be 1 to 200; before must be a notification's id");
     }
 }

@@ -22,7 +22,8 @@ public sealed record VersionRequest(int? Version);
 /// (<see cref="TemplateId"/> with <see cref="Values"/>), which is the one kind allowed outside the
 /// 48-hour window. The <c>Idempotency-Key</c> header names the reply: a retry with it sends nothing twice.
 /// </summary>
-public sealed record ReplyRequest(string? Text, string? TemplateId, IReadOnlyDictionary<string, string?>? Values, int? Version);
+/// <see cref="ReplyTemplateId"/> instead starts from a saved reply template, rendered for the conversation and sent as text.
+public sealed record ReplyRequest(string? Text, string? TemplateId, IReadOnlyDictionary<string, string?>? Values, int? Version, long? ReplyTemplateId = null);
 
 /// <summary>What a customer message's intent should have been; the conversation's version as last seen (optional).</summary>
 public sealed record IntentRequest(string? Intent, int? Version);
@@ -47,6 +48,7 @@ internal static partial class ConversationWorkApi
         public static readonly UserText Key = new("需要 Idempotency-Key 请求头（1 到 100 个可见字符），重试时使用同一个值", "an Idempotency-Key header (1 to 100 visible characters) is required; send the same value on a retry");
         public static readonly UserText Body = new("需要 text（1 到 {0} 个字符）或 templateId（及 values）二选一", "give either text (1 to {0} characters) or a templateId (with values)");
         public static readonly UserText Intent = new("intent 必须是 {0} 之一", "intent must be one of {0}");
+        public static readonly UserText Rendered = new("模板为此会话渲染出的文本为空或超过 {0} 个字符", "the template renders empty or longer than {0} characters for this conversation");
         public static readonly UserText NoteBody = new("text 必须为 1 到 {0} 个字符", "text must have 1 to {0} characters");
         public static readonly UserText Window = new(
             "已超出微信 48 小时客服消息窗口（客户最后一条消息后 48 小时，已于 {0:yyyy-MM-dd HH:mm} UTC 关闭）；窗口外只能发送模板消息",
@@ -98,7 +100,7 @@ internal static partial class ConversationWorkApi
     }
 
     public static async Task<IResult> ReplyAsync(
-        long id, ReplyRequest? request, [FromHeader(Name = "Idempotency-Key")] string? key, ReplyService replies, HttpContext http, CancellationToken ct)
+        long id, ReplyRequest? request, [FromHeader(Name = "Idempotency-Key")] string? key, ReplyService replies, Templates.ReplyTemplates templates, HttpContext http, CancellationToken ct)
     {
         if (key is not { Length: > 0 and <= 100 } || key.Any(c => c <= ' ' || c > '~'))
         {
@@ -107,6 +109,27 @@ internal static partial class ConversationWorkApi
 
         var text = request?.Text;
         var template = request?.TemplateId;
+        if (request?.ReplyTemplateId is { } replyTemplate)
+        {
+            if (text is not null || template is not null || replyTemplate < 1)
+            {
+                return Refuse(http, "body", Texts.Body.In(http, MaxText));
+            }
+
+            var rendered = await TemplatesApi.RenderAsync(id, replyTemplate, null, templates, http, ct);
+            if (rendered.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            if (rendered.Text is not { Length: > 0 and <= MaxText } renderedText || string.IsNullOrWhiteSpace(renderedText))
+            {
+                return TypedResults.Problem(Texts.Rendered.In(http, MaxText), statusCode: StatusCodes.Status422UnprocessableEntity);
+            }
+
+            text = renderedText;
+        }
+
         var values = request?.Values;
         var textOk = text is { Length: > 0 and <= MaxText } && !string.IsNullOrWhiteSpace(text);
         var templateOk = template is { Length: > 0 and <= 128 } && (values is null || (values.Count <= 20 && values.All(v => v.Key.Length is > 0 and <= 64 && v.Value is { Length: <= 200 })));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Scrm.Community.Assignment;
 using Scrm.Community.Calendar;
 using Scrm.Community.Classification;
+using Scrm.Community.Satisfaction;
 using Scrm.Community.Storage;
 using Scrm.Community.Workflow;
 using Scrm.Customers.Directory;
@@ -26,6 +27,7 @@ internal sealed partial class ConversationHandler(
     WorkingCalendars calendars,
     AgentTeams teams,
     CommunityEvents events,
+    Microsoft.Extensions.Options.IOptionsMonitor<CommunityOptions> options,
     TimeProvider time,
     ILogger<ConversationHandler> log) : IJournalHandler
 {
@@ -64,6 +66,10 @@ internal sealed partial class ConversationHandler(
         var threadKeys = inbound.Select(m => m.ThreadKey).Distinct().ToList();
         var threads = await db.Conversations.Where(c => threadKeys.Contains(c.ThreadKey)).ToDictionaryAsync(c => c.ThreadKey, StringComparer.Ordinal, cancellationToken);
         var calendar = calendars.Current;
+        var resolvedIds = threads.Values.Where(c => c.Status == ConversationStatus.Resolved).Select(c => c.Id).ToList();
+        var surveys = resolvedIds.Count == 0 ? [] : await db.Surveys.Where(s => resolvedIds.Contains(s.ConversationId) && s.Status == SurveyStatus.Sent)
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var added = new List<(ConversationRow Conversation, MessageRow Message)>();
         for (var i = 0; i < inbound.Count; i++)
         {
@@ -94,7 +100,20 @@ internal sealed partial class ConversationHandler(
             conversation.CustomerId = customers[i]?.Id ?? conversation.CustomerId;
             var classification = m.Text is null ? null : classes[i];
             var due = ServiceLevels.FirstResponseDue(classification?.Intent, m.At, calendar)?.ToUnixTimeMilliseconds();
-            ConversationRules.OnInbound(conversation, at, classification?.Intent, classification?.Sentiment, ConversationRules.Preview(m.Text) ?? $"[{m.Type}]", due, m.SourceKey);
+            var survey = conversation.Status == ConversationStatus.Resolved ? surveys.Find(s => s.ConversationId == conversation.Id && s.Status == SurveyStatus.Sent) : null;
+            if (survey is not null && Answer(db, survey, conversation, m.Text, at, now) is { } score && !SurveyAnswers.IsLow(score))
+            {
+                // A satisfied answer to the survey: kept on the conversation, which stays resolved.
+                conversation.LastInboundAt = Math.Max(conversation.LastInboundAt, at);
+                conversation.LastMessageAt = Math.Max(conversation.LastMessageAt, at);
+                conversation.Messages++;
+                conversation.Urgency = ConversationRules.Urgency(conversation);
+            }
+            else
+            {
+                ConversationRules.OnInbound(conversation, at, classification?.Intent, classification?.Sentiment, ConversationRules.Preview(m.Text) ?? $"[{m.Type}]", due, m.SourceKey);
+            }
+
             conversation.Version++;
             var row = new MessageRow
             {
@@ -135,6 +154,32 @@ internal sealed partial class ConversationHandler(
         await transaction.CommitAsync(cancellationToken);
         LogStored(log, added.Count, batch[^1].Position);
         await events.WaitingAsync(Waits(inbound, classes, threads), cancellationToken);
+    }
+
+    /// <summary>
+    /// The customer's next message after a survey: a score is recorded (a low one alerts the team
+    /// lead; the caller opens the conversation again), anything else closes the survey unanswered.
+    /// </summary>
+    private int? Answer(CommunityDbContext db, SurveyRow survey, ConversationRow c, string? text, long at, long now)
+    {
+        var score = SurveyAnswers.Score(text);
+        survey.Status = score is null ? SurveyStatus.Unanswered : SurveyStatus.Answered;
+        survey.Score = score;
+        survey.Answer = text is null ? null : text.Length <= 200 ? text : text[..200];
+        survey.AnsweredAt = at;
+        if (score is { } low && SurveyAnswers.IsLow(low) && teams.EscalationOf(c.Team).TeamLead is { } teamLead)
+        {
+            ServiceLevelAlerts.Notify(db, teamLead, "low-csat", c.Id, $"low-csat:{survey.Key}",
+                Texts.LowScore.In(options.CurrentValue.Language, c.Id, c.Channel, c.Assignee ?? "-", low), now);
+        }
+
+        return score;
+    }
+
+    private static class Texts
+    {
+        public static readonly Scrm.Platform.Text.UserText LowScore = new("会话 #{0}（{1}，负责人 {2}）的满意度评分为 {3}，会话已重新打开",
+            "Conversation #{0} ({1}, agent {2}) was rated {3} for satisfaction and is open again");
     }
 
     /// <summary>The messages a customer's wait for an answer began with, as the service-level workflow starts on them.</summary>

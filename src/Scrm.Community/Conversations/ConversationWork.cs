@@ -55,8 +55,17 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
     /// <summary>Resolves the conversation: a customer's wait ends, and the after-resolve steps (the survey) start once for this resolution.</summary>
     public async Task<WorkResult> ResolveAsync(long id, int? version, Caller caller, CancellationToken cancellationToken)
     {
-        var result = await ResolveOnlyAsync(id, version, caller, cancellationToken);
-        if (result is { Status: WorkStatus.Done, Conversation: { } resolved })
+        var wasResolved = false;
+        var result = await ChangeAsync(id, version, caller, (c, now, _) =>
+        {
+            wasResolved = c.Status == ConversationStatus.Resolved;
+            c.Status = ConversationStatus.Resolved;
+            c.DueAt = null;
+            c.WaitingKey = null;
+            c.Urgency = ConversationRules.Urgency(c);
+            return WorkStatus.Done;
+        }, null, cancellationToken);
+        if (result is { Status: WorkStatus.Done, Conversation: { } resolved } && !wasResolved)
         {
             await events.AnsweredAsync(id, "resolved", cancellationToken);
             await events.ResolvedAsync(id, resolved.Version, cancellationToken);
@@ -64,16 +73,6 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
 
         return result;
     }
-
-    private Task<WorkResult> ResolveOnlyAsync(long id, int? version, Caller caller, CancellationToken cancellationToken) =>
-        ChangeAsync(id, version, caller, (c, now, _) =>
-        {
-            c.Status = ConversationStatus.Resolved;
-            c.DueAt = null;
-            c.WaitingKey = null;
-            c.Urgency = ConversationRules.Urgency(c);
-            return WorkStatus.Done;
-        }, null, cancellationToken);
 
     public Task<WorkResult> ReopenAsync(long id, int? version, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(id, version, caller, (c, now, _) =>

@@ -12,6 +12,9 @@ namespace Scrm.Customers.Directory;
 public sealed record CustomerFacts(Guid Id, string? Owner, string? Tier, string? Province, string? City);
 
 /// <summary>A customer as another module shows them beside its own record, unmasked: the caller masks per its reader.</summary>
+/// <summary>A customer's order as a reply template shows it.</summary>
+public sealed record OrderCard(string OrderId, decimal Amount, string Currency, string Channel, DateTimeOffset OccurredAt, IReadOnlyList<string> Products);
+
 public sealed record CustomerCard(Guid Id, string? Name, string? Nickname, string? Company, string? Phone, string? Email,
     string? Owner, string? Tier, string? Province, string? City);
 
@@ -100,6 +103,21 @@ public sealed class CustomerDirectory : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>The customer's most recent order with its products, or null when they have none.</summary>
+    public async Task<OrderCard?> LatestOrderAsync(Guid customerId, CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        var order = await db.Orders.AsNoTracking().Where(o => o.CustomerId == customerId)
+            .OrderByDescending(o => o.OccurredAt).FirstOrDefaultAsync(cancellationToken);
+        if (order is null)
+        {
+            return null;
+        }
+
+        var products = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == order.OrderId).OrderBy(l => l.Id).Select(l => l.Product).Take(20).ToListAsync(cancellationToken);
+        return new OrderCard(order.OrderId, order.AmountCents / 100m, order.Currency, order.Channel, DateTimeOffset.FromUnixTimeMilliseconds(order.OccurredAt), products);
     }
 
     /// <summary>Whether this process's identity resolution has committed every item up to <paramref name="position"/>.</summary>
