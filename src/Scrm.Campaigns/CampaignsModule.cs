@@ -42,6 +42,7 @@ public static class CampaignsModule
         services.AddSingleton<ContentRenderer>();
         services.AddSingleton<ChannelThrottle>();
         services.AddSingleton<UnsubscribeLinks>();
+        services.AddSingleton<TrackedLinks>();
         services.AddScoped<CampaignStore>();
         services.AddScoped<CampaignSender>();
         services.AddScoped<CampaignInsight>();
@@ -49,13 +50,14 @@ public static class CampaignsModule
         return services;
     }
 
-    /// <summary><c>/api/v1/segments</c>, <c>/api/v1/festivals</c>, <c>/api/v1/campaigns</c> and the unsubscribe links <c>/u/{token}</c>.</summary>
+    /// <summary><c>/api/v1/segments</c>, <c>/api/v1/festivals</c>, <c>/api/v1/campaigns</c> the unsubscribe links <c>/u/{token}</c> and tracked links <c>/l/{token}</c>.</summary>
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
         SegmentsApi.Map(app);
         FestivalsApi.Map(app);
         CampaignsApi.Map(app);
         UnsubscribeApi.Map(app);
+        LinksApi.Map(app);
         return app;
     }
 }

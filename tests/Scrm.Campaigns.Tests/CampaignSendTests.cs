@@ -13,7 +13,7 @@ namespace Scrm.Campaigns.Tests;
 /// Campaigns end to end on the real host: WeChat and WeCom through the fake channel server, SMS to
 /// a local HTTP gateway, e-mail to a local SMTP server; what each receiver got is counted there.
 /// </summary>
-public sealed class CampaignSendTests : IAsyncLifetime
+public abstract class CampaignSendTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
     private FakeChannelServer _fake = null!;
     private LocalSmsGateway _sms = null!;
@@ -28,7 +28,8 @@ public sealed class CampaignSendTests : IAsyncLifetime
         _fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
         _sms = await LocalSmsGateway.StartAsync();
         _smtp = new LocalSmtpServer();
-        _app = new ScrmApp(settings: CampaignWorld.Settings(_fake, _sms, _smtp));
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+        _app = new ScrmApp(storage, CampaignWorld.Settings(_fake, _sms, _smtp));
         await using var db = await _app.Services.GetRequiredService<IDbContextFactory<CustomersDbContext>>().CreateDbContextAsync(Ct);
         await _world.SeedAsync(db, DateTimeOffset.UtcNow.AddSeconds(-5).ToUnixTimeMilliseconds());
     }
@@ -153,10 +154,30 @@ public sealed class CampaignSendTests : IAsyncLifetime
         // Everyone reachable got exactly one of the two campaigns; the other held them back by the cap.
         heldByCap.ShouldBe(reachable);
 
+        // Tracked links: every SMS recipient of the first campaign clicks (one of them twice), and three WeChat recipients of the second.
+        using var browser = _app.ClientWithoutRedirects();
+        var smsLinks = received.Where(r => r.Channel == "sms" && r.Text.Contains("双十一回馈", StringComparison.Ordinal))
+            .Select(r => new Uri(System.Text.RegularExpressions.Regex.Match(r.Text, @"http://\S+/l/\S+").Value)).ToList();
+        var weChatLinks = _fake.State.CallsTo("template_send").Where(c => ((string)c.Body["data"]!["remark"]!["value"]!).Contains("双十二预热", StringComparison.Ordinal)).Take(3).Select(c => new Uri((string)c.Body["url"]!)).ToList();
+        foreach (var tracked in smsLinks.Append(smsLinks[0]).Concat(weChatLinks))
+        {
+            var click = await browser.GetAsync(tracked.PathAndQuery, Ct);
+            click.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+
+        (await browser.GetAsync(smsLinks[0].PathAndQuery[..^4] + "abcd", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var firstReport = await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{first}/report", Ct);
+        var secondReport = await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{second}/report", Ct);
+        firstReport.GetProperty("clicked").GetInt32().ShouldBe(smsLinks.Count);
+        Counts(firstReport.GetProperty("clickedByChannel")).ShouldBe(smsLinks.Count == 0 ? [] : new Dictionary<string, int> { ["sms"] = smsLinks.Count });
+        secondReport.GetProperty("clicked").GetInt32().ShouldBe(weChatLinks.Count);
+        Counts(secondReport.GetProperty("clickedByChannel")).GetValueOrDefault("wechat").ShouldBe(weChatLinks.Count);
+
         // Channel content as sent: the WeChat template carries the values and link.
         var template = _fake.State.CallsTo("template_send").First();
         ((string)template.Body["template_id"]!).ShouldBe("TPL-D11");
-        ((string)template.Body["url"]!).ShouldBe("https://shop.example.com/d11");
+        ((string)template.Body["url"]!).ShouldStartWith("http://localhost:5000/l/");
+        (await browser.GetAsync(new Uri((string)template.Body["url"]!).PathAndQuery, Ct)).Headers.Location.ShouldBe(new Uri("https://shop.example.com/d11"));
     }
 
     [Fact]
@@ -226,3 +247,7 @@ public sealed class CampaignSendTests : IAsyncLifetime
         (await marketer.GetAsync($"/api/v1/campaigns/{Guid.NewGuid()}/preview?customer=nope", Ct)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 }
+
+public sealed class SqliteCampaignSendTests(PostgresServer postgres) : CampaignSendTests(postgres, usePostgres: false);
+
+public sealed class PostgresCampaignSendTests(PostgresServer postgres) : CampaignSendTests(postgres, usePostgres: true);

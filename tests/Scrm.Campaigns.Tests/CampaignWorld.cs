@@ -165,7 +165,7 @@ internal sealed class CampaignWorld
         {
             new { channel = "wechat", account = WeChatAccount, templateId = "TPL-D11", values = new Dictionary<string, string> { ["first"] = "{{ customer.name }}，会员专享", ["remark"] = "{{ campaign.name }}" }, url = "https://shop.example.com/d11" },
             new { channel = "wecom", account = WeComAccount, text = "{{ customer.name }}您好：{{ campaign.name }}" },
-            new { channel = "sms", account = "gateway", text = "{{ customer.name }}您好：{{ campaign.name }}" },
+            new { channel = "sms", account = "gateway", text = "{{ customer.name }}您好：{{ campaign.name }} {{ link }}", url = "https://shop.example.com/sms" },
             new { channel = "email", account = "news", subject = "{{ campaign.name }}", text = "{{ customer.name }}您好：{{ campaign.name }}\n退订：{{ unsubscribe_url }}" },
         },
         quietHours,

@@ -11,11 +11,11 @@ namespace Scrm.Campaigns.Sending;
 /// <param name="QuietUntil">Set when the send falls in quiet hours: nothing goes out before this.</param>
 public sealed record DryRun(int Audience, DateTimeOffset At, IReadOnlyDictionary<string, int> Send, IReadOnlyDictionary<string, int> Held, DateTimeOffset? QuietUntil);
 
-/// <summary>A campaign's results so far, per channel and reason.</summary>
+/// <summary>A campaign's results so far, per channel and reason; clicks count recipients who followed the tracked link at least once.</summary>
 public sealed record CampaignReport(
     Guid Id, string Status, int Audience, int Pending, int InFlight, int Sent, int Failed, int Held, int Cancelled,
     IReadOnlyDictionary<string, int> SentByChannel, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> FailedByChannel,
-    IReadOnlyDictionary<string, int> HeldByReason, IReadOnlyDictionary<string, int> Unsubscribed);
+    IReadOnlyDictionary<string, int> HeldByReason, IReadOnlyDictionary<string, int> Unsubscribed, int Clicked, IReadOnlyDictionary<string, int> ClickedByChannel);
 
 /// <summary>One recipient's message as it would go out now, or why they would get none.</summary>
 public sealed record RecipientPreview(Guid Customer, string? Channel, string? Held, RenderedContent? Content);
@@ -23,7 +23,7 @@ public sealed record RecipientPreview(Guid Customer, string? Channel, string? He
 /// <summary>Dry runs, per-recipient previews and reports.</summary>
 internal sealed class CampaignInsight(
     IDbContextFactory<CampaignsDbContext> contexts, SegmentStore segments, SegmentMembers members, FactIndex index, CustomerFactSheets facts,
-    CampaignSender sender, ContentRenderer renderer, UnsubscribeLinks links, TimeProvider time)
+    CampaignSender sender, ContentRenderer renderer, UnsubscribeLinks links, TrackedLinks tracked, TimeProvider time)
 {
     /// <summary>The campaign's segment as it is now, run through every rule the send applies, without claiming or sending anything.</summary>
     public async Task<DryRun> DryRunAsync(CampaignRow campaign, CancellationToken cancellationToken)
@@ -88,7 +88,8 @@ internal sealed class CampaignInsight(
         var (choice, held) = Audience.Choose(customer, plan.Channels, unsubscribed, time.GetUtcNow().ToUnixTimeMilliseconds());
         var shown = choice?.Plan ?? plan.Channels[0];
         var link = links.For(campaign.Id, customerId, shown.Channel).ToString();
-        return new RecipientPreview(customerId, choice?.Plan.Channel, held, renderer.Render(shown, customer, campaign.Name, link));
+        return new RecipientPreview(customerId, choice?.Plan.Channel, held,
+            renderer.Render(shown, customer, campaign.Name, link, tracked.For(campaign.Id, customerId, shown.Channel).ToString()));
     }
 
     public async Task<CampaignReport> ReportAsync(CampaignRow campaign, CancellationToken cancellationToken)
@@ -101,6 +102,8 @@ internal sealed class CampaignInsight(
         int Of(string status) => groups.Where(g => g.Status == status).Sum(g => g.Count);
         var unsubscribed = await db.Unsubscribes.AsNoTracking().Where(u => u.CampaignId == campaign.Id)
             .GroupBy(u => u.Channel).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
+        var clicks = await db.Clicks.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
+            .GroupBy(c => c.Channel).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
         return new CampaignReport(
             campaign.Id, campaign.Status, campaign.Audience ?? 0, Of(RecipientStatus.Pending), Of(RecipientStatus.Claimed), Of(RecipientStatus.Sent),
             Of(RecipientStatus.Failed), Of(RecipientStatus.Held), Of(RecipientStatus.Cancelled),
@@ -108,7 +111,9 @@ internal sealed class CampaignInsight(
             groups.Where(g => g.Status == RecipientStatus.Failed).GroupBy(g => g.Channel!)
                 .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, int>)g.GroupBy(x => x.Reason ?? "unknown").ToDictionary(x => x.Key, x => x.Sum(y => y.Count), StringComparer.Ordinal), StringComparer.Ordinal),
             groups.Where(g => g.Status == RecipientStatus.Held).GroupBy(g => g.Reason!).ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal),
-            unsubscribed);
+            unsubscribed,
+            clicks.Values.Sum(),
+            clicks);
     }
 
     private async Task<IReadOnlyList<Guid>> MembersAsync(Guid segmentId, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ internal sealed partial class CampaignSender(
     IEnumerable<IOutboundChannel> channels,
     ContentRenderer renderer,
     UnsubscribeLinks links,
+    TrackedLinks tracked,
     ChannelThrottle throttle,
     IOptions<CampaignsOptions> options,
     TimeProvider time,
@@ -316,7 +317,8 @@ internal sealed partial class CampaignSender(
 
         await throttle.WaitAsync(row.Channel!, cancellationToken);
         var unsubscribe = links.For(campaign.Id, row.CustomerId, row.Channel!);
-        var content = ContentRenderer.ToOutbound(renderer.Render(channelPlan, customer, campaign.Name, unsubscribe.ToString()), unsubscribe.ToString());
+        var link = tracked.For(campaign.Id, row.CustomerId, row.Channel!).ToString();
+        var content = ContentRenderer.ToOutbound(renderer.Render(channelPlan, customer, campaign.Name, unsubscribe.ToString(), link), unsubscribe.ToString());
         var message = new OutboundMessage(row.Channel!, row.Account!, row.Address!, IdempotencyKey(campaign.Id, row.CustomerId, row.Step), content)
         {
             LastInboundAt = customer.LastInboundAt is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,

@@ -13,7 +13,8 @@ public sealed record RenderedContent(string Channel, string? Subject, string? Te
 /// <summary>
 /// Renders a channel's content for one recipient. Templates see <c>customer.name</c> (name, else
 /// nickname, else 顾客), <c>customer.tier</c>, <c>customer.province</c>, <c>customer.city</c>,
-/// <c>campaign.name</c> and <c>unsubscribe_url</c>; nothing else of the customer is exposed.
+/// <c>campaign.name</c>, <c>unsubscribe_url</c> and <c>link</c> (the tracked link to the channel's
+/// url, which a WeChat template also opens); nothing else of the customer is exposed.
 /// </summary>
 internal sealed class ContentRenderer
 {
@@ -21,7 +22,7 @@ internal sealed class ContentRenderer
     private static readonly TemplateOptions Options = TemplateOptions.Default;
     private readonly ConcurrentDictionary<string, IFluidTemplate> _templates = new(StringComparer.Ordinal);
 
-    public RenderedContent Render(ChannelPlan plan, CustomerReach customer, string campaignName, string? unsubscribeUrl)
+    public RenderedContent Render(ChannelPlan plan, CustomerReach customer, string campaignName, string? unsubscribeUrl, string? trackedUrl = null)
     {
         var context = new TemplateContext(Options);
         context.SetValue("customer", FluidValue.Create(new Dictionary<string, object>
@@ -33,6 +34,7 @@ internal sealed class ContentRenderer
         }, Options));
         context.SetValue("campaign", FluidValue.Create(new Dictionary<string, object> { ["name"] = campaignName }, Options));
         context.SetValue("unsubscribe_url", FluidValue.Create(unsubscribeUrl ?? "", Options));
+        context.SetValue("link", FluidValue.Create(plan.Url is null ? "" : trackedUrl ?? plan.Url, Options));
         string? Apply(string? source) => source is null ? null : Template(source).Render(context);
         return new RenderedContent(
             plan.Channel,
@@ -40,7 +42,7 @@ internal sealed class ContentRenderer
             Apply(plan.Text),
             plan.TemplateId,
             plan.Values?.ToDictionary(v => v.Key, v => Apply(v.Value)!, StringComparer.Ordinal),
-            plan.Url);
+            plan.Url is null ? null : trackedUrl ?? plan.Url);
     }
 
     /// <summary>The rendered content in the shape the channel's sender takes.</summary>

@@ -60,6 +60,15 @@ internal static class CampaignTables
             // One marketing message per customer per campaign, whatever runs the send.
             e.HasIndex(x => new { x.CampaignId, x.CustomerId }).IsUnique();
         });
+        modelBuilder.Entity<ClickRow>(e =>
+        {
+            e.ToTable("campaign_clicks");
+            e.HasKey(x => new { x.CampaignId, x.CustomerId });
+            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
+            e.Property(x => x.CustomerId).HasColumnName("customer_id");
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.At).HasColumnName("at");
+        });
         modelBuilder.Entity<UnsubscribeRow>(e =>
         {
             e.ToTable("campaign_unsubscribes");
@@ -140,5 +149,14 @@ internal sealed class UnsubscribeRow
     public Guid CustomerId { get; set; }
     public string Channel { get; set; } = "";
     public Guid? CampaignId { get; set; }
+    public long At { get; set; }
+}
+
+/// <summary>A recipient's first click on a campaign's tracked link.</summary>
+internal sealed class ClickRow
+{
+    public Guid CampaignId { get; set; }
+    public Guid CustomerId { get; set; }
+    public string Channel { get; set; } = "";
     public long At { get; set; }
 }

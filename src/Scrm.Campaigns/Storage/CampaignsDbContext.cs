@@ -20,6 +20,8 @@ public class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbCont
 
     internal DbSet<UnsubscribeRow> Unsubscribes => Set<UnsubscribeRow>();
 
+    internal DbSet<ClickRow> Clicks => Set<ClickRow>();
+
     protected override string SentMessagesTable => "campaign_sent_messages";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

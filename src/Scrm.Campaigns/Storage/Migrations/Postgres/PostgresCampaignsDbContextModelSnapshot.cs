@@ -97,6 +97,31 @@ namespace Scrm.Campaigns.Storage.Migrations.Postgres
                     b.ToTable("campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Campaigns.Storage.ClickRow", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.HasKey("CampaignId", "CustomerId");
+
+                    b.ToTable("campaign_clicks", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Campaigns.Storage.ContactRow", b =>
                 {
                     b.Property<long>("Id")

@@ -92,6 +92,31 @@ namespace Scrm.Campaigns.Storage.Migrations.Sqlite
                     b.ToTable("campaigns", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Campaigns.Storage.ClickRow", b =>
+                {
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.HasKey("CampaignId", "CustomerId");
+
+                    b.ToTable("campaign_clicks", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Campaigns.Storage.ContactRow", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Scrm.Campaigns.Sending;
+using Scrm.Campaigns.Storage;
+
+namespace Scrm.Campaigns.Api;
+
+/// <summary><c>/l/{token}</c>: a campaign's tracked link; the first click per recipient is recorded, every click is redirected.</summary>
+internal static class LinksApi
+{
+    public static void Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/" + TrackedLinks.Path + "{token}", FollowAsync).WithTags("Campaigns").AllowAnonymous().ExcludeFromDescription();
+
+    private static async Task<IResult> FollowAsync(string token, TrackedLinks links, CampaignsDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        if (links.Read(token) is not { } who
+            || await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == who.Campaign, ct) is not { } campaign
+            || CampaignStore.PlanOf(campaign).Channels.FirstOrDefault(c => c.Channel == who.Channel)?.Url is not { } url)
+        {
+            return Results.NotFound();
+        }
+
+        if (!await db.Clicks.AnyAsync(c => c.CampaignId == who.Campaign && c.CustomerId == who.Customer, ct))
+        {
+            db.Clicks.Add(new ClickRow { CampaignId = who.Campaign, CustomerId = who.Customer, Channel = who.Channel, At = time.GetUtcNow().ToUnixTimeMilliseconds() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Clicked twice at once: the other click was recorded.
+            }
+        }
+
+        return Results.Redirect(url);
+    }
+}
