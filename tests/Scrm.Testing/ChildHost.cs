@@ -51,8 +51,9 @@ public sealed class ChildHost : IAsyncDisposable
     /// <summary>Starts the host and waits until <c>/health/ready</c> answers 200.</summary>
     /// <param name="workingDirectory">Where the process starts (the host's own folder by default); the host must find its settings from anywhere.</param>
     /// <param name="configureKeys">Gives every role a key (<see cref="ScrmApp.KeyFor"/>); without, the host generates its admin key and prints it, as on a fresh machine.</param>
+    /// <param name="waitFor">The health endpoint that must answer 200 (<c>/health/live</c> for a replica that is rightly not ready).</param>
     public static async Task<ChildHost> StartAsync(StorageUnderTest storage, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null,
-        bool configureKeys = true)
+        bool configureKeys = true, string waitFor = "/health/ready")
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -90,7 +91,7 @@ public sealed class ChildHost : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        await host.WaitUntilReadyAsync(waitFor, TimeSpan.FromSeconds(90));
         return host;
     }
 
@@ -141,7 +142,7 @@ public sealed class ChildHost : IAsyncDisposable
         _process.WaitForExit();
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    private async Task WaitUntilReadyAsync(string path, TimeSpan timeout)
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
@@ -154,7 +155,7 @@ public sealed class ChildHost : IAsyncDisposable
 
             try
             {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+                if ((await client.GetAsync(path)).StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }

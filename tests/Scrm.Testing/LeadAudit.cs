@@ -140,6 +140,13 @@ public sealed class LeadAudit : IAsyncDisposable
         return (bookmarks, triggers);
     }
 
+    /// <summary>Each journal consumer's lease holder (null when none).</summary>
+    public async Task<Dictionary<string, string?>> LeaseOwnersAsync()
+    {
+        await using var journal = await _database.Store("journal").OpenConnectionAsync(CancellationToken.None);
+        return (await RowsAsync(journal, "SELECT consumer, lease_owner FROM journal_checkpoints")).ToDictionary(r => (string)r[0]!, r => r[1] as string);
+    }
+
     /// <summary>Plays a replica that died holding a journal consumer: its lease row names it and runs for <paramref name="lease"/> more.</summary>
     public async Task HoldConsumerLeaseAsync(string consumer, string replica, TimeSpan lease)
     {
