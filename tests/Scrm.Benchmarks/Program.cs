@@ -18,6 +18,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["access"] = AccessBenchmark.RunAsync,
     ["storage"] = StorageBenchmark.RunAsync,
     ["segments"] = SegmentsBenchmark.RunAsync,
+    ["imports"] = ImportBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))

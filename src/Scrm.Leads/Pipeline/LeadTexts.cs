@@ -12,6 +12,7 @@ internal static class LeadTexts
     public static readonly UserText Reminder = new("请跟进线索 #{0}：{1}", "Follow up lead #{0}: {1}");
     public static readonly UserText Overdue = new("线索 #{0} 的跟进已逾期（负责人 {1}）：{2}", "Overdue follow-up on lead #{0} (owner {1}): {2}");
     public static readonly UserText Pooled = new("线索 #{0} 无人联系，已退回公海", "Lead #{0} went back to the shared pool: nobody contacted it");
+    public static readonly UserText AtCapacity = new("线索 #{0} 已进入公海：团队 {1} 的 {2} 已达到未结线索上限", "Lead #{0} went to the shared pool: in team {1}, {2} hold their capacity of open leads");
     public static readonly UserText Escalation = new("线索 #{0}（负责人 {1}）：{2}", "Lead #{0} (owner {1}): {2}");
 
     public static readonly UserText NotYours = new("该线索归 {0} 所有：只有负责人、其团队主管或管理员可以修改。",

@@ -244,6 +244,12 @@ public sealed class LeadRouting : IAsyncDisposable
                 By = requests[i].By,
                 At = at,
             });
+            if (decision.Owner is null && decision.AtCapacity.Count > 0 && _teams.TeamLead(decision.Team) is { } teamLead)
+            {
+                Notifications.Add(db, teamLead, "capacity", lead.Id, $"capacity:{lead.Id}:{lead.Version}",
+                    LeadTexts.AtCapacity.In(settings.Language, lead.Id, decision.Team, string.Join(settings.Language == Scrm.Platform.Text.Languages.English ? ", " : "、", decision.AtCapacity)), at);
+            }
+
             if (decision.Owner is { } owner)
             {
                 loads[owner] = loads.GetValueOrDefault(owner) + 1;

@@ -51,6 +51,7 @@ public static class Router
         }
 
         var eligible = new List<SalesRep>();
+        var full = new List<string>();
         foreach (var rep in team.Reps)
         {
             var load = openLeads.GetValueOrDefault(rep.Id);
@@ -69,6 +70,7 @@ public static class Router
             else if (load >= rep.Capacity)
             {
                 reasons.Add($"{rep.Id} is at capacity ({load}/{rep.Capacity})");
+                full.Add(rep.Id);
             }
             else
             {
@@ -78,8 +80,10 @@ public static class Router
 
         if (eligible.Count == 0)
         {
-            reasons.Add($"nobody in team {team.Name} can take it now: the lead goes to the shared pool");
-            return new RoutingDecision(null, team.Name, reasons, null);
+            reasons.Add(full.Count > 0
+                ? $"nobody in team {team.Name} can take it now ({string.Join(", ", full)} at capacity): the lead goes to the shared pool and the team lead is told"
+                : $"nobody in team {team.Name} can take it now: the lead goes to the shared pool");
+            return new RoutingDecision(null, team.Name, reasons, null) { AtCapacity = full };
         }
 
         var cursor = cursorOf(team.Name);

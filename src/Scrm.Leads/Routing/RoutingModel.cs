@@ -73,4 +73,8 @@ public sealed record TeamCursor(string? LastRep, IReadOnlyDictionary<string, int
 }
 
 /// <summary>Who gets the lead and why; a null owner sends it to the shared pool.</summary>
-public sealed record RoutingDecision(string? Owner, string? Team, IReadOnlyList<string> Reasons, TeamCursor? Cursor);
+public sealed record RoutingDecision(string? Owner, string? Team, IReadOnlyList<string> Reasons, TeamCursor? Cursor)
+{
+    /// <summary>For a lead sent to the pool: the team's reps who could not take it because they hold their capacity of open leads.</summary>
+    public IReadOnlyList<string> AtCapacity { get; init; } = [];
+}
