@@ -76,5 +76,5 @@ public sealed record TeamCursor(string? LastRep, IReadOnlyDictionary<string, int
 public sealed record RoutingDecision(string? Owner, string? Team, IReadOnlyList<string> Reasons, TeamCursor? Cursor)
 {
     /// <summary>For a lead sent to the pool: the team's reps who could not take it because they hold their capacity of open leads.</summary>
-    public IReadOnlyList<string> AtCapacity { get; init; } = [];
+    public IReadOnlyList<string> AtCapacity { get; init; } = new List<string>();
 }
