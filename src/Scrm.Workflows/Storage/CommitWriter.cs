@@ -81,7 +81,16 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopped = true;
-        await _stopping.CancelAsync();
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed before the host stopped it: the dispose already drained the queue and ended the loop.
+            return;
+        }
+
         if (_loop is not null)
         {
             await _loop.WaitAsync(cancellationToken);
