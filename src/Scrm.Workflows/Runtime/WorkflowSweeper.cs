@@ -12,8 +12,8 @@ namespace Scrm.Workflows.Runtime;
 /// then, every sweep interval, it retries kept early events and undelivered outbox entries,
 /// continues instances left running by a burst that never committed its end (a crash), and resumes
 /// timer bookmarks well past due (their job fired while another replica held the instance, or was lost).
-/// When this process takes a consumer over from a replica that died, or finds a crashed burst, it
-/// repairs timers again at once: the dead replica may have committed bookmarks it never scheduled.
+/// When this process takes a consumer over from a replica that died it repairs timers again at
+/// once: the dead replica may have committed bookmarks it never scheduled.
 /// </summary>
 internal sealed partial class WorkflowSweeper(
     WorkflowRuntime runtime,
@@ -53,7 +53,6 @@ internal sealed partial class WorkflowSweeper(
                 foreach (var id in await store.StalledAsync(stalledBefore, 100, stoppingToken))
                 {
                     await runtime.ContinueAsync(id, stoppingToken);
-                    repair = true;
                 }
 
                 foreach (var (bookmarkId, instanceId) in await store.OverdueTimersAsync(stalledBefore, 100, stoppingToken))
