@@ -39,6 +39,7 @@ public static partial class CustomersModule
         services.AddSingleton<Directory.CustomerDirectory>();
         services.AddSingleton<Directory.CustomerChanges>();
         services.AddSingleton<Directory.CustomerFactSheets>();
+        services.AddSingleton<Directory.CustomerConsents>();
         services.AddSingleton<ResolutionGate>();
         services.AddScoped<ResolutionEngine>();
         services.AddScoped<MergeService>();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Scrm.Campaigns.Sending;
 using Scrm.Campaigns.Storage;
+using Scrm.Customers.Directory;
 
 namespace Scrm.Campaigns.Api;
 
@@ -25,9 +26,27 @@ internal static class UnsubscribeApi
         group.MapPost("/{token}", UnsubscribeAsync).DisableAntiforgery();
     }
 
-    private static async Task<IResult> UnsubscribeAsync(string token, UnsubscribeLinks links, CampaignsDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> UnsubscribeAsync(string token, UnsubscribeLinks links, CustomerConsents consents, CampaignsDbContext db, TimeProvider time, CancellationToken ct)
     {
         if (links.Read(token) is not { } who)
+        {
+            return Page(HttpStatusCode.NotFound, "链接无效或已过期。", "This link is not valid.");
+        }
+
+        // The customer's consent is the record every channel and module honours; the row below only credits the campaign in its report.
+        var eventKey = $"unsubscribe:{who.Campaign:N}:{who.Customer:N}:{who.Channel}";
+        bool known;
+        try
+        {
+            known = await consents.WithdrawAsync(who.Customer, who.Channel, eventKey, $"unsubscribed from {who.Channel} marketing", ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Clicked twice at once: the other click withdrew it.
+            known = true;
+        }
+
+        if (!known)
         {
             return Page(HttpStatusCode.NotFound, "链接无效或已过期。", "This link is not valid.");
         }

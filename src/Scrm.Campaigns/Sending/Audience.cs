@@ -54,7 +54,7 @@ public static class Audience
             }
 
             reachable = true;
-            if (allOff || unsubscribed.Contains(plan.Channel))
+            if (allOff || unsubscribed.Contains(plan.Channel) || Withdrawn(customer, plan.Channel))
             {
                 sawUnsubscribed = true;
                 continue;
@@ -96,6 +96,10 @@ public static class Audience
     /// <summary>A granted consent on the channel for the account (<c>wechat:brand</c>) or for the channel as a whole (<c>sms</c>).</summary>
     public static bool Consented(CustomerReach customer, ChannelPlan plan) =>
         customer.Consents.Any(c => c.Granted && (c.Channel == plan.Channel || c.Channel == $"{plan.Channel}:{plan.Account}"));
+
+    /// <summary>Consent withdrawn for the whole channel (an unsubscribe link or reply): it outranks any account's consent there.</summary>
+    public static bool Withdrawn(CustomerReach customer, string channel) =>
+        customer.Consents.Any(c => !c.Granted && c.Channel == channel);
 
     /// <summary>An id scoped to the account (an OpenID belongs to one Official Account), or one stored without an account.</summary>
     private static string? Identity(CustomerReach customer, string type, string account) =>

@@ -127,8 +127,11 @@ public sealed class CustomerFactSheets(IDbContextFactory<CustomersDbContext> con
         var identities = (await db.Identities.AsNoTracking().Where(i => ids.Contains(i.CustomerId))
                 .Select(i => new { i.CustomerId, i.Type }).Distinct().ToListAsync(cancellationToken))
             .ToLookup(i => i.CustomerId, i => i.Type);
-        var consents = (await db.Consents.AsNoTracking().Where(c => ids.Contains(c.CustomerId) && c.Granted)
-                .Select(c => new { c.CustomerId, c.Channel }).ToListAsync(cancellationToken))
+        // A consent withdrawn for a whole channel (an unsubscribe) outranks any account's consent on it.
+        var consentRows = await db.Consents.AsNoTracking().Where(c => ids.Contains(c.CustomerId))
+            .Select(c => new { c.CustomerId, c.Channel, c.Granted }).ToListAsync(cancellationToken);
+        var withdrawn = consentRows.Where(c => !c.Granted && !c.Channel.Contains(':')).Select(c => (c.CustomerId, c.Channel)).ToHashSet();
+        var consents = consentRows.Where(c => c.Granted && !withdrawn.Contains((c.CustomerId, c.Channel.Split(':', 2)[0])))
             .ToLookup(c => c.CustomerId, c => c.Channel);
         var inbound = (await db.Timeline.AsNoTracking().Where(t => ids.Contains(t.CustomerId) && t.Position != null)
                 .GroupBy(t => t.CustomerId).Select(g => new { Id = g.Key, Last = g.Max(t => t.OccurredAt) }).ToListAsync(cancellationToken))
