@@ -10,33 +10,58 @@ using Scrm.Testing;
 
 namespace Scrm.Host.Tests;
 
-public sealed class SqliteIngestApiTests(PostgresServer postgres) : IngestApiTests(postgres, usePostgres: false);
+public sealed class SqliteIngestApiTests(PostgresServer postgres, IngestApiTests.SharedApp shared)
+    : IngestApiTests(postgres, shared, usePostgres: false), IClassFixture<IngestApiTests.SharedApp>;
 
-public sealed class PostgresIngestApiTests(PostgresServer postgres) : IngestApiTests(postgres, usePostgres: true);
+public sealed class PostgresIngestApiTests(PostgresServer postgres, IngestApiTests.SharedApp shared)
+    : IngestApiTests(postgres, shared, usePostgres: true), IClassFixture<IngestApiTests.SharedApp>;
 
-/// <summary>The ingest endpoints end to end over real HTTP, on each storage provider.</summary>
-public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
+/// <summary>
+/// The ingest endpoints end to end over real HTTP, on each storage provider. The tests of one
+/// class share one host and run one after another: each finds its own items by what it sent, and
+/// "nothing stored" is a journal no longer than before the request.
+/// </summary>
+public abstract class IngestApiTests(PostgresServer postgres, IngestApiTests.SharedApp shared, bool usePostgres) : IAsyncLifetime
 {
+    /// <summary>The host of one test class, started by its first test.</summary>
+    public sealed class SharedApp : IAsyncDisposable
+    {
+        public ScrmApp? App { get; set; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (App is not null)
+            {
+                await App.DisposeAsync();
+            }
+        }
+    }
+
     private ScrmApp _app = null!;
     private HttpClient _ingest = null!;
 
     public async ValueTask InitializeAsync()
     {
-        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
-        _app = new ScrmApp(storage, new Dictionary<string, string?>
+        if (shared.App is null)
         {
-            ["Scrm:WebForms:Forms:contact:Name"] = "Contact",
-            ["Scrm:WebForms:Forms:demo:RedirectUrl"] = "https://example.com/thanks",
-            ["Scrm:WebForms:Forms:demo:Campaign"] = "spring-fair",
-            ["Scrm:WebForms:PerIpPerMinute"] = "1000",
-        });
+            var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+            shared.App = new ScrmApp(storage, new Dictionary<string, string?>
+            {
+                ["Scrm:WebForms:Forms:contact:Name"] = "Contact",
+                ["Scrm:WebForms:Forms:demo:RedirectUrl"] = "https://example.com/thanks",
+                ["Scrm:WebForms:Forms:demo:Campaign"] = "spring-fair",
+                ["Scrm:WebForms:PerIpPerMinute"] = "1000",
+            });
+        }
+
+        _app = shared.App;
         _ingest = _app.ClientFor("ingest");
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _ingest.Dispose();
-        await _app.DisposeAsync();
+        return ValueTask.CompletedTask;
     }
 
     private static string Mention(string id, string text = "你好") =>
@@ -123,6 +148,7 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
     public async Task A_phone_that_is_no_plausible_number_is_refused_saying_why_and_nothing_is_stored()
     {
         using var client = _app.CreateClient();
+        var before = (await JournalAsync()).Count;
         foreach (var (phone, reason) in new[] { ("12345", "has 5 digits"), ("0755-2345678", "is not a mainland landline"), ("+1 415 555", "too short for a +1 number") })
         {
             var response = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -137,7 +163,7 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
             errors.GetProperty("phone")[0].GetString().ShouldNotBeNull().ShouldContain(reason);
         }
 
-        (await JournalAsync()).ShouldBeEmpty();
+        (await JournalAsync()).Count.ShouldBe(before);
     }
 
     [Fact]
@@ -155,8 +181,8 @@ public abstract class IngestApiTests(PostgresServer postgres, bool usePostgres) 
         var response = await client.PostAsync("/forms/demo", form, TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var entry = (await JournalAsync()).Single(e => e.Channel == "web" && e.Account == "demo");
-        var lead = JsonSerializer.Deserialize(entry.Payload, InboundJson.Default.LeadPayload)!;
+        var lead = (await JournalAsync()).Where(e => e.Channel == "web" && e.Account == "demo")
+            .Select(e => JsonSerializer.Deserialize(e.Payload, InboundJson.Default.LeadPayload)!).Single(l => l.Name == "韩梅梅");
         lead.Phone!.E164.ShouldBe("+8613900001111");
         lead.Origin.Campaign.ShouldBe("spring-fair");
         lead.Origin.UtmSource.ShouldBe("baidu");
