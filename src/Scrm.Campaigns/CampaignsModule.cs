@@ -26,6 +26,8 @@ public static class CampaignsModule
             .ValidateDataAnnotations()
             .Validate(o => o.IndexPollInterval > TimeSpan.Zero && o.IndexSettleTime >= TimeSpan.Zero && o.IndexStartWait > TimeSpan.Zero,
                 "Scrm:Campaigns needs a positive IndexPollInterval and IndexStartWait and a non-negative IndexSettleTime.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl) || o.PublicBase is not null,
+                "Scrm:Campaigns:PublicBaseUrl must be an absolute http(s) address, e.g. https://crm.example.com/.")
             .ValidateOnStart();
         services.AddScoped<SegmentStore>();
         services.AddSingleton<FactIndex>();
@@ -43,6 +45,7 @@ public static class CampaignsModule
         services.AddSingleton<ChannelThrottle>();
         services.AddSingleton<UnsubscribeLinks>();
         services.AddSingleton<TrackedLinks>();
+        services.AddSingleton<PublicLinks>();
         services.AddScoped<CampaignStore>();
         services.AddScoped<CampaignSender>();
         services.AddScoped<CampaignInsight>();

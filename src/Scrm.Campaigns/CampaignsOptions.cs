@@ -51,8 +51,21 @@ public sealed class CampaignsOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>The address customers reach this host at, for unsubscribe links in e-mail.</summary>
-    public Uri PublicBaseUrl { get; set; } = new("http://localhost:5000/");
+    /// <summary>
+    /// The address customers reach this host at (e.g. <c>https://crm.example.com/</c>): unsubscribe links
+    /// (<c>/u/…</c>) and tracked links (<c>/l/…</c>) in messages start with it. Unset, links point at
+    /// <see cref="LocalBaseUrl"/>, which no customer can open: in Production a campaign with links is refused.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Where links point while <see cref="PublicBaseUrl"/> is unset (development and tests).</summary>
+    public static readonly Uri LocalBaseUrl = new("http://localhost:5000/");
+
+    /// <summary>The configured public address, or null when unset (empty) or not an absolute http(s) address.</summary>
+    public Uri? PublicBase => string.IsNullOrWhiteSpace(PublicBaseUrl) ? null
+        : Uri.TryCreate(PublicBaseUrl.EndsWith('/') ? PublicBaseUrl : PublicBaseUrl + "/", UriKind.Absolute, out var url) && url.Scheme is "https" or "http" ? url : null;
+
+    public Uri LinkBase => PublicBase ?? LocalBaseUrl;
 
     public SmsOptions Sms { get; set; } = new();
 

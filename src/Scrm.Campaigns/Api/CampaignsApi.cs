@@ -25,6 +25,10 @@ internal static partial class CampaignsApi
         public static readonly UserText Conflict = new("该活动已被他人修改，请刷新后重试", "Someone changed this campaign meanwhile: reload and try again");
         public static readonly UserText WrongState = new("活动当前状态为 {0}，不能执行此操作", "The campaign is {0}: this is not possible now");
         public static readonly UserText At = new("at 必须是带时区的将来时间", "at must be a future time with its offset");
+        public static readonly UserText PublicUrl = new("未设置公开地址，含链接的活动不能发送", "No public address is set: a campaign with links cannot be sent");
+        public static readonly UserText PublicUrlDetail = new(
+            "此活动的消息含链接（退订、落地页），但未设置 Scrm:Campaigns:PublicBaseUrl（客户访问本系统的地址，如 https://crm.example.com/），客户将无法打开。请管理员设置后重试。",
+            "This campaign's messages carry links (unsubscribe, landing page), but Scrm:Campaigns:PublicBaseUrl (the address customers reach this host at, e.g. https://crm.example.com/) is not set, so no customer could open them. Ask an administrator to set it, then try again.");
         public static readonly UserText Customer = new("customer 必须是客户 id", "customer must be a customer id");
 
         public static readonly Dictionary<string, UserText> Problems = new(StringComparer.Ordinal)
@@ -39,6 +43,10 @@ internal static partial class CampaignsApi
             ["liquid"] = new("模板语法有误（Liquid）", "the Liquid template does not parse"),
             ["url"] = new("链接必须是 http(s) 绝对地址", "url must be an absolute http(s) address"),
             ["time"] = new("时间格式为 HH:mm（北京时间）", "times are HH:mm (China time)"),
+            ["holdout"] = new("对照组比例为 0–50（百分比）", "holdout is a percentage from 0 to 50"),
+            ["variant-count"] = new("A/B 测试需要 2–5 个版本", "an A/B test has 2 to 5 variants"),
+            ["variant-name"] = new("版本名必填且唯一：字母、数字、- 或 _，最多 32 个字符，不能为 holdout", "a variant name is required and unique: letters, digits, '-' or '_', at most 32, not 'holdout'"),
+            ["weight"] = new("权重为 1–100", "weight is 1 to 100"),
         };
     }
 
@@ -56,7 +64,7 @@ internal static partial class CampaignsApi
         group.MapPost("/{id:guid}/dry-run", DryRunAsync).WithSummary("How many would be sent per channel now (or at the scheduled time) and how many held back by which rule; sends nothing.");
         group.MapGet("/{id:guid}/preview", PreviewAsync).WithSummary("One customer's message as it would be sent, or why they would get none.");
         group.MapPost("/{id:guid}/schedule", ScheduleAsync).WithMaxRequestBodySize(4096).WithSummary("Sends once at the given time.");
-        group.MapPost("/{id:guid}/start", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.StartAsync(id, Caller.Of(h.User).Name, ct), h))
+        group.MapPost("/{id:guid}/start", StartAsync)
             .WithSummary("Sends now: the segment's members become the recipients.");
         group.MapPost("/{id:guid}/pause", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.PauseAsync(id, Caller.Of(h.User).Name, ct), h));
         group.MapPost("/{id:guid}/resume", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.ResumeAsync(id, Caller.Of(h.User).Name, ct), h));
@@ -77,7 +85,7 @@ internal static partial class CampaignsApi
             return problem;
         }
 
-        var campaign = await store.CreateAsync(input.Name!.Trim(), input.SegmentId!.Value, new CampaignPlan(input.Channels!, input.QuietHours), Caller.Of(http.User).Name, ct);
+        var campaign = await store.CreateAsync(input.Name!.Trim(), input.SegmentId!.Value, input.Plan!, Caller.Of(http.User).Name, ct);
         return TypedResults.Created($"/api/v1/campaigns/{campaign.Id}", campaign);
     }
 
@@ -88,7 +96,7 @@ internal static partial class CampaignsApi
             return problem;
         }
 
-        return await MoveAsync(store.UpdateAsync(id, input.Version!.Value, input.Name!.Trim(), input.SegmentId!.Value, new CampaignPlan(input.Channels!, input.QuietHours),
+        return await MoveAsync(store.UpdateAsync(id, input.Version!.Value, input.Name!.Trim(), input.SegmentId!.Value, input.Plan!,
             Caller.Of(http.User).Name, ct), http);
     }
 
@@ -100,15 +108,25 @@ internal static partial class CampaignsApi
         _ => TypedResults.Problem(Texts.WrongState.In(http, "running"), statusCode: StatusCodes.Status409Conflict),
     };
 
-    private static async Task<IResult> ScheduleAsync(Guid id, ScheduleInput input, CampaignStore store, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ScheduleAsync(Guid id, ScheduleInput input, CampaignStore store, CampaignsDbContext db, PublicLinks links, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         if (input.At is not { } at || at <= time.GetUtcNow())
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["at"] = [Texts.At.In(http)] });
         }
 
-        return await MoveAsync(store.ScheduleAsync(id, at, Caller.Of(http.User).Name, ct), http);
+        return await LinksProblemAsync(id, db, links, http, ct) ?? await MoveAsync(store.ScheduleAsync(id, at, Caller.Of(http.User).Name, ct), http);
     }
+
+    private static async Task<IResult> StartAsync(Guid id, CampaignStore store, CampaignsDbContext db, PublicLinks links, HttpContext http, CancellationToken ct) =>
+        await LinksProblemAsync(id, db, links, http, ct) ?? await MoveAsync(store.StartAsync(id, Caller.Of(http.User).Name, ct), http);
+
+    /// <summary>409 naming the setting when the campaign's links would point at no public address.</summary>
+    private static async Task<IResult?> LinksProblemAsync(Guid id, CampaignsDbContext db, PublicLinks links, HttpContext http, CancellationToken ct) =>
+        await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } row && links.Missing(CampaignStore.PlanOf(row))
+            ? TypedResults.Problem(Texts.PublicUrlDetail.In(http), title: Texts.PublicUrl.In(http), statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["setting"] = PublicLinks.Setting })
+            : null;
 
     private static async Task<IResult> MoveAsync(Task<(CampaignChange, CampaignView?)> change, HttpContext http) => await change switch
     {
@@ -175,7 +193,7 @@ internal static partial class CampaignsApi
             Add("version", Texts.Version.In(language));
         }
 
-        foreach (var (path, problem) in PlanRules.Check(input.Channels is null ? null : new CampaignPlan(input.Channels, input.QuietHours)))
+        foreach (var (path, problem) in PlanRules.Check(input.Plan))
         {
             Add(path, Texts.Problems[problem].In(language));
         }

@@ -27,7 +27,10 @@ public static class HoldReason
     /// <summary>No longer a customer of their own (merged into another) when the campaign reached them.</summary>
     public const string Gone = "gone";
 
-    public static readonly IReadOnlyList<string> All = [NoConsent, Unsubscribed, Unreachable, OutsideWindow, FrequencyCap, QuietHours, Gone];
+    /// <summary>In the campaign's holdout group: kept from every message to measure the campaign against.</summary>
+    public const string Holdout = Split.Holdout;
+
+    public static readonly IReadOnlyList<string> All = [NoConsent, Unsubscribed, Unreachable, OutsideWindow, FrequencyCap, QuietHours, Gone, Holdout];
 }
 
 /// <summary>The channel a recipient gets the campaign on, and their address there.</summary>

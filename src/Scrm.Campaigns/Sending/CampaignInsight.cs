@@ -9,16 +9,22 @@ namespace Scrm.Campaigns.Sending;
 
 /// <summary>What a start would do now: messages per channel, and recipients held back per rule.</summary>
 /// <param name="QuietUntil">Set when the send falls in quiet hours: nothing goes out before this.</param>
-public sealed record DryRun(int Audience, DateTimeOffset At, IReadOnlyDictionary<string, int> Send, IReadOnlyDictionary<string, int> Held, DateTimeOffset? QuietUntil);
+/// <param name="Variants">Per A/B variant, how many would be sent (empty without variants); the holdout is counted in <paramref name="Held"/>.</param>
+public sealed record DryRun(int Audience, DateTimeOffset At, IReadOnlyDictionary<string, int> Send, IReadOnlyDictionary<string, int> Held, DateTimeOffset? QuietUntil,
+    IReadOnlyDictionary<string, int> Variants);
 
 /// <summary>A campaign's results so far, per channel and reason; clicks count recipients who followed the tracked link at least once.</summary>
 public sealed record CampaignReport(
     Guid Id, string Status, int Audience, int Pending, int InFlight, int Sent, int Failed, int Held, int Cancelled,
     IReadOnlyDictionary<string, int> SentByChannel, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> FailedByChannel,
-    IReadOnlyDictionary<string, int> HeldByReason, IReadOnlyDictionary<string, int> Unsubscribed, int Clicked, IReadOnlyDictionary<string, int> ClickedByChannel);
+    IReadOnlyDictionary<string, int> HeldByReason, IReadOnlyDictionary<string, int> Unsubscribed, int Clicked, IReadOnlyDictionary<string, int> ClickedByChannel,
+    IReadOnlyDictionary<string, VariantReport> Variants);
+
+/// <summary>One A/B variant's (or the holdout's) figures: recipients assigned, sent, held back, failed, clicked.</summary>
+public sealed record VariantReport(int Audience, int Sent, int Held, int Failed, int Clicked);
 
 /// <summary>One recipient's message as it would go out now, or why they would get none.</summary>
-public sealed record RecipientPreview(Guid Customer, string? Channel, string? Held, RenderedContent? Content);
+public sealed record RecipientPreview(Guid Customer, string? Channel, string? Held, RenderedContent? Content, string? Variant = null);
 
 /// <summary>Dry runs, per-recipient previews and reports.</summary>
 internal sealed class CampaignInsight(
@@ -34,6 +40,7 @@ internal sealed class CampaignInsight(
         var ids = await MembersAsync(campaign.SegmentId, cancellationToken);
         var send = CampaignChannels.All.Where(c => plan.Channels.Any(p => p.Channel == c)).ToDictionary(c => c, _ => 0, StringComparer.Ordinal);
         var held = HoldReason.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
+        var variants = (plan.Variants ?? []).ToDictionary(v => v.Name, _ => 0, StringComparer.Ordinal);
         var cap = sender.Cap;
         var now = at.ToUnixTimeMilliseconds();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -48,8 +55,15 @@ internal sealed class CampaignInsight(
                 .ToDictionary(c => c.Key, c => c.Count);
             foreach (var id in chunk)
             {
+                var variant = Split.Assign(campaign.Id, id, plan);
+                if (variant == Split.Holdout)
+                {
+                    held[HoldReason.Holdout]++;
+                    continue;
+                }
+
                 var (choice, reason) = reach.TryGetValue(id, out var customer)
-                    ? Audience.Choose(customer, plan.Channels, unsubscribed[id].ToHashSet(StringComparer.Ordinal), now)
+                    ? Audience.Choose(customer, Split.ChannelsOf(plan, variant), unsubscribed[id].ToHashSet(StringComparer.Ordinal), now)
                     : (null, HoldReason.Gone);
                 if (choice is not null && !cap.Allows(counts.GetValueOrDefault(id)))
                 {
@@ -66,12 +80,16 @@ internal sealed class CampaignInsight(
                 }
                 else
                 {
-                    send[choice!.Plan.Channel]++;
+                    send[choice!.Plan.Channel] = send.GetValueOrDefault(choice.Plan.Channel) + 1;
+                    if (variant is not null)
+                    {
+                        variants[variant]++;
+                    }
                 }
             }
         }
 
-        return new DryRun(ids.Count, at, send, held, quiet.Contains(at) ? quiet.EndAfter(at) : null);
+        return new DryRun(ids.Count, at, send, held, quiet.Contains(at) ? quiet.EndAfter(at) : null, variants);
     }
 
     public async Task<RecipientPreview> PreviewAsync(CampaignRow campaign, Guid customerId, CancellationToken cancellationToken)
@@ -85,11 +103,14 @@ internal sealed class CampaignInsight(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => u.CustomerId == customerId).Select(u => u.Channel).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
-        var (choice, held) = Audience.Choose(customer, plan.Channels, unsubscribed, time.GetUtcNow().ToUnixTimeMilliseconds());
-        var shown = choice?.Plan ?? plan.Channels[0];
+        var variant = Split.Assign(campaign.Id, customerId, plan);
+        var channels = Split.ChannelsOf(plan, variant);
+        var (choice, held) = variant == Split.Holdout ? (null, HoldReason.Holdout)
+            : Audience.Choose(customer, channels, unsubscribed, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var shown = choice?.Plan ?? channels[0];
         var link = links.For(campaign.Id, customerId, shown.Channel).ToString();
         return new RecipientPreview(customerId, choice?.Plan.Channel, held,
-            renderer.Render(shown, customer, campaign.Name, link, tracked.For(campaign.Id, customerId, shown.Channel).ToString()));
+            renderer.Render(shown, customer, campaign.Name, link, tracked.For(campaign.Id, customerId, shown.Channel).ToString()), variant);
     }
 
     public async Task<CampaignReport> ReportAsync(CampaignRow campaign, CancellationToken cancellationToken)
@@ -104,6 +125,19 @@ internal sealed class CampaignInsight(
             .GroupBy(u => u.Channel).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
         var clicks = await db.Clicks.AsNoTracking().Where(c => c.CampaignId == campaign.Id)
             .GroupBy(c => c.Channel).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, cancellationToken);
+        var byVariant = await db.Recipients.AsNoTracking().Where(r => r.CampaignId == campaign.Id && r.Variant != null)
+            .GroupBy(r => new { r.Variant, r.Status }).Select(g => new { g.Key.Variant, g.Key.Status, Count = g.Count() }).ToListAsync(cancellationToken);
+        var clickedByVariant = await (from c in db.Clicks.AsNoTracking()
+                                      join r in db.Recipients.AsNoTracking() on new { c.CampaignId, c.CustomerId } equals new { r.CampaignId, r.CustomerId }
+                                      where c.CampaignId == campaign.Id && r.Variant != null
+                                      group c by r.Variant into g
+                                      select new { Variant = g.Key!, Count = g.Count() }).ToDictionaryAsync(g => g.Variant, g => g.Count, StringComparer.Ordinal, cancellationToken);
+        var variants = byVariant.GroupBy(v => v.Variant!).ToDictionary(g => g.Key, g => new VariantReport(
+            g.Sum(x => x.Count),
+            g.Where(x => x.Status == RecipientStatus.Sent).Sum(x => x.Count),
+            g.Where(x => x.Status == RecipientStatus.Held).Sum(x => x.Count),
+            g.Where(x => x.Status == RecipientStatus.Failed).Sum(x => x.Count),
+            clickedByVariant.GetValueOrDefault(g.Key)), StringComparer.Ordinal);
         return new CampaignReport(
             campaign.Id, campaign.Status, campaign.Audience ?? 0, Of(RecipientStatus.Pending), Of(RecipientStatus.Claimed), Of(RecipientStatus.Sent),
             Of(RecipientStatus.Failed), Of(RecipientStatus.Held), Of(RecipientStatus.Cancelled),
@@ -113,7 +147,8 @@ internal sealed class CampaignInsight(
             groups.Where(g => g.Status == RecipientStatus.Held).GroupBy(g => g.Reason!).ToDictionary(g => g.Key, g => g.Sum(x => x.Count), StringComparer.Ordinal),
             unsubscribed,
             clicks.Values.Sum(),
-            clicks);
+            clicks,
+            variants);
     }
 
     private async Task<IReadOnlyList<Guid>> MembersAsync(Guid segmentId, CancellationToken cancellationToken)

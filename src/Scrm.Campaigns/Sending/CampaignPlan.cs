@@ -6,7 +6,12 @@ namespace Scrm.Campaigns.Sending;
 
 /// <summary>What a campaign sends: the channels in the marketer's order, each with its content (Liquid templates), and its quiet hours.</summary>
 /// <param name="QuietHours">China time; null: the configured default. Equal start and end: no quiet hours.</param>
-public sealed record CampaignPlan(IReadOnlyList<ChannelPlan> Channels, QuietHoursPlan? QuietHours);
+/// <param name="Variants">A/B variants, each sent to a share of the audience in proportion to its weight; none: everyone gets <paramref name="Channels"/>.</param>
+/// <param name="Holdout">Percent of the audience (0–50) that receives nothing and is counted, to measure the campaign against.</param>
+public sealed record CampaignPlan(IReadOnlyList<ChannelPlan> Channels, QuietHoursPlan? QuietHours, IReadOnlyList<VariantPlan>? Variants = null, int Holdout = 0);
+
+/// <summary>An A/B variant: its name, its weight in the split, and its own channels and content (the campaign's when omitted).</summary>
+public sealed record VariantPlan(string Name, int Weight, IReadOnlyList<ChannelPlan>? Channels = null);
 
 /// <summary>One channel of a campaign: <c>wechat</c> (a template message when <paramref name="TemplateId"/> is set, else a customer-service text), <c>wecom</c>, <c>sms</c> or <c>email</c>.</summary>
 /// <param name="Account">The configured channel account (WeChat Official Account, WeCom corporation) the message goes out through.</param>
@@ -54,16 +59,81 @@ public static class PlanRules
             return problems;
         }
 
+        CheckChannels(problems, "channels", channels);
+        CheckSplit(problems, plan);
+        if (plan.QuietHours is { } quiet && (!TryTime(quiet.Start, out _) || !TryTime(quiet.End, out _)))
+        {
+            problems.Add(("quietHours", "time"));
+        }
+
+        return problems;
+    }
+
+    private static void CheckSplit(List<(string, string)> problems, CampaignPlan plan)
+    {
+        if (plan.Holdout is < 0 or > Split.MaxHoldout)
+        {
+            problems.Add(("holdout", "holdout"));
+        }
+
+        if (plan.Variants is not { } variants)
+        {
+            return;
+        }
+
+        if (variants.Count is < 2 or > Split.MaxVariants)
+        {
+            problems.Add(("variants", "variant-count"));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < variants.Count; i++)
+        {
+            var v = variants[i];
+            var at = $"variants[{i}]";
+            if (v is null)
+            {
+                problems.Add((at, "required"));
+                continue;
+            }
+
+            if (v.Name is not { Length: > 0 and <= 32 } || v.Name == Split.Holdout || v.Name.Any(ch => !char.IsAsciiLetterOrDigit(ch) && ch is not '-' and not '_')
+                || !names.Add(v.Name))
+            {
+                problems.Add(($"{at}.name", "variant-name"));
+            }
+
+            if (v.Weight is < 1 or > Split.MaxWeight)
+            {
+                problems.Add(($"{at}.weight", "weight"));
+            }
+
+            if (v.Channels is not null)
+            {
+                if (v.Channels.Count == 0)
+                {
+                    problems.Add(($"{at}.channels", "required"));
+                }
+                else
+                {
+                    CheckChannels(problems, $"{at}.channels", v.Channels);
+                }
+            }
+        }
+    }
+
+    private static void CheckChannels(List<(string, string)> problems, string path, IReadOnlyList<ChannelPlan> channels)
+    {
         if (channels.Count > CampaignChannels.All.Count)
         {
-            problems.Add(("channels", "too-many"));
+            problems.Add((path, "too-many"));
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < channels.Count; i++)
         {
             var c = channels[i];
-            var at = $"channels[{i}]";
+            var at = $"{path}[{i}]";
             if (c is null)
             {
                 problems.Add((at, "required"));
@@ -121,13 +191,6 @@ public static class PlanRules
                 problems.Add(($"{at}.url", "url"));
             }
         }
-
-        if (plan.QuietHours is { } quiet && (!TryTime(quiet.Start, out _) || !TryTime(quiet.End, out _)))
-        {
-            problems.Add(("quietHours", "time"));
-        }
-
-        return problems;
     }
 
     public static bool TryTime(string? text, out TimeOnly time) =>

@@ -95,9 +95,12 @@ internal sealed partial class CampaignSender(
         }
 
         db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var plan = CampaignStore.PlanOf(campaign);
         foreach (var chunk in ids.Chunk(5_000))
         {
-            db.Recipients.AddRange(chunk.Select(id => new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Pending, Step = FirstStep }));
+            db.Recipients.AddRange(chunk.Select(id => Split.Assign(campaign.Id, id, plan) is var variant && variant == Split.Holdout
+                ? new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Held, Reason = HoldReason.Holdout, Variant = variant, Step = FirstStep, DoneAt = now }
+                : new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Pending, Variant = variant, Step = FirstStep }));
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
         }
@@ -193,10 +196,11 @@ internal sealed partial class CampaignSender(
         var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => ids.Contains(u.CustomerId)).Select(u => new { u.CustomerId, u.Channel }).ToListAsync(cancellationToken))
             .ToLookup(u => u.CustomerId, u => u.Channel);
         var choices = new Dictionary<Guid, (ChannelChoice? Choice, string? Held)>();
-        foreach (var id in ids)
+        foreach (var row in pending)
         {
+            var id = row.CustomerId;
             choices[id] = reach.TryGetValue(id, out var customer)
-                ? Audience.Choose(customer, plan.Channels, unsubscribed[id].ToHashSet(StringComparer.Ordinal), now)
+                ? Audience.Choose(customer, Split.ChannelsOf(plan, row.Variant), unsubscribed[id].ToHashSet(StringComparer.Ordinal), now)
                 : (null, HoldReason.Gone);
         }
 
@@ -310,7 +314,7 @@ internal sealed partial class CampaignSender(
             return new SendResult(SendStatus.NotConfigured, Detail: $"No {row.Channel} channel is installed.");
         }
 
-        if (customer is null || plan.Channels.FirstOrDefault(c => c.Channel == row.Channel) is not { } channelPlan)
+        if (customer is null || Split.ChannelsOf(plan, row.Variant).FirstOrDefault(c => c.Channel == row.Channel) is not { } channelPlan)
         {
             return new SendResult(SendStatus.RecipientUnavailable, Detail: "The customer or the channel left the campaign.");
         }

@@ -28,7 +28,11 @@ public sealed record CampaignView(
     Guid Id, string Name, Guid SegmentId, CampaignPlan Plan, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     int? Audience, string CreatedBy, DateTimeOffset CreatedAt, string UpdatedBy, DateTimeOffset UpdatedAt, int Version);
 
-public sealed record CampaignInput(string? Name, Guid? SegmentId, IReadOnlyList<ChannelPlan>? Channels, QuietHoursPlan? QuietHours, int? Version);
+public sealed record CampaignInput(string? Name, Guid? SegmentId, IReadOnlyList<ChannelPlan>? Channels, QuietHoursPlan? QuietHours, int? Version,
+    IReadOnlyList<VariantPlan>? Variants = null, int? Holdout = null)
+{
+    public CampaignPlan? Plan => Channels is null ? null : new CampaignPlan(Channels, QuietHours, Variants, Holdout ?? 0);
+}
 
 public enum CampaignChange
 {

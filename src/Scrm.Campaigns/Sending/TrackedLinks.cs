@@ -16,7 +16,7 @@ internal sealed class TrackedLinks(IDataProtectionProvider protection, IOptions<
     private readonly IDataProtector _protector = protection.CreateProtector("Scrm.Campaigns.Link.v1");
 
     public Uri For(Guid campaign, Guid customer, string channel) =>
-        new(options.Value.PublicBaseUrl, Path + _protector.Protect($"{campaign:N}.{customer:N}.{channel}"));
+        new(options.Value.LinkBase, Path + _protector.Protect($"{campaign:N}.{customer:N}.{channel}"));
 
     public (Guid Campaign, Guid Customer, string Channel)? Read(string token)
     {

@@ -12,7 +12,7 @@ internal sealed class UnsubscribeLinks(IDataProtectionProvider protection, IOpti
     private readonly IDataProtector _protector = protection.CreateProtector("Scrm.Campaigns.Unsubscribe.v1");
 
     public Uri For(Guid campaign, Guid customer, string channel) =>
-        new(options.Value.PublicBaseUrl, Path + _protector.Protect($"{campaign:N}.{customer:N}.{channel}"));
+        new(options.Value.LinkBase, Path + _protector.Protect($"{campaign:N}.{customer:N}.{channel}"));
 
     /// <summary>Who and what the token unsubscribes, or null when it is not one of ours.</summary>
     public (Guid Campaign, Guid Customer, string Channel)? Read(string token)

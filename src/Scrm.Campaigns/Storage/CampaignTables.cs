@@ -45,6 +45,7 @@ internal static class CampaignTables
             e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
             e.Property(x => x.ClaimedAt).HasColumnName("claimed_at");
             e.Property(x => x.DoneAt).HasColumnName("done_at");
+            e.Property(x => x.Variant).HasColumnName("variant").HasMaxLength(32);
             e.HasIndex(x => new { x.CampaignId, x.Status, x.CustomerId });
         });
         modelBuilder.Entity<ContactRow>(e =>
@@ -131,6 +132,9 @@ internal sealed class RecipientRow
     public long? NextAttemptAt { get; set; }
     public long? ClaimedAt { get; set; }
     public long? DoneAt { get; set; }
+
+    /// <summary>The A/B variant the recipient was assigned, <see cref="Sending.Split.Holdout"/>, or null without variants.</summary>
+    public string? Variant { get; set; }
 }
 
 /// <summary>A marketing message claimed for a customer: the frequency cap counts these across campaigns and channels.</summary>

@@ -225,6 +225,11 @@ namespace Scrm.Campaigns.Storage.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("step");
 
+                    b.Property<string>("Variant")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("variant");
+
                     b.HasKey("CampaignId", "CustomerId");
 
                     b.HasIndex("CampaignId", "Status", "CustomerId");

@@ -218,6 +218,11 @@ namespace Scrm.Campaigns.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("step");
 
+                    b.Property<string>("Variant")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant");
+
                     b.HasKey("CampaignId", "CustomerId");
 
                     b.HasIndex("CampaignId", "Status", "CustomerId");
