@@ -30,13 +30,24 @@ internal sealed class CustomerReader(
     internal IQueryable<CustomerRow> Visible(Caller caller) =>
         caller.Scope(DataResources.Customers).Apply(db.Customers.AsNoTracking(), c => c.OwnerId);
 
+    /// <summary>
+    /// One customer by id, or null when missing or outside the caller's scope. The row is found by
+    /// its key and its owner checked here: the same rule as <see cref="Visible"/>, without asking the
+    /// database to test the owner against a list for a single row.
+    /// </summary>
+    private async Task<CustomerRow?> FindVisibleAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var c = await db.Customers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        return c is not null && caller.Scope(DataResources.Customers).Includes(c.OwnerId) ? c : null;
+    }
+
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private static DateTimeOffset? At(long? ms) => ms is { } v ? At(v) : null;
 
     public async Task<CustomerView?> GetAsync(Guid id, Caller caller, long? timelineBefore, int timelineLimit, CancellationToken cancellationToken)
     {
-        var c = await Visible(caller).FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var c = await FindVisibleAsync(id, caller, cancellationToken);
         if (c is null)
         {
             return null;
@@ -100,7 +111,7 @@ internal sealed class CustomerReader(
     /// </summary>
     public async Task<(bool Found, bool Allowed, RevealedFields? Fields)> RevealAsync(Guid id, Caller caller, string reason, CancellationToken cancellationToken)
     {
-        var c = await Visible(caller).FirstOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var c = await FindVisibleAsync(id, caller, cancellationToken);
         if (c is null)
         {
             return (false, false, null);

@@ -56,6 +56,8 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.FurthestStage).HasColumnName("furthest_stage").HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Owner).HasColumnName("owner").HasMaxLength(128);
             e.HasIndex(x => new { x.Owner, x.Stage });
+            // A scoped queue reads the newest ids of each owner in scope from this index alone.
+            e.HasIndex(x => new { x.Owner, x.Id });
             e.Property(x => x.Team).HasColumnName("team").HasMaxLength(128);
             e.Property(x => x.Pooled).HasColumnName("pooled");
             e.Property(x => x.AssignedAt).HasColumnName("assigned_at");

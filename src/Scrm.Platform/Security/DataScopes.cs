@@ -82,7 +82,30 @@ public sealed record OwnerScope
 
     internal string Format(string resource) => Owners is null ? $"{resource}=*" : $"{resource}={string.Join(',', Owners.Order(StringComparer.Ordinal))}";
 
+    /// <summary>
+    /// The claim read back, once per distinct claim: every request of a person carries the same
+    /// scope claims until their position changes, so a request does not rebuild the owner set.
+    /// </summary>
     internal static (string Resource, OwnerScope Scope) Parse(string claim)
+    {
+        if (Parsed.TryGetValue(claim, out var known))
+        {
+            return known;
+        }
+
+        if (Parsed.Count >= MaxParsed)
+        {
+            Parsed.Clear();
+        }
+
+        return Parsed[claim] = ParseNew(claim);
+    }
+
+    private const int MaxParsed = 10_000;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string, OwnerScope)> Parsed = new(StringComparer.Ordinal);
+
+    private static (string Resource, OwnerScope Scope) ParseNew(string claim)
     {
         var eq = claim.IndexOf('=', StringComparison.Ordinal);
         var resource = claim[..eq];
@@ -105,6 +128,7 @@ public sealed record ChangeScope(OwnerScope Owners, IReadOnlySet<string> Teams)
     internal string Format() => Owners.Owners is not { } owners ? "*"
         : string.Join(',', owners.Order(StringComparer.Ordinal)) + "|" + string.Join(',', Teams.Order(StringComparer.Ordinal));
 
+    /// <summary>The claim read back, once per distinct claim (as <see cref="OwnerScope"/>'s).</summary>
     internal static ChangeScope Parse(string claim)
     {
         if (claim == "*")
@@ -112,6 +136,23 @@ public sealed record ChangeScope(OwnerScope Owners, IReadOnlySet<string> Teams)
             return All;
         }
 
+        if (Parsed.TryGetValue(claim, out var known))
+        {
+            return known;
+        }
+
+        if (Parsed.Count >= 10_000)
+        {
+            Parsed.Clear();
+        }
+
+        return Parsed[claim] = ParseNew(claim);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChangeScope> Parsed = new(StringComparer.Ordinal);
+
+    private static ChangeScope ParseNew(string claim)
+    {
         var bar = claim.IndexOf('|', StringComparison.Ordinal);
         return new ChangeScope(OwnerScope.Of(claim[..bar].Split(',', StringSplitOptions.RemoveEmptyEntries)),
             claim[(bar + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal));

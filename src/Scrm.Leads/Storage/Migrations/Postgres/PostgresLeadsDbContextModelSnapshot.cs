@@ -472,6 +472,8 @@ namespace Scrm.Leads.Storage.Migrations.Postgres
                     b.HasIndex("SourceKey")
                         .IsUnique();
 
+                    b.HasIndex("Owner", "Id");
+
                     b.HasIndex("Owner", "Stage");
 
                     b.ToTable("leads", null, t =>

@@ -457,6 +457,8 @@ namespace Scrm.Leads.Storage.Migrations.Sqlite
                     b.HasIndex("SourceKey")
                         .IsUnique();
 
+                    b.HasIndex("Owner", "Id");
+
                     b.HasIndex("Owner", "Stage");
 
                     b.ToTable("leads", null, t =>
