@@ -74,9 +74,12 @@ public sealed class SatisfactionTests : IAsyncLifetime
             (await agent.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.Created);
         }
 
-        (await agent.PostAsJsonAsync($"/api/v1/conversations/{id}/resolve", new { }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var version = (await agent.ConversationAsync(id)).GetProperty("conversation").GetProperty("version").GetInt32();
+        var resolved = await agent.PostAsJsonAsync($"/api/v1/conversations/{id}/resolve", new { version }, Ct);
+        resolved.StatusCode.ShouldBe(HttpStatusCode.OK);
+        version = (await resolved.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("version").GetInt32();
         // Resolving again is no new resolution: one survey.
-        (await agent.PostAsJsonAsync($"/api/v1/conversations/{id}/resolve", new { }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await agent.PostAsJsonAsync($"/api/v1/conversations/{id}/resolve", new { version }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         await InboxApp.PollAsync(async () =>
         {
             await Task.CompletedTask;

@@ -6,12 +6,14 @@ using Scrm.Community.Classification;
 namespace Scrm.Community.Api;
 
 /// <summary>A correction as the API takes it: the text and what it should have been classified as.</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record CorrectionRequest(string? Text, string? Intent, string? Sentiment, IReadOnlyList<string?>? Topics);
 
 public sealed record CorrectionCreated(long Id, int PendingCorrections);
 
 public sealed record LexiconResponse(int Version, IReadOnlyDictionary<string, IReadOnlyList<string>> Classes);
 
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record LexiconRequest(IReadOnlyDictionary<string, IReadOnlyList<string?>?>? Classes);
 
 public sealed record ModelActivated(string Version);

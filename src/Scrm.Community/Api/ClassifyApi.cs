@@ -6,6 +6,7 @@ using Scrm.Community.Classification;
 namespace Scrm.Community.Api;
 
 /// <summary>Texts to classify, in the order their answers come back.</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record ClassifyRequest(IReadOnlyList<string?>? Texts);
 
 public sealed record ClassifyResponse(IReadOnlyList<ClassificationResult> Results);

@@ -10,7 +10,7 @@ public static class CommunityApi
 {
     public static IEndpointRouteBuilder MapCommunityApi(this IEndpointRouteBuilder app)
     {
-        var community = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Community);
+        var community = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Community).LogRefusals();
         community.MapPost("/classify", ClassifyApi.ClassifyAsync)
             .WithSummary("Classifies up to 1,000 texts: intent, sentiment and topics for each, in order, with the model version that decided.");
         community.MapPost("/corrections", ClassifierApi.CorrectAsync)
@@ -24,7 +24,7 @@ public static class CommunityApi
             .WithSummary("Satisfaction per agent, channel and intent over the surveys sent from= to= (ISO dates; the last 30 days by default): sent, answered, average score, CSAT %.");
         community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
 
-        var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin);
+        var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin).LogRefusals();
         admin.MapPost("/models/retrain", ClassifierApi.Retrain).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Retrains the classifier from the labelled data and every correction, in the background.");
         admin.MapPost("/models/{version}/activate", ClassifierApi.ActivateAsync).WithSummary("Makes a model version decide again.");
         admin.MapPost("/models/rollback", ClassifierApi.RollbackAsync).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Goes back to the version active before the current one.");

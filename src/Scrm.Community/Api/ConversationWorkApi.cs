@@ -12,9 +12,11 @@ using Scrm.Platform.Text;
 namespace Scrm.Community.Api;
 
 /// <summary>Hand a conversation to an agent; <see cref="Version"/> is the conversation's version as last seen (optional).</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record AssignRequest(string? To, int? Version);
 
-/// <summary>Take over, resolve or reopen: the version as last seen (optional).</summary>
+/// <summary>Take over, resolve or reopen: the conversation's version as last seen (required: a body without it is refused).</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record VersionRequest(int? Version);
 
 /// <summary>
@@ -23,12 +25,15 @@ public sealed record VersionRequest(int? Version);
 /// 48-hour window. The <c>Idempotency-Key</c> header names the reply: a retry with it sends nothing twice.
 /// </summary>
 /// <see cref="ReplyTemplateId"/> instead starts from a saved reply template, rendered for the conversation and sent as text.
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record ReplyRequest(string? Text, string? TemplateId, IReadOnlyDictionary<string, string?>? Values, int? Version, long? ReplyTemplateId = null);
 
 /// <summary>What a customer message's intent should have been; the conversation's version as last seen (optional).</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record IntentRequest(string? Intent, int? Version);
 
 /// <summary>An internal note: kept on the conversation for colleagues, never sent to the customer.</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record NoteRequest(string? Text);
 
 public sealed record ReplyAnswer(long MessageId, string Status, string? ChannelStatus, int Version);
@@ -41,15 +46,16 @@ internal static partial class ConversationWorkApi
 
     private static class Texts
     {
+        public static readonly UserText Version = new("需要 version：会话最后一次看到时的版本号（非负整数）", "version is required: the conversation's version as last seen (a whole number, 0 or more)");
         public static readonly UserText To = new("to 必须是一位客服（最多 128 个字符）", "to must name an agent (at most 128 characters)");
         public static readonly UserText UnknownAgent = new("{0} 不是可以接待会话的客服", "{0} is not an agent who can take conversations");
         public static readonly UserText NotYours = new("只有当前负责人、其组长或管理员可以转交此会话", "only the assignee, their team lead or an admin may hand this conversation on");
         public static readonly UserText Conflict = new("会话已被他人更改（当前版本 {0}），请刷新后重试", "the conversation changed meanwhile (now version {0}); reload and try again");
         public static readonly UserText Key = new("需要 Idempotency-Key 请求头（1 到 100 个可见字符），重试时使用同一个值", "an Idempotency-Key header (1 to 100 visible characters) is required; send the same value on a retry");
-        public static readonly UserText Body = new("需要 text（1 到 {0} 个字符）或 templateId（及 values）二选一", "give either text (1 to {0} characters) or a templateId (with values)");
+        public static readonly UserText Body = new("需要 text（1 到 {0} 个字符，不含控制字符）或 templateId（及 values）二选一", "give either text (1 to {0} characters, no control characters) or a templateId (with values)");
         public static readonly UserText Intent = new("intent 必须是 {0} 之一", "intent must be one of {0}");
         public static readonly UserText Rendered = new("模板为此会话渲染出的文本为空或超过 {0} 个字符", "the template renders empty or longer than {0} characters for this conversation");
-        public static readonly UserText NoteBody = new("text 必须为 1 到 {0} 个字符", "text must have 1 to {0} characters");
+        public static readonly UserText NoteBody = new("text 必须为 1 到 {0} 个字符，且不含控制字符", "text must have 1 to {0} characters and no control characters");
         public static readonly UserText Window = new(
             "已超出微信 48 小时客服消息窗口（客户最后一条消息后 48 小时，已于 {0:yyyy-MM-dd HH:mm} UTC 关闭）；窗口外只能发送模板消息",
             "outside WeChat's 48-hour customer-service window (48 hours after the customer's last message, closed at {0:yyyy-MM-dd HH:mm} UTC); only a template message may be sent now");
@@ -60,7 +66,7 @@ internal static partial class ConversationWorkApi
 
     public static async Task<IResult> AssignAsync(long id, AssignRequest? request, ConversationWork work, HttpContext http, CancellationToken ct)
     {
-        if (request?.To is not { Length: > 0 and <= 128 } to)
+        if (request?.To is not { Length: > 0 and <= 128 } to || to.Any(char.IsControl) || request.Version is < 0)
         {
             return Refuse(http, "to", Texts.To.In(http));
         }
@@ -69,13 +75,19 @@ internal static partial class ConversationWorkApi
     }
 
     public static async Task<IResult> TakeOverAsync(long id, VersionRequest? request, ConversationWork work, HttpContext http, CancellationToken ct) =>
-        Answer(await work.TakeOverAsync(id, request?.Version, Caller.Of(http.User), ct), http, null);
+        request?.Version is not ({ } version and >= 0)
+            ? Refuse(http, "version", Texts.Version.In(http))
+            : Answer(await work.TakeOverAsync(id, version, Caller.Of(http.User), ct), http, null);
 
     public static async Task<IResult> ResolveAsync(long id, VersionRequest? request, ConversationWork work, HttpContext http, CancellationToken ct) =>
-        Answer(await work.ResolveAsync(id, request?.Version, Caller.Of(http.User), ct), http, null);
+        request?.Version is not ({ } version and >= 0)
+            ? Refuse(http, "version", Texts.Version.In(http))
+            : Answer(await work.ResolveAsync(id, version, Caller.Of(http.User), ct), http, null);
 
     public static async Task<IResult> ReopenAsync(long id, VersionRequest? request, ConversationWork work, HttpContext http, CancellationToken ct) =>
-        Answer(await work.ReopenAsync(id, request?.Version, Caller.Of(http.User), ct), http, null);
+        request?.Version is not ({ } version and >= 0)
+            ? Refuse(http, "version", Texts.Version.In(http))
+            : Answer(await work.ReopenAsync(id, version, Caller.Of(http.User), ct), http, null);
 
     public static async Task<IResult> CorrectIntentAsync(long id, long messageId, IntentRequest? request, ConversationClassification classification, HttpContext http, CancellationToken ct)
     {
@@ -89,7 +101,7 @@ internal static partial class ConversationWorkApi
 
     public static async Task<IResult> NoteAsync(long id, NoteRequest? request, ConversationWork work, HttpContext http, CancellationToken ct)
     {
-        if (request?.Text is not { Length: > 0 and <= MaxText } text || string.IsNullOrWhiteSpace(text))
+        if (request?.Text is not { Length: > 0 and <= MaxText } text || string.IsNullOrWhiteSpace(text) || !TemplatesApi.CleanText(text))
         {
             return Refuse(http, "text", Texts.NoteBody.In(http, MaxText));
         }
@@ -131,9 +143,10 @@ internal static partial class ConversationWorkApi
         }
 
         var values = request?.Values;
-        var textOk = text is { Length: > 0 and <= MaxText } && !string.IsNullOrWhiteSpace(text);
-        var templateOk = template is { Length: > 0 and <= 128 } && (values is null || (values.Count <= 20 && values.All(v => v.Key.Length is > 0 and <= 64 && v.Value is { Length: <= 200 })));
-        if (request is null || textOk == templateOk || (text is not null && template is not null))
+        var textOk = text is { Length: > 0 and <= MaxText } && !string.IsNullOrWhiteSpace(text) && TemplatesApi.CleanText(text);
+        var templateOk = template is { Length: > 0 and <= 128 } && !template.Any(char.IsControl)
+            && (values is null || (values.Count <= 20 && values.All(v => v.Key.Length is > 0 and <= 64 && v.Value is { Length: <= 200 } value && TemplatesApi.CleanText(value))));
+        if (request is null || textOk == templateOk || (text is not null && template is not null) || request.Version is < 0)
         {
             return Refuse(http, "body", Texts.Body.In(http, MaxText));
         }

@@ -24,7 +24,7 @@ public static class ConversationsApi
 
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
-        var community = app.MapGroup("/api/v1/conversations").WithTags("Conversations").RequireAuthorization(ScrmPolicies.Community);
+        var community = app.MapGroup("/api/v1/conversations").WithTags("Conversations").RequireAuthorization(ScrmPolicies.Community).LogRefusals();
         community.MapGet("/", InboxAsync)
             .WithSummary("The inbox, most urgent first: assignee=me|none|agent, status, intent, channel, breaching; cursor paging with after.");
         community.MapGet("/{id:long}", DetailAsync)

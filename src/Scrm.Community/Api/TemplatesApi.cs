@@ -8,9 +8,11 @@ using Scrm.Platform.Text;
 namespace Scrm.Community.Api;
 
 /// <summary>A reply template: a name, Liquid text and optionally the one channel it is for.</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record TemplateRequest(string? Name, string? Body, string? Channel, int? Version);
 
 /// <summary>A preview: a saved template (<see cref="TemplateId"/>) or a draft (<see cref="Body"/>) rendered for the conversation.</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record PreviewRequest(long? TemplateId, string? Body);
 
 public sealed record PreviewAnswer(string Text);
@@ -33,7 +35,7 @@ internal static class TemplatesApi
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var templates = app.MapGroup("/api/v1/community/templates").WithTags("Community").RequireAuthorization(ScrmPolicies.Community);
+        var templates = app.MapGroup("/api/v1/community/templates").WithTags("Community").RequireAuthorization(ScrmPolicies.Community).LogRefusals();
         templates.MapGet("/", ListAsync).WithSummary("The reply templates, by name; channel= keeps those for that channel (and for every channel).");
         templates.MapGet("/{id:long}", GetAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One reply template.");
         templates.MapPost("/", CreateAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -42,7 +44,7 @@ internal static class TemplatesApi
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Changes a reply template (version as last seen); 409 with the template as it is now when it changed meanwhile.");
         templates.MapDelete("/{id:long}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Deletes a reply template.");
-        app.MapGroup("/api/v1/conversations").WithTags("Conversations").RequireAuthorization(ScrmPolicies.Community)
+        app.MapGroup("/api/v1/conversations").WithTags("Conversations").RequireAuthorization(ScrmPolicies.Community).LogRefusals()
             .MapPost("/{id:long}/preview", PreviewAsync)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Renders a saved template or a draft for this conversation (customer, conversation, latest order, rep) without sending anything.");
