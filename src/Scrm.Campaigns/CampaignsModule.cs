@@ -28,6 +28,8 @@ public static class CampaignsModule
                 "Scrm:Campaigns needs a positive IndexPollInterval and IndexStartWait and a non-negative IndexSettleTime.")
             .Validate(o => string.IsNullOrWhiteSpace(o.PublicBaseUrl) || o.PublicBase is not null,
                 "Scrm:Campaigns:PublicBaseUrl must be an absolute http(s) address, e.g. https://crm.example.com/.")
+            .Validate(o => o.AttributionWindow > TimeSpan.Zero && o.AttributionWindow <= TimeSpan.FromDays(90) && o.MessageCosts.Values.All(c => c >= 0),
+                "Scrm:Campaigns:AttributionWindow is more than zero and at most 90 days, and MessageCosts are not negative.")
             .ValidateOnStart();
         services.AddScoped<SegmentStore>();
         services.AddSingleton<FactIndex>();

@@ -67,6 +67,12 @@ public sealed class CampaignsOptions
 
     public Uri LinkBase => PublicBase ?? LocalBaseUrl;
 
+    /// <summary>An order counts for a campaign when placed within this long after the message (or the recipient's first click, when later).</summary>
+    public TimeSpan AttributionWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>What one message costs per channel (<c>sms</c>, <c>email</c>, <c>wechat</c>, <c>wecom</c>), in yuan; channels not listed cost nothing.</summary>
+    public Dictionary<string, decimal> MessageCosts { get; set; } = new(StringComparer.Ordinal);
+
     public SmsOptions Sms { get; set; } = new();
 
     public EmailOptions Email { get; set; } = new();

@@ -40,6 +40,7 @@ public static partial class CustomersModule
         services.AddSingleton<Directory.CustomerChanges>();
         services.AddSingleton<Directory.CustomerFactSheets>();
         services.AddSingleton<Directory.CustomerConsents>();
+        services.AddSingleton<Directory.CustomerOrders>();
         services.AddSingleton<ResolutionGate>();
         services.AddScoped<ResolutionEngine>();
         services.AddScoped<MergeService>();

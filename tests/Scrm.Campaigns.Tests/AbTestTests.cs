@@ -28,6 +28,9 @@ public abstract class AbTestTests(PostgresServer postgres, bool usePostgres) : I
         var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
         var settings = CampaignWorld.Settings(_fake, _sms, _smtp);
         settings["Scrm:Campaigns:FrequencyCap"] = "10";
+        settings["Scrm:Campaigns:MessageCosts:sms"] = "0.05";
+        settings["Scrm:Campaigns:MessageCosts:email"] = "0.01";
+        settings["Scrm:Campaigns:AttributionWindow"] = "3.00:00:00";
         _app = new ScrmApp(storage, settings);
         await using var db = await _app.Services.GetRequiredService<IDbContextFactory<CustomersDbContext>>().CreateDbContextAsync(Ct);
         await _world.SeedAsync(db, DateTimeOffset.UtcNow.AddSeconds(-5).ToUnixTimeMilliseconds());
@@ -117,6 +120,49 @@ public abstract class AbTestTests(PostgresServer postgres, bool usePostgres) : I
 
         report.GetProperty("heldByReason").GetProperty("holdout").GetInt32().ShouldBe(group.Count(g => g.Value == Split.Holdout));
         report.GetProperty("sent").GetInt32().ShouldBe(received.Count);
+
+        // Orders: one sent customer of each variant buys an hour after the message, one in the holdout too, an unreachable one as well (never counted),
+        // and another A customer buys four days later (outside the 3-day window).
+        var buyers = new[]
+        {
+            (Person: group.First(g => g.Value == "A" && CampaignWorld.ExpectedChannel(g.Key) is not null).Key, Cents: 10_000L, After: TimeSpan.FromHours(1)),
+            (Person: group.First(g => g.Value == "B" && CampaignWorld.ExpectedChannel(g.Key) is not null).Key, Cents: 20_050L, After: TimeSpan.FromHours(1)),
+            (Person: group.First(g => g.Value == Split.Holdout).Key, Cents: 5_000L, After: TimeSpan.FromHours(1)),
+            (Person: group.First(g => g.Key.Group == "unreachable" && g.Value != Split.Holdout).Key, Cents: 99_900L, After: TimeSpan.FromHours(1)),
+            (Person: group.Where(g => g.Value == "A" && CampaignWorld.ExpectedChannel(g.Key) is not null).Skip(1).First().Key, Cents: 7_000L, After: TimeSpan.FromDays(4)),
+        };
+        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<CustomersDbContext>>().CreateDbContextAsync(Ct))
+        {
+            var n = 0;
+            foreach (var (person, cents, after) in buyers)
+            {
+                var at = DateTimeOffset.UtcNow.Add(after).ToUnixTimeMilliseconds();
+                db.Orders.Add(new OrderRow { OrderId = $"AB-{n++}", CustomerId = person.Id, AmountCents = cents, Channel = "shop", OccurredAt = at, ContentHash = $"h{n}", CreatedAt = at });
+            }
+
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var results = (await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report", Ct)).GetProperty("results");
+        var sentCount = sent.Values.Sum();
+        var holdoutCount = group.Count(g => g.Value == Split.Holdout);
+        results.GetProperty("attributionDays").GetInt32().ShouldBe(3);
+        results.GetProperty("sent").GetProperty("recipients").GetInt32().ShouldBe(sentCount);
+        results.GetProperty("sent").GetProperty("converted").GetInt32().ShouldBe(2);
+        results.GetProperty("sent").GetProperty("revenue").GetDecimal().ShouldBe(100m + 200.50m);
+        results.GetProperty("holdout").GetProperty("recipients").GetInt32().ShouldBe(holdoutCount);
+        results.GetProperty("holdout").GetProperty("converted").GetInt32().ShouldBe(1);
+        results.GetProperty("uplift").GetDouble().ShouldBe(Math.Round(Math.Round(2.0 / sentCount, 4) - Math.Round(1.0 / holdoutCount, 4), 4));
+        results.GetProperty("variants").GetProperty("A").GetProperty("figures").GetProperty("revenue").GetDecimal().ShouldBe(100m);
+        results.GetProperty("variants").GetProperty("B").GetProperty("figures").GetProperty("converted").GetInt32().ShouldBe(1);
+        var smsSent = received.Count(r => r.Channel == "sms");
+        var emailSent = received.Count(r => r.Channel == "email");
+        var cost = smsSent * 0.05m + emailSent * 0.01m;
+        results.GetProperty("cost").GetDecimal().ShouldBe(cost);
+        // Both attributed orders came within an hour of the start, so by the end of T+1 whatever the hour of T.
+        results.GetProperty("revenueT1").GetDecimal().ShouldBe(300.50m);
+        results.GetProperty("revenueT2").GetDecimal().ShouldBe(300.50m);
+        results.GetProperty("roiT1").GetDouble().ShouldBe(Math.Round((double)((300.50m - cost) / cost), 4));
     }
 }
 

@@ -18,7 +18,8 @@ public sealed record CampaignReport(
     Guid Id, string Status, int Audience, int Pending, int InFlight, int Sent, int Failed, int Held, int Cancelled,
     IReadOnlyDictionary<string, int> SentByChannel, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> FailedByChannel,
     IReadOnlyDictionary<string, int> HeldByReason, IReadOnlyDictionary<string, int> Unsubscribed, int Clicked, IReadOnlyDictionary<string, int> ClickedByChannel,
-    IReadOnlyDictionary<string, VariantReport> Variants);
+    IReadOnlyDictionary<string, VariantReport> Variants,
+    Attribution.CampaignResultsReport? Results);
 
 /// <summary>One A/B variant's (or the holdout's) figures: recipients assigned, sent, held back, failed, clicked.</summary>
 public sealed record VariantReport(int Audience, int Sent, int Held, int Failed, int Clicked);
@@ -29,7 +30,8 @@ public sealed record RecipientPreview(Guid Customer, string? Channel, string? He
 /// <summary>Dry runs, per-recipient previews and reports.</summary>
 internal sealed class CampaignInsight(
     IDbContextFactory<CampaignsDbContext> contexts, SegmentStore segments, SegmentMembers members, FactIndex index, CustomerFactSheets facts,
-    CampaignSender sender, ContentRenderer renderer, UnsubscribeLinks links, TrackedLinks tracked, TimeProvider time)
+    CampaignSender sender, ContentRenderer renderer, UnsubscribeLinks links, TrackedLinks tracked, CustomerOrders orders,
+    Microsoft.Extensions.Options.IOptions<CampaignsOptions> options, TimeProvider time)
 {
     /// <summary>The campaign's segment as it is now, run through every rule the send applies, without claiming or sending anything.</summary>
     public async Task<DryRun> DryRunAsync(CampaignRow campaign, CancellationToken cancellationToken)
@@ -148,7 +150,29 @@ internal sealed class CampaignInsight(
             unsubscribed,
             clicks.Values.Sum(),
             clicks,
-            variants);
+            variants,
+            campaign.StartedAt is { } started ? await ResultsAsync(db, campaign.Id, started, cancellationToken) : null);
+    }
+
+    /// <summary>Orders attributed to the campaign's sent recipients and to its holdout, with cost and ROI.</summary>
+    private async Task<Attribution.CampaignResultsReport> ResultsAsync(CampaignsDbContext db, Guid campaignId, long started, CancellationToken cancellationToken)
+    {
+        var rows = await db.Recipients.AsNoTracking()
+            .Where(r => r.CampaignId == campaignId && (r.Status == RecipientStatus.Sent || r.Reason == HoldReason.Holdout))
+            .Select(r => new { r.CustomerId, r.Variant, r.Status, r.Channel, r.DoneAt }).ToListAsync(cancellationToken);
+        var clicks = await db.Clicks.AsNoTracking().Where(c => c.CampaignId == campaignId).ToDictionaryAsync(c => c.CustomerId, c => c.At, cancellationToken);
+        var recipients = rows.Select(r => r.Status == RecipientStatus.Sent
+            ? new Attribution.ResultRecipient(r.CustomerId, r.Variant, false, r.Channel, r.DoneAt, clicks.TryGetValue(r.CustomerId, out var at) ? at : null)
+            : new Attribution.ResultRecipient(r.CustomerId, r.Variant, true, null, null, null)).ToList();
+        var placed = new List<Attribution.ResultOrder>();
+        foreach (var chunk in recipients.Select(r => r.Customer).Chunk(2_000))
+        {
+            placed.AddRange((await orders.PlacedAsync(chunk, started, long.MaxValue, cancellationToken))
+                .Select(o => new Attribution.ResultOrder(o.Customer, o.OccurredAt, o.AmountCents)));
+        }
+
+        var o = options.Value;
+        return Attribution.CampaignResults.Build(recipients, placed, started, o.AttributionWindow, o.MessageCosts);
     }
 
     private async Task<IReadOnlyList<Guid>> MembersAsync(Guid segmentId, CancellationToken cancellationToken)
