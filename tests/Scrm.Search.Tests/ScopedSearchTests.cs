@@ -110,6 +110,42 @@ public sealed class ScopedSearchTests : IAsyncLifetime
         await ShouldHonourAsync(adapter, ScopeCases[name]);
     }
 
+    [Fact]
+    public async Task A_scope_searched_before_follows_documents_written_reowned_and_deleted_since()
+    {
+        using var folder = new TempDirectory("scrm-scoped-cache");
+        using var index = new Lucene.LuceneSearchIndex(folder.Path, new Lucene.LuceneOptions(), TimeSpan.FromHours(8), NullLogger<Lucene.LuceneSearchIndex>.Instance);
+        var documents = Documents.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        await index.UpsertAsync([.. documents.Values], Ct);
+        await index.RefreshAsync(Ct);
+        var rep = Scope(["rep-a"], ["rep-a"]);
+
+        async Task ShouldSeeAsync()
+        {
+            var expected = documents.Values.Where(rep.Includes).Select(d => d.Id).ToList();
+            var result = await index.SearchAsync(new SearchQuery { Text = "報價", Filter = new SearchFilter { Scope = rep }, Size = 100 }, Ct);
+            result.Hits.Select(h => h.Document.Id).ShouldBe(expected, ignoreOrder: true);
+            result.Total.ShouldBe(expected.Count);
+            (await index.CountAsync(null, new SearchFilter { Scope = rep }, Ct)).ShouldBe(expected.Count);
+        }
+
+        await ShouldSeeAsync();
+
+        // rep-b's lead becomes rep-a's, rep-a's becomes rep-c's, a new one of rep-a's arrives and one of rep-a's is deleted.
+        var given = documents["lead-rep-b-0"] with { Owner = "rep-a" };
+        var taken = documents["lead-rep-a-0"] with { Owner = "rep-c" };
+        var added = documents["lead-rep-a-1"] with { Id = "lead-rep-a-new" };
+        documents[given.Id] = given;
+        documents[taken.Id] = taken;
+        documents[added.Id] = added;
+        documents.Remove("customer-rep-a-0");
+        await index.UpsertAsync([given, taken, added], Ct);
+        await index.DeleteAsync(["customer-rep-a-0"], Ct);
+        await index.RefreshAsync(Ct);
+
+        await ShouldSeeAsync();
+    }
+
     [Theory]
     [MemberData(nameof(Scopes))]
     public void Scoped_elasticsearch_bodies_satisfy_the_strict_schemas(string name)

@@ -12,6 +12,8 @@ internal sealed record AnalysedClause(IReadOnlyList<(string Term, int Position)>
 /// </summary>
 internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
 {
+    private readonly ScopeFilters _scopes = new();
+
     public const float TitleBoost = 2f;
 
     private const int OwnerGroup = 512;
@@ -52,7 +54,7 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
     /// <paramref name="matchContacts"/> (the caller may see them); otherwise a contact the query
     /// requires matches nothing and one it excludes changes nothing. Null when nothing can match.
     /// </summary>
-    public static Query? Build(string? text, IReadOnlyList<AnalysedClause> clauses, SearchFilter filter, bool matchContacts)
+    public Query? Build(string? text, IReadOnlyList<AnalysedClause> clauses, SearchFilter filter, bool matchContacts)
     {
         if (!string.IsNullOrWhiteSpace(text) && clauses.Count == 0)
         {
@@ -93,7 +95,8 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
         }
 
         var filters = Filter(filter);
-        return filters is null ? root : new FilteredQuery(root, new QueryWrapperFilter(filters));
+        Query query = filters is null ? root : new FilteredQuery(root, new QueryWrapperFilter(filters));
+        return filter.Scope.IsAll ? query : new FilteredQuery(query, _scopes.For(filter.Scope));
     }
 
     private static Query Phrase(string field, IReadOnlyList<(string Term, int Position)> terms)
@@ -138,11 +141,6 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
                 LuceneFields.Created, f.From?.ToUnixTimeMilliseconds(), f.To?.ToUnixTimeMilliseconds(), true, false)), Occur.MUST);
         }
 
-        foreach (var (types, owners) in f.Scope.Limits())
-        {
-            all.Add(OutOfScope(types, owners), Occur.MUST_NOT);
-        }
-
         if (all.Clauses.Count == 0)
         {
             return null;
@@ -151,6 +149,18 @@ internal sealed class LuceneQueries(CrmAnalyzer pairs, CrmAnalyzer singles)
         if (all.Clauses.All(c => c.Occur == Occur.MUST_NOT))
         {
             all.Add(new MatchAllDocsQuery(), Occur.MUST);
+        }
+
+        return all;
+    }
+
+    /// <summary>The documents a scope keeps: every document but those its limits leave out.</summary>
+    internal static Query InScope(SearchScope scope)
+    {
+        var all = new BooleanQuery { { new MatchAllDocsQuery(), Occur.MUST } };
+        foreach (var (types, owners) in scope.Limits())
+        {
+            all.Add(OutOfScope(types, owners), Occur.MUST_NOT);
         }
 
         return all;

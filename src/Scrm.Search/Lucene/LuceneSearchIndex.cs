@@ -212,7 +212,7 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
     public Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
         var clauses = _queries.Analyse(query.Text);
-        var lucene = LuceneQueries.Build(query.Text, clauses, query.Filter, query.MatchContacts);
+        var lucene = _queries.Build(query.Text, clauses, query.Filter, query.MatchContacts);
         if (lucene is null)
         {
             return Task.FromResult(new SearchResult([], 0, true, SearchFacets.Empty, null, false, []));
@@ -249,7 +249,7 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 
     public Task<long> CountAsync(string? text, SearchFilter filter, CancellationToken cancellationToken)
     {
-        var lucene = LuceneQueries.Build(text, _queries.Analyse(text), filter, matchContacts: false);
+        var lucene = _queries.Build(text, _queries.Analyse(text), filter, matchContacts: false);
         if (lucene is null)
         {
             return Task.FromResult(0L);
