@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

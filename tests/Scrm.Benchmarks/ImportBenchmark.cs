@@ -75,7 +75,7 @@ internal static class ImportBenchmark
         while (status!.Status != "done")
         {
             await Task.Delay(200);
-            status = await imports.GetAsync(status.Id, CancellationToken.None);
+            status = await imports.GetAsync(status.Id, "zh-CN", CancellationToken.None);
         }
 
         total.Stop();

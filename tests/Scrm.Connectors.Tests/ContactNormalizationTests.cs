@@ -69,7 +69,7 @@ public sealed class ContactNormalizationTests
         var (phone, error) = Phone.Check(input);
 
         phone.ShouldBeNull();
-        error.ShouldNotBeNull().ShouldContain(reason);
+        error.ShouldNotBeNull().English.ShouldContain(reason);
     }
 
     [Theory]
@@ -88,7 +88,7 @@ public sealed class ContactNormalizationTests
     public void No_number_is_neither_accepted_nor_refused_and_text_is_refused()
     {
         Phone.Check("  ").ShouldBe((null, null));
-        Phone.Check("call me").Error.ShouldNotBeNull().ShouldContain("is not a phone number");
+        Phone.Check("call me").Error.ShouldNotBeNull().English.ShouldContain("is not a phone number");
     }
 
     [Theory]

@@ -62,6 +62,74 @@ public sealed class ApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Field_errors_answer_in_chinese_unless_english_is_asked_for_and_an_order_import_reports_rows_in_the_readers_language()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var shop = _app.ClientFor("ingest");
+        var created = await shop.PostAsync("/api/v1/orders", Json("""{"orderId":"Z-1","phone":"13800138000","amount":10,"channel":"shop","occurredAt":"2026-11-01T10:00:00+08:00"}"""), ct);
+        var id = (await created.Content.ReadFromJsonAsync<OrderOutcome>(ct))!.CustomerId!.Value;
+        using var sales = _app.ClientFor("sales");
+
+        async Task<JsonElement> ErrorsAsync(HttpMethod method, string path, string body, string? language)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = Json(body) };
+            if (language is not null)
+            {
+                request.Headers.AcceptLanguage.ParseAdd(language);
+            }
+
+            var response = await (path.StartsWith("/api/v1/orders", StringComparison.Ordinal) ? shop : sales).SendAsync(request, ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, path);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("errors");
+        }
+
+        var patch = """{"city":"","shoeSize":"42","phone":"12345","email":"a@b"}""";
+        var chinese = await ErrorsAsync(HttpMethod.Patch, $"/api/v1/customers/{id}", patch, null);
+        chinese.GetProperty("shoeSize")[0].GetString().ShouldBe("不是客户的字段");
+        chinese.GetProperty("city")[0].GetString().ShouldBe("必须是不超过 64 个字符的非空字符串，或 null");
+        chinese.GetProperty("phone")[0].GetString().ShouldBe("不是有效的电话号码：有 5 位数字：大陆手机号为 11 位（1[3-9]x xxxx xxxx），固定电话以区号开头（010-8888 6666）");
+        chinese.GetProperty("email")[0].GetString().ShouldBe("不是有效的邮箱地址：域名无效");
+        var english = await ErrorsAsync(HttpMethod.Patch, $"/api/v1/customers/{id}", patch, "en-US,en;q=0.9");
+        english.GetProperty("shoeSize")[0].GetString().ShouldBe("is not a field of a customer");
+        english.GetProperty("phone")[0].GetString().ShouldBe("has 5 digits: a mainland mobile number has 11 (1[3-9]x xxxx xxxx), and a landline starts with its area code (010-8888 6666)");
+        english.GetProperty("email")[0].GetString().ShouldBe("does not have a valid domain");
+
+        var map = """[{"key":"a","name":"周总","role":"king","influence":9,"reportsTo":"zz"}]""";
+        var mapErrors = await ErrorsAsync(HttpMethod.Put, $"/api/v1/customers/{id}/decision-map", map, null);
+        mapErrors.GetProperty("[0].influence")[0].GetString().ShouldBe("必须是 1（无影响）到 5（拍板）");
+        mapErrors.GetProperty("[0].reportsTo")[0].GetString().ShouldBe("指向的人不在此决策地图中");
+        (await ErrorsAsync(HttpMethod.Put, $"/api/v1/customers/{id}/decision-map", map, "en")).GetProperty("[0].reportsTo")[0].GetString().ShouldBe("names nobody in this map");
+
+        var order = """{"orderId":"Z 2","amount":-1,"currency":"rmb","channel":"shop","occurredAt":"2026-11-01T10:00:00+08:00","email":"x"}""";
+        var orderErrors = await ErrorsAsync(HttpMethod.Post, "/api/v1/orders", order, null);
+        orderErrors.GetProperty("currency")[0].GetString().ShouldBe("必须是 ISO 4217 币种代码，例如 CNY");
+        orderErrors.GetProperty("email")[0].GetString().ShouldStartWith("不是有效的邮箱地址：");
+        (await ErrorsAsync(HttpMethod.Post, "/api/v1/orders", order, "en")).GetProperty("currency")[0].GetString().ShouldBe("must be an ISO 4217 code such as CNY");
+
+        // An order import runs in the background, without the uploader's language: the report answers in the reader's.
+        using var admin = _app.ClientFor("admin");
+        var csv = "order_id,phone,amount,channel,occurred_at,currency\r\nZ-3,13800138000,10,shop,2026-11-02 10:00,rmb\r\n";
+        var started = await admin.PostAsync("/api/v1/orders/import", new StringContent(csv, Encoding.UTF8, "text/csv"), ct);
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var job = (await started.Content.ReadFromJsonAsync<ImportStatus>(ct))!;
+        async Task<ImportStatus> StatusAsync(string language)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/customers/imports/{job.Id}");
+            request.Headers.AcceptLanguage.ParseAdd(language);
+            return (await (await admin.SendAsync(request, ct)).Content.ReadFromJsonAsync<ImportStatus>(ct))!;
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await StatusAsync("zh-CN")).Status != "done" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, ct);
+        }
+
+        (await StatusAsync("zh-CN")).Errors.ShouldHaveSingleItem().ShouldBe(new RowError(2, "currency", "必须是 ISO 4217 币种代码，例如 CNY"));
+        (await StatusAsync("en")).Errors.ShouldHaveSingleItem().ShouldBe(new RowError(2, "currency", "must be an ISO 4217 code such as CNY"));
+    }
+
+    [Fact]
     public async Task Merge_preview_changes_nothing_merge_and_unmerge_answer_and_export_neutralises_formulas()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -83,7 +151,14 @@ public sealed class ApiTests : IAsyncLifetime
         status.Status.ShouldBe("done");
         status.Processed.ShouldBe(3);
         status.Failed.ShouldBe(1);
-        status.Errors.ShouldHaveSingleItem().ShouldBe(new RowError(4, "phone", "is not a phone number: only digits, spaces, dashes, dots, brackets and a leading + may be used"));
+        status.Errors.ShouldHaveSingleItem().ShouldBe(new RowError(4, "phone", "不是有效的电话号码：只能包含数字、空格、短横线、点、括号和开头的 +"));
+        using (var english = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/customers/imports/{job.Id}"))
+        {
+            english.Headers.AcceptLanguage.ParseAdd("en");
+            var answer = (await (await admin.SendAsync(english, ct)).Content.ReadFromJsonAsync<ImportStatus>(ct))!;
+            answer.Errors.ShouldHaveSingleItem().ShouldBe(new RowError(4, "phone", "is not a phone number: only digits, spaces, dashes, dots, brackets and a leading + may be used"));
+        }
+
 
         var list = (await admin.GetFromJsonAsync<CustomerPage>("/api/v1/customers?limit=1", ct))!;
         list.Items.Count.ShouldBe(1);

@@ -136,7 +136,7 @@ public sealed class DecisionMapTests
 
     [Fact]
     public void A_valid_map_has_no_errors() =>
-        DecisionMaps.Validate([P("ceo", null, "decision_maker", 5), P("cto", "ceo"), P("eng", "cto", "user", 1)]).ShouldBeEmpty();
+        DecisionMaps.Validate([P("ceo", null, "decision_maker", 5), P("cto", "ceo"), P("eng", "cto", "user", 1)]).Any.ShouldBeFalse();
 
     [Theory]
     [InlineData("cycle")]
@@ -155,7 +155,7 @@ public sealed class DecisionMapTests
             _ => [P("a", null, influence: 9)],
         };
 
-        DecisionMaps.Validate(map).ShouldNotBeEmpty(name);
+        DecisionMaps.Validate(map).ToDictionary().ShouldNotBeEmpty(name);
     }
 }
 

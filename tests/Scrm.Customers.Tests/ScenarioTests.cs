@@ -101,7 +101,7 @@ public abstract class ScenarioTests(PostgresServer postgres, bool usePostgres) :
                 new OrderInput("o-100", a, null, null, null, null, 199m, null, "shop", Day1, [new OrderLineInput("tea", 1, 199m)]),
                 new OrderInput("o-101", null, "+86 139 0013 9000", null, null, null, 3999m, null, "shop", Day1.AddDays(30), [new OrderLineInput("tea", 2, 3999m)]),
                 new OrderInput("o-102", b, null, null, null, null, 59m, null, "shop", Day1.AddDays(60), [new OrderLineInput("tea", 1, 59m)]),
-            ], ct)).Select(o => o.Status).ShouldBe(["created", "created", "created"]);
+            ], "zh-CN", ct)).Select(o => o.Status).ShouldBe(["created", "created", "created"]);
             var editor = scope.ServiceProvider.GetRequiredService<CustomerEditor>();
             var admin = new Caller("root", "admin");
             (await editor.TagAsync(b, "trade-show", true, admin, ct)).Errors.ShouldBeNull();

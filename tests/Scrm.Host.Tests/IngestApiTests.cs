@@ -149,13 +149,23 @@ public abstract class IngestApiTests(PostgresServer postgres, IngestApiTests.Sha
     {
         using var client = _app.CreateClient();
         var before = (await JournalAsync()).Count;
-        foreach (var (phone, reason) in new[] { ("12345", "has 5 digits"), ("0755-2345678", "is not a mainland landline"), ("+1 415 555", "too short for a +1 number") })
+        foreach (var (phone, language, reason) in new[]
         {
-            var response = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string>
+            ("12345", "zh-CN", "不是有效的电话号码：有 5 位数字"), ("12345", "en", "has 5 digits"),
+            ("0755-2345678", "", "不是大陆固定电话"), ("0755-2345678", "en", "is not a mainland landline"),
+            ("+1 415 555", "zh", "作为 +1 号码位数太少"), ("+1 415 555", "en-US", "too short for a +1 number"),
+        })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/forms/contact")
             {
-                ["name"] = "王小明",
-                ["phone"] = phone,
-            }), TestContext.Current.CancellationToken);
+                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "王小明", ["phone"] = phone }),
+            };
+            if (language.Length > 0)
+            {
+                request.Headers.AcceptLanguage.ParseAdd(language);
+            }
+
+            var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
             response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, phone);
             response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");

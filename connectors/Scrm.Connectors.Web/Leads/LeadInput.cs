@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

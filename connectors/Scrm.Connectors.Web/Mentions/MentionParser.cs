@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Text.Json;
 using Scrm.Connectors.Sdk.Requests;
 using Scrm.Ingestion;

@@ -76,7 +76,7 @@ internal static class CustomersApi
     {
         if (limit is < 1 or > 200 || q?.Length > 200)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be 1–200 (q at most 200 characters)"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [CustomerTexts.ListLimit.In(http)] });
         }
 
         return TypedResults.Ok(await reader.ListAsync(new CustomerFilter(q, tag, tier, owner, region, source, after, limit ?? 50), Caller.Of(http.User), ct));
@@ -87,7 +87,7 @@ internal static class CustomersApi
     {
         if (timelineLimit is < 1 or > 200)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["timelineLimit"] = ["must be 1–200"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["timelineLimit"] = [CustomerTexts.TimelineLimit.In(http)] });
         }
 
         return await reader.GetAsync(id, Caller.Of(http.User), timelineBefore, timelineLimit ?? 50, ct) is { } view
@@ -99,18 +99,18 @@ internal static class CustomersApi
     {
         if (!request.HasJsonContentType())
         {
-            return TypedResults.Problem("The request body must be application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return TypedResults.Problem(CustomerTexts.JsonBody.In(http), statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
         using var body = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8 }, ct);
-        return Answer(await editor.PatchAsync(id, body.RootElement, Caller.Of(http.User), ct));
+        return Answer(await editor.PatchAsync(id, body.RootElement, Caller.Of(http.User), ct), http);
     }
 
     private static async Task<IResult> TagAsync(Guid id, string tag, bool add, CustomerEditor editor, HttpContext http, CancellationToken ct) =>
-        Answer(await editor.TagAsync(id, tag, add, Caller.Of(http.User), ct));
+        Answer(await editor.TagAsync(id, tag, add, Caller.Of(http.User), ct), http);
 
     private static async Task<IResult> DecisionMapAsync(Guid id, List<DecisionMapInput> people, CustomerEditor editor, HttpContext http, CancellationToken ct) =>
-        Answer(await editor.ReplaceDecisionMapAsync(id, people, Caller.Of(http.User), ct));
+        Answer(await editor.ReplaceDecisionMapAsync(id, people, Caller.Of(http.User), ct), http);
 
     private static async Task<Results<Ok<IReadOnlyList<MergeCandidate>>, NotFound>> CandidatesAsync(Guid id, CandidateFinder finder, CustomerReader reader, HttpContext http, CancellationToken ct)
     {
@@ -130,7 +130,7 @@ internal static class CustomersApi
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["revealing needs a reason (at most 500 characters)"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [CustomerTexts.RevealReason.In(http)] });
         }
 
         var (found, allowed, fields) = await reader.RevealAsync(id, Caller.Of(http.User), request.Reason.Trim(), ct);
@@ -144,12 +144,12 @@ internal static class CustomersApi
     {
         if (request.SurvivorId is not { } survivor || request.MergedId is not { } merged)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["survivorId"] = ["survivorId and mergedId are required"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["survivorId"] = [CustomerTexts.MergeIds.In(http)] });
         }
 
         if (preview != true && (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["a merge needs a reason (at most 500 characters)"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [CustomerTexts.MergeReason.In(http)] });
         }
 
         var caller = Caller.Of(http.User);
@@ -188,7 +188,7 @@ internal static class CustomersApi
 
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["an unmerge needs a reason (at most 500 characters)"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [CustomerTexts.UnmergeReason.In(http)] });
         }
 
         try
@@ -227,8 +227,8 @@ internal static class CustomersApi
             : TypedResults.Accepted($"/api/v1/customers/imports/{status.Id}", status);
     }
 
-    private static async Task<Results<Ok<ImportStatus>, NotFound>> ImportStatusAsync(Guid id, ImportService imports, CancellationToken ct) =>
-        await imports.GetAsync(id, ct) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
+    private static async Task<Results<Ok<ImportStatus>, NotFound>> ImportStatusAsync(Guid id, ImportService imports, HttpContext http, CancellationToken ct) =>
+        await imports.GetAsync(id, http.Language(), ct) is { } status ? TypedResults.Ok(status) : TypedResults.NotFound();
 
     private static async Task ExportAsync(
         string? q, string? tag, string? tier, string? owner, string? region, string? source, string? format,
@@ -240,9 +240,9 @@ internal static class CustomersApi
         await export.WriteAsync(new CustomerFilter(q, tag, tier, owner, region, source, null, int.MaxValue), Caller.Of(http.User), extension, http.Response.Body, ct);
     }
 
-    internal static IResult Answer(EditResult result) =>
+    internal static IResult Answer(EditResult result, HttpContext http) =>
         !result.Found ? TypedResults.NotFound()
-        : result.Errors is { } errors ? TypedResults.ValidationProblem(errors)
+        : result.Errors is { } errors ? TypedResults.ValidationProblem(errors.ToDictionary(http.Language()), detail: CustomerTexts.Invalid.In(http))
         : TypedResults.NoContent();
 
     private static ProblemHttpResult Refused(MergeRefusedException ex) =>

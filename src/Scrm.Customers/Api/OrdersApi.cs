@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,24 +24,24 @@ internal static class OrdersApi
             .WithSummary("Imports orders from CSV (UTF-8, UTF-8 with BOM or GB18030) or .xlsx. Columns by Chinese or English header: 订单号 order_id, 客户ID customer_id, 手机 phone, 邮箱 email, 客户编号 crm_id, 姓名 name, 金额 amount, 币种 currency, 渠道 channel, 下单时间 occurred_at (China time unless an offset is given), 商品 product, 数量 quantity. With preview=true only shows the column mapping and the first rows.");
     }
 
-    private static async Task<IResult> RecordAsync(HttpRequest request, OrderService orders, CancellationToken ct)
+    private static async Task<IResult> RecordAsync(HttpRequest request, OrderService orders, HttpContext http, CancellationToken ct)
     {
         if (!request.HasJsonContentType())
         {
-            return TypedResults.Problem("The request body must be application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return TypedResults.Problem(CustomerTexts.JsonBody.In(http), statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
 
         using var doc = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8 }, ct);
         var single = doc.RootElement.ValueKind == JsonValueKind.Object;
         if (!single && doc.RootElement.ValueKind != JsonValueKind.Array)
         {
-            return TypedResults.Problem("The body must be an order object or an array of orders.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(CustomerTexts.OrderBody.In(http), statusCode: StatusCodes.Status400BadRequest);
         }
 
         var elements = single ? [doc.RootElement] : doc.RootElement.EnumerateArray().ToList();
         if (elements.Count is 0 or > MaxOrdersPerRequest)
         {
-            return TypedResults.Problem($"Send 1 to {MaxOrdersPerRequest} orders per request.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(CustomerTexts.OrderCount.In(http, MaxOrdersPerRequest), statusCode: StatusCodes.Status400BadRequest);
         }
 
         var inputs = new List<OrderInput>(elements.Count);
@@ -52,11 +53,11 @@ internal static class OrdersApi
             }
             catch (JsonException)
             {
-                return TypedResults.Problem("An order has a field of the wrong type (amounts are numbers, times ISO 8601, ids strings).", statusCode: StatusCodes.Status400BadRequest);
+                return TypedResults.Problem(CustomerTexts.OrderTypes.In(http), statusCode: StatusCodes.Status400BadRequest);
             }
         }
 
-        var outcomes = await orders.RecordAsync(inputs, ct);
+        var outcomes = await orders.RecordAsync(inputs, http.Language(), ct);
         if (!single)
         {
             return TypedResults.Ok(outcomes);
@@ -65,8 +66,8 @@ internal static class OrdersApi
         var outcome = outcomes[0];
         return outcome.Status switch
         {
-            "invalid" => TypedResults.ValidationProblem(outcome.Errors!),
-            "conflict" => TypedResults.Problem($"Order {outcome.OrderId} was recorded before with other contents.", statusCode: StatusCodes.Status409Conflict),
+            "invalid" => TypedResults.ValidationProblem(outcome.Errors!, detail: CustomerTexts.Invalid.In(http)),
+            "conflict" => TypedResults.Problem(CustomerTexts.OrderConflict.In(http, outcome.OrderId), statusCode: StatusCodes.Status409Conflict),
             "created" => TypedResults.Created($"/api/v1/customers/{outcome.CustomerId}", outcome),
             _ => TypedResults.Ok(outcome),
         };

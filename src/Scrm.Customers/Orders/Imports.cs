@@ -17,7 +17,18 @@ namespace Scrm.Customers.Orders;
 public sealed record ImportStatus(Guid Id, string Kind, string Status, int Total, int Processed, int Failed, IReadOnlyList<RowError> Errors, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>Row numbers count the header as row 1, as a spreadsheet shows them.</summary>
-public sealed record RowError(int Row, string Field, string Error);
+/// <summary>
+/// One refused row: <see cref="Error"/> in Chinese, and <see cref="English"/> where it was given, so
+/// the report answers in the reader's language (<see cref="In"/>); runs have no request language.
+/// </summary>
+public sealed record RowError(int Row, string Field, string Error,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? English = null)
+{
+    public static RowError Of(int row, string field, UserText error, params object?[] args) =>
+        new(row, field, error.In(Languages.Chinese, args), error.In(Languages.English, args));
+
+    public RowError In(string language) => this with { Error = language == Languages.English && English is not null ? English : Error, English = null };
+}
 
 internal static class ImportKinds
 {
@@ -208,8 +219,17 @@ public sealed class ImportService
         return (Status(job), []);
     }
 
-    public async Task<ImportStatus?> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await _db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken) is { } job ? Status(job) : null;
+    /// <summary>The import's progress, its row errors in <paramref name="language"/>.</summary>
+    public async Task<ImportStatus?> GetAsync(Guid id, string language, CancellationToken cancellationToken)
+    {
+        if (await _db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken) is not { } job)
+        {
+            return null;
+        }
+
+        var status = Status(job);
+        return status with { Errors = [.. status.Errors.Select(e => e.In(language))] };
+    }
 
     internal static ImportStatus Status(ImportJobRow j) => new(j.Id, j.Kind, j.Status, j.Total, j.Processed, j.Failed,
         JsonSerializer.Deserialize(j.Errors, CustomersJson.Default.ListRowError) ?? [],
@@ -324,7 +344,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
         {
             if (cells is null)
             {
-                errors.Add(new RowError(row, "", "has a different number of cells than the header"));
+                errors.Add(RowError.Of(row, "", CustomerTexts.CellCount));
                 continue;
             }
 
@@ -335,7 +355,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
                 var (normalized, problem) = Phone.Check(rawPhone);
                 if (problem is not null)
                 {
-                    errors.Add(new RowError(row, "phone", problem));
+                    errors.Add(RowError.Of(row, "phone", CustomerTexts.BadPhone, problem));
                     continue;
                 }
 
@@ -352,7 +372,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
                 (email, var error) = Email.Normalize(rawEmail);
                 if (error is not null)
                 {
-                    errors.Add(new RowError(row, "email", error));
+                    errors.Add(RowError.Of(row, "email", CustomerTexts.BadEmail, error));
                     continue;
                 }
 
@@ -366,7 +386,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
 
             if (keys.Count == 0)
             {
-                errors.Add(new RowError(row, "phone", "a customer row needs a mobile number, an e-mail address or a crm_id"));
+                errors.Add(RowError.Of(row, "phone", CustomerTexts.RowNeedsKey));
                 continue;
             }
 
@@ -439,7 +459,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
         {
             if (cells is null)
             {
-                errors.Add(new RowError(row, "", "has a different number of cells than the header"));
+                errors.Add(RowError.Of(row, "", CustomerTexts.CellCount));
                 continue;
             }
 
@@ -453,13 +473,14 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
                 cells.GetValueOrDefault("channel") ?? "import", at, products)));
         }
 
-        var outcomes = await services.GetRequiredService<OrderService>().RecordAsync(inputs.Select(i => i.Order).ToList(), cancellationToken);
+        var outcomes = await services.GetRequiredService<OrderService>().RecordAsync(inputs.Select(i => i.Order).ToList(), Languages.Chinese, cancellationToken);
         for (var i = 0; i < outcomes.Count; i++)
         {
             if (outcomes[i].Status is "invalid" or "conflict")
             {
-                var detail = outcomes[i].Errors?.Select(e => new RowError(inputs[i].Row, e.Key, string.Join("; ", e.Value)))
-                    ?? [new RowError(inputs[i].Row, "order_id", "was recorded before with other contents")];
+                var english = outcomes[i].Problems?.ToDictionary(Languages.English);
+                var detail = outcomes[i].Errors?.Select(e => new RowError(inputs[i].Row, e.Key, string.Join("；", e.Value), english is null ? null : string.Join("; ", english[e.Key])))
+                    ?? [RowError.Of(inputs[i].Row, "order_id", CustomerTexts.OrderRecordedBefore)];
                 errors.AddRange(detail);
             }
         }

@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -26,14 +27,19 @@ public sealed record OrderInput(
 public sealed record OrderLineInput(string? Product, int? Quantity, decimal? Amount);
 
 /// <summary>What happened to one order: <c>created</c>, <c>duplicate</c> (same order again), <c>conflict</c> (same id, other contents) or <c>invalid</c>.</summary>
-public sealed record OrderOutcome(string? OrderId, string Status, Guid? CustomerId, IDictionary<string, string[]>? Errors);
+public sealed record OrderOutcome(string? OrderId, string Status, Guid? CustomerId, IDictionary<string, string[]>? Errors)
+{
+    /// <summary>The field errors in both languages, for an import's row report.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal FieldErrors? Problems { get; init; }
+}
 
 /// <summary>Records orders idempotently by order id and keeps the customers' value current.</summary>
 internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engine, ValueScorer scorer, TimeProvider time)
 {
     public const string CrmSystem = "import";
 
-    public async Task<IReadOnlyList<OrderOutcome>> RecordAsync(IReadOnlyList<OrderInput> orders, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OrderOutcome>> RecordAsync(IReadOnlyList<OrderInput> orders, string language, CancellationToken cancellationToken)
     {
         var outcomes = new OrderOutcome?[orders.Count];
         var valid = new List<(int Index, OrderInput Order, string Hash, long Cents, List<(string Product, int Quantity, long Cents)> Lines)>();
@@ -42,7 +48,7 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
             var (errors, cents, lines) = Validate(orders[i]);
             if (errors.Count > 0)
             {
-                outcomes[i] = new OrderOutcome(orders[i].OrderId, "invalid", null, errors);
+                outcomes[i] = new OrderOutcome(orders[i].OrderId, "invalid", null, errors.ToDictionary(language)) { Problems = errors };
                 continue;
             }
 
@@ -188,32 +194,32 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
     private static string Summary(OrderInput order, long cents) =>
         ProfileUpdate.Bound($"order {order.OrderId}: {order.Products?.Count ?? 0} product(s)", 500);
 
-    private static (Dictionary<string, string[]> Errors, long Cents, List<(string, int, long)> Lines) Validate(OrderInput o)
+    private static (FieldErrors Errors, long Cents, List<(string, int, long)> Lines) Validate(OrderInput o)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(o.OrderId) || o.OrderId.Length > 128 || !InboundObservations.IsToken(o.OrderId))
         {
-            errors["orderId"] = ["is required: at most 128 characters without spaces"];
+            errors.Add("orderId", CustomerTexts.OrderId);
         }
 
         if (o.Amount is not { } amount || amount < 0 || amount > 1_000_000_000m || decimal.Round(amount, 2) != amount)
         {
-            errors["amount"] = ["is required: 0 to 1,000,000,000 with at most two decimals"];
+            errors.Add("amount", CustomerTexts.OrderAmount);
         }
 
         if (o.Currency is not null && (o.Currency.Length != 3 || !o.Currency.All(char.IsAsciiLetterUpper)))
         {
-            errors["currency"] = ["must be an ISO 4217 code such as CNY"];
+            errors.Add("currency", CustomerTexts.OrderCurrency);
         }
 
         if (string.IsNullOrWhiteSpace(o.Channel) || o.Channel.Length > 64)
         {
-            errors["channel"] = ["is required (at most 64 characters)"];
+            errors.Add("channel", CustomerTexts.OrderChannel);
         }
 
         if (o.OccurredAt is null)
         {
-            errors["occurredAt"] = ["is required"];
+            errors.Add("occurredAt", CustomerTexts.Required);
         }
 
         if (o.CustomerId is null)
@@ -222,17 +228,17 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
             var hasEmail = o.Email is not null && Email.Normalize(o.Email).Address is not null;
             if (Phone.Check(o.Phone).Error is { } phoneError)
             {
-                errors["phone"] = [phoneError];
+                errors.Add("phone", CustomerTexts.BadPhone, phoneError);
             }
 
             if (o.Email is not null && !hasEmail)
             {
-                errors["email"] = ["is not an e-mail address"];
+                errors.Add("email", CustomerTexts.BadEmail, Email.Normalize(o.Email).Error);
             }
 
             if (!hasPhone && !hasEmail && string.IsNullOrWhiteSpace(o.CrmId))
             {
-                errors["customerId"] = ["an order needs customerId, or a mobile number, e-mail address or crmId that identifies the customer"];
+                errors.Add("customerId", CustomerTexts.OrderCustomer);
             }
         }
 
@@ -241,7 +247,7 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
         {
             if (products.Count > 200)
             {
-                errors["products"] = ["at most 200 products per order"];
+                errors.Add("products", CustomerTexts.OrderProducts);
             }
 
             for (var i = 0; i < Math.Min(products.Count, 200); i++)
@@ -249,7 +255,7 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
                 var p = products[i];
                 if (string.IsNullOrWhiteSpace(p.Product) || p.Product.Length > 128 || p.Quantity is not (>= 1 and <= 1_000_000) || p.Amount is < 0)
                 {
-                    errors[$"products[{i}]"] = ["needs a product (at most 128 characters), a quantity from 1 and a non-negative amount"];
+                    errors.Add($"products[{i}]", CustomerTexts.OrderProduct);
                     continue;
                 }
 

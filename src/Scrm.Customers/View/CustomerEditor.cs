@@ -4,16 +4,24 @@ using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
 using Scrm.Platform.Security;
 using Scrm.Platform.Contacts;
+using Scrm.Platform.Text;
 
 namespace Scrm.Customers.View;
 
 /// <summary>The outcome of an edit: done, not found, or field errors.</summary>
-internal sealed record EditResult(bool Found, IDictionary<string, string[]>? Errors)
+internal sealed record EditResult(bool Found, FieldErrors? Errors)
 {
     public static readonly EditResult Done = new(true, null);
     public static readonly EditResult Missing = new(false, null);
 
-    public static EditResult Invalid(IDictionary<string, string[]> errors) => new(true, errors);
+    public static EditResult Invalid(FieldErrors errors) => new(true, errors);
+
+    public static EditResult Invalid(string field, UserText error)
+    {
+        var errors = new FieldErrors();
+        errors.Add(field, error);
+        return new(true, errors);
+    }
 }
 
 /// <summary>Changes people make to a customer: profile, owner, tags, decision map. Each is audited.</summary>
@@ -39,10 +47,10 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
 
     public async Task<EditResult> PatchAsync(Guid id, JsonElement body, Caller caller, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return EditResult.Invalid(new Dictionary<string, string[]> { [""] = ["must be a JSON object"] });
+            return EditResult.Invalid("", CustomerTexts.NotAnObject);
         }
 
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -55,7 +63,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             }
             else if (!TextFields.TryGetValue(property.Name, out var max))
             {
-                errors[property.Name] = ["is not a field of a customer"];
+                errors.Add(property.Name, CustomerTexts.NotAField);
             }
             else if (property.Value.ValueKind == JsonValueKind.Null)
             {
@@ -63,7 +71,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             }
             else if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString()!.Trim().Length is 0 || property.Value.GetString()!.Length > max)
             {
-                errors[property.Name] = [$"must be a non-empty string of at most {max} characters, or null"];
+                errors.Add(property.Name, CustomerTexts.TextField, max);
             }
             else
             {
@@ -76,7 +84,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             var (normalized, error) = Phone.Check(phone);
             if (error is not null)
             {
-                errors["phone"] = [error];
+                errors.Add("phone", CustomerTexts.BadPhone, error);
             }
             else
             {
@@ -89,7 +97,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             var (address, error) = Email.Normalize(email);
             if (error is not null)
             {
-                errors["email"] = [error];
+                errors.Add("email", CustomerTexts.BadEmail, error);
             }
             else
             {
@@ -97,7 +105,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             }
         }
 
-        if (errors.Count > 0)
+        if (errors.Any)
         {
             return EditResult.Invalid(errors);
         }
@@ -114,7 +122,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
 
             if (values.TryGetValue("owner", out var owner) && !caller.IsAdmin && !(c.OwnerId is null && owner == caller.Name))
             {
-                return EditResult.Invalid(new Dictionary<string, string[]> { ["owner"] = ["only an admin reassigns a customer; a rep may only take an unowned customer"] });
+                return EditResult.Invalid("owner", CustomerTexts.OwnerChange);
             }
 
             var before = CustomerSnapshot.Of(c);
@@ -175,7 +183,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
         tag = tag.Trim();
         if (tag.Length is 0 or > 64 || tag.Any(char.IsControl) || tag.Any(MatchText.IsInvisibleControl))
         {
-            return EditResult.Invalid(new Dictionary<string, string[]> { ["tag"] = ["must be 1–64 visible characters"] });
+            return EditResult.Invalid("tag", CustomerTexts.Tag);
         }
 
         if (!await InScope(caller).AnyAsync(c => c.Id == id && c.Status == CustomerStatus.Active, cancellationToken))
@@ -205,7 +213,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
     public async Task<EditResult> ReplaceDecisionMapAsync(Guid id, IReadOnlyList<DecisionMapInput> people, Caller caller, CancellationToken cancellationToken)
     {
         var errors = DecisionMaps.Validate(people);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
             return EditResult.Invalid(errors);
         }
@@ -288,11 +296,11 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
         }
     }
 
-    private static Dictionary<string, string?>? ReadFields(JsonElement value, Dictionary<string, string[]> errors)
+    private static Dictionary<string, string?>? ReadFields(JsonElement value, FieldErrors errors)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
-            errors["customFields"] = ["must be an object of strings (null removes a field)"];
+            errors.Add("customFields", CustomerTexts.CustomFields);
             return null;
         }
 
@@ -303,7 +311,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
                 || f.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)
                 || f.Value.ValueKind == JsonValueKind.String && f.Value.GetString()!.Length > 1000)
             {
-                errors["customFields." + f.Name] = ["must be a string of at most 1000 characters or null (names up to 64 characters, 50 fields)"];
+                errors.Add("customFields." + f.Name, CustomerTexts.CustomField);
                 continue;
             }
 

@@ -1,3 +1,5 @@
+using Scrm.Platform.Text;
+
 namespace Scrm.Customers.View;
 
 /// <summary>One person in a decision map as submitted; <see cref="Key"/> names them within the request.</summary>
@@ -14,12 +16,12 @@ public static class DecisionMaps
     public const int MaxPeople = 200;
 
     /// <summary>Field errors (key → message): unknown roles, influence outside 1–5, unknown or circular reporting lines.</summary>
-    public static Dictionary<string, string[]> Validate(IReadOnlyList<DecisionMapInput> people)
+    public static FieldErrors Validate(IReadOnlyList<DecisionMapInput> people)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = new FieldErrors();
         if (people.Count > MaxPeople)
         {
-            errors["people"] = [$"a decision map holds at most {MaxPeople} people"];
+            errors.Add("people", CustomerTexts.MapTooLarge, MaxPeople);
             return errors;
         }
 
@@ -29,22 +31,22 @@ public static class DecisionMaps
             var p = people[i];
             if (string.IsNullOrWhiteSpace(p.Key) || !keys.Add(p.Key))
             {
-                errors[$"[{i}].key"] = ["is missing or not unique"];
+                errors.Add($"[{i}].key", CustomerTexts.MapKey);
             }
 
             if (string.IsNullOrWhiteSpace(p.Name) || p.Name.Length > 200)
             {
-                errors[$"[{i}].name"] = ["is required (at most 200 characters)"];
+                errors.Add($"[{i}].name", CustomerTexts.MapName);
             }
 
             if (!Roles.Contains(p.Role))
             {
-                errors[$"[{i}].role"] = [$"must be one of: {string.Join(", ", Roles)}"];
+                errors.Add($"[{i}].role", CustomerTexts.MapRole, string.Join(", ", Roles));
             }
 
             if (p.Influence is < 1 or > 5)
             {
-                errors[$"[{i}].influence"] = ["must be 1 (none) to 5 (decides)"];
+                errors.Add($"[{i}].influence", CustomerTexts.MapInfluence);
             }
         }
 
@@ -58,7 +60,7 @@ public static class DecisionMaps
 
             if (!keys.Contains(boss))
             {
-                errors[$"[{i}].reportsTo"] = ["names nobody in this map"];
+                errors.Add($"[{i}].reportsTo", CustomerTexts.MapNobody);
                 continue;
             }
 
@@ -68,7 +70,7 @@ public static class DecisionMaps
             {
                 if (!seen.Add(next))
                 {
-                    errors[$"[{i}].reportsTo"] = ["makes a reporting cycle"];
+                    errors.Add($"[{i}].reportsTo", CustomerTexts.MapCycle);
                     break;
                 }
             }

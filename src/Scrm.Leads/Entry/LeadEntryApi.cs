@@ -94,6 +94,6 @@ internal static class LeadEntryApi
             : TypedResults.Accepted($"/api/v1/leads/imports/{status.Id}", status);
     }
 
-    private static async Task<Results<Ok<ImportStatus>, NotFound>> ImportStatusAsync(Guid id, ImportService imports, CancellationToken ct) =>
-        await imports.GetAsync(id, ct) is { Kind: LeadImportRows.LeadsKind } status ? TypedResults.Ok(status) : TypedResults.NotFound();
+    private static async Task<Results<Ok<ImportStatus>, NotFound>> ImportStatusAsync(Guid id, ImportService imports, HttpContext http, CancellationToken ct) =>
+        await imports.GetAsync(id, http.Language(), ct) is { Kind: LeadImportRows.LeadsKind } status ? TypedResults.Ok(status) : TypedResults.NotFound();
 }

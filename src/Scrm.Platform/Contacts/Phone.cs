@@ -1,5 +1,6 @@
 using System.Globalization;
 using PhoneNumbers;
+using Scrm.Platform.Text;
 
 namespace Scrm.Platform.Contacts;
 
@@ -20,7 +21,7 @@ public enum PhoneKind
 
 /// <summary>A phone as given and, where it can be known without guessing, as E.164.</summary>
 /// <param name="Problem">For <see cref="PhoneKind.Unknown"/>: why the digits are not a number we can place.</param>
-public sealed record NormalizedPhone(string Raw, string? E164, PhoneKind Kind, string? Problem = null);
+public sealed record NormalizedPhone(string Raw, string? E164, PhoneKind Kind, UserText? Problem = null);
 
 /// <summary>
 /// Reads phone numbers the ways Chinese customers write them (full-width digits, +86 / 0086 / (+86)
@@ -59,8 +60,8 @@ public static class Phone
         catch (NumberParseException ex)
         {
             return Unknown(raw, ex.ErrorType == ErrorType.INVALID_COUNTRY_CODE
-                ? "does not start with a country calling code after the + (+86 for the mainland)"
-                : "is not a phone number in any country's numbering plan");
+                ? new UserText("+ 号后面不是国家或地区代码（中国大陆为 +86）", "does not start with a country calling code after the + (+86 for the mainland)")
+                : new UserText("不是任何国家或地区编号规则内的电话号码", "is not a phone number in any country's numbering plan"));
         }
 
         return number.CountryCode == 86 ? Mainland(raw, text, number) : Abroad(raw, number);
@@ -71,7 +72,7 @@ public static class Phone
     /// refused. Service numbers are accepted (kept as given, never an identity); numbers that cannot be
     /// placed are refused with the reason. An empty value is neither.
     /// </summary>
-    public static (NormalizedPhone? Phone, string? Error) Check(string? input)
+    public static (NormalizedPhone? Phone, UserText? Error) Check(string? input)
     {
         if (string.IsNullOrWhiteSpace(input))
         {
@@ -81,8 +82,10 @@ public static class Phone
         return Normalize(input) switch
         {
             null when Scan(Width.Fold(input)) is var digits and >= 0 =>
-                (null, $"has {digits} digits: too {(digits < 5 ? "few" : "many")} for a phone number (a mainland mobile number has 11)"),
-            null => (null, "is not a phone number: only digits, spaces, dashes, dots, brackets and a leading + may be used"),
+                (null, digits < 5
+                    ? new UserText($"只有 {digits} 位数字，电话号码位数太少（大陆手机号为 11 位）", $"has {digits} digits: too few for a phone number (a mainland mobile number has 11)")
+                    : new UserText($"有 {digits} 位数字，电话号码位数太多（大陆手机号为 11 位）", $"has {digits} digits: too many for a phone number (a mainland mobile number has 11)")),
+            null => (null, new UserText("只能包含数字、空格、短横线、点、括号和开头的 +", "is not a phone number: only digits, spaces, dashes, dots, brackets and a leading + may be used")),
             { Kind: PhoneKind.Unknown, Problem: var problem } => (null, problem),
             var phone => (phone, null),
         };
@@ -144,18 +147,20 @@ public static class Phone
         return Unknown(raw, MainlandProblem(national, trunk, withCountry));
     }
 
-    private static string MainlandProblem(string national, bool trunk, bool withCountry)
+    private static UserText MainlandProblem(string national, bool trunk, bool withCountry)
     {
         if (!trunk && national[0] == '1' && !(withCountry && national.StartsWith("10", StringComparison.Ordinal)))
         {
             return national.Length == 11
-                ? "is not a mainland mobile number: they start 13 to 19 (1[3-9]x xxxx xxxx)"
-                : $"has {national.Length} digits{(withCountry ? " after +86" : "")}: a mainland mobile number has 11 (1[3-9]x xxxx xxxx), and a landline starts with its area code (010-8888 6666)";
+                ? new UserText("不是大陆手机号：手机号以 13 至 19 开头（1[3-9]x xxxx xxxx）", "is not a mainland mobile number: they start 13 to 19 (1[3-9]x xxxx xxxx)")
+                : new UserText(
+                    $"{(withCountry ? "+86 后有" : "有")} {national.Length} 位数字：大陆手机号为 11 位（1[3-9]x xxxx xxxx），固定电话以区号开头（010-8888 6666）",
+                    $"has {national.Length} digits{(withCountry ? " after +86" : "")}: a mainland mobile number has 11 (1[3-9]x xxxx xxxx), and a landline starts with its area code (010-8888 6666)");
         }
 
         return trunk || withCountry
-            ? "is not a mainland landline: its area code (010, 021, 0755…) is followed by a local number of 7 or 8 digits, as that area uses"
-            : "is neither a mainland mobile number (11 digits, 1[3-9]x) nor a landline with its area code (010-8888 6666); a number from abroad starts with + and its country code";
+            ? new UserText("不是大陆固定电话：区号（010、021、0755…）后应为该地区使用的 7 位或 8 位本地号码", "is not a mainland landline: its area code (010, 021, 0755…) is followed by a local number of 7 or 8 digits, as that area uses")
+            : new UserText("既不是大陆手机号（11 位，1[3-9]x），也不是带区号的固定电话（010-8888 6666）；境外号码以 + 和国家或地区代码开头", "is neither a mainland mobile number (11 digits, 1[3-9]x) nor a landline with its area code (010-8888 6666); a number from abroad starts with + and its country code");
     }
 
     private static char FirstDigit(string text)
@@ -183,13 +188,13 @@ public static class Phone
 
         return Unknown(raw, Numbers.IsPossibleNumberWithReason(number) switch
         {
-            PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => $"{code} is not a country calling code",
-            PhoneNumberUtil.ValidationResult.TOO_SHORT => $"is too short for a {code} number",
-            PhoneNumberUtil.ValidationResult.TOO_LONG => $"is too long for a {code} number",
-            PhoneNumberUtil.ValidationResult.INVALID_LENGTH => $"does not have the number of digits a {code} number has",
-            _ => $"is not a number in the {code} numbering plan",
+            PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => new UserText($"{code} 不是国家或地区代码", $"{code} is not a country calling code"),
+            PhoneNumberUtil.ValidationResult.TOO_SHORT => new UserText($"作为 {code} 号码位数太少", $"is too short for a {code} number"),
+            PhoneNumberUtil.ValidationResult.TOO_LONG => new UserText($"作为 {code} 号码位数太多", $"is too long for a {code} number"),
+            PhoneNumberUtil.ValidationResult.INVALID_LENGTH => new UserText($"位数与 {code} 号码的位数不符", $"does not have the number of digits a {code} number has"),
+            _ => new UserText($"不是 {code} 编号规则内的号码", $"is not a number in the {code} numbering plan"),
         });
     }
 
-    private static NormalizedPhone Unknown(string raw, string problem) => new(raw, null, PhoneKind.Unknown, problem);
+    private static NormalizedPhone Unknown(string raw, UserText problem) => new(raw, null, PhoneKind.Unknown, problem);
 }

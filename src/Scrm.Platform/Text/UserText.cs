@@ -43,11 +43,30 @@ public static class Languages
     public static string Language(this HttpContext context) => FromAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
 }
 
-/// <summary>One user-facing text in both languages; <c>{0}</c>-style holes are filled the same way in each.</summary>
+/// <summary>
+/// One user-facing text in both languages; <c>{0}</c>-style holes are filled the same way in each, and a
+/// hole filled with another <see cref="UserText"/> (a reason inside a sentence) takes the same language.
+/// </summary>
 public sealed record UserText(string Chinese, string English)
 {
-    public string In(string language, params object?[] args) =>
-        string.Format(CultureInfo.InvariantCulture, language == Languages.English ? English : Chinese, args);
+    public string In(string language, params object?[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is UserText)
+            {
+                args = (object?[])args.Clone();
+                for (var j = i; j < args.Length; j++)
+                {
+                    args[j] = args[j] is UserText t ? t.In(language) : args[j];
+                }
+
+                break;
+            }
+        }
+
+        return string.Format(CultureInfo.InvariantCulture, language == Languages.English ? English : Chinese, args);
+    }
 
     public string In(HttpContext context, params object?[] args) => In(context.Language(), args);
 }

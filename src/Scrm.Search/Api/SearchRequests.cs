@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,4 @@
-using Scrm.Platform.Text;
-
-namespace Scrm.Connectors.Sdk.Requests;
+namespace Scrm.Platform.Text;
 
 /// <summary>Validation errors keyed by JSON path (<c>[3].author.id</c>), for a 400 problem, in Chinese and English.</summary>
 public sealed class FieldErrors
