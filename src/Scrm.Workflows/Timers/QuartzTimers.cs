@@ -69,7 +69,11 @@ internal sealed partial class QuartzTimers : IWorkflowTimers, IAsyncDisposable
                 .UsingJobData(WorkflowTimerJob.InstanceId, t.InstanceId)
                 .UsingJobData(WorkflowTimerJob.BookmarkId, t.Bookmark.Id)
                 .StartAt(DateTimeOffset.FromUnixTimeMilliseconds(t.Bookmark.DueAt!.Value))
-                .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                // A late timer fires as soon as it can, still as its due time. Not FireNow: Quartz's FireNow
+                // reads the system clock while its job store judges misfires on the host's TimeProvider, so
+                // under any other clock it re-applies the misfire forever while holding the store's lock, and
+                // every later scheduling (the commit after each burst, the sweeper's) waits on it for good.
+                .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.IgnoreMisfires))
                 .Build())
             .ToList();
 
