@@ -101,9 +101,18 @@ public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<W
         var (status, problem) = await api.PostAsync("/api/v1/workflows/definitions", broken);
 
         status.ShouldBe(HttpStatusCode.BadRequest);
-        problem!["errors"]!["odd"]!.AsArray().Single()!.GetValue<string>().ShouldContain("noSuchType");
+        problem!["errors"]!["odd"]!.AsArray().Single()!.GetValue<string>().ShouldBe("活动 'odd' 的类型 'noSuchType' 不存在。");
+        problem["detail"]!.GetValue<string>().ShouldBe("工作流定义无效。");
         var itemised = problem["definitionErrors"]!.AsArray().Single()!;
         (itemised["activityId"]!.GetValue<string>(), itemised["code"]!.GetValue<string>()).ShouldBe(("odd", "unknown-activity-type"));
+        itemised["message"]!.GetValue<string>().ShouldBe("活动 'odd' 的类型 'noSuchType' 不存在。");
+
+        // A marketer reading English gets the same errors in English.
+        api.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var (_, english) = await api.PostAsync("/api/v1/workflows/definitions", broken);
+        english!["errors"]!["odd"]!.AsArray().Single()!.GetValue<string>().ShouldBe("Activity 'odd' has the unknown type 'noSuchType'.");
+        english["definitionErrors"]!.AsArray().Single()!["message"]!.GetValue<string>().ShouldBe("Activity 'odd' has the unknown type 'noSuchType'.");
+        english["definitionErrors"]!.AsArray().Single()!.AsObject().ContainsKey("chinese").ShouldBeFalse();
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Scrm.Platform.Http;
 using Scrm.Platform.Security;
+using Scrm.Platform.Text;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Runtime;
@@ -39,7 +40,7 @@ internal static class WorkflowsApi
                 return problem;
             }
 
-            return Saved(await store.CreateAsync(definition!, ct), created: true);
+            return Saved(await store.CreateAsync(definition!, ct), created: true, request.HttpContext.Language());
         }).WithMaxRequestBodySize(maxDefinition);
 
         group.MapPut("/definitions/{id}", async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (string id, HttpRequest request, DefinitionStore store, CancellationToken ct) =>
@@ -50,13 +51,13 @@ internal static class WorkflowsApi
                 return problem;
             }
 
-            return Saved(await store.SaveDraftAsync(id, definition!, ct), created: false);
+            return Saved(await store.SaveDraftAsync(id, definition!, ct), created: false, request.HttpContext.Language());
         }).WithMaxRequestBodySize(maxDefinition);
 
         group.MapGet("/definitions/{id}", async Task<Results<Ok<DefinitionView>, NotFound>> (string id, DefinitionStore store, CancellationToken ct) =>
             await store.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
 
-        group.MapPost("/definitions/{id}/publish", async Task<Results<Ok<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (string id, DefinitionStore store, CancellationToken ct) =>
+        group.MapPost("/definitions/{id}/publish", async Task<Results<Ok<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (string id, DefinitionStore store, HttpContext http, CancellationToken ct) =>
         {
             var result = await store.PublishAsync(id, ct);
             return result.Outcome switch
@@ -64,7 +65,7 @@ internal static class WorkflowsApi
                 PublishOutcome.Published => TypedResults.Ok(new DefinitionResponse(result.Definition!, "published")),
                 PublishOutcome.NotFound => TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound),
                 PublishOutcome.NothingToPublish => TypedResults.Problem($"Workflow '{id}' has no draft to publish.", statusCode: StatusCodes.Status409Conflict),
-                _ => Invalid(result.Errors!),
+                _ => Invalid(result.Errors!, http.Language()),
             };
         });
 
@@ -157,12 +158,12 @@ internal static class WorkflowsApi
         _ => TypedResults.Ok(result),
     };
 
-    private static Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem> Saved(SaveResult result, bool created) => result.Outcome switch
+    private static Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem> Saved(SaveResult result, bool created, string language) => result.Outcome switch
     {
         SaveOutcome.Saved => TypedResults.Created($"/api/v1/workflows/definitions/{result.Definition!.Id}", new DefinitionResponse(result.Definition, result.State!)),
         SaveOutcome.NotFound => TypedResults.Problem("No such workflow; create it with POST.", statusCode: StatusCodes.Status404NotFound),
         SaveOutcome.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
-        _ => Invalid(result.Errors),
+        _ => Invalid(result.Errors, language),
     };
 
     /// <summary>
@@ -170,11 +171,16 @@ internal static class WorkflowsApi
     /// itself), as every validation problem has them, and each error with its code under
     /// <c>definitionErrors</c> for tools such as the designer.
     /// </summary>
-    private static ValidationProblem Invalid(IReadOnlyList<DefinitionError> errors) =>
-        TypedResults.ValidationProblem(
-            errors.GroupBy(e => e.ActivityId ?? "workflow").ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-            detail: "The definition is not valid.",
-            extensions: new Dictionary<string, object?> { ["definitionErrors"] = errors });
+    private static ValidationProblem Invalid(IReadOnlyList<DefinitionError> errors, string language)
+    {
+        var read = errors.Select(e => e.In(language)).ToList();
+        return TypedResults.ValidationProblem(
+            read.GroupBy(e => e.ActivityId ?? "workflow").ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+            detail: NotValid.In(language),
+            extensions: new Dictionary<string, object?> { ["definitionErrors"] = read });
+    }
+
+    private static readonly UserText NotValid = new("工作流定义无效。", "The definition is not valid.");
 
     private static async Task<(WorkflowDefinition?, ProblemHttpResult?)> ReadDefinitionAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {

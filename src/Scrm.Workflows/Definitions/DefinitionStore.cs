@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Scrm.Platform.Text;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Runtime;
 using Scrm.Workflows.Storage;
@@ -72,7 +73,7 @@ public sealed class DefinitionStore
     {
         if (definition.Id != id)
         {
-            return SaveResult.Invalid([new DefinitionError(null, "id-mismatch", $"The body's id '{definition.Id}' is not the id in the address, '{id}'.")]);
+            return SaveResult.Invalid([DefinitionError.Of(null, "id-mismatch", new UserText("正文中的 ID '{0}' 与地址中的 ID '{1}' 不一致。", "The body's id '{0}' is not the id in the address, '{1}'."), definition.Id, id)]);
         }
 
         var errors = Validate(definition);
