@@ -44,14 +44,26 @@ public sealed class SignInTests : IAsyncLifetime
         {
             for (var i = 0; i < 3; i++)
             {
+                // Chinese unless English is asked for (the second attempt asks); the third locks the account.
+                browser.DefaultRequestHeaders.AcceptLanguage.Clear();
+                if (i == 1)
+                {
+                    browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+                }
+
                 var wrong = await AccessClient.SignInAsync(browser, "li.na", "not-the-password");
                 wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
                 wrong.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+                (await wrong.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString()
+                    .ShouldBe(i switch { 0 => "用户名或密码错误。", 1 => "The user name or password is wrong.", _ => "失败次数过多：账号已暂时锁定，管理员可以解锁。" });
             }
 
+            browser.DefaultRequestHeaders.AcceptLanguage.Clear();
             var right = await AccessClient.SignInAsync(browser, "li.na", password);
             right.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-            (await right.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("lockedOut").GetBoolean().ShouldBeTrue();
+            var locked = await right.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            locked.GetProperty("lockedOut").GetBoolean().ShouldBeTrue();
+            locked.GetProperty("detail").GetString().ShouldBe("失败次数过多：账号已暂时锁定，管理员可以解锁。");
             (await browser.GetAsync("/api/v1/me", Ct)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
 

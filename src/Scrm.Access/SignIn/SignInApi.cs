@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Scrm.Access.Storage;
 using Scrm.Platform.Audit;
 using Scrm.Platform.Security;
+using Scrm.Platform.Text;
 
 namespace Scrm.Access.SignIn;
 
@@ -64,42 +65,42 @@ internal static class SignInApi
     {
         if (string.IsNullOrWhiteSpace(userName) || string.IsNullOrEmpty(password) || userName.Length > 128 || password.Length > 256)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = ["user name and password are required"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = [Texts.Required.In(http)] });
         }
 
         var user = await users.FindByNameAsync(userName);
         if (user is not { Kind: UserKinds.Person, Active: true })
         {
             await audit.RecordAsync(new AuditEvent(userName, "sign-in.failed", "user", userName, Json.Object(("reason", "unknown or inactive"))), ct);
-            return Refused(locked: false);
+            return Refused(locked: false, http);
         }
 
         var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
             await audit.RecordAsync(new AuditEvent(user.Id, "sign-in.locked", "user", user.Id), ct);
-            return Refused(locked: true);
+            return Refused(locked: true, http);
         }
 
         if (!result.Succeeded)
         {
             await audit.RecordAsync(new AuditEvent(user.Id, "sign-in.failed", "user", user.Id, Json.Object(("reason", "password"))), ct);
-            return Refused(locked: false);
+            return Refused(locked: false, http);
         }
 
         if (user.TwoFactorEnabled)
         {
             if (string.IsNullOrWhiteSpace(code))
             {
-                return TypedResults.Problem("A code from the authenticator app is required.", statusCode: StatusCodes.Status401Unauthorized,
-                    title: "Second factor required", extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
+                return TypedResults.Problem(Texts.CodeRequired.In(http), statusCode: StatusCodes.Status401Unauthorized,
+                    title: Texts.CodeRequiredTitle.In(http), extensions: new Dictionary<string, object?> { ["twoFactorRequired"] = true });
             }
 
             if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", "", StringComparison.Ordinal)))
             {
                 await users.AccessFailedAsync(user);
                 await audit.RecordAsync(new AuditEvent(user.Id, "sign-in.failed", "user", user.Id, Json.Object(("reason", "second factor"))), ct);
-                return Refused(locked: await users.IsLockedOutAsync(user));
+                return Refused(locked: await users.IsLockedOutAsync(user), http);
             }
         }
 
@@ -109,9 +110,9 @@ internal static class SignInApi
         return TypedResults.Ok(new { id = user.Id, displayName = user.DisplayName });
     }
 
-    private static ProblemHttpResult Refused(bool locked) => TypedResults.Problem(
-        locked ? "Too many failed attempts: the account is locked for a while. An admin can unlock it." : "The user name or password is wrong.",
-        statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in refused",
+    private static ProblemHttpResult Refused(bool locked, HttpContext http) => TypedResults.Problem(
+        (locked ? Texts.Locked : Texts.Wrong).In(http),
+        statusCode: StatusCodes.Status401Unauthorized, title: Texts.RefusedTitle.In(http),
         extensions: new Dictionary<string, object?> { ["lockedOut"] = locked });
 
     private static async Task<IResult> SignOutAsync(
@@ -149,7 +150,7 @@ internal static class SignInApi
     {
         if (await Person(http, users) is not { } user)
         {
-            return TypedResults.Problem("Only a person signed in can change their password.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(Texts.PersonPassword.In(http), statusCode: StatusCodes.Status400BadRequest);
         }
 
         var changed = await users.ChangePasswordAsync(user, request.Current ?? "", request.New ?? "");
@@ -168,7 +169,7 @@ internal static class SignInApi
     {
         if (await Person(http, users) is not { } user)
         {
-            return TypedResults.Problem("Only a person signed in can set up a second factor.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(Texts.PersonSetup.In(http), statusCode: StatusCodes.Status400BadRequest);
         }
 
         await users.ResetAuthenticatorKeyAsync(user);
@@ -182,7 +183,7 @@ internal static class SignInApi
     {
         if (await Person(http, users) is not { } user)
         {
-            return TypedResults.Problem("Only a person signed in can set up a second factor.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(Texts.PersonSetup.In(http), statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (string.IsNullOrWhiteSpace(request.Code) || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, request.Code))
@@ -200,7 +201,7 @@ internal static class SignInApi
     {
         if (await Person(http, users) is not { } user)
         {
-            return TypedResults.Problem("Only a person signed in can change their second factor.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(Texts.PersonChange.In(http), statusCode: StatusCodes.Status400BadRequest);
         }
 
         await users.SetTwoFactorEnabledAsync(user, false);
@@ -212,4 +213,18 @@ internal static class SignInApi
     /// <summary>The person behind a cookie session (an API key cannot change a password or a second factor).</summary>
     private static async Task<AccessUser?> Person(HttpContext http, UserManager<AccessUser> users) =>
         http.User.FindFirst(ScrmClaims.KeyId) is null && await users.FindByIdAsync(Caller.Of(http.User).Id) is { Kind: UserKinds.Person } user ? user : null;
+
+    /// <summary>What sign-in says, Chinese first.</summary>
+    private static class Texts
+    {
+        public static readonly UserText Required = new("用户名和密码为必填项", "user name and password are required");
+        public static readonly UserText CodeRequired = new("需要身份验证器应用中的验证码。", "A code from the authenticator app is required.");
+        public static readonly UserText CodeRequiredTitle = new("需要第二重验证", "Second factor required");
+        public static readonly UserText Locked = new("失败次数过多：账号已暂时锁定，管理员可以解锁。", "Too many failed attempts: the account is locked for a while. An admin can unlock it.");
+        public static readonly UserText Wrong = new("用户名或密码错误。", "The user name or password is wrong.");
+        public static readonly UserText RefusedTitle = new("登录被拒绝", "Sign-in refused");
+        public static readonly UserText PersonPassword = new("只有已登录的个人用户可以修改密码。", "Only a person signed in can change their password.");
+        public static readonly UserText PersonSetup = new("只有已登录的个人用户可以设置第二重验证。", "Only a person signed in can set up a second factor.");
+        public static readonly UserText PersonChange = new("只有已登录的个人用户可以更改第二重验证。", "Only a person signed in can change their second factor.");
+    }
 }
