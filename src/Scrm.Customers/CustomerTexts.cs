@@ -8,8 +8,6 @@ internal static class CustomerTexts
     public static readonly UserText NotAnObject = new("必须是 JSON 对象", "must be a JSON object");
     public static readonly UserText NotAField = new("不是客户的字段", "is not a field of a customer");
     public static readonly UserText TextField = new("必须是不超过 {0} 个字符的非空字符串，或 null", "must be a non-empty string of at most {0} characters, or null");
-    public static readonly UserText BadPhone = new("不是有效的电话号码：{0}", "{0}");
-    public static readonly UserText BadEmail = new("不是有效的邮箱地址：{0}", "{0}");
     public static readonly UserText OwnerChange = new("只有管理员可以改派客户；销售只能领取无负责人的客户", "only an admin reassigns a customer; a rep may only take an unowned customer");
     public static readonly UserText Tag = new("必须是 1–64 个可见字符", "must be 1–64 visible characters");
     public static readonly UserText CustomFields = new("必须是字符串组成的对象（null 表示删除该字段）", "must be an object of strings (null removes a field)");

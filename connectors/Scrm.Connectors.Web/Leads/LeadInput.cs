@@ -44,8 +44,6 @@ internal static class LeadNormalizer
     private static class Texts
     {
         public static readonly Scrm.Platform.Text.UserText NeedsContact = new("线索需要手机号或邮箱", "a lead needs a phone number or an e-mail address");
-        public static readonly Scrm.Platform.Text.UserText BadPhone = new("不是有效的电话号码：{0}", "{0}");
-        public static readonly Scrm.Platform.Text.UserText BadEmail = new("不是有效的邮箱地址：{0}", "{0}");
     }
 
     public static readonly TimeSpan ResubmissionWindow = TimeSpan.FromHours(24);
@@ -56,7 +54,7 @@ internal static class LeadNormalizer
         var (phone, phoneError) = PhoneNumber.Check(input.Phone);
         if (phoneError is not null)
         {
-            errors.Add(Join(path, "phone"), Texts.BadPhone, phoneError);
+            errors.Add(Join(path, "phone"), PhoneNumber.Refused, phoneError);
         }
 
         string? email = null;
@@ -65,7 +63,7 @@ internal static class LeadNormalizer
             (email, var error) = EmailAddress.Normalize(input.Email);
             if (error is not null)
             {
-                errors.Add(Join(path, "email"), Texts.BadEmail, error);
+                errors.Add(Join(path, "email"), EmailAddress.Refused, error);
             }
         }
 

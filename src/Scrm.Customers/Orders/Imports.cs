@@ -16,9 +16,8 @@ namespace Scrm.Customers.Orders;
 /// <summary>An import's progress and its per-row errors.</summary>
 public sealed record ImportStatus(Guid Id, string Kind, string Status, int Total, int Processed, int Failed, IReadOnlyList<RowError> Errors, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
 
-/// <summary>Row numbers count the header as row 1, as a spreadsheet shows them.</summary>
 /// <summary>
-/// One refused row: <see cref="Error"/> in Chinese, and <see cref="English"/> where it was given, so
+/// One refused row (row numbers count the header as row 1, as a spreadsheet shows them): <see cref="Error"/> in Chinese, and <see cref="English"/> where it was given, so
 /// the report answers in the reader's language (<see cref="In"/>); runs have no request language.
 /// </summary>
 public sealed record RowError(int Row, string Field, string Error,
@@ -355,7 +354,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
                 var (normalized, problem) = Phone.Check(rawPhone);
                 if (problem is not null)
                 {
-                    errors.Add(RowError.Of(row, "phone", CustomerTexts.BadPhone, problem));
+                    errors.Add(RowError.Of(row, "phone", Phone.Refused, problem));
                     continue;
                 }
 
@@ -372,7 +371,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
                 (email, var error) = Email.Normalize(rawEmail);
                 if (error is not null)
                 {
-                    errors.Add(RowError.Of(row, "email", CustomerTexts.BadEmail, error));
+                    errors.Add(RowError.Of(row, "email", Email.Refused, error));
                     continue;
                 }
 
@@ -478,9 +477,10 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
         {
             if (outcomes[i].Status is "invalid" or "conflict")
             {
-                var english = outcomes[i].Problems?.ToDictionary(Languages.English);
-                var detail = outcomes[i].Errors?.Select(e => new RowError(inputs[i].Row, e.Key, string.Join("；", e.Value), english is null ? null : string.Join("; ", english[e.Key])))
-                    ?? [RowError.Of(inputs[i].Row, "order_id", CustomerTexts.OrderRecordedBefore)];
+                var detail = outcomes[i].Problems is { } problems
+                    ? problems.ToDictionary(Languages.Chinese).Zip(problems.ToDictionary(Languages.English),
+                        (zh, en) => new RowError(inputs[i].Row, zh.Key, string.Join("；", zh.Value), string.Join("; ", en.Value)))
+                    : [RowError.Of(inputs[i].Row, "order_id", CustomerTexts.OrderRecordedBefore)];
                 errors.AddRange(detail);
             }
         }

@@ -225,15 +225,16 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
         if (o.CustomerId is null)
         {
             var hasPhone = o.Phone is not null && PhoneKeys.FromE164(Phone.Normalize(o.Phone)?.E164) is not null;
-            var hasEmail = o.Email is not null && Email.Normalize(o.Email).Address is not null;
+            var (emailAddress, emailError) = o.Email is null ? (null, null) : Email.Normalize(o.Email);
+            var hasEmail = emailAddress is not null;
             if (Phone.Check(o.Phone).Error is { } phoneError)
             {
-                errors.Add("phone", CustomerTexts.BadPhone, phoneError);
+                errors.Add("phone", Phone.Refused, phoneError);
             }
 
-            if (o.Email is not null && !hasEmail)
+            if (emailError is not null)
             {
-                errors.Add("email", CustomerTexts.BadEmail, Email.Normalize(o.Email).Error);
+                errors.Add("email", Email.Refused, emailError);
             }
 
             if (!hasPhone && !hasEmail && string.IsNullOrWhiteSpace(o.CrmId))

@@ -84,7 +84,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             var (normalized, error) = Phone.Check(phone);
             if (error is not null)
             {
-                errors.Add("phone", CustomerTexts.BadPhone, error);
+                errors.Add("phone", Phone.Refused, error);
             }
             else
             {
@@ -97,7 +97,7 @@ internal sealed class CustomerEditor(CustomersDbContext db, ResolutionGate gate,
             var (address, error) = Email.Normalize(email);
             if (error is not null)
             {
-                errors.Add("email", CustomerTexts.BadEmail, error);
+                errors.Add("email", Email.Refused, error);
             }
             else
             {

@@ -50,8 +50,6 @@ public static class LeadEntries
         public static readonly UserText NeedsContact = new("线索需要手机号或邮箱", "a lead needs a phone number or an e-mail address");
         public static readonly UserText TooLong = new("最多 {0} 个字符", "must be at most {0} characters");
         public static readonly UserText BadText = new("含有不允许的字符：{0}", "{0}");
-        public static readonly UserText BadPhone = new("不是有效的电话号码：{0}", "{0}");
-        public static readonly UserText BadEmail = new("不是有效的邮箱地址：{0}", "{0}");
     }
 
     private static readonly (string Field, int Max)[] Limits =
@@ -89,7 +87,7 @@ public static class LeadEntries
         var (phone, phoneError) = errors.ContainsKey("phone") ? (null, null) : PhoneNumber.Check(lead.Phone);
         if (phoneError is not null)
         {
-            errors["phone"] = [Texts.BadPhone.In(language, phoneError)];
+            errors["phone"] = [PhoneNumber.Refused.In(language, phoneError)];
         }
 
         string? email = null;
@@ -98,7 +96,7 @@ public static class LeadEntries
             (email, var emailError) = EmailAddress.Normalize(lead.Email);
             if (emailError is not null)
             {
-                errors["email"] = [Texts.BadEmail.In(language, emailError)];
+                errors["email"] = [EmailAddress.Refused.In(language, emailError)];
             }
         }
 

@@ -5,6 +5,9 @@ namespace Scrm.Platform.Contacts;
 /// <summary>Normalises e-mail addresses: full-width forms, surrounding space and case.</summary>
 public static class Email
 {
+    /// <summary>A refused address, framed for a field error: <c>{0}</c> is the reason <see cref="Normalize"/> gives.</summary>
+    public static readonly UserText Refused = new("不是有效的邮箱地址：{0}", "{0}");
+
     /// <summary>The normalised address, or null with the reason it is refused.</summary>
     public static (string? Address, UserText? Error) Normalize(string? input)
     {

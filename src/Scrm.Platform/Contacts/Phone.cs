@@ -31,6 +31,9 @@ public sealed record NormalizedPhone(string Raw, string? E164, PhoneKind Kind, U
 /// </summary>
 public static class Phone
 {
+    /// <summary>A refused number, framed for a field error: <c>{0}</c> is the reason <see cref="Check"/> gives.</summary>
+    public static readonly UserText Refused = new("不是有效的电话号码：{0}", "{0}");
+
     private const string China = "CN";
     private static readonly PhoneNumberUtil Numbers = PhoneNumberUtil.GetInstance();
 

@@ -51,18 +51,9 @@ public sealed record UserText(string Chinese, string English)
 {
     public string In(string language, params object?[] args)
     {
-        for (var i = 0; i < args.Length; i++)
+        if (Array.Exists(args, a => a is UserText))
         {
-            if (args[i] is UserText)
-            {
-                args = (object?[])args.Clone();
-                for (var j = i; j < args.Length; j++)
-                {
-                    args[j] = args[j] is UserText t ? t.In(language) : args[j];
-                }
-
-                break;
-            }
+            args = Array.ConvertAll(args, a => a is UserText inner ? inner.In(language) : a);
         }
 
         return string.Format(CultureInfo.InvariantCulture, language == Languages.English ? English : Chinese, args);
