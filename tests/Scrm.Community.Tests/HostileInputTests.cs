@@ -137,7 +137,46 @@ public sealed class HostileInputTests : IAsyncLifetime
             }
         }
 
+        // Actions whose only input is their path refuse any body, whatever its content type, before they act.
+        var models = await admin.GetStringAsync("/api/v1/community/models", Ct);
+        var modelVersion = JsonDocument.Parse(models).RootElement.EnumerateArray().First().GetProperty("version").GetString();
+        (string Method, string Path, string Role)[] bodiless =
+        [
+            ("POST", "/api/v1/community/models/retrain", "admin"),
+            ("POST", $"/api/v1/community/models/{modelVersion}/activate", "admin"),
+            ("POST", "/api/v1/community/models/rollback", "admin"),
+            ("DELETE", $"/api/v1/community/templates/{templateId}", "community"),
+        ];
+        foreach (var (method, path, role) in bodiless)
+        {
+            using var client = role == "admin" ? _app.ClientFor("admin") : _app.Agent(row.GetProperty("assignee").GetString()!);
+            foreach (var (caseId, body) in cases)
+            {
+                foreach (var contentType in new[] { "application/json", OwnContentType(caseId) })
+                {
+                    var logged = _logs.Lines.Count;
+                    using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(body!.Value.Body) };
+                    request.Content.Headers.ContentType = new(contentType);
+                    request.Headers.ExpectContinue = true;
+                    using var response = await client.SendAsync(request, Ct);
+                    var status = (int)response.StatusCode;
+                    var answer = await response.Content.ReadAsStringAsync(Ct);
+                    if (status is not (400 or 413) || response.Content.Headers.ContentType?.MediaType != "application/problem+json"
+                        || (status == 400 && !JsonDocument.Parse(answer).RootElement.GetProperty("errors").TryGetProperty("body", out _)))
+                    {
+                        failures.Add($"{method} {path} {caseId} as {contentType}: {status} {response.Content.Headers.ContentType?.MediaType} {Truncate(answer)}");
+                    }
+                    else if (!_logs.Lines.Skip(logged).Any(l => l.Contains(path, StringComparison.Ordinal) && l.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)))
+                    {
+                        failures.Add($"{method} {path} {caseId} as {contentType}: {status} without a log line naming the path and status");
+                    }
+                }
+            }
+        }
+
         failures.ShouldBeEmpty(string.Join("\n", failures));
+        (await admin.GetStringAsync("/api/v1/community/models", Ct)).ShouldBe(models);
+        (await agent.GetAsync($"/api/v1/community/templates/{templateId}", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await agent.GetAsync("/health/ready", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await StoredAsync()).ShouldBe(stored);
         (await agent.GetStringAsync("/api/v1/community/lexicon", Ct)).ShouldBe(lexicon);
@@ -145,6 +184,9 @@ public sealed class HostileInputTests : IAsyncLifetime
         (await agent.ConversationAsync(id)).GetProperty("conversation").GetProperty("version").GetInt32()
             .ShouldBe(detail.GetProperty("conversation").GetProperty("version").GetInt32());
         _fake.State.Calls.Count.ShouldBe(sentBefore);
+        // Without a body the same actions still act.
+        (await agent.DeleteAsync($"/api/v1/community/templates/{templateId}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await admin.PostAsync($"/api/v1/community/models/{modelVersion}/activate", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         // Payloads stay out of the log.
         _logs.Lines.ShouldNotContain(l => l.Contains("<script>", StringComparison.Ordinal) || l.Contains("DROP TABLE", StringComparison.OrdinalIgnoreCase));
     }
@@ -173,6 +215,38 @@ public sealed class HostileInputTests : IAsyncLifetime
                 response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
             }
         }
+
+        // A number written as a string is not a version: 400 naming the field, on every endpoint that takes one.
+        var template = await agent.PostAsJsonAsync("/api/v1/community/templates", new { name = "版本", body = "您好" }, Ct);
+        var templateId = (await template.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
+        (string Path, string Body, string Field)[] typed =
+        [
+            ($"/api/v1/conversations/{id}/take-over", "{\"version\":\"1\"}", "version"),
+            ($"/api/v1/conversations/{id}/resolve", "{\"version\":\"1\"}", "version"),
+            ($"/api/v1/conversations/{id}/reopen", "{\"version\":\"0\"}", "version"),
+            ($"/api/v1/conversations/{id}/assign", "{\"to\":\"agent-a\",\"version\":\"1\"}", "version"),
+            ($"/api/v1/conversations/{id}/replies", "{\"text\":\"您好\",\"version\":\"1\"}", "version"),
+            ($"/api/v1/conversations/{id}/preview", "{\"templateId\":\"1\"}", "templateId"),
+            ($"/api/v1/conversations/{id}/notes", "{\"text\":5}", "text"),
+            ($"/api/v1/community/templates/{templateId}", "{\"name\":\"版本\",\"body\":\"您好\",\"version\":\"1\"}", "version"),
+        ];
+        foreach (var (path, body, field) in typed)
+        {
+            using var request = new HttpRequestMessage(path.Contains("/templates/", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post, path)
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("Idempotency-Key", "typed-1");
+            using var response = await agent.SendAsync(request, Ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, $"{path} {body}");
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+            errors.TryGetProperty(field, out var message).ShouldBeTrue($"{path} {body}: {errors}");
+            message[0].GetString()!.ShouldContain(field);
+        }
+
+        (await agent.GetFromJsonAsync<JsonElement>($"/api/v1/community/templates/{templateId}", Ct)).GetProperty("version").GetInt32().ShouldBe(1);
+        _fake.State.Calls.ShouldBeEmpty();
 
         var detail = await agent.ConversationAsync(id);
         detail.GetProperty("conversation").GetProperty("status").GetString().ShouldBe("open");
@@ -208,6 +282,18 @@ public sealed class HostileInputTests : IAsyncLifetime
         var notes = await db.Messages.Where(m => m.ConversationId == id && m.Direction == MessageDirections.Note).OrderBy(m => m.Id).Select(m => m.Text ?? "").ToListAsync(Ct);
         notes.ShouldBe(texts);
         _fake.State.Calls.ShouldBeEmpty();
+    }
+
+    private static string OwnContentType(string caseId)
+    {
+        var file = Hostile.Cases().Single(c => c.GetProperty("id").GetString() == caseId).TryGetProperty("file", out var f) ? f.GetString()! : "x.json";
+        return Path.GetExtension(file) switch
+        {
+            ".xml" => "application/xml",
+            ".html" => "text/html",
+            ".json" => "application/json",
+            _ => "text/plain",
+        };
     }
 
     private static string Truncate(string s) => s.Length <= 300 ? s : s[..300];

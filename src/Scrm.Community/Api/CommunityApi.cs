@@ -25,9 +25,9 @@ public static class CommunityApi
         community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
 
         var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin).LogRefusals();
-        admin.MapPost("/models/retrain", ClassifierApi.Retrain).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Retrains the classifier from the labelled data and every correction, in the background.");
-        admin.MapPost("/models/{version}/activate", ClassifierApi.ActivateAsync).WithSummary("Makes a model version decide again.");
-        admin.MapPost("/models/rollback", ClassifierApi.RollbackAsync).ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Goes back to the version active before the current one.");
+        admin.MapPost("/models/retrain", ClassifierApi.Retrain).TakesNoBody().ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Retrains the classifier from the labelled data and every correction, in the background.");
+        admin.MapPost("/models/{version}/activate", ClassifierApi.ActivateAsync).TakesNoBody().WithSummary("Makes a model version decide again.");
+        admin.MapPost("/models/rollback", ClassifierApi.RollbackAsync).TakesNoBody().ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Goes back to the version active before the current one.");
         admin.MapPut("/calendar/{year:int}", CalendarApi.SetYearAsync).WithSummary("Replaces one year of the working calendar (from the State Council's notice).");
         app.MapConversationsApi();
         TemplatesApi.Map(app);

@@ -9,10 +9,12 @@ namespace Scrm.Community.Api;
 
 /// <summary>A reply template: a name, Liquid text and optionally the one channel it is for.</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
+[System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
 public sealed record TemplateRequest(string? Name, string? Body, string? Channel, int? Version);
 
 /// <summary>A preview: a saved template (<see cref="TemplateId"/>) or a draft (<see cref="Body"/>) rendered for the conversation.</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
+[System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
 public sealed record PreviewRequest(long? TemplateId, string? Body);
 
 public sealed record PreviewAnswer(string Text);
@@ -43,7 +45,7 @@ internal static class TemplatesApi
         templates.MapPut("/{id:long}", UpdateAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Changes a reply template (version as last seen); 409 with the template as it is now when it changed meanwhile.");
-        templates.MapDelete("/{id:long}", DeleteAsync).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Deletes a reply template.");
+        templates.MapDelete("/{id:long}", DeleteAsync).TakesNoBody().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Deletes a reply template.");
         app.MapGroup("/api/v1/conversations").WithTags("Conversations").RequireAuthorization(ScrmPolicies.Community).LogRefusals()
             .MapPost("/{id:long}/preview", PreviewAsync)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
