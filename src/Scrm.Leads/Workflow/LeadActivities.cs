@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Scrm.Customers.Directory;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
@@ -10,7 +9,7 @@ namespace Scrm.Leads.Workflow;
 
 [Activity("lead.create", Kinds = ActivityKinds.SideEffect, Outcomes = ["created", "attached"],
     Description = "Resolves the item's customer, then creates a lead (a customer with an open lead gets the item attached instead), scores it and correlates the instance with the lead.")]
-public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : Activity
+public sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers = null) : Activity
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(200);
 
@@ -25,7 +24,7 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
         var item = context.Get(Item);
         var draft = LeadDrafts.From(item) ?? throw new ArgumentException(
             "lead.create needs 'item': a lead or mention journal item {kind, channel, position, payload}; it got " + (item is null ? "nothing." : $"{item.GetValueKind()} without a lead or mention payload."));
-        if (services.GetService<CustomerDirectory>() is { } directory && item?["position"]?.GetValue<long>() is { } position
+        if (customers is { } directory && item?["position"]?.GetValue<long>() is { } position
             && await ResolveAsync(directory, position, context.Get(ResolveWithin) ?? TimeSpan.FromSeconds(2), context) is { } customer)
         {
             draft = draft with
@@ -91,7 +90,7 @@ public sealed class CreateLead(LeadIntake intake, IServiceProvider services) : A
 
 [Activity("lead.route", Kinds = ActivityKinds.SideEffect, Outcomes = ["assigned", "pooled"],
     Description = "Routes the lead to exactly one owner (notified, first contact planned), or to the shared pool; a customer without an owner gets this one.")]
-public sealed class RouteLead(LeadRouting routing, IServiceProvider services) : Activity
+public sealed class RouteLead(LeadRouting routing, CustomerDirectory? customers = null) : Activity
 {
     [Input(Required = true, Description = "The lead to route: lead.create's output, usually {\"js\": \"outputs.create.leadId\"}.")]
     public Input<long?> LeadId { get; init; } = new();
@@ -106,7 +105,7 @@ public sealed class RouteLead(LeadRouting routing, IServiceProvider services) : 
         var customerKey = CustomerKey.IsSet ? context.Get(CustomerKey) : null;
         var decision = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId }, (key, ct) => routing.RouteAsync(leadId, $"workflow:{context.DefinitionId}", key, ct));
         if (decision?.Owner is { } owner && customerKey?.StartsWith("customer:", StringComparison.Ordinal) == true
-            && Guid.TryParse(customerKey["customer:".Length..], out var customerId) && services.GetService<CustomerDirectory>() is { } directory)
+            && Guid.TryParse(customerKey["customer:".Length..], out var customerId) && customers is { } directory)
         {
             // The customer model is another store: its claim is an effect of its own, answered again after a crash like the routing.
             await context.RunEffectAsync(new JsonObject { ["customerId"] = customerId, ["owner"] = owner }, (key, ct) => directory.ClaimOwnerAsync(customerId, owner, key, ct), part: "claim");

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Storage;
@@ -14,7 +13,9 @@ namespace Scrm.Leads.Workflow;
 /// What the leads module tells the workflow engine (a lead was contacted, so its SLA wait ends)
 /// and what the engine asks of it (escalate to the team lead).
 /// </summary>
-public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time)
+/// <remarks>Without the workflow engine in the host (the leads module on its own) a contact resumes nothing.</remarks>
+public sealed class LeadEvents(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time,
+    WorkflowRuntime? runtime = null)
 {
     public const string Contacted = "lead.contacted";
 
@@ -25,7 +26,7 @@ public sealed class LeadEvents(IServiceProvider services, IDbContextFactory<Lead
     /// <summary>Resumes workflows waiting for this lead's contact; kept a while if none waits yet.</summary>
     public async Task ContactedAsync(long leadId, string kind, CancellationToken cancellationToken)
     {
-        if (services.GetService<WorkflowRuntime>() is not { } runtime)
+        if (runtime is null)
         {
             return;
         }
