@@ -233,6 +233,12 @@ public abstract class LeadEntryTests(PostgresServer postgres, bool usePostgres) 
         status.GetProperty("failed").GetInt32().ShouldBe(2);
         status.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("row").GetInt32(), e.GetProperty("field").GetString()))
             .ShouldBe([(3, "phone"), (5, "phone")]);
+        status.GetProperty("errors")[0].GetProperty("error").GetString()!.ShouldStartWith("不是有效的电话号码");
+        status.GetProperty("errors")[1].GetProperty("error").GetString().ShouldBe("线索需要手机号或邮箱");
+        status.GetProperty("errors")[0].TryGetProperty("english", out _).ShouldBeFalse();
+        var inEnglish = await Rep("rep-a", "en").GetFromJsonAsync<JsonElement>($"/api/v1/leads/imports/{status.GetProperty("id").GetGuid()}", Ct);
+        inEnglish.GetProperty("errors")[0].GetProperty("error").GetString()!.ShouldStartWith("has 5 digits");
+        inEnglish.GetProperty("errors")[1].GetProperty("error").GetString().ShouldBe("a lead needs a phone number or an e-mail address");
 
         var leads = await RoutedLeadsAsync(3);
         leads.Count.ShouldBe(3);

@@ -43,7 +43,7 @@ internal sealed class LeadImportRows(IJournal journal, TimeProvider time) : IImp
         {
             if (cells is null)
             {
-                errors.Add(new RowError(row, "", CellCount.In(Languages.Chinese)));
+                errors.Add(RowError.Of(row, "", CellCount));
                 continue;
             }
 
@@ -53,7 +53,9 @@ internal sealed class LeadImportRows(IJournal journal, TimeProvider time) : IImp
             var (item, problems) = LeadEntries.ToItem(lead, chunk.Actor, imported: true, now, Languages.Chinese);
             if (item is null)
             {
-                errors.AddRange(problems.Select(p => new RowError(row, p.Key, string.Join("；", p.Value))));
+                // The import has no reader's language yet: each error is kept in both (the check is pure, so the second pass finds the same fields).
+                var english = LeadEntries.ToItem(lead, chunk.Actor, imported: true, now, Languages.English).Errors;
+                errors.AddRange(problems.Select(p => new RowError(row, p.Key, string.Join("；", p.Value), string.Join("; ", english[p.Key]))));
                 continue;
             }
 
