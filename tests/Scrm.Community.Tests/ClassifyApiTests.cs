@@ -65,14 +65,19 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
     }
 
     [Fact]
-    public async Task A_text_over_ten_thousand_characters_is_refused()
+    public async Task A_text_over_ten_thousand_characters_is_refused_in_chinese_unless_english_is_asked_for()
     {
         using var client = app.ClientFor("community");
+        var body = new { texts = new[] { "好", new string('差', 10_001) } };
 
-        var response = await client.PostAsJsonAsync("/api/v1/community/classify", new { texts = new[] { "好", new string('差', 10_001) } }, Ct);
+        var response = await client.PostAsJsonAsync("/api/v1/community/classify", body, Ct);
+        using var english = new HttpRequestMessage(HttpMethod.Post, "/api/v1/community/classify") { Content = JsonContent.Create(body) };
+        english.Headers.AcceptLanguage.ParseAdd("en");
+        var inEnglish = await client.SendAsync(english, Ct);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("texts[1]");
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("texts")[0].GetString().ShouldBe("texts[1] 超过 10000 个字符");
+        (await inEnglish.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("texts")[0].GetString().ShouldBe("texts[1] is longer than 10000 characters.");
     }
 
     [Fact]

@@ -111,6 +111,7 @@ public sealed class ModelVersionTests : IAsyncLifetime
         var result = await manager.PostAsJsonAsync("/api/v1/community/classify", new { texts = new[] { "快来薅羊毛群" } }, Ct);
 
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("classes")[0].GetString()!.ShouldStartWith("“intent.nonsense”不是类别名");
         good.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await good.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("version").GetInt32().ShouldBe(2);
         (await result.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results")[0].GetProperty("intent").GetString().ShouldBe("spam");
@@ -136,6 +137,7 @@ public sealed class ModelVersionTests : IAsyncLifetime
         var calendar = await manager.GetFromJsonAsync<JsonElement>("/api/v1/community/calendar", Ct);
 
         mismatched.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await mismatched.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("year")[0].GetString().ShouldBe("请求体中的 year 必须与路径中的年份一致");
         forbidden.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         ok.StatusCode.ShouldBe(HttpStatusCode.OK);
         var stored = calendar.GetProperty("years").EnumerateArray().Single(y => y.GetProperty("year").GetInt32() == 2027);

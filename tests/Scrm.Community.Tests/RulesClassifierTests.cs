@@ -62,13 +62,13 @@ public sealed class RulesClassifierTests
     {
         var lexicon = new Lexicon(1, new Dictionary<string, IReadOnlyList<string>> { [name] = ["x"] });
 
-        lexicon.Problems().ShouldHaveSingleItem().ShouldContain(problem);
+        lexicon.Problems().ShouldHaveSingleItem().English.ShouldContain(problem);
     }
 
     [Fact]
     public void A_lexicon_with_empty_or_control_words_is_refused() =>
         new Lexicon(1, new Dictionary<string, IReadOnlyList<string>> { ["topic.price"] = ["", "a\u0000b"] })
-            .Problems().ShouldHaveSingleItem().ShouldContain("printable");
+            .Problems().ShouldHaveSingleItem().English.ShouldContain("printable");
 
     [Fact]
     public void A_very_long_text_is_classified_on_its_beginning()

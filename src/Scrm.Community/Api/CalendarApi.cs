@@ -1,8 +1,8 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scrm.Community.Calendar;
 using Scrm.Platform.Calendar;
+using Scrm.Platform.Text;
 
 namespace Scrm.Community.Api;
 
@@ -14,20 +14,22 @@ internal static class CalendarApi
     public static Ok<CalendarResponse> Get(WorkingCalendars calendars) =>
         TypedResults.Ok(new CalendarResponse("+08:00", calendars.Current.Years));
 
+    private static readonly UserText YearMismatch = new("请求体中的 year 必须与路径中的年份一致", "the body's year must be the year in the path.");
+
     public static async Task<Results<Ok<CalendarYear>, ValidationProblem>> SetYearAsync(
-        int year, CalendarYear? body, WorkingCalendars calendars, ClaimsPrincipal user, CancellationToken ct)
+        int year, CalendarYear? body, WorkingCalendars calendars, HttpContext http, CancellationToken ct)
     {
         if (body is null || body.Year != year)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["year"] = ["the body's year must be the year in the path."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["year"] = [YearMismatch.In(http)] });
         }
 
         if (body.Problems() is { Count: > 0 } problems)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [.. problems] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [.. problems.Select(p => p.In(http))] });
         }
 
-        await calendars.SetYearAsync(body, user.Identity?.Name ?? "unknown", ct);
+        await calendars.SetYearAsync(body, http.User.Identity?.Name ?? "unknown", ct);
         return TypedResults.Ok(body);
     }
 }

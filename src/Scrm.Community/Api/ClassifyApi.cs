@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using Scrm.Community.Classification;
+using Scrm.Platform.Text;
 
 namespace Scrm.Community.Api;
 
@@ -24,9 +25,9 @@ internal static partial class ClassifyApi
     private const string LogCategory = "Scrm.Community.Api.Classify";
 
     public static async Task<Results<Ok<ClassifyResponse>, ValidationProblem>> ClassifyAsync(
-        ClassifyRequest? request, TextClassifier classifier, ClassifierLoader loader, ILoggerFactory logs, CancellationToken ct)
+        ClassifyRequest? request, TextClassifier classifier, ClassifierLoader loader, ILoggerFactory logs, HttpContext http, CancellationToken ct)
     {
-        if (Problems(request) is { } errors)
+        if (Problems(request, http.Language()) is { } errors)
         {
             var logger = logs.CreateLogger(LogCategory);
             var count = request?.Texts?.Count ?? 0;
@@ -39,11 +40,15 @@ internal static partial class ClassifyApi
         return TypedResults.Ok(new ClassifyResponse([.. results.Select(ClassificationResult.From)]));
     }
 
-    internal static Dictionary<string, string[]>? Problems(ClassifyRequest? request)
+    private static readonly UserText Count = new("texts 必须包含 1 到 {0} 个字符串", "texts must hold 1 to {0} strings.");
+    private static readonly UserText Null = new("texts[{0}] 为 null", "texts[{0}] is null.");
+    private static readonly UserText TooLong = new("texts[{0}] 超过 {1} 个字符", "texts[{0}] is longer than {1} characters.");
+
+    internal static Dictionary<string, string[]>? Problems(ClassifyRequest? request, string language)
     {
         if (request?.Texts is not { Count: > 0 and <= MaxTexts } texts)
         {
-            return new() { ["texts"] = [$"texts must hold 1 to {MaxTexts} strings."] };
+            return new() { ["texts"] = [Count.In(language, MaxTexts)] };
         }
 
         var bad = new List<string>();
@@ -51,11 +56,11 @@ internal static partial class ClassifyApi
         {
             if (texts[i] is null)
             {
-                bad.Add($"texts[{i}] is null.");
+                bad.Add(Null.In(language, i));
             }
             else if (texts[i]!.Length > MaxTextChars)
             {
-                bad.Add($"texts[{i}] is longer than {MaxTextChars} characters.");
+                bad.Add(TooLong.In(language, i, MaxTextChars));
             }
         }
 

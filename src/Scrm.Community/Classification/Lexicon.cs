@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scrm.Platform.Text;
 
 namespace Scrm.Community.Classification;
 
@@ -33,30 +34,31 @@ public sealed record Lexicon(int Version, IReadOnlyDictionary<string, IReadOnlyL
 
     public IReadOnlyList<string> Words(string @class) => Classes.TryGetValue(@class, out var words) ? words : [];
 
-    /// <summary>Problems that make this lexicon unusable, as sentences; empty when it is fine.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Problems that make this lexicon unusable, as sentences in both languages; empty when it is fine.</summary>
+    public IReadOnlyList<UserText> Problems()
     {
-        var problems = new List<string>();
+        var problems = new List<UserText>();
         if (Classes.Count > MaxClasses)
         {
-            problems.Add($"at most {MaxClasses} classes");
+            problems.Add(new($"最多 {MaxClasses} 个类别", $"at most {MaxClasses} classes"));
         }
 
         foreach (var (name, words) in Classes)
         {
             if (!IsClassName(name))
             {
-                problems.Add($"'{Clip(name)}' is not a class name (sentiment.positive, sentiment.negative, negator, contrast, intent.<code>, topic.<code>)");
+                problems.Add(new($"“{Clip(name)}”不是类别名（sentiment.positive、sentiment.negative、negator、contrast、intent.<代码>、topic.<代码>）",
+                    $"'{Clip(name)}' is not a class name (sentiment.positive, sentiment.negative, negator, contrast, intent.<code>, topic.<code>)"));
             }
 
             if (words.Count > MaxWordsPerClass)
             {
-                problems.Add($"{Clip(name)}: at most {MaxWordsPerClass} words");
+                problems.Add(new($"{Clip(name)}：最多 {MaxWordsPerClass} 个词", $"{Clip(name)}: at most {MaxWordsPerClass} words"));
             }
 
             if (words.Any(w => string.IsNullOrWhiteSpace(w) || w.Length > MaxWordLength || w.Any(char.IsControl)))
             {
-                problems.Add($"{Clip(name)}: every word has 1-{MaxWordLength} printable characters");
+                problems.Add(new($"{Clip(name)}：每个词为 1 到 {MaxWordLength} 个可打印字符", $"{Clip(name)}: every word has 1-{MaxWordLength} printable characters"));
             }
         }
 

@@ -67,28 +67,28 @@ public sealed record WorkingCalendar
 /// <param name="Status"><c>official</c> (from the year's notice) or <c>provisional</c> (statutory days only, before the notice).</param>
 public sealed record CalendarYear(int Year, string Status, CalendarSource Source, IReadOnlyList<Holiday> Holidays, IReadOnlyList<DateOnly> Workdays)
 {
-    /// <summary>Problems that make this year unusable, as sentences; empty when it is fine.</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Problems that make this year unusable, as sentences in both languages; empty when it is fine.</summary>
+    public IReadOnlyList<Scrm.Platform.Text.UserText> Problems()
     {
-        var problems = new List<string>();
+        var problems = new List<Scrm.Platform.Text.UserText>();
         if (Year is < 2000 or > 2100)
         {
-            problems.Add("year must be between 2000 and 2100");
+            problems.Add(new("year 必须在 2000 到 2100 之间", "year must be between 2000 and 2100"));
         }
 
         if (Status is not ("official" or "provisional"))
         {
-            problems.Add("status must be official or provisional");
+            problems.Add(new("status 必须是 official（正式）或 provisional（暂定）", "status must be official or provisional"));
         }
 
         if (string.IsNullOrWhiteSpace(Source?.Title) || Source.Title.Length > 200 || Source.Document?.Length > 500 || Source.Url?.Length > 500)
         {
-            problems.Add("source needs a title (up to 200 characters); document and url up to 500");
+            problems.Add(new("source 需要标题（最多 200 个字符）；document 和 url 最多 500 个字符", "source needs a title (up to 200 characters); document and url up to 500"));
         }
 
         if (Holidays is null || Workdays is null || Holidays.Count > 60 || Workdays.Count > 60)
         {
-            problems.Add("holidays and workdays are lists of at most 60 entries");
+            problems.Add(new("holidays 和 workdays 各最多 60 项", "holidays and workdays are lists of at most 60 entries"));
             return problems;
         }
 
@@ -97,18 +97,19 @@ public sealed record CalendarYear(int Year, string Status, CalendarSource Source
             if (string.IsNullOrWhiteSpace(holiday.Name) || holiday.Name.Length > 50 || holiday.From > holiday.To
                 || holiday.From.Year != Year || holiday.To.DayNumber - holiday.From.DayNumber > 15)
             {
-                problems.Add($"holiday '{Clip(holiday.Name)}' needs a name (up to 50 characters) and from ≤ to within {Year}, at most 16 days");
+                problems.Add(new($"假期“{Clip(holiday.Name)}”需要名称（最多 50 个字符），from ≤ to 且在 {Year} 年内，最长 16 天",
+                    $"holiday '{Clip(holiday.Name)}' needs a name (up to 50 characters) and from ≤ to within {Year}, at most 16 days"));
             }
         }
 
         if (Workdays.Any(d => d.Year != Year && d.Year != Year + 1 && d.Year != Year - 1))
         {
-            problems.Add("adjusted working days must fall in or next to the year");
+            problems.Add(new("调休上班日必须在该年或相邻年份内", "adjusted working days must fall in or next to the year"));
         }
 
         if (Workdays.Any(d => Holidays.Any(h => h.Contains(d))))
         {
-            problems.Add("a day cannot be both a holiday and an adjusted working day");
+            problems.Add(new("同一天不能既是假期又是调休上班日", "a day cannot be both a holiday and an adjusted working day"));
         }
 
         return problems;
