@@ -28,6 +28,7 @@ public sealed class CampaignHost : MarketingHost
             ["Scrm:Connectors:WeChat:ApiBaseUrl"] = Channels.WeChat.ToString(),
             ["Scrm:Campaigns:SendPollInterval"] = "00:00:00.100",
             ["Scrm:Scheduling:Store"] = "Memory",
+            ["Scrm:Campaigns:MessageCosts:wechat"] = "0.05",
         };
         return settings;
     }
@@ -99,6 +100,9 @@ public sealed class CampaignTests(CampaignHost host) : IClassFixture<CampaignHos
             await WebHost.WaitInteractiveAsync(page);
             var editor = page.GetByTestId("campaign-editor");
 
+            // The variables hint shows Liquid's double braces as they are typed.
+            await Assertions.Expect(editor.GetByText("可用变量")).ToContainTextAsync("{{ customer.name }}、{{ customer.tier }}");
+
             // A bad template is refused on its channel, nothing saved.
             await editor.GetByTestId("campaign-name").FillAsync(Name);
             await editor.GetByTestId("campaign-segment").SelectOptionAsync(segmentId);
@@ -109,7 +113,7 @@ public sealed class CampaignTests(CampaignHost host) : IClassFixture<CampaignHos
             await editor.GetByTestId("quiet-end").FillAsync("00:00");
             await editor.GetByTestId("save-campaign").ClickAsync();
             await Assertions.Expect(wechat.GetByRole(AriaRole.Alert)).ToContainTextAsync("Liquid");
-            (await marketer.GetFromJsonAsync<JsonElement>("/api/v1/campaigns", Ct)).GetArrayLength().ShouldBe(0);
+            (await marketer.GetFromJsonAsync<JsonElement>("/api/v1/campaigns", Ct)).EnumerateArray().ShouldNotContain(c => c.GetProperty("name").GetString() == Name);
 
             await wechat.GetByTestId("channel-text").FillAsync("{{ customer.name }}您好：{{ campaign.name }}，会员价今晚截止");
             await editor.GetByTestId("save-campaign").ClickAsync();
@@ -123,6 +127,30 @@ public sealed class CampaignTests(CampaignHost host) : IClassFixture<CampaignHos
             // One recipient's message, as it would go out.
             var recipients = page.GetByTestId("preview-recipient");
             await Assertions.Expect(recipients.Locator("option")).ToHaveCountAsync(6);
+
+            // Recipients are named as the segment's sample names them (contacts masked), never by their customer id.
+            var labels = await recipients.Locator("option").EvaluateAllAsync<string[][]>("os => os.map(o => [o.value, o.textContent.trim()])");
+            foreach (var l in labels)
+            {
+                System.Text.RegularExpressions.Regex.IsMatch(l[1], "[0-9a-f]{8}-[0-9a-f]{4}-").ShouldBeFalse(l[1]);
+            }
+
+            labels.Select(l => l[1]).Distinct().Count().ShouldBe(6);
+            var sample = (await host.PreviewAsync("marketer", """{"fact":"identities","op":"hasAny","values":["wechat","phone"]}""")).GetProperty("sample").EnumerateArray().ToList();
+            foreach (var member in sample)
+            {
+                var label = labels.Single(l => l[0] == member.GetProperty("id").GetString())[1];
+                if (member.GetProperty("name").GetString() is { } memberName)
+                {
+                    label.ShouldContain(memberName);
+                }
+
+                if (member.GetProperty("phone").GetString() is { } maskedPhone)
+                {
+                    maskedPhone.ShouldContain("*");
+                    label.ShouldContain(maskedPhone);
+                }
+            }
             var result = page.GetByTestId("preview-result");
             foreach (var option in await recipients.Locator("option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"))
             {
@@ -168,8 +196,95 @@ public sealed class CampaignTests(CampaignHost host) : IClassFixture<CampaignHos
             // On the calendar, on the day it started; in the list, completed.
             await Assertions.Expect(page.GetByTestId("campaign-calendar").Locator($"a[data-campaign='{id}']")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId("campaign-list").Locator($"li[data-campaign='{id}']")).ToHaveAttributeAsync("data-status", "completed");
+
+            // The settings badge reads the same status as the list.
+            await Assertions.Expect(editor.GetByTestId("campaign-status")).ToHaveTextAsync("已完成");
+
+            // A follower orders after the message: the report shows the API's conversions, revenue, cost and ROI.
+            var follower = sample.First(m => m.GetProperty("phone").ValueKind == JsonValueKind.Null).GetProperty("id").GetString();
+            using (var sales = host.App.ClientFor("admin"))
+            {
+                var order = await sales.PostAsync("/api/v1/orders", new StringContent(
+                    $$"""{"orderId":"CW-{{id[..8]}}","customerId":"{{follower}}","amount":1280.5,"channel":"tmall","occurredAt":"{{DateTimeOffset.UtcNow:O}}"}""",
+                    Encoding.UTF8, "application/json"), Ct);
+                order.StatusCode.ShouldBeOneOf(HttpStatusCode.Created, HttpStatusCode.OK);
+            }
+
+            JsonElement results = default;
+            await WebHost.EventuallyAsync(async () =>
+            {
+                results = (await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report", Ct)).GetProperty("results");
+                results.GetProperty("sent").GetProperty("converted").GetInt32().ShouldBe(1);
+            });
+            results.GetProperty("cost").GetDecimal().ShouldBe(0.20m);
+            await page.ReloadAsync();
+            await WebHost.WaitInteractiveAsync(page);
+            var figures = page.GetByTestId("campaign-results");
+            await Assertions.Expect(figures).ToHaveAttributeAsync("data-converted", "1");
+            decimal.Parse((await figures.GetAttributeAsync("data-revenue"))!, CultureInfo.InvariantCulture).ShouldBe(results.GetProperty("sent").GetProperty("revenue").GetDecimal());
+            decimal.Parse((await figures.GetAttributeAsync("data-cost"))!, CultureInfo.InvariantCulture).ShouldBe(0.20m);
+            double.Parse((await figures.GetAttributeAsync("data-roi-t1"))!, CultureInfo.InvariantCulture).ShouldBe(results.GetProperty("roiT1").GetDouble(), 1e-9);
+            await Assertions.Expect(figures.GetByTestId("results-revenue")).ToHaveTextAsync("¥1,280.50");
+            await Assertions.Expect(figures.GetByTestId("results-roi-t1")).ToHaveTextAsync("640150.0%");
+            await Assertions.Expect(figures.GetByTestId("results-by-channel").Locator("tr[data-key=wechat]")).ToHaveAttributeAsync("data-converted", "1");
             (await page.EvaluateAsync<string[]>(MarketingHost.Unlabelled)).ShouldBeEmpty();
             await MarketingHost.DocumentAsync(page, "campaign-report");
+        });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_marketer_splits_a_campaign_into_two_variants_and_a_holdout_and_a_bad_weight_is_refused_at_its_place()
+    {
+        const string split = "会员日 A/B";
+        using var marketer = host.App.ClientFor("marketer");
+        var segment = await (await marketer.PostAsJsonAsync("/api/v1/segments", new
+        {
+            name = "A/B 测试人群",
+            rule = new { fact = "identities", op = "hasAny", values = new[] { "wechat" } },
+        }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var password = await host.PersonAsync("mk.split", "marketer");
+        var page = await host.NewPageAsync();
+        await WebHost.ScreenshotOnFailureAsync(page, nameof(A_marketer_splits_a_campaign_into_two_variants_and_a_holdout_and_a_bad_weight_is_refused_at_its_place), async () =>
+        {
+            await WebHost.SignInAsync(page, "mk.split", password);
+            await page.GotoAsync("/marketing/campaigns/new");
+            await WebHost.WaitInteractiveAsync(page);
+            var editor = page.GetByTestId("campaign-editor");
+            await editor.GetByTestId("campaign-name").FillAsync(split);
+            await editor.GetByTestId("campaign-segment").SelectOptionAsync(segment.GetProperty("id").GetString()!);
+            await editor.GetByTestId("campaign-channel").First.GetByTestId("channel-account").FillAsync("brand");
+            await editor.GetByTestId("campaign-channel").First.GetByTestId("channel-text").FillAsync("{{ customer.name }}您好，会员日八折");
+            await editor.GetByTestId("campaign-holdout").FillAsync("10");
+            await editor.GetByTestId("add-variant").ClickAsync();
+            var variants = editor.GetByTestId("campaign-variant");
+            await Assertions.Expect(variants).ToHaveCountAsync(2);
+            await variants.Nth(0).GetByTestId("variant-weight").FillAsync("0");
+            await variants.Nth(1).GetByTestId("variant-text").FillAsync("{{ customer.name }}您好，会员日满减");
+
+            // Weight 0 is refused on its variant by the module's plan rules; nothing is saved.
+            await editor.GetByTestId("save-campaign").ClickAsync();
+            await Assertions.Expect(variants.Nth(0).Locator("[data-path='variants[0].weight']")).ToContainTextAsync("权重为 1–100");
+            (await marketer.GetFromJsonAsync<JsonElement>("/api/v1/campaigns", Ct)).EnumerateArray().ShouldNotContain(c => c.GetProperty("name").GetString() == split);
+
+            await variants.Nth(0).GetByTestId("variant-weight").FillAsync("30");
+            await editor.GetByTestId("save-campaign").ClickAsync();
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/marketing/campaigns/[0-9a-f-]{36}$"));
+            var plan = (await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{page.Url.Split('/')[^1]}", Ct)).GetProperty("plan");
+            plan.GetProperty("holdout").GetInt32().ShouldBe(10);
+            var saved = plan.GetProperty("variants").EnumerateArray().ToList();
+            saved.Select(v => (v.GetProperty("name").GetString(), v.GetProperty("weight").GetInt32())).ShouldBe([("A", 30), ("B", 50)]);
+            (!saved[0].TryGetProperty("channels", out var own) || own.ValueKind == JsonValueKind.Null).ShouldBeTrue("variant A sends the campaign's own content");
+            saved[1].GetProperty("channels")[0].GetProperty("text").GetString().ShouldBe("{{ customer.name }}您好，会员日满减");
+            saved[1].GetProperty("channels")[0].GetProperty("account").GetString().ShouldBe("brand");
+
+            // Opened again, the editor shows the split as saved.
+            await page.ReloadAsync();
+            await WebHost.WaitInteractiveAsync(page);
+            await Assertions.Expect(page.GetByTestId("campaign-holdout")).ToHaveValueAsync("10");
+            await Assertions.Expect(page.GetByTestId("variant-weight").First).ToHaveValueAsync("30");
+            await Assertions.Expect(page.GetByTestId("variant-text").Nth(1)).ToHaveValueAsync("{{ customer.name }}您好，会员日满减");
+            (await page.EvaluateAsync<string[]>(MarketingHost.Unlabelled)).ShouldBeEmpty();
         });
         await page.Context.CloseAsync();
     }

@@ -51,6 +51,7 @@ public class MarketingHost : WebHost
     {
         var folder = Path.Combine(Repo.Root, "docs", "screenshots");
         Directory.CreateDirectory(folder);
+        await page.EvaluateAsync("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 

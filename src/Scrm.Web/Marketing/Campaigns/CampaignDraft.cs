@@ -22,6 +22,33 @@ public sealed class ChannelDraft
     public string Url { get; set; } = "";
 }
 
+/// <summary>One A/B variant as the editor holds it: a name, a weight, and optionally its own content.</summary>
+public sealed class VariantDraft
+{
+    public string Name { get; set; } = "";
+
+    public int Weight { get; set; } = 50;
+
+    /// <summary>The variant's own text on every channel that sends text; blank: the campaign's channels as they are.</summary>
+    public string Text { get; set; } = "";
+
+    /// <summary>The variant's channels as saved, kept while its text is not changed here (the API may have set each channel apart).</summary>
+    internal IReadOnlyList<ChannelPlan>? Saved { get; init; }
+
+    internal string SavedText { get; init; } = "";
+
+    public IReadOnlyList<ChannelPlan>? ChannelsFor(IReadOnlyList<ChannelPlan> campaign) =>
+        Saved is not null && Text == SavedText ? Saved
+        : string.IsNullOrWhiteSpace(Text) ? null
+        : [.. campaign.Select(c => c.Text is null ? c : c with { Text = Text })];
+
+    public static VariantDraft From(VariantPlan plan)
+    {
+        var text = plan.Channels?.FirstOrDefault(c => c.Text is not null)?.Text ?? "";
+        return new VariantDraft { Name = plan.Name, Weight = plan.Weight, Text = text, Saved = plan.Channels, SavedText = text };
+    }
+}
+
 /// <summary>A campaign as the editor holds it, and the plan it saves (checked by the campaigns module's own <see cref="PlanRules"/>).</summary>
 public sealed class CampaignDraft
 {
@@ -38,12 +65,23 @@ public sealed class CampaignDraft
 
     public int? Version { get; set; }
 
-    /// <summary>A/B variants and the holdout share, kept as loaded (the API edits them; this editor does not yet).</summary>
-    public IReadOnlyList<VariantPlan>? Variants { get; set; }
+    /// <summary>A/B variants (none: everyone gets the channels above).</summary>
+    public List<VariantDraft> Variants { get; } = [];
 
+    /// <summary>Percent of the audience held back to measure the campaign against.</summary>
     public int Holdout { get; set; }
 
-    public CampaignPlan ToPlan() => new(
+    public CampaignPlan ToPlan()
+    {
+        var channels = ChannelPlans();
+        return new(
+            channels,
+            Blank(QuietStart) is null && Blank(QuietEnd) is null ? null : new QuietHoursPlan(QuietStart.Trim(), QuietEnd.Trim()),
+            Variants.Count == 0 ? null : [.. Variants.Select(v => new VariantPlan(v.Name.Trim(), v.Weight, v.ChannelsFor(channels)))],
+            Holdout);
+    }
+
+    private List<ChannelPlan> ChannelPlans() =>
         [.. Channels.Select(c => new ChannelPlan(
             c.Channel,
             c.Account.Trim(),
@@ -51,10 +89,7 @@ public sealed class CampaignDraft
             c.Channel == CampaignChannels.Email ? c.Subject : null,
             c.Channel == CampaignChannels.WeChat ? Blank(c.TemplateId) : null,
             c.Channel == CampaignChannels.WeChat && Blank(c.TemplateId) is not null ? ParseValues(c.Values) : null,
-            Blank(c.Url)))],
-        Blank(QuietStart) is null && Blank(QuietEnd) is null ? null : new QuietHoursPlan(QuietStart.Trim(), QuietEnd.Trim()),
-        Variants,
-        Holdout);
+            Blank(c.Url)))];
 
     public static CampaignDraft From(CampaignView view)
     {
@@ -65,7 +100,6 @@ public sealed class CampaignDraft
             QuietStart = view.Plan.QuietHours?.Start ?? "",
             QuietEnd = view.Plan.QuietHours?.End ?? "",
             Version = view.Version,
-            Variants = view.Plan.Variants,
             Holdout = view.Plan.Holdout,
         };
         draft.Channels.AddRange(view.Plan.Channels.Select(c => new ChannelDraft
@@ -78,6 +112,7 @@ public sealed class CampaignDraft
             Values = c.Values is null ? "" : string.Join('\n', c.Values.Select(v => $"{v.Key}={v.Value}")),
             Url = c.Url ?? "",
         }));
+        draft.Variants.AddRange((view.Plan.Variants ?? []).Select(VariantDraft.From));
         return draft;
     }
 

@@ -1,4 +1,6 @@
+using Scrm.Campaigns.Segments;
 using Scrm.Platform.Text;
+using Scrm.Web.Shell;
 
 namespace Scrm.Web.Marketing.Campaigns;
 
@@ -28,8 +30,15 @@ internal static class CampaignTexts
     public static readonly UserText MoveUp = new("上移", "Move up");
     public static readonly UserText MoveDown = new("下移", "Move down");
     public static readonly UserText Remove = new("删除", "Remove");
-    public static readonly UserText Variables = new("可用变量：{{ customer.name }}、{{ customer.tier }}、{{ customer.province }}、{{ customer.city }}、{{ campaign.name }}、{{ link }}、{{ unsubscribe_url }}",
-        "Variables: {{ customer.name }}, {{ customer.tier }}, {{ customer.province }}, {{ customer.city }}, {{ campaign.name }}, {{ link }}, {{ unsubscribe_url }}");
+    /// <summary>The hint above the channels; the variable names go in as a value, so Liquid's braces are not read as format holes.</summary>
+    public static readonly UserText Variables = new("可用变量：{0}", "Variables: {0}");
+
+    /// <summary>The names a campaign's Liquid templates can use (see the campaigns module's content renderer).</summary>
+    public static readonly IReadOnlyList<string> TemplateVariables = ["customer.name", "customer.tier", "customer.province", "customer.city", "campaign.name", "link", "unsubscribe_url"];
+
+    public static string VariablesHint(Ui ui) =>
+        ui.Format(Variables, string.Join(ui.English ? ", " : "、", TemplateVariables.Select(v => "{{ " + v + " }}")));
+
     public static readonly UserText QuietHours = new("免打扰时段（北京时间 HH:mm，留空用默认 {0}–{1}；起止相同表示不设）", "Quiet hours (China time HH:mm; blank: the default {0}–{1}; equal: none)");
     public static readonly UserText QuietStart = new("免打扰开始", "Quiet from");
     public static readonly UserText QuietEnd = new("免打扰结束", "Quiet until");
@@ -82,7 +91,36 @@ internal static class CampaignTexts
     public static readonly UserText Unsubscribed = new("退订", "Unsubscribed");
     public static readonly UserText ByChannel = new("按渠道", "By channel");
     public static readonly UserText Count = new("人数", "Count");
-    public static readonly UserText NotInReport = new("送达、回复、转化、收入与 ROI 尚未接入报告", "Delivered, replied, converted, revenue and ROI are not in the report yet");
+    public static readonly UserText NotInReport = new("送达与回复尚未接入报告", "Delivered and replied are not in the report yet");
+    public static readonly UserText Unnamed = new("未具名客户 {0}", "Unnamed customer {0}");
+
+    public static readonly UserText Results = new("转化与收益（归因窗口 {0} 天）", "Conversions and returns (attribution window {0} days)");
+    public static readonly UserText ResultsByChannel = new("转化 · 按渠道", "Conversions by channel");
+    public static readonly UserText ResultsByVariant = new("转化 · 按版本与对照组", "Conversions by variant and holdout");
+    public static readonly UserText NoResults = new("活动开始后才有转化数据", "Conversions are counted once the campaign has started");
+    public static readonly UserText Converted = new("转化人数", "Converted");
+    public static readonly UserText ConversionRate = new("转化率", "Conversion rate");
+    public static readonly UserText Revenue = new("归因收入", "Attributed revenue");
+    public static readonly UserText RevenueT1 = new("T+1 收入", "Revenue T+1");
+    public static readonly UserText RevenueT2 = new("T+2 收入", "Revenue T+2");
+    public static readonly UserText Cost = new("发送成本", "Cost");
+    public static readonly UserText RoiT1 = new("ROI（T+1）", "ROI (T+1)");
+    public static readonly UserText RoiT2 = new("ROI（T+2）", "ROI (T+2)");
+    public static readonly UserText Uplift = new("相对对照组提升", "Uplift over holdout");
+    public static readonly UserText HoldoutRate = new("对照组转化率", "Holdout conversion rate");
+    public static readonly UserText NoCost = new("未设置单条成本，无法计算 ROI", "No per-message cost is set: no ROI");
+    public static readonly UserText Group = new("分组", "Group");
+    public static readonly UserText Recipients = new("人数", "Recipients");
+    public static readonly UserText Variant = new("版本", "Variant");
+    public static readonly UserText HoldoutGroup = new("对照组", "Holdout");
+
+    public static readonly UserText Split = new("A/B 测试与对照组", "A/B test and holdout");
+    public static readonly UserText Holdout = new("对照组比例（%，0–{0}，不发送，用于衡量效果）", "Holdout (% from 0 to {0}; gets nothing; measures the campaign)");
+    public static readonly UserText AddVariant = new("添加版本", "Add variant");
+    public static readonly UserText VariantName = new("版本名", "Variant name");
+    public static readonly UserText Weight = new("权重", "Weight");
+    public static readonly UserText VariantText = new("本版本内容（留空则用上面的内容）", "This variant's content (blank: the content above)");
+    public static readonly UserText NoVariants = new("不做 A/B 测试：所有人收到相同内容", "No A/B test: everyone gets the same content");
 
     public static readonly Dictionary<string, UserText> Statuses = new(StringComparer.Ordinal)
     {
@@ -130,6 +168,15 @@ internal static class CampaignTexts
         ["variant-name"] = new("版本名必填且唯一：字母、数字、- 或 _，最多 32 个字符，不能为 holdout", "a variant name is required and unique: letters, digits, '-' or '_', at most 32, not 'holdout'"),
         ["weight"] = new("权重为 1–100", "weight is 1 to 100"),
     };
+
+    /// <summary>How a sample member is named in the recipient picker: the name and the contact as the sample shows them (masked for a marketer), never the customer id.</summary>
+    public static string RecipientLabel(SegmentMember member, int position, Ui ui)
+    {
+        var contact = member.Phone ?? member.Email;
+        return member.Name is { Length: > 0 } name
+            ? contact is null ? name : $"{name} · {contact}"
+            : contact ?? ui.Format(Unnamed, position);
+    }
 
     public static string Of(Dictionary<string, UserText> names, string? key, string language) =>
         key is not null && names.TryGetValue(key, out var t) ? t.In(language) : key ?? "";
