@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Scrm.Connectors.Sdk.Requests;
+using Scrm.Platform.Http;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Journal;
 

@@ -44,7 +44,7 @@ public static class WebConnectorModule
     public static IEndpointRouteBuilder MapWebConnector(this IEndpointRouteBuilder app)
     {
         app.MapMentions();
-        app.MapLeads();
+        app.MapIngestLeads();
         app.MapForms();
         return app;
     }

@@ -1,6 +1,6 @@
 using Scrm.Platform.Text;
 using System.Text.Json;
-using Scrm.Connectors.Sdk.Requests;
+using Scrm.Platform.Http;
 using Scrm.Connectors.Web.Leads;
 using Scrm.Ingestion.Inbound;
 using Scrm.Testing;

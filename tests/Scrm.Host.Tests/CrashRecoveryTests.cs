@@ -162,7 +162,7 @@ public abstract class CrashRecoveryTests(PostgresServer postgres, bool usePostgr
     private static async Task PostLeadAsync(ChildHost host, string name, int n)
     {
         using var ingest = host.ClientFor("ingest");
-        var response = await ingest.PostAsync("/api/v1/leads", Lead(name, n), TestContext.Current.CancellationToken);
+        var response = await ingest.PostAsync("/api/v1/ingest/leads", Lead(name, n), TestContext.Current.CancellationToken);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
@@ -172,7 +172,7 @@ public abstract class CrashRecoveryTests(PostgresServer postgres, bool usePostgr
         try
         {
             using var ingest = host.ClientFor("ingest");
-            return (await ingest.PostAsync("/api/v1/leads", Lead(name, n), TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.Accepted;
+            return (await ingest.PostAsync("/api/v1/ingest/leads", Lead(name, n), TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.Accepted;
         }
         catch (HttpRequestException)
         {

@@ -125,20 +125,38 @@ public abstract class IngestApiTests(PostgresServer postgres, IngestApiTests.Sha
     public async Task A_lead_resubmitted_with_different_spacing_and_full_width_digits_is_one_lead()
     {
         var leads = await File.ReadAllTextAsync(Repo.Fixture("hostile", "lead-duplicates.json"), TestContext.Current.CancellationToken);
-        var response = await PostJsonAsync("/api/v1/leads", leads);
+        var response = await PostJsonAsync("/api/v1/ingest/leads", leads);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         body.GetProperty("accepted").GetInt32().ShouldBe(1);
         body.GetProperty("duplicates").GetInt32().ShouldBe(2);
-        var lead = JsonSerializer.Deserialize((await JournalAsync()).Single(e => e.Kind == Ingestion.InboundKind.Lead && e.Channel == "api").Payload, InboundJson.Default.LeadPayload)!;
+        var lead = (await JournalAsync()).Where(e => e.Kind == Ingestion.InboundKind.Lead && e.Channel == "api")
+            .Select(e => JsonSerializer.Deserialize(e.Payload, InboundJson.Default.LeadPayload)!).Single(l => l.Name == "王小明");
         lead.Phone!.E164.ShouldBe("+8613800138000");
+    }
+
+    [Fact]
+    public async Task A_lead_posted_to_the_earlier_ingest_address_is_the_same_lead()
+    {
+        const string lead = """{"name":"韩梅梅","phone":"13900139000","externalId":"alias-1"}""";
+        var posted = await PostJsonAsync("/api/v1/ingest/leads", lead);
+        var again = await PostJsonAsync("/api/v1/leads", lead);
+
+        posted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        again.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var first = (await posted.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("items")[0];
+        var second = (await again.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("items")[0];
+        first.GetProperty("status").GetString().ShouldBe("accepted");
+        second.GetProperty("status").GetString().ShouldBe("duplicate");
+        second.GetProperty("position").GetInt64().ShouldBe(first.GetProperty("position").GetInt64());
+        (await PostJsonAsync("/api/v1/leads", """{"name":"李雷","email":"sales@@example.com"}""")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task An_invalid_email_in_a_lead_is_a_field_error()
     {
-        var response = await PostJsonAsync("/api/v1/leads", """{"name":"李雷","email":"sales@@example.com"}""");
+        var response = await PostJsonAsync("/api/v1/ingest/leads", """{"name":"李雷","email":"sales@@example.com"}""");
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("errors");
         errors.TryGetProperty("email", out _).ShouldBeTrue();

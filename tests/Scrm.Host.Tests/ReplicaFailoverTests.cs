@@ -37,7 +37,7 @@ public sealed class ReplicaFailoverTests(PostgresServer postgres)
                     body.Append(i > 0 ? "," : "").Append($$"""{"name":"客户","phone":"+86 139 {{70_000_000 + Interlocked.Increment(ref phone):D8}}","company":"公司{{id[..6]}}","message":"想了解价格","externalId":"{{id}}"}""");
                 }
 
-                using var response = await ingest.PostAsync("/api/v1/leads", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+                using var response = await ingest.PostAsync("/api/v1/ingest/leads", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
                 response.StatusCode.ShouldBe(HttpStatusCode.Accepted);
             }
         }

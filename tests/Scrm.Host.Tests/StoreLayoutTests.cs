@@ -111,7 +111,7 @@ public sealed class StoreLayoutTests
     {
         using var ingest = app.ClientFor("ingest");
         using var admin = app.ClientFor("admin");
-        var posted = await ingest.PostAsync("/api/v1/leads", new StringContent($$"""{"name":"王小明","phone":"{{phone}}","message":"想了解价格"}""", Encoding.UTF8, "application/json"),
+        var posted = await ingest.PostAsync("/api/v1/ingest/leads", new StringContent($$"""{"name":"王小明","phone":"{{phone}}","message":"想了解价格"}""", Encoding.UTF8, "application/json"),
             TestContext.Current.CancellationToken);
         posted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var deadline = DateTime.UtcNow.AddSeconds(10);

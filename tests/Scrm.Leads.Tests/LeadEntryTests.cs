@@ -305,13 +305,13 @@ public abstract class LeadEntryTests(PostgresServer postgres, bool usePostgres) 
     {
         var body = """{"name":"李雷","phone":"12345","fax":"1"}""";
         using var zh = _app.ClientFor("ingest");
-        var chinese = await (await zh.PostAsync("/api/v1/leads", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var chinese = await (await zh.PostAsync("/api/v1/ingest/leads", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         chinese.GetProperty("errors").GetProperty("fax")[0].GetString().ShouldBe("不是可用的字段");
         chinese.GetProperty("detail").GetString().ShouldBe("没有保存任何内容：请改正所列的字段后重新发送。");
 
         using var en = _app.ClientFor("ingest");
         en.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
-        var english = await (await en.PostAsync("/api/v1/leads", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var english = await (await en.PostAsync("/api/v1/ingest/leads", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         english.GetProperty("errors").GetProperty("fax")[0].GetString().ShouldBe("is not a known field");
         english.GetProperty("detail").GetString().ShouldBe("Nothing was stored: fix the listed leads and send the request again.");
 

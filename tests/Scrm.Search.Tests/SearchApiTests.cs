@@ -269,7 +269,7 @@ public sealed class SearchApiTests(SearchApiTests.App app) : IClassFixture<Searc
     public async Task A_posted_lead_is_found_by_company_and_message()
     {
         using var ingest = app.ClientFor("ingest");
-        var response = await ingest.PostAsJsonAsync("/api/v1/leads", new
+        var response = await ingest.PostAsJsonAsync("/api/v1/ingest/leads", new
         {
             name = "王小明",
             company = "星辰科技",

@@ -50,7 +50,7 @@ public sealed class SearchGapsTests(SearchGapsTests.Routed app) : IClassFixture<
     private async Task PostLeadAsync(string id, string name, string company, string phone)
     {
         using var ingest = app.ClientFor("ingest");
-        var response = await ingest.PostAsJsonAsync("/api/v1/leads", new { name, company, phone, message = "想了解企業版", externalId = id }, Ct);
+        var response = await ingest.PostAsJsonAsync("/api/v1/ingest/leads", new { name, company, phone, message = "想了解企業版", externalId = id }, Ct);
         response.StatusCode.ShouldBe(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync(Ct));
     }
 

@@ -28,7 +28,7 @@ public sealed partial class SearchProtectionTests(SearchProtectionTests.Seeded a
         public async ValueTask InitializeAsync()
         {
             using var ingest = ClientFor("ingest");
-            var lead = await ingest.PostAsJsonAsync("/api/v1/leads", new
+            var lead = await ingest.PostAsJsonAsync("/api/v1/ingest/leads", new
             {
                 name = "上海小李",
                 company = "星辰科技",

@@ -130,7 +130,7 @@ public sealed class CrashSoak(StorageUnderTest storage, CrashSoak.Options option
 
                 try
                 {
-                    using var response = await client.PostAsync(mention ? "/api/v1/mentions" : "/api/v1/leads", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"), stop);
+                    using var response = await client.PostAsync(mention ? "/api/v1/mentions" : "/api/v1/ingest/leads", new StringContent(body.Append(']').ToString(), Encoding.UTF8, "application/json"), stop);
                     if (response.StatusCode != HttpStatusCode.Accepted)
                     {
                         continue;

@@ -1,4 +1,4 @@
-using Scrm.Connectors.Sdk.Requests;
+using Scrm.Platform.Http;
 using Scrm.Platform.Text;
 
 namespace Scrm.Connectors.Web.Leads;

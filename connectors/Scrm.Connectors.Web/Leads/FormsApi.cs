@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Scrm.Connectors.Sdk.Requests;
 using Scrm.Ingestion.Journal;
 using Scrm.Platform.Http;
 using Scrm.Platform.Text;

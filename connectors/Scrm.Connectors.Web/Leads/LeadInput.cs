@@ -2,7 +2,7 @@ using Scrm.Platform.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Scrm.Connectors.Sdk.Requests;
+using Scrm.Platform.Http;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
 using Scrm.Platform.Contacts;

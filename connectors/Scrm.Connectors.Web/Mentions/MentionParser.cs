@@ -1,6 +1,6 @@
 using Scrm.Platform.Text;
 using System.Text.Json;
-using Scrm.Connectors.Sdk.Requests;
+using Scrm.Platform.Http;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
 

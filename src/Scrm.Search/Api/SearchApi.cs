@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Scrm.Connectors.Sdk.Requests;
 using Scrm.Platform.Security;
 using Scrm.Platform.Http;
 using Scrm.Search.Indexing;

@@ -2,7 +2,7 @@ using Scrm.Platform.Text;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Scrm.Connectors.Sdk.Requests;
+using Scrm.Platform.Http;
 
 namespace Scrm.Search.Api;
 

@@ -27,127 +27,150 @@ internal static class WorkflowsApi
         var maxDefinition = app.ServiceProvider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.MaxDefinitionBytes;
         var group = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(ScrmPolicies.Marketing);
 
-        group.MapGet("/schema", (ActivityRegistry registry) => TypedResults.Json(DefinitionSchema.Build(registry), contentType: "application/schema+json"))
-            .WithSummary("The JSON Schema of workflow definitions, with the registered activity types.");
-
-        group.MapGet("/definitions", async (DefinitionStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(ct)));
-
-        group.MapPost("/definitions", async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (HttpRequest request, DefinitionStore store, CancellationToken ct) =>
-        {
-            var (definition, problem) = await ReadDefinitionAsync(request, maxDefinition, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            return Saved(await store.CreateAsync(definition!, ct), created: true, request.HttpContext.Language());
-        }).WithMaxRequestBodySize(maxDefinition);
-
-        group.MapPut("/definitions/{id}", async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (string id, HttpRequest request, DefinitionStore store, CancellationToken ct) =>
-        {
-            var (definition, problem) = await ReadDefinitionAsync(request, maxDefinition, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            return Saved(await store.SaveDraftAsync(id, definition!, ct), created: false, request.HttpContext.Language());
-        }).WithMaxRequestBodySize(maxDefinition);
-
-        group.MapGet("/definitions/{id}", async Task<Results<Ok<DefinitionView>, NotFound>> (string id, DefinitionStore store, CancellationToken ct) =>
-            await store.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound());
-
-        group.MapPost("/definitions/{id}/publish", async Task<Results<Ok<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> (string id, DefinitionStore store, HttpContext http, CancellationToken ct) =>
-        {
-            var result = await store.PublishAsync(id, ct);
-            return result.Outcome switch
-            {
-                PublishOutcome.Published => TypedResults.Ok(new DefinitionResponse(result.Definition!, "published")),
-                PublishOutcome.NotFound => TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound),
-                PublishOutcome.NothingToPublish => TypedResults.Problem($"Workflow '{id}' has no draft to publish.", statusCode: StatusCodes.Status409Conflict),
-                _ => Invalid(result.Errors!, http.Language()),
-            };
-        });
-
-        group.MapPost("/definitions/{id}/run", async Task<Results<Ok<DryRunResult>, Accepted<RunResult>, ProblemHttpResult>> (string id, bool? dryRun, string? trigger, HttpRequest request,
-            DefinitionStore store, WorkflowRuntime runtime, CancellationToken ct) =>
-        {
-            var (input, problem) = await ReadJsonAsync(request, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            if (dryRun == true)
-            {
-                // A dry run may run the draft: it is how a marketer tries a change before publishing it.
-                var view = await store.GetAsync(id, ct);
-                if (view is null)
-                {
-                    return TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
-                }
-
-                var (dry, refused) = await runtime.DryRunAsync(view.Definition, input, trigger, ct);
-                return dry is null ? TypedResults.Problem(refused, statusCode: StatusCodes.Status400BadRequest) : TypedResults.Ok(dry);
-            }
-
-            var result = await runtime.RunAsync(id, input, null, ct);
-            return result.Outcome == RunOutcome.NotFound
-                ? TypedResults.Problem($"Workflow '{id}' has no published version; drafts never run.", statusCode: StatusCodes.Status404NotFound)
-                : TypedResults.Accepted($"/api/v1/workflows/instances/{result.InstanceId}", result);
-        }).WithMaxRequestBodySize(MaxInputBytes);
-
-        group.MapGet("/definitions/{id}/versions/{version:int}/counts", async (string id, int version, InstanceQueries queries, CancellationToken ct) =>
-            TypedResults.Ok(await queries.CountsAsync(id, version, ct)))
+        group.MapGet("/schema", Schema).WithSummary("The JSON Schema of workflow definitions, with the registered activity types.");
+        group.MapGet("/definitions", ListDefinitionsAsync);
+        group.MapPost("/definitions", CreateDefinitionAsync).WithMaxRequestBodySize(maxDefinition);
+        group.MapPut("/definitions/{id}", SaveDraftAsync).WithMaxRequestBodySize(maxDefinition);
+        group.MapGet("/definitions/{id}", GetDefinitionAsync);
+        group.MapPost("/definitions/{id}/publish", PublishAsync);
+        group.MapPost("/definitions/{id}/run", RunAsync).WithMaxRequestBodySize(MaxInputBytes);
+        group.MapGet("/definitions/{id}/versions/{version:int}/counts", CountsAsync)
             .WithSummary("Per-activity counts for one version: entered, completed, faulted, waiting.");
+        group.MapGet("/instances", ListInstancesAsync);
+        group.MapGet("/instances/{id}", GetInstanceAsync);
+        group.MapPost("/instances/{id}/cancel", CancelAsync);
+        group.MapPost("/instances/{id}/retry", RetryAsync);
+        group.MapPost("/events", PublishEventAsync).WithMaxRequestBodySize(MaxInputBytes)
+            .WithSummary("Publishes an event: starts 'trigger.event' workflows and resumes 'waitForEvent' steps; kept for a while if nothing waits yet.");
 
-        group.MapGet("/instances", async Task<Results<Ok<IReadOnlyList<InstanceSummary>>, ProblemHttpResult>> (string? definition, string? status, int? limit, InstanceQueries queries, CancellationToken ct) =>
+        app.MapPost("/api/v1/workflows/hooks/{path}", HookAsync)
+            .RequireAuthorization(ScrmPolicies.Ingest).WithTags("Workflows").WithMaxRequestBodySize(MaxInputBytes);
+    }
+
+    private static JsonHttpResult<JsonObject> Schema(ActivityRegistry registry) =>
+        TypedResults.Json(DefinitionSchema.Build(registry), contentType: "application/schema+json");
+
+    private static async Task<Ok<IReadOnlyList<DefinitionSummary>>> ListDefinitionsAsync(DefinitionStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.ListAsync(ct));
+
+    private static async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> CreateDefinitionAsync(
+        HttpRequest request, DefinitionStore store, IOptions<WorkflowsOptions> options, CancellationToken ct)
+    {
+        var (definition, problem) = await ReadDefinitionAsync(request, options.Value.MaxDefinitionBytes, ct);
+        if (problem is not null)
         {
-            if (status is not null && WorkflowStatuses.FromWire(status) is null)
-            {
-                return TypedResults.Problem("status must be running, suspended, finished, faulted or cancelled.", statusCode: StatusCodes.Status400BadRequest);
-            }
+            return problem;
+        }
 
-            return TypedResults.Ok(await queries.ListAsync(definition, status, Math.Clamp(limit ?? 100, 1, 1000), ct));
-        });
+        return Saved(await store.CreateAsync(definition!, ct), created: true, request.HttpContext.Language());
+    }
 
-        group.MapGet("/instances/{id}", async Task<Results<Ok<InstanceDetail>, NotFound>> (string id, InstanceQueries queries, CancellationToken ct) =>
-            await queries.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound());
-
-        group.MapPost("/instances/{id}/cancel", async (string id, WorkflowRuntime runtime, CancellationToken ct) => Changed(await runtime.CancelAsync(id, ct), "cancel"));
-
-        group.MapPost("/instances/{id}/retry", async (string id, WorkflowRuntime runtime, CancellationToken ct) => Changed(await runtime.RetryAsync(id, ct), "retry"));
-
-        group.MapPost("/events", async Task<Results<Ok<DispatchResult>, ProblemHttpResult>> (HttpRequest request, WorkflowRuntime runtime, CancellationToken ct) =>
+    private static async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> SaveDraftAsync(
+        string id, HttpRequest request, DefinitionStore store, IOptions<WorkflowsOptions> options, CancellationToken ct)
+    {
+        var (definition, problem) = await ReadDefinitionAsync(request, options.Value.MaxDefinitionBytes, ct);
+        if (problem is not null)
         {
-            var (body, problem) = await ReadJsonAsync(request, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
+            return problem;
+        }
 
-            if (body?["name"] is not JsonValue name || !name.TryGetValue<string>(out var eventName) || eventName.Length is 0 or > 200)
-            {
-                return TypedResults.Problem("The body needs 'name' (1-200 characters), and may have 'correlationId' and 'payload'.", statusCode: StatusCodes.Status400BadRequest);
-            }
+        return Saved(await store.SaveDraftAsync(id, definition!, ct), created: false, request.HttpContext.Language());
+    }
 
-            var correlation = body["correlationId"]?.GetValue<string>() ?? "";
-            var stimulus = new Stimulus(EventStimulus.Prefix + eventName, correlation.Length > 0 ? [correlation, ""] : [""], body["payload"]?.DeepClone(),
-                CorrelationId: correlation.Length > 0 ? correlation : null);
-            return TypedResults.Ok(await runtime.DispatchAsync([stimulus], keepUnmatched: true, ct));
-        }).WithMaxRequestBodySize(MaxInputBytes).WithSummary("Publishes an event: starts 'trigger.event' workflows and resumes 'waitForEvent' steps; kept for a while if nothing waits yet.");
+    private static async Task<Results<Ok<DefinitionView>, NotFound>> GetDefinitionAsync(string id, DefinitionStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
-        app.MapPost("/api/v1/workflows/hooks/{path}", async Task<Results<Accepted<DispatchResult>, NotFound, ProblemHttpResult>> (string path, HttpRequest request, WorkflowRuntime runtime, CancellationToken ct) =>
+    private static async Task<Results<Ok<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> PublishAsync(string id, DefinitionStore store, HttpContext http, CancellationToken ct)
+    {
+        var result = await store.PublishAsync(id, ct);
+        return result.Outcome switch
         {
-            var (body, problem) = await ReadJsonAsync(request, ct);
-            if (problem is not null)
+            PublishOutcome.Published => TypedResults.Ok(new DefinitionResponse(result.Definition!, "published")),
+            PublishOutcome.NotFound => TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound),
+            PublishOutcome.NothingToPublish => TypedResults.Problem($"Workflow '{id}' has no draft to publish.", statusCode: StatusCodes.Status409Conflict),
+            _ => Invalid(result.Errors!, http.Language()),
+        };
+    }
+
+    private static async Task<Results<Ok<DryRunResult>, Accepted<RunResult>, ProblemHttpResult>> RunAsync(string id, bool? dryRun, string? trigger, HttpRequest request,
+        DefinitionStore store, WorkflowRuntime runtime, CancellationToken ct)
+    {
+        var (input, problem) = await ReadJsonAsync(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (dryRun == true)
+        {
+            // A dry run may run the draft: it is how a marketer tries a change before publishing it.
+            var view = await store.GetAsync(id, ct);
+            if (view is null)
             {
-                return problem;
+                return TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
             }
 
-            var result = await runtime.DispatchAsync([new Stimulus(HttpStimulus.Name, [path], body)], keepUnmatched: false, ct);
-            return result.Started + result.Resumed == 0 ? TypedResults.NotFound() : TypedResults.Accepted((string?)null, result);
-        }).RequireAuthorization(ScrmPolicies.Ingest).WithTags("Workflows").WithMaxRequestBodySize(MaxInputBytes);
+            var (dry, refused) = await runtime.DryRunAsync(view.Definition, input, trigger, ct);
+            return dry is null ? TypedResults.Problem(refused, statusCode: StatusCodes.Status400BadRequest) : TypedResults.Ok(dry);
+        }
+
+        var result = await runtime.RunAsync(id, input, null, ct);
+        return result.Outcome == RunOutcome.NotFound
+            ? TypedResults.Problem($"Workflow '{id}' has no published version; drafts never run.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Accepted($"/api/v1/workflows/instances/{result.InstanceId}", result);
+    }
+
+    private static async Task<Ok<IReadOnlyList<ActivityCountView>>> CountsAsync(string id, int version, InstanceQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.CountsAsync(id, version, ct));
+
+    private static async Task<Results<Ok<IReadOnlyList<InstanceSummary>>, ProblemHttpResult>> ListInstancesAsync(string? definition, string? status, int? limit, InstanceQueries queries, CancellationToken ct)
+    {
+        if (status is not null && WorkflowStatuses.FromWire(status) is null)
+        {
+            return TypedResults.Problem("status must be running, suspended, finished, faulted or cancelled.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(definition, status, Math.Clamp(limit ?? 100, 1, 1000), ct));
+    }
+
+    private static async Task<Results<Ok<InstanceDetail>, NotFound>> GetInstanceAsync(string id, InstanceQueries queries, CancellationToken ct) =>
+        await queries.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<RunResult>, ProblemHttpResult>> CancelAsync(string id, WorkflowRuntime runtime, CancellationToken ct) =>
+        Changed(await runtime.CancelAsync(id, ct), "cancel");
+
+    private static async Task<Results<Ok<RunResult>, ProblemHttpResult>> RetryAsync(string id, WorkflowRuntime runtime, CancellationToken ct) =>
+        Changed(await runtime.RetryAsync(id, ct), "retry");
+
+    private static async Task<Results<Ok<DispatchResult>, ProblemHttpResult>> PublishEventAsync(HttpRequest request, WorkflowRuntime runtime, CancellationToken ct)
+    {
+        var (body, problem) = await ReadJsonAsync(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body?["name"] is not JsonValue name || !name.TryGetValue<string>(out var eventName) || eventName.Length is 0 or > 200)
+        {
+            return TypedResults.Problem("The body needs 'name' (1-200 characters), and may have 'correlationId' and 'payload'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var correlation = body["correlationId"]?.GetValue<string>() ?? "";
+        var stimulus = new Stimulus(EventStimulus.Prefix + eventName, correlation.Length > 0 ? [correlation, ""] : [""], body["payload"]?.DeepClone(),
+            CorrelationId: correlation.Length > 0 ? correlation : null);
+        return TypedResults.Ok(await runtime.DispatchAsync([stimulus], keepUnmatched: true, ct));
+    }
+
+    private static async Task<Results<Accepted<DispatchResult>, NotFound, ProblemHttpResult>> HookAsync(string path, HttpRequest request, WorkflowRuntime runtime, CancellationToken ct)
+    {
+        var (body, problem) = await ReadJsonAsync(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await runtime.DispatchAsync([new Stimulus(HttpStimulus.Name, [path], body)], keepUnmatched: false, ct);
+        return result.Started + result.Resumed == 0 ? TypedResults.NotFound() : TypedResults.Accepted((string?)null, result);
     }
 
     private static Results<Ok<RunResult>, ProblemHttpResult> Changed(RunResult result, string action) => result.Outcome switch

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Scrm.Platform.Text;
 
-namespace Scrm.Connectors.Sdk.Requests;
+namespace Scrm.Platform.Http;
 
 /// <summary>The problem answers connectors share.</summary>
 public static class Problems

@@ -12,8 +12,14 @@ using Scrm.Platform.Security;
 
 namespace Scrm.Connectors.Web.Leads;
 
-internal static class LeadsApi
+/// <summary>Leads posted by other systems (the sales workbench's own <c>/api/v1/leads</c> is in Scrm.Leads).</summary>
+internal static class IngestLeadsApi
 {
+    public const string Route = "/api/v1/ingest/leads";
+
+    /// <summary>The address ingest had before it got its own prefix; still answered the same way.</summary>
+    public const string OldRoute = "/api/v1/leads";
+
     public const long MaxBodyBytes = 4 * 1024 * 1024;
     public const int MaxItems = 1_000;
 
@@ -23,15 +29,21 @@ internal static class LeadsApi
         "utmTerm", "utmContent", "pageUrl", "referrer", "externalId", "source", "submittedAt", "fields",
     ];
 
-    public static void MapLeads(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/leads", PostAsync)
-            .WithTags("Ingest")
+    public static void MapIngestLeads(this IEndpointRouteBuilder app)
+    {
+        Describe(app.MapPost(Route, PostAsync))
+            .WithSummary("Ingest one lead or an array of up to 1,000; a resubmission within 24 hours is a duplicate.");
+        Describe(app.MapPost(OldRoute, PostAsync))
+            .WithSummary($"The earlier address of POST {Route}: the same request and answer.");
+    }
+
+    private static RouteHandlerBuilder Describe(RouteHandlerBuilder endpoint) =>
+        endpoint.WithTags("Ingest")
             .RequireAuthorization(ScrmPolicies.Ingest)
             .WithMaxRequestBodySize(MaxBodyBytes)
             .Accepts<object>("application/json")
             .Produces<IngestResponse>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .WithSummary("Ingest one lead or an array of up to 1,000; a resubmission within 24 hours is a duplicate.");
+            .ProducesValidationProblem();
 
     private static Task<IResult> PostAsync(HttpRequest request, IJournal journal, TimeProvider time, ILoggerFactory logs, CancellationToken ct) =>
         JsonIngest.PostAsync(request, MaxBodyBytes, Parse, "leads", journal, time, logs.CreateLogger("Scrm.Connectors.Web.Leads"), ct);

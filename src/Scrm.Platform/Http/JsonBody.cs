@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace Scrm.Connectors.Sdk.Requests;
+namespace Scrm.Platform.Http;
 
 /// <summary>Reads a JSON request body with the limits every connector applies.</summary>
 public static class JsonBody

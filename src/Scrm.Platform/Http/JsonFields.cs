@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Scrm.Platform.Text;
 
-namespace Scrm.Connectors.Sdk.Requests;
+namespace Scrm.Platform.Http;
 
 /// <summary>
 /// Strict reading of one JSON object: unknown and repeated properties, wrong types, over-long or
