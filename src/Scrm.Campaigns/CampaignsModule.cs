@@ -9,8 +9,11 @@ using Scrm.Connectors.Sdk.Contract;
 using Scrm.Connectors.Sdk.Outbound;
 using Scrm.Campaigns.Segments;
 using Scrm.Campaigns.Segments.Index;
+using Scrm.Campaigns.Segments.Watch;
+using Scrm.Campaigns.Workflow;
 using Scrm.Campaigns.Storage;
 using Scrm.Platform.Storage;
+using Scrm.Workflows.Activities;
 
 namespace Scrm.Campaigns;
 
@@ -33,6 +36,7 @@ public static class CampaignsModule
             .ValidateOnStart();
         services.AddScoped<SegmentStore>();
         services.AddSingleton<FactIndex>();
+        services.AddSingleton<SegmentWatch>();
         services.AddSingleton<FactIndexFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<FactIndexFeed>());
         services.AddScoped<SegmentMembers>();
@@ -52,6 +56,10 @@ public static class CampaignsModule
         services.AddScoped<CampaignSender>();
         services.AddScoped<CampaignInsight>();
         services.AddHostedService<CampaignRunner>();
+        services.AddWorkflowActivity<SegmentTrigger>()
+            .AddWorkflowActivity<EnrollInCampaigns>()
+            .AddWorkflowActivity<SendCampaignMessage>()
+            .AddWorkflowActivity<WaitForEngagement>();
         return services;
     }
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Scrm.Campaigns.Sending;
 using Scrm.Campaigns.Storage;
+using Scrm.Campaigns.Workflow;
+using Scrm.Workflows.Runtime;
 
 namespace Scrm.Campaigns.Api;
 
@@ -13,7 +15,7 @@ internal static class LinksApi
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/" + TrackedLinks.Path + "{token}", FollowAsync).WithTags("Campaigns").AllowAnonymous().ExcludeFromDescription();
 
-    private static async Task<IResult> FollowAsync(string token, TrackedLinks links, CampaignsDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> FollowAsync(string token, TrackedLinks links, CampaignsDbContext db, TimeProvider time, IServiceProvider services, CancellationToken ct)
     {
         if (links.Read(token) is not { } who
             || await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == who.Campaign, ct) is not { } campaign
@@ -28,6 +30,12 @@ internal static class LinksApi
             try
             {
                 await db.SaveChangesAsync(ct);
+                // A workflow waiting for this customer's engagement goes on (campaign.waitForEngagement).
+                if (services.GetService(typeof(WorkflowRuntime)) is WorkflowRuntime runtime)
+                {
+                    await runtime.DispatchAsync([new Stimulus(CampaignSteps.Clicked, [CampaignSteps.ClickKey(who.Campaign, who.Customer)],
+                        new System.Text.Json.Nodes.JsonObject { ["campaignId"] = who.Campaign.ToString("D"), ["customerId"] = who.Customer.ToString("D") })], keepUnmatched: false, ct);
+                }
             }
             catch (DbUpdateException)
             {

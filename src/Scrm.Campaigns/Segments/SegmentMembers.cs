@@ -39,7 +39,10 @@ internal sealed class SegmentMembers(
         }
     }
 
-    public RuleContext Context()
+    public RuleContext Context() => ContextOf(teams, time);
+
+    /// <summary>Now and each team's active members, as rules over owners and teams see them.</summary>
+    public static RuleContext ContextOf(IEnumerable<ITeamDirectory> teams, TimeProvider time)
     {
         var members = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var team in teams.FirstOrDefault()?.Teams ?? [])

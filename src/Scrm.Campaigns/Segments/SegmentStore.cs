@@ -89,8 +89,16 @@ internal sealed class SegmentStore(CampaignsDbContext db, TimeProvider time)
         return (SaveOutcome.Saved, View(row));
     }
 
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) =>
-        await db.Segments.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await db.Segments.Where(s => s.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        await db.SegmentMembers.Where(m => m.SegmentId == id).ExecuteDeleteAsync(cancellationToken);
+        return true;
+    }
 
     private static SegmentView View(SegmentRow row)
     {

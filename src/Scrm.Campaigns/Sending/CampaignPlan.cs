@@ -8,7 +8,9 @@ namespace Scrm.Campaigns.Sending;
 /// <param name="QuietHours">China time; null: the configured default. Equal start and end: no quiet hours.</param>
 /// <param name="Variants">A/B variants, each sent to a share of the audience in proportion to its weight; none: everyone gets <paramref name="Channels"/>.</param>
 /// <param name="Holdout">Percent of the audience (0–50) that receives nothing and is counted, to measure the campaign against.</param>
-public sealed record CampaignPlan(IReadOnlyList<ChannelPlan> Channels, QuietHoursPlan? QuietHours, IReadOnlyList<VariantPlan>? Variants = null, int Holdout = 0);
+/// <param name="OnEntry">Sends to each customer as they enter the segment (through the <c>segmented-campaigns</c> workflow) instead of to its members at the start.</param>
+public sealed record CampaignPlan(IReadOnlyList<ChannelPlan> Channels, QuietHoursPlan? QuietHours, IReadOnlyList<VariantPlan>? Variants = null, int Holdout = 0,
+    bool OnEntry = false);
 
 /// <summary>An A/B variant: its name, its weight in the split, and its own channels and content (the campaign's when omitted).</summary>
 public sealed record VariantPlan(string Name, int Weight, IReadOnlyList<ChannelPlan>? Channels = null);

@@ -72,7 +72,9 @@ internal sealed partial class CampaignSender(
     private async Task MaterialiseAsync(CampaignRow campaign, CancellationToken cancellationToken)
     {
         var ids = new List<Guid>();
-        if (await segments.RuleAsync(campaign.SegmentId, cancellationToken) is { } rule)
+        var plan = CampaignStore.PlanOf(campaign);
+        // A campaign sent on entry starts empty: each customer who enters the segment is enrolled then.
+        if (!plan.OnEntry && await segments.RuleAsync(campaign.SegmentId, cancellationToken) is { } rule)
         {
             var selection = index.Select(rule, members.Context(), OwnerScope.All);
             Guid? after = null;
@@ -95,7 +97,6 @@ internal sealed partial class CampaignSender(
         }
 
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var plan = CampaignStore.PlanOf(campaign);
         foreach (var chunk in ids.Chunk(5_000))
         {
             db.Recipients.AddRange(chunk.Select(id => Split.Assign(campaign.Id, id, plan) is var variant && variant == Split.Holdout
@@ -137,12 +138,18 @@ internal sealed partial class CampaignSender(
         }
 
         var batch = options.Value.SendBatchSize;
-        var retries = await ClaimedDueAsync(campaignId, batch, cancellationToken);
-        var claimed = retries.Count > 0 ? retries : await ClaimAsync(campaign, plan, batch, cancellationToken);
+        var retries = await ClaimedDueAsync(campaignId, plan.OnEntry, batch, cancellationToken);
+        // A campaign sent on entry: its workflow steps claim and send; here only their retries, and it runs until cancelled.
+        var claimed = retries.Count > 0 || plan.OnEntry ? retries : await ClaimAsync(campaign, plan, batch, cancellationToken);
         if (claimed.Count > 0)
         {
             await SendAsync(campaign, plan, claimed, cancellationToken);
             return true;
+        }
+
+        if (plan.OnEntry)
+        {
+            return false;
         }
 
         await using var done = await contexts.CreateDbContextAsync(cancellationToken);
@@ -158,14 +165,25 @@ internal sealed partial class CampaignSender(
     }
 
     /// <summary>Recipients claimed earlier (by a run that stopped, or whose channel asked to retry) that are due again.</summary>
-    private async Task<List<RecipientRow>> ClaimedDueAsync(Guid campaignId, int batch, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A campaign sent on entry is claimed and sent by workflow steps while this runs: only its
+    /// recipients whose channel asked for a retry, or claimed long ago by a step that stopped, are its.
+    /// </remarks>
+    private async Task<List<RecipientRow>> ClaimedDueAsync(Guid campaignId, bool onEntry, int batch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var stale = now - (long)StepClaimTimeout.TotalMilliseconds;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Recipients.AsNoTracking()
-            .Where(r => r.CampaignId == campaignId && r.Status == RecipientStatus.Claimed && (r.NextAttemptAt == null || r.NextAttemptAt <= now))
+            .Where(r => r.CampaignId == campaignId && r.Status == RecipientStatus.Claimed)
+            .Where(r => onEntry
+                ? (r.NextAttemptAt != null && r.NextAttemptAt <= now) || (r.NextAttemptAt == null && r.ClaimedAt < stale)
+                : r.NextAttemptAt == null || r.NextAttemptAt <= now)
             .OrderBy(r => r.CustomerId).Take(batch).ToListAsync(cancellationToken);
     }
+
+    /// <summary>How long a workflow step's claim is its own before the runner sends it instead.</summary>
+    private static readonly TimeSpan StepClaimTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Chooses a channel for the next pending recipients and claims those the frequency cap allows,
@@ -182,10 +200,11 @@ internal sealed partial class CampaignSender(
                 .OrderBy(r => r.CustomerId).Take(batch).ToListAsync(cancellationToken);
         }
 
-        if (pending.Count == 0)
-        {
-            return [];
-        }
+        return pending.Count == 0 ? [] : await ClaimAsync(campaign, plan, pending, cancellationToken);
+    }
+
+    private async Task<List<RecipientRow>> ClaimAsync(CampaignRow campaign, CampaignPlan plan, List<RecipientRow> pending, CancellationToken cancellationToken)
+    {
 
         var ids = pending.Select(r => r.CustomerId).ToList();
         var reach = (await facts.ReachAsync(ids, cancellationToken)).ToDictionary(r => r.Id);
@@ -336,6 +355,67 @@ internal sealed partial class CampaignSender(
             LogSendError(log, row.Channel!, ex.GetType().Name);
             return new SendResult(SendStatus.Unavailable, Detail: "The channel could not be reached.");
         }
+    }
+
+    /// <summary>
+    /// Enrolls a customer in a running campaign sent on entry: their recipient row (pending, or held
+    /// as the holdout), once per campaign × customer. Returns whether the row is new and pending.
+    /// </summary>
+    public async Task<bool> EnrollAsync(CampaignRow campaign, Guid customerId, CancellationToken cancellationToken)
+    {
+        var plan = CampaignStore.PlanOf(campaign);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var variant = Split.Assign(campaign.Id, customerId, plan);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.Recipients.AnyAsync(r => r.CampaignId == campaign.Id && r.CustomerId == customerId, cancellationToken))
+        {
+            return false;
+        }
+
+        db.Recipients.Add(variant == Split.Holdout
+            ? new RecipientRow { CampaignId = campaign.Id, CustomerId = customerId, Status = RecipientStatus.Held, Reason = HoldReason.Holdout, Variant = variant, Step = FirstStep, DoneAt = now }
+            : new RecipientRow { CampaignId = campaign.Id, CustomerId = customerId, Status = RecipientStatus.Pending, Variant = variant, Step = FirstStep });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Enrolled meanwhile by another step.
+            return false;
+        }
+
+        await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.Audience, c => (c.Audience ?? 0) + 1), cancellationToken);
+        return variant != Split.Holdout;
+    }
+
+    /// <summary>
+    /// Sends one enrolled recipient of a campaign now: claims them (consent, channel, frequency cap, as
+    /// for any recipient) and sends under the same key as a bulk send, so a step run again sends nothing
+    /// twice. Returns what became of them; a recipient already done is answered as it stands.
+    /// </summary>
+    public async Task<RecipientRow?> SendNowAsync(CampaignRow campaign, Guid customerId, CancellationToken cancellationToken)
+    {
+        var plan = CampaignStore.PlanOf(campaign);
+        RecipientRow? row;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            row = await db.Recipients.AsNoTracking().FirstOrDefaultAsync(r => r.CampaignId == campaign.Id && r.CustomerId == customerId, cancellationToken);
+        }
+
+        List<RecipientRow> claimed = row?.Status switch
+        {
+            RecipientStatus.Pending => await ClaimAsync(campaign, plan, [row!], cancellationToken),
+            RecipientStatus.Claimed => [row!],
+            _ => [],
+        };
+        if (claimed.Count > 0)
+        {
+            await SendAsync(campaign, plan, claimed, cancellationToken);
+        }
+
+        await using var after = await contexts.CreateDbContextAsync(cancellationToken);
+        return await after.Recipients.AsNoTracking().FirstOrDefaultAsync(r => r.CampaignId == campaign.Id && r.CustomerId == customerId, cancellationToken);
     }
 
     /// <summary>A send status as a report reason: <c>QuotaExceeded</c> → <c>quota-exceeded</c>.</summary>

@@ -29,9 +29,9 @@ public sealed record CampaignView(
     int? Audience, string CreatedBy, DateTimeOffset CreatedAt, string UpdatedBy, DateTimeOffset UpdatedAt, int Version);
 
 public sealed record CampaignInput(string? Name, Guid? SegmentId, IReadOnlyList<ChannelPlan>? Channels, QuietHoursPlan? QuietHours, int? Version,
-    IReadOnlyList<VariantPlan>? Variants = null, int? Holdout = null)
+    IReadOnlyList<VariantPlan>? Variants = null, int? Holdout = null, bool? OnEntry = null)
 {
-    public CampaignPlan? Plan => Channels is null ? null : new CampaignPlan(Channels, QuietHours, Variants, Holdout ?? 0);
+    public CampaignPlan? Plan => Channels is null ? null : new CampaignPlan(Channels, QuietHours, Variants, Holdout ?? 0, OnEntry ?? false);
 }
 
 public enum CampaignChange

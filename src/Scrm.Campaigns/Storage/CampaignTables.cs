@@ -25,6 +25,7 @@ internal static class CampaignTables
             e.Property(x => x.UpdatedBy).HasColumnName("updated_by").HasMaxLength(128);
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            e.Property(x => x.Decision).HasColumnName("decision");
             e.HasIndex(x => x.Status);
         });
         modelBuilder.Entity<RecipientRow>(e =>
@@ -70,6 +71,39 @@ internal static class CampaignTables
             e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
             e.Property(x => x.At).HasColumnName("at");
         });
+        modelBuilder.Entity<CostRow>(e =>
+        {
+            e.ToTable("campaign_costs");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
+            e.Property(x => x.Fen).HasColumnName("fen");
+            e.Property(x => x.Currency).HasColumnName("currency").HasMaxLength(3);
+            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.Note).HasColumnName("note").HasMaxLength(CostRow.NoteLength);
+            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
+            e.HasIndex(x => x.CampaignId);
+        });
+        modelBuilder.Entity<SegmentMemberRow>(e =>
+        {
+            e.ToTable("segment_members");
+            e.HasKey(x => new { x.SegmentId, x.CustomerId });
+            e.Property(x => x.SegmentId).HasColumnName("segment_id");
+            e.Property(x => x.CustomerId).HasColumnName("customer_id");
+            e.Property(x => x.EnteredAt).HasColumnName("entered_at");
+        });
+        modelBuilder.Entity<SegmentChangeRow>(e =>
+        {
+            e.ToTable("segment_changes");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.SegmentId).HasColumnName("segment_id");
+            e.Property(x => x.CustomerId).HasColumnName("customer_id");
+            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(16);
+            e.Property(x => x.EnteredAt).HasColumnName("entered_at");
+            e.Property(x => x.At).HasColumnName("at");
+        });
         modelBuilder.Entity<UnsubscribeRow>(e =>
         {
             e.ToTable("campaign_unsubscribes");
@@ -105,6 +139,9 @@ internal sealed class CampaignRow
     public string UpdatedBy { get; set; } = "";
     public long UpdatedAt { get; set; }
     public int Version { get; set; }
+
+    /// <summary>The A/B test's winner decision (JSON), once made.</summary>
+    public string? Decision { get; set; }
 }
 
 /// <summary>One customer of a started campaign (the segment's members when it started) and what became of them.</summary>
@@ -162,5 +199,43 @@ internal sealed class ClickRow
     public Guid CampaignId { get; set; }
     public Guid CustomerId { get; set; }
     public string Channel { get; set; } = "";
+    public long At { get; set; }
+}
+
+/// <summary>A cost a marketer entered for a campaign (in fen, CNY), optionally for one channel.</summary>
+internal sealed class CostRow
+{
+    public const int NoteLength = 500;
+
+    public long Id { get; set; }
+    public Guid CampaignId { get; set; }
+    public long Fen { get; set; }
+    public string Currency { get; set; } = "CNY";
+    public string? Channel { get; set; }
+    public string? Note { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public long At { get; set; }
+}
+
+/// <summary>A customer in a saved segment, since when (the segment watch keeps these).</summary>
+internal sealed class SegmentMemberRow
+{
+    public Guid SegmentId { get; set; }
+    public Guid CustomerId { get; set; }
+    public long EnteredAt { get; set; }
+}
+
+/// <summary>A customer entered or left a saved segment; kept until the workflow engine has been told.</summary>
+internal sealed class SegmentChangeRow
+{
+    public long Id { get; set; }
+    public Guid SegmentId { get; set; }
+    public Guid CustomerId { get; set; }
+
+    /// <summary><c>entered</c> or <c>left</c>.</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>When the membership began: with the kind, it makes the event's idempotency key.</summary>
+    public long EnteredAt { get; set; }
     public long At { get; set; }
 }

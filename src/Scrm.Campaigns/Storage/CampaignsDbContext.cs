@@ -22,6 +22,12 @@ public class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbCont
 
     internal DbSet<ClickRow> Clicks => Set<ClickRow>();
 
+    internal DbSet<CostRow> Costs => Set<CostRow>();
+
+    internal DbSet<SegmentMemberRow> SegmentMembers => Set<SegmentMemberRow>();
+
+    internal DbSet<SegmentChangeRow> SegmentChanges => Set<SegmentChangeRow>();
+
     protected override string SentMessagesTable => "campaign_sent_messages";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -41,6 +47,7 @@ public class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbCont
             e.Property(x => x.UpdatedBy).HasColumnName("updated_by").HasMaxLength(128);
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+            e.Property(x => x.MembersAt).HasColumnName("members_at");
             e.HasIndex(x => x.Name);
         });
     }
@@ -79,4 +86,7 @@ internal sealed class SegmentRow
 
     /// <summary>Bumped on every change; an update that names an older version is refused (409).</summary>
     public int Version { get; set; }
+
+    /// <summary>When the segment watch first took its members (null: not yet); who is in it then entered nothing.</summary>
+    public long? MembersAt { get; set; }
 }

@@ -24,6 +24,10 @@ internal sealed class FactIndex : IDisposable
     private readonly SetColumn[] _sets = [.. Enumerable.Range(0, 3).Select(_ => new SetColumn())];
     private long[][] _numbers = [.. Enumerable.Range(0, 5).Select(_ => new long[1024])];
     private long[][] _dates = [.. Enumerable.Range(0, 4).Select(_ => new long[1024])];
+    private long _changes;
+
+    /// <summary>How many times a customer was put in; a reader that saw the same number saw the same facts.</summary>
+    public long Changes => Interlocked.Read(ref _changes);
 
     /// <summary>Customers in the index (merged ones are not).</summary>
     public int Count
@@ -50,6 +54,7 @@ internal sealed class FactIndex : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            Interlocked.Increment(ref _changes);
             if (!_rowOf.TryGetValue(c.Id, out var row))
             {
                 if (!c.Active)
@@ -250,6 +255,24 @@ internal sealed class FactIndex : IDisposable
         public int Count { get; } = rows.Count();
 
         public IReadOnlyList<(Guid Id, string? Owner)> Members(Guid? after, int limit) => index.Members(rows, after, limit);
+
+        /// <summary>Every selected customer's id.</summary>
+        public HashSet<Guid> Ids()
+        {
+            var ids = new HashSet<Guid>(Count);
+            Guid? after = null;
+            while (Members(after, 10_000) is { Count: > 0 } page)
+            {
+                foreach (var (id, _) in page)
+                {
+                    ids.Add(id);
+                }
+
+                after = page[^1].Id;
+            }
+
+            return ids;
+        }
     }
 
     /// <summary>A single-valued text fact: the value of each row and a bitset per value (null included).</summary>

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Campaigns.Segments.Watch;
 using Scrm.Customers.Directory;
+using Scrm.Platform.Security;
 
 namespace Scrm.Campaigns.Segments.Index;
 
@@ -11,7 +13,8 @@ namespace Scrm.Campaigns.Segments.Index;
 /// put in again. <see cref="Ready"/> completes when the first full read has caught up.
 /// </summary>
 internal sealed partial class FactIndexFeed(
-    FactIndex index, CustomerFactSheets facts, IOptions<CampaignsOptions> options, TimeProvider time, ILogger<FactIndexFeed> log) : BackgroundService
+    FactIndex index, CustomerFactSheets facts, SegmentWatch watch, IEnumerable<ITeamDirectory> teams, IOptions<CampaignsOptions> options, TimeProvider time,
+    ILogger<FactIndexFeed> log) : BackgroundService
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -59,6 +62,16 @@ internal sealed partial class FactIndexFeed(
         }
     }
 
+    /// <summary>
+    /// Reads the changes up to now, then lets the segment watch tell who entered or left a saved
+    /// segment; when it returns, the events of every change made before the call have been delivered.
+    /// </summary>
+    public async Task<(int Entered, int Left)> CatchUpAndWatchAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpAsync(cancellationToken);
+        return await watch.PassAsync(SegmentMembers.ContextOf(teams, time), force: false, cancellationToken);
+    }
+
     public override void Dispose()
     {
         _gate.Dispose();
@@ -94,6 +107,19 @@ internal sealed partial class FactIndexFeed(
 
             try
             {
+                await watch.PassAsync(SegmentMembers.ContextOf(teams, time), force: false, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogWatchFailed(log, e);
+            }
+
+            try
+            {
                 await Task.Delay(options.Value.IndexPollInterval, time, stoppingToken);
             }
             catch (OperationCanceledException)
@@ -108,6 +134,9 @@ internal sealed partial class FactIndexFeed(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Segment index: {Count} customers changed")]
     private static partial void LogUpdated(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saved segments' entries and exits could not be worked out or delivered; retrying")]
+    private static partial void LogWatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Segment index could not read customer changes; retrying")]
     private static partial void LogFailed(ILogger logger, Exception exception);

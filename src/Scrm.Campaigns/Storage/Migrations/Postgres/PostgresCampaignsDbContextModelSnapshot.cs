@@ -42,6 +42,10 @@ namespace Scrm.Campaigns.Storage.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("Decision")
+                        .HasColumnType("text")
+                        .HasColumnName("decision");
+
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("bigint")
                         .HasColumnName("finished_at");
@@ -159,6 +163,56 @@ namespace Scrm.Campaigns.Storage.Migrations.Postgres
                     b.ToTable("campaign_contacts", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Campaigns.Storage.CostRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("Fen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fen");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.ToTable("campaign_costs", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Campaigns.Storage.RecipientRow", b =>
                 {
                     b.Property<Guid>("CampaignId")
@@ -237,6 +291,61 @@ namespace Scrm.Campaigns.Storage.Migrations.Postgres
                     b.ToTable("campaign_recipients", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Campaigns.Storage.SegmentChangeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("EnteredAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entered_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("segment_id");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("segment_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Scrm.Campaigns.Storage.SegmentMemberRow", b =>
+                {
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("segment_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("EnteredAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entered_at");
+
+                    b.HasKey("SegmentId", "CustomerId");
+
+                    b.ToTable("segment_members", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Campaigns.Storage.SegmentRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -257,6 +366,10 @@ namespace Scrm.Campaigns.Storage.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("description");
+
+                    b.Property<long?>("MembersAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("members_at");
 
                     b.Property<string>("Name")
                         .IsRequired()

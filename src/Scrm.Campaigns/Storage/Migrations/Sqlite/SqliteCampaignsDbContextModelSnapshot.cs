@@ -37,6 +37,10 @@ namespace Scrm.Campaigns.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("Decision")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision");
+
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("finished_at");
@@ -152,6 +156,54 @@ namespace Scrm.Campaigns.Storage.Migrations.Sqlite
                     b.ToTable("campaign_contacts", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Campaigns.Storage.CostRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("Fen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fen");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CampaignId");
+
+                    b.ToTable("campaign_costs", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Campaigns.Storage.RecipientRow", b =>
                 {
                     b.Property<Guid>("CampaignId")
@@ -230,6 +282,59 @@ namespace Scrm.Campaigns.Storage.Migrations.Sqlite
                     b.ToTable("campaign_recipients", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Campaigns.Storage.SegmentChangeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("EnteredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("segment_id");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("segment_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Scrm.Campaigns.Storage.SegmentMemberRow", b =>
+                {
+                    b.Property<Guid>("SegmentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("segment_id");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<long>("EnteredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_at");
+
+                    b.HasKey("SegmentId", "CustomerId");
+
+                    b.ToTable("segment_members", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Campaigns.Storage.SegmentRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -250,6 +355,10 @@ namespace Scrm.Campaigns.Storage.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
+
+                    b.Property<long?>("MembersAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("members_at");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -1,0 +1,102 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Scrm.Campaigns.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SegmentWatchCostsWinner : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "decision",
+                table: "campaigns",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "members_at",
+                table: "campaign_segments",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "campaign_costs",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    campaign_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    fen = table.Column<long>(type: "INTEGER", nullable: false),
+                    currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    channel = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    created_by = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_costs", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "segment_changes",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    segment_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    customer_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    entered_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_segment_changes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "segment_members",
+                columns: table => new
+                {
+                    segment_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    customer_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    entered_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_segment_members", x => new { x.segment_id, x.customer_id });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_costs_campaign_id",
+                table: "campaign_costs",
+                column: "campaign_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "campaign_costs");
+
+            migrationBuilder.DropTable(
+                name: "segment_changes");
+
+            migrationBuilder.DropTable(
+                name: "segment_members");
+
+            migrationBuilder.DropColumn(
+                name: "decision",
+                table: "campaigns");
+
+            migrationBuilder.DropColumn(
+                name: "members_at",
+                table: "campaign_segments");
+        }
+    }
+}
