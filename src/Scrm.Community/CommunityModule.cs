@@ -49,6 +49,7 @@ public static class CommunityModule
         services.AddSingleton<ServiceLevelAlerts>();
         services.AddSingleton<SurveyService>();
         services.AddSingleton<CsatReport>();
+        services.AddSingleton<Conversations.SlaReport>();
         services.AddSingleton<Templates.ReplyTemplates>();
         services.AddWorkflowActivity<ClassifyText>()
             .AddWorkflowActivity<HandToLeads>()

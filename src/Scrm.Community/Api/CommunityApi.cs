@@ -22,6 +22,8 @@ public static class CommunityApi
             .WithSummary("My notifications, newest first: service-level warnings and escalations, low satisfaction scores; before= pages back.");
         community.MapGet("/reports/csat", CsatAsync)
             .WithSummary("Satisfaction per agent, channel and intent over the surveys sent from= to= (ISO dates; the last 30 days by default): sent, answered, average score, CSAT %.");
+        community.MapGet("/reports/sla", SlaAsync)
+            .WithSummary("Service levels per team, agent, channel and intent over the conversations opened from= to= (ISO dates; the last 30 days by default): conversations, first-response time p50/p90 in working minutes, first-response and resolution breaches, escalations, and those open and overdue now.");
         community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
 
         var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin).LogRefusals();
@@ -40,6 +42,15 @@ public static class CommunityApi
             : TypedResults.Ok(await alerts.ForAsync(Caller.Of(http.User).Id, before, size ?? 50, ct));
 
     private static async Task<IResult> CsatAsync(Satisfaction.CsatReport report, TimeProvider time, HttpContext http, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddDays(-30);
+        return start >= end || end - start > TimeSpan.FromDays(366)
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [Texts.Period.In(http)] })
+            : TypedResults.Ok(await report.BuildAsync(start, end, ct));
+    }
+
+    private static async Task<IResult> SlaAsync(Conversations.SlaReport report, TimeProvider time, HttpContext http, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var end = to ?? time.GetUtcNow();
         var start = from ?? end.AddDays(-30);

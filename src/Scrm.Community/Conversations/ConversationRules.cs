@@ -17,6 +17,7 @@ internal static class ConversationRules
     {
         var waiting = c.Status == ConversationStatus.Open && c.DueAt is not null;
         c.Status = ConversationStatus.Open;
+        c.ResolvedAt = null;
         c.DueAt = waiting ? Math.Min(c.DueAt!.Value, due ?? long.MaxValue) : due;
         c.WaitingKey = waiting ? c.WaitingKey : c.DueAt is null ? null : sourceKey;
         if (intent is not null)

@@ -59,6 +59,7 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
         var result = await ChangeAsync(id, version, caller, (c, now, _) =>
         {
             wasResolved = c.Status == ConversationStatus.Resolved;
+            c.ResolvedAt = wasResolved ? c.ResolvedAt : now;
             c.Status = ConversationStatus.Resolved;
             c.DueAt = null;
             c.WaitingKey = null;
@@ -80,6 +81,7 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
             if (c.Status != ConversationStatus.Open)
             {
                 c.Status = ConversationStatus.Open;
+                c.ResolvedAt = null;
                 c.DueAt = null;
                 c.WaitingKey = null;
                 c.Urgency = ConversationRules.Urgency(c);

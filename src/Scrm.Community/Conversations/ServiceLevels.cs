@@ -18,6 +18,21 @@ internal static class ServiceLevels
         _ => TimeSpan.FromHours(4),
     };
 
+    /// <summary>Resolution targets in business hours, from the conversation's opening: a complaint or a buyer within a working day, a question within two.</summary>
+    public static TimeSpan? ResolutionTarget(string? intent) => intent switch
+    {
+        "complaint" => TimeSpan.FromHours(8),
+        "purchase" => TimeSpan.FromHours(8),
+        "question" => TimeSpan.FromHours(16),
+        "praise" => TimeSpan.FromHours(40),
+        "spam" => null,
+        _ => TimeSpan.FromHours(24),
+    };
+
+    /// <summary>When a conversation opened at <paramref name="openedAt"/> is due to be resolved, or null when no resolution is owed.</summary>
+    public static DateTimeOffset? ResolutionDue(string? intent, DateTimeOffset openedAt, WorkingCalendar calendar) =>
+        ResolutionTarget(intent) is { } target ? BusinessHours.Add(calendar, WorkingHours.Office, openedAt, target) : null;
+
     /// <summary>When the first response to a message the customer sent at <paramref name="waitingSince"/> is due, or null when none is owed.</summary>
     public static DateTimeOffset? FirstResponseDue(string? intent, DateTimeOffset waitingSince, WorkingCalendar calendar) =>
         FirstResponseTarget(intent) is { } target ? BusinessHours.Add(calendar, WorkingHours.Office, waitingSince, target) : null;

@@ -89,6 +89,7 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.LastInboundAt).HasColumnName("last_inbound_at");
             e.Property(x => x.LastMessageAt).HasColumnName("last_message_at");
             e.Property(x => x.DueAt).HasColumnName("due_at");
+            e.Property(x => x.ResolvedAt).HasColumnName("resolved_at");
             e.Property(x => x.Urgency).HasColumnName("urgency");
             e.Property(x => x.Messages).HasColumnName("messages");
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
@@ -97,6 +98,8 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.Assignee, x.Status, x.Urgency, x.Id });
             e.HasIndex(x => new { x.Status, x.Urgency, x.Id });
             e.HasIndex(x => new { x.Urgency, x.Id });
+            // The service-level report reads the conversations opened in a period.
+            e.HasIndex(x => x.OpenedAt);
         });
         modelBuilder.Entity<MessageRow>(e =>
         {

@@ -39,6 +39,9 @@ internal sealed class ConversationRow
     /// <summary>When the first response to the customer's waiting message is due (null: nothing waits for us).</summary>
     public long? DueAt { get; set; }
 
+    /// <summary>When the conversation was last resolved (null while it is not resolved: a reopened conversation is owed a resolution again).</summary>
+    public long? ResolvedAt { get; set; }
+
     /// <summary>The inbox order, ascending: the due time while the customer waits, later the longer ago it was last active otherwise.</summary>
     public long Urgency { get; set; }
     public int Messages { get; set; }

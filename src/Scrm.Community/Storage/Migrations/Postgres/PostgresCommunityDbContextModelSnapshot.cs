@@ -177,6 +177,10 @@ namespace Scrm.Community.Storage.Migrations.Postgres
                         .HasColumnType("character varying(400)")
                         .HasColumnName("preview");
 
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("resolved_at");
+
                     b.Property<string>("Sentiment")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -216,6 +220,8 @@ namespace Scrm.Community.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("OpenedAt");
 
                     b.HasIndex("ThreadKey")
                         .IsUnique();

@@ -168,6 +168,10 @@ namespace Scrm.Community.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("preview");
 
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
                     b.Property<string>("Sentiment")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
@@ -207,6 +211,8 @@ namespace Scrm.Community.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("OpenedAt");
 
                     b.HasIndex("ThreadKey")
                         .IsUnique();
