@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Quartz;
 using Scrm.Leads.Api;
 using Scrm.Leads.Attribution;
@@ -40,6 +41,7 @@ public static class LeadsModule
             })
             .Validate(o => o.LossReasons.Concat(o.ContactKinds).All(t => !string.IsNullOrWhiteSpace(t.Name)), "Every Scrm:Leads:LossReasons:N and ContactKinds:N needs a Name.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LeadsOptions>, NotificationTextsCheck>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmAudit(configuration);
         services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>(LeadsDbContext.Store, ownStore: true);

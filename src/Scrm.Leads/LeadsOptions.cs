@@ -55,6 +55,13 @@ public sealed class LeadsOptions
     [RegularExpression("^(zh-CN|en)$")]
     public string Language { get; set; } = Scrm.Platform.Text.Languages.Chinese;
 
+    /// <summary>
+    /// A company's own wording of notifications, by kind (<c>new-lead</c>, <c>big-deal</c>, <c>handover</c>, <c>reminder</c>,
+    /// <c>overdue</c>, <c>pooled</c>, <c>capacity</c>, <c>escalation</c>), with the kind's holes by name:
+    /// <c>"new-lead": "您有新{hot}线索 #{lead}：{name}，请尽快联系"</c>. A kind not listed keeps the built-in text in <see cref="Language"/>.
+    /// </summary>
+    public Dictionary<string, string> NotificationTexts { get; set; } = [];
+
     /// <summary>An outbound webhook that receives every notification as well (a WeCom bot relay, a chat tool, a phone app).</summary>
     public NotificationHookOptions NotificationHook { get; set; } = new();
 

@@ -31,7 +31,7 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
         foreach (var followUp in due)
         {
             followUp.RemindedAt = now;
-            Notifications.Add(db, followUp.Owner!, "reminder", followUp.LeadId, $"reminder:{followUp.Id}", LeadTexts.Reminder.In(settings.Language, followUp.LeadId, followUp.Note), now);
+            Notifications.Add(db, followUp.Owner!, NotificationKind.Reminder, settings, followUp.LeadId, $"reminder:{followUp.Id}", now, followUp.LeadId, followUp.Note);
         }
 
         var overdueBefore = now - (long)settings.EscalateOverdueAfter.TotalMilliseconds;
@@ -43,8 +43,8 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
             followUp.EscalatedAt = now;
             if (teams.TeamLead(teamOf.GetValueOrDefault(followUp.LeadId)) is { } lead)
             {
-                Notifications.Add(db, lead, "overdue", followUp.LeadId, $"overdue:{followUp.Id}",
-                    LeadTexts.Overdue.In(settings.Language, followUp.LeadId, followUp.Owner ?? "-", followUp.Note), now);
+                Notifications.Add(db, lead, NotificationKind.Overdue, settings, followUp.LeadId, $"overdue:{followUp.Id}", now,
+                    followUp.LeadId, followUp.Owner ?? "-", followUp.Note);
             }
         }
 
@@ -55,7 +55,7 @@ public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptio
             .OrderBy(l => l.Id).Take(1_000).ToListAsync(cancellationToken);
         foreach (var lead in stale)
         {
-            Notifications.Add(db, lead.Owner!, "pooled", lead.Id, $"pooled:{lead.Id}:{lead.Version}", LeadTexts.Pooled.In(settings.Language, lead.Id), now);
+            Notifications.Add(db, lead.Owner!, NotificationKind.Pooled, settings, lead.Id, $"pooled:{lead.Id}:{lead.Version}", now, lead.Id);
             db.Assignments.Add(new AssignmentRow
             {
                 LeadId = lead.Id,

@@ -62,8 +62,8 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         var settings = options.CurrentValue;
         if (update.Amount >= settings.BigDealAmount && lead.Team is { } team && teams.TeamLead(team) is { } teamLead)
         {
-            Notifications.Add(db, teamLead, "big-deal", lead.Id, $"big-deal:{lead.Id}:{update.Amount}",
-                LeadTexts.BigDeal.In(settings.Language, lead.Id, update.Amount.Value.ToString("N0", CultureInfo.InvariantCulture), lead.Owner ?? "-"), now);
+            Notifications.Add(db, teamLead, NotificationKind.BigDeal, settings, lead.Id, $"big-deal:{lead.Id}:{update.Amount}", now,
+                lead.Id, update.Amount.Value.ToString("N0", CultureInfo.InvariantCulture), lead.Owner ?? "-");
         }
 
         Changed(db, leadId, "update", by, update, now);

@@ -132,7 +132,7 @@ public sealed class LeadRouting : IAsyncDisposable
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Owner, to), cancellationToken);
         if (leads.Count > 0)
         {
-            Notifications.Add(db, to, "handover", null, $"handover:{from}:{to}:{now}", LeadTexts.Handover.In(settings.Language, leads.Count, from), now);
+            Notifications.Add(db, to, NotificationKind.Handover, settings, null, $"handover:{from}:{to}:{now}", now, leads.Count, from);
         }
 
         var handover = new HandoverRow { From = from, To = to, By = by, At = now, CustomersMovedAt = _customers is null || !customersFollow ? now : null };
@@ -246,8 +246,8 @@ public sealed class LeadRouting : IAsyncDisposable
             });
             if (decision.Owner is null && decision.AtCapacity.Count > 0 && _teams.TeamLead(decision.Team) is { } teamLead)
             {
-                Notifications.Add(db, teamLead, "capacity", lead.Id, $"capacity:{lead.Id}:{lead.Version}",
-                    LeadTexts.AtCapacity.In(settings.Language, lead.Id, decision.Team, string.Join(settings.Language == Scrm.Platform.Text.Languages.English ? ", " : "、", decision.AtCapacity)), at);
+                Notifications.Add(db, teamLead, NotificationKind.AtCapacity, settings, lead.Id, $"capacity:{lead.Id}:{lead.Version}", at,
+                    lead.Id, decision.Team, string.Join(settings.Language == Scrm.Platform.Text.Languages.English ? ", " : "、", decision.AtCapacity));
             }
 
             if (decision.Owner is { } owner)
@@ -258,7 +258,8 @@ public sealed class LeadRouting : IAsyncDisposable
                     owners[key] = owner;
                 }
 
-                Notifications.Add(db, owner, "new-lead", lead.Id, $"new-lead:{lead.Id}:{lead.Version}", LeadTexts.NewLead.In(settings.Language, lead.Id, lead.Hot ? LeadTexts.Hot.In(settings.Language) : "", lead.Name ?? lead.Company ?? lead.Channel), at);
+                Notifications.Add(db, owner, NotificationKind.NewLead, settings, lead.Id, $"new-lead:{lead.Id}:{lead.Version}", at,
+                    lead.Id, lead.Hot ? LeadTexts.Hot.In(settings.Language) : "", lead.Name ?? lead.Company ?? lead.Channel);
                 var first = FollowUpPlanner.FirstContact(now, lead.Hot, settings.FirstContactSla, settings.HotFirstContactSla);
                 db.FollowUps.Add(new FollowUpRow { LeadId = lead.Id, Owner = owner, DueAt = first.Due.ToUnixTimeMilliseconds(), Reason = first.Reason, Note = first.Note });
             }

@@ -61,7 +61,7 @@ public sealed class LeadEvents(IDbContextFactory<LeadsDbContext> contexts, IOpti
             // Data from before outcomes were recorded may hold this escalation already.
             if (!await db.Notifications.AnyAsync(n => n.DedupKey == $"escalation:{key}", cancellationToken))
             {
-                Notifications.Add(db, teamLead, "escalation", leadId, $"escalation:{key}", LeadTexts.Escalation.In(options.CurrentValue.Language, leadId, lead.Owner ?? "-", reason), now);
+                Notifications.Add(db, teamLead, NotificationKind.Escalation, options.CurrentValue, leadId, $"escalation:{key}", now, leadId, lead.Owner ?? "-", reason);
             }
         }
 
