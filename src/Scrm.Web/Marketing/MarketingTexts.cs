@@ -8,6 +8,7 @@ internal static class MarketingTexts
     public static readonly UserText Overview = new("概览", "Overview");
     public static readonly UserText Segments = new("客户分群", "Segments");
     public static readonly UserText Campaigns = new("营销活动", "Campaigns");
+    public static readonly UserText Workflows = new("流程设计", "Workflows");
 
     public static readonly UserText NewSegment = new("新建分群", "New segment");
     public static readonly UserText SavedSegments = new("已保存的分群", "Saved segments");

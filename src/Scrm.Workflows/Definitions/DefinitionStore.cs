@@ -68,8 +68,12 @@ public sealed class DefinitionStore
         return SaveResult.Saved(saved, DefinitionStates.Draft);
     }
 
-    /// <summary>Replaces the draft, or starts a new draft after the newest published version.</summary>
-    public async Task<SaveResult> SaveDraftAsync(string id, WorkflowDefinition definition, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the draft, or starts a new draft after the newest published version. With
+    /// <paramref name="basedOn"/> (the newest version as the editor loaded it) the save is a conflict
+    /// when someone saved or published another version meanwhile, and nothing is stored.
+    /// </summary>
+    public async Task<SaveResult> SaveDraftAsync(string id, WorkflowDefinition definition, CancellationToken cancellationToken, WorkflowDefinition? basedOn = null)
     {
         if (definition.Id != id)
         {
@@ -89,9 +93,25 @@ public sealed class DefinitionStore
             return SaveResult.NotFound;
         }
 
+        var loaded = basedOn is null ? null : DefinitionJson.Serialize(basedOn);
+        if (basedOn is not null && (latest.Version != basedOn.Version || latest.Json != loaded))
+        {
+            return SaveResult.Conflict(Changed(id, latest.Version));
+        }
+
         if (latest.State == DefinitionStates.Draft)
         {
             var saved = definition with { Version = latest.Version };
+            if (loaded is not null)
+            {
+                // Only over the draft as it was loaded: a save that raced this one wins, this one is a conflict.
+                var json = DefinitionJson.Serialize(saved);
+                var now = Now;
+                var changed = await db.Definitions.Where(d => d.Id == id && d.Version == latest.Version && d.State == DefinitionStates.Draft && d.Json == loaded)
+                    .ExecuteUpdateAsync(u => u.SetProperty(d => d.Name, saved.Name).SetProperty(d => d.Json, json).SetProperty(d => d.UpdatedAt, now), cancellationToken);
+                return changed == 1 ? SaveResult.Saved(saved, DefinitionStates.Draft) : SaveResult.Conflict(Changed(id, latest.Version));
+            }
+
             latest.Name = saved.Name;
             latest.Json = DefinitionJson.Serialize(saved);
             latest.UpdatedAt = Now;
@@ -101,9 +121,19 @@ public sealed class DefinitionStore
 
         var draft = definition with { Version = latest.Version + 1 };
         db.Definitions.Add(Row(draft, DefinitionStates.Draft));
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (basedOn is not null)
+        {
+            return SaveResult.Conflict(Changed(id, latest.Version));
+        }
+
         return SaveResult.Saved(draft, DefinitionStates.Draft);
     }
+
+    private static string Changed(string id, int version) => $"Workflow '{id}' changed since it was loaded (version {version} was saved or published meanwhile); load it again.";
 
     public async Task<PublishResult> PublishAsync(string id, CancellationToken cancellationToken)
     {
