@@ -88,6 +88,7 @@ internal static class LeadsBenchmark
         Console.WriteLine($"steady: {total:N0} leads offered at {total / offered.TotalSeconds:N0}/s");
         Console.WriteLine($"  ingest ack (baseline)        p50 {Pct(acks, 50),7:N1} ms   p99 {Pct(acks, 99),7:N1} ms");
         Console.WriteLine($"  post to owner assigned       p50 {Pct(latencies, 50),7:N1} ms   p99 {Pct(latencies, 99),7:N1} ms   ({latencies.Length:N0} leads)");
+        await PrintStagesAsync(app.Services, sent);
         Console.WriteLine($"process RSS: {LoadDriver.RssMegabytes():N0} MB");
     }
 
@@ -156,6 +157,85 @@ internal static class LeadsBenchmark
         }
 
         throw new TimeoutException("The leads were not all routed within 5 minutes.");
+    }
+
+    /// <summary>
+    /// Where a steady lead's time goes, from the moments the stores recorded: the journal's receipt,
+    /// the customer's creation (the start of the resolution batch that made it), the workflow
+    /// instance's start, the lead's creation (the start of its intake batch) and the assignment.
+    /// Each line is measured from the post, so the gaps between lines are the stages.
+    /// </summary>
+    private static async Task PrintStagesAsync(IServiceProvider services, Dictionary<long, long> sent)
+    {
+        var positions = sent.Keys.ToList();
+        var received = new Dictionary<long, long>();
+        await using (var journal = await services.GetRequiredService<IDbContextFactory<Scrm.Ingestion.Journal.JournalDbContext>>().CreateDbContextAsync())
+        {
+            foreach (var chunk in positions.Chunk(500))
+            {
+                foreach (var row in await journal.Items.AsNoTracking().Where(x => chunk.Contains(x.Position)).Select(x => new { x.Position, x.ReceivedAt }).ToListAsync())
+                {
+                    received[row.Position] = row.ReceivedAt;
+                }
+            }
+        }
+
+        var resolved = new Dictionary<long, long>();
+        await using (var customers = await services.GetRequiredService<IDbContextFactory<Scrm.Customers.Model.CustomersDbContext>>().CreateDbContextAsync())
+        {
+            foreach (var chunk in positions.Chunk(500))
+            {
+                var rows = await customers.Timeline.AsNoTracking().Where(t => t.Position != null && chunk.Contains(t.Position.Value))
+                    .Join(customers.Customers.AsNoTracking(), t => t.CustomerId, c => c.Id, (t, c) => new { t.Position, c.CreatedAt }).ToListAsync();
+                foreach (var row in rows)
+                {
+                    resolved[row.Position!.Value] = row.CreatedAt;
+                }
+            }
+        }
+
+        var leads = new Dictionary<long, (long Id, long Created, long? Assigned)>();
+        await using (var db = await services.GetRequiredService<IDbContextFactory<LeadsDbContext>>().CreateDbContextAsync())
+        {
+            foreach (var row in await db.Leads.AsNoTracking().Where(l => l.SourceKey.StartsWith("journal:")).Select(l => new { l.Id, l.SourceKey, l.CreatedAt, l.AssignedAt }).ToListAsync())
+            {
+                var position = long.Parse(row.SourceKey["journal:".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                if (sent.ContainsKey(position))
+                {
+                    leads[position] = (row.Id, row.CreatedAt, row.AssignedAt);
+                }
+            }
+        }
+
+        var started = new Dictionary<string, (long Created, long Updated)>(StringComparer.Ordinal);
+        await using (var workflows = await services.GetRequiredService<IDbContextFactory<Scrm.Workflows.Storage.WorkflowsDbContext>>().CreateDbContextAsync())
+        {
+            var correlations = leads.Values.Select(l => $"lead:{l.Id}").ToList();
+            foreach (var chunk in correlations.Chunk(500))
+            {
+                foreach (var row in await workflows.Instances.AsNoTracking().Where(i => i.CorrelationId != null && chunk.Contains(i.CorrelationId)).Select(i => new { i.CorrelationId, i.CreatedAt, i.UpdatedAt }).ToListAsync())
+                {
+                    started[row.CorrelationId!] = (row.CreatedAt, row.UpdatedAt);
+                }
+            }
+        }
+
+        double[] From(Func<long, long?> at) => [.. sent.Select(s => at(s.Key) is { } t ? (double)(t - s.Value) : double.NaN).Where(d => !double.IsNaN(d)).Order()];
+        long? Instance(long position, bool updated) =>
+            leads.TryGetValue(position, out var lead) && started.TryGetValue($"lead:{lead.Id}", out var i) ? (updated ? i.Updated : i.Created) : null;
+        Console.WriteLine("  where the time goes (each from the post):");
+        foreach (var (name, values) in new (string, double[])[]
+                 {
+                     ("journal received", From(p => received.TryGetValue(p, out var r) ? r : null)),
+                     ("customer created (resolution)", From(p => resolved.TryGetValue(p, out var r) ? r : null)),
+                     ("workflow instance started", From(p => Instance(p, updated: false))),
+                     ("lead created (intake)", From(p => leads.TryGetValue(p, out var l) ? l.Created : null)),
+                     ("owner assigned (route)", From(p => leads.TryGetValue(p, out var l) ? l.Assigned : null)),
+                     ("instance committed", From(p => Instance(p, updated: true))),
+                 })
+        {
+            Console.WriteLine($"    {name,-30} p50 {Pct(values, 50),7:N1} ms   p99 {Pct(values, 99),7:N1} ms   ({values.Length:N0})");
+        }
     }
 
     private static double Pct(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
