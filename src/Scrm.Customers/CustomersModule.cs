@@ -22,6 +22,9 @@ namespace Scrm.Customers;
 
 public static partial class CustomersModule
 {
+    /// <summary>The name of the journal consumer that resolves items onto customers (its checkpoint's key).</summary>
+    public const string ResolutionConsumer = "customers.resolution";
+
     /// <summary>The shared customer model: its tables, identity resolution over the journal, merges, orders and value scoring.</summary>
     public static IServiceCollection AddScrmCustomers(this IServiceCollection services, IConfiguration configuration)
     {

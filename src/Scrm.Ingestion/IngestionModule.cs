@@ -26,6 +26,7 @@ public static class IngestionModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmDbContext<JournalDbContext, SqliteJournalDbContext, PostgresJournalDbContext>(JournalStore.Name, ownStore: true);
         services.AddSingleton<JournalSignal>();
+        services.AddSingleton<JournalProgress>();
         services.AddSingleton<LeaseTakeovers>();
         services.AddSingleton<JournalReader>();
         services.AddSingleton<JournalWriter>();
@@ -44,7 +45,18 @@ public static class IngestionModule
         where THandler : class, IJournalHandler
     {
         services.TryAddScoped<THandler>();
+        services.AddSingleton(new JournalConsumerType(typeof(THandler)));
         services.AddHostedService<JournalConsumer<THandler>>();
+        return services;
+    }
+
+    /// <summary>
+    /// The consumer named <paramref name="consumer"/> sees an item only after the one named
+    /// <paramref name="after"/> has committed it (when both run in this host).
+    /// </summary>
+    public static IServiceCollection AddJournalOrder(this IServiceCollection services, string consumer, string after)
+    {
+        services.AddSingleton(new JournalOrder(consumer, after));
         return services;
     }
 

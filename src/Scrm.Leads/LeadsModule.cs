@@ -13,6 +13,7 @@ using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
 using Scrm.Leads.Storage;
 using Scrm.Leads.Workflow;
+using Scrm.Ingestion;
 using Scrm.Platform.Consistency;
 using Scrm.Platform.Effects;
 using Scrm.Platform.Audit;
@@ -63,6 +64,8 @@ public static class LeadsModule
         services.AddHealthChecks().AddCheck<RoutingSetup.Check>("routing", tags: ["ready"]);
         services.AddHttpClient(NotificationHook.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<Scrm.Customers.Orders.IImportRows, Entry.LeadImportRows>();
+        // lead.create reads the customer resolution put the item on: the workflows see an item only after resolution has committed it.
+        services.AddJournalOrder(Scrm.Workflows.WorkflowsModule.JournalConsumer, after: Scrm.Customers.CustomersModule.ResolutionConsumer);
         services.AddWorkflowActivity<CreateLead>();
         services.AddWorkflowActivity<RouteLead>();
         services.AddWorkflowActivity<EscalateLead>();

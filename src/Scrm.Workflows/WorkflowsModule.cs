@@ -21,6 +21,9 @@ namespace Scrm.Workflows;
 
 public static class WorkflowsModule
 {
+    /// <summary>The name of the journal consumer that starts and resumes instances (its checkpoint's key).</summary>
+    public const string JournalConsumer = "workflows";
+
     /// <summary>
     /// The workflow engine: definitions, the runtime with its group-commit writer, the built-in
     /// activities, Quartz timer jobs, and the journal consumer that starts and resumes instances.

@@ -209,6 +209,44 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
     }
 
     [Fact]
+    public async Task A_consumer_ordered_after_another_sees_an_item_only_once_that_one_has_passed_it()
+    {
+        var gates = new Gates();
+        var recorder = new Recorder();
+        await using var host = await ModuleHost.StartAsync(Storage, (s, c) =>
+        {
+            s.AddScrmIngestion(c);
+            s.AddSingleton(gates);
+            s.AddSingleton(recorder);
+            s.AddJournalConsumer<GatedHandler>();
+            s.AddJournalConsumer<RecordingHandler>();
+            s.AddJournalOrder("recording", after: "gated");
+            // An order after a consumer this host does not run is ignored.
+            s.AddJournalOrder("recording", after: "not-here");
+        }, new Dictionary<string, string?> { ["Scrm:Journal:ConsumerBatchSize"] = "2" });
+        await host.Get<IJournal>().AppendAsync(Enumerable.Range(0, 6).Select(i => JournalTests.Item($"o-{i}")).ToArray(), TestContext.Current.CancellationToken);
+
+        await WaitUntilAsync(() => gates.Started.Count == 3);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        recorder.Seen.ShouldBeEmpty();
+
+        // The second batch ends first, but the first holds the checkpoint: still nothing.
+        gates.Open("o-2");
+        await WaitUntilAsync(() => gates.Seen.Contains("o-3"));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        recorder.Seen.ShouldBeEmpty();
+
+        gates.Open("o-0");
+        await WaitUntilAsync(() => recorder.Seen.Count == 4);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        recorder.Seen.Select(e => e.IdempotencyKey).ShouldBe(["o-0", "o-1", "o-2", "o-3"]);
+
+        gates.Open("o-4");
+        await WaitUntilAsync(() => recorder.Seen.Count == 6);
+        recorder.Seen.Select(e => e.IdempotencyKey).ShouldBe(Enumerable.Range(0, 6).Select(i => $"o-{i}"));
+    }
+
+    [Fact]
     public async Task A_batch_that_fails_among_several_in_flight_stops_the_checkpoint_and_what_follows_it_is_handed_over_again()
     {
         var gates = new Gates();

@@ -129,6 +129,14 @@ public sealed class LeadsApiTests : IAsyncLifetime
         problem.GetProperty("stage").GetString().ShouldBe("lead");
 
         (await rep.PostAsJsonAsync($"/api/v1/leads/{id}/contacts", new { kind = "phone", outcome = "interested" }, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        // The contact ends the lead workflow's wait for a first contact: its instance finishes without an escalation.
+        using var marketer = _app.ClientFor("marketer");
+        await PollAsync(async () =>
+        {
+            var instances = await marketer.GetFromJsonAsync<JsonElement>("/api/v1/workflows/instances?definition=lead-conversion&limit=100", TestContext.Current.CancellationToken);
+            var instance = instances.EnumerateArray().Single(i => i.GetProperty("correlationId").GetString() == $"lead:{id}");
+            return instance.GetProperty("status").GetString() == "finished" ? instance : null;
+        }, TimeSpan.FromSeconds(20));
         (await rep.PatchAsJsonAsync($"/api/v1/leads/{id}", new { need = "50 seats of the CRM" }, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         var moved = await rep.PostAsJsonAsync($"/api/v1/leads/{id}/transitions", new { to = "Prospect" }, TestContext.Current.CancellationToken);
         moved.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -8,7 +8,7 @@ namespace Scrm.Customers.Identity;
 /// <summary>Identity resolution as a journal consumer: every lead, mention, message and contact event lands on one customer.</summary>
 internal sealed class ResolutionHandler(ResolutionEngine engine, CustomerDirectory directory, IOptions<ResolutionOptions> options) : IJournalHandler
 {
-    public string Name => "customers.resolution";
+    public string Name => CustomersModule.ResolutionConsumer;
 
     public async Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
     {

@@ -12,13 +12,17 @@ namespace Scrm.Ingestion.Consumers;
 /// one replica at a time the consumer. Up to <see cref="IJournalHandler.BatchesInFlight"/> batches
 /// are handled at once and the checkpoint passes them in order. After a failure everything since
 /// the checkpoint is retried one entry at a time, and an entry that still fails after
-/// <see cref="JournalOptions.MaxAttempts"/> is dead-lettered.
+/// <see cref="JournalOptions.MaxAttempts"/> is dead-lettered. A consumer ordered after others
+/// (<see cref="JournalOrder"/>) reads no further than the least of their checkpoints.
 /// </summary>
 internal sealed partial class JournalConsumer<THandler>(
     IServiceScopeFactory scopes,
     IDbContextFactory<JournalDbContext> contexts,
     JournalReader reader,
     JournalSignal signal,
+    JournalProgress progress,
+    IEnumerable<JournalOrder> orders,
+    IEnumerable<JournalConsumerType> consumers,
     LeaseTakeovers takeovers,
     IOptions<JournalOptions> options,
     TimeProvider time,
@@ -39,6 +43,11 @@ internal sealed partial class JournalConsumer<THandler>(
     private readonly Queue<(long Last, Task Work)> _inFlight = new();
     private long _readTo;
 
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
+    // The consumers that must have passed an item before this one reads it.
+    private string[] _after = [];
+
     private string Owner => _options.InstanceId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,6 +64,8 @@ internal sealed partial class JournalConsumer<THandler>(
             var handler = scope.ServiceProvider.GetRequiredService<THandler>();
             name = handler.Name;
             window = Math.Max(1, handler.BatchesInFlight);
+            var here = consumers.Select(c => ((IJournalHandler)scope.ServiceProvider.GetRequiredService(c.Handler)).Name).ToHashSet(StringComparer.Ordinal);
+            _after = [.. orders.Where(o => o.Consumer == name && o.After != name && here.Contains(o.After)).Select(o => o.After).Distinct()];
         }
 
         using var beating = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -63,6 +74,7 @@ internal sealed partial class JournalConsumer<THandler>(
         while (!stoppingToken.IsCancellationRequested)
         {
             var nextCommit = signal.NextCommit;
+            var nextPass = _after.Length > 0 ? progress.NextPass : Never;
             try
             {
                 // After a failure the entries go one at a time, and one batch at a time, until one gets through.
@@ -88,7 +100,7 @@ internal sealed partial class JournalConsumer<THandler>(
                 continue;
             }
 
-            await DelayAsync(Task.WhenAny(nextCommit, Task.Delay(_options.ConsumerPollInterval, time, stoppingToken)));
+            await DelayAsync(Task.WhenAny(nextCommit, nextPass, Task.Delay(_options.ConsumerPollInterval, time, stoppingToken)));
         }
 
         await DrainAsync(name);
@@ -175,9 +187,10 @@ internal sealed partial class JournalConsumer<THandler>(
         }
 
         var read = 0;
-        if (_inFlight.Count < window)
+        var from = _inFlight.Count > 0 ? _readTo : position.Value;
+        if (_inFlight.Count < window && await ThroughAsync(from, cancellationToken) is var through && through > from)
         {
-            var batch = await reader.ReadAsync(_inFlight.Count > 0 ? _readTo : position.Value, batchSize, cancellationToken);
+            var batch = await reader.ReadAsync(from, batchSize, cancellationToken, through);
             if (batch.Count > 0)
             {
                 _readTo = batch[^1].Position;
@@ -199,6 +212,30 @@ internal sealed partial class JournalConsumer<THandler>(
         _inFlight.Dequeue();
         await SaveCheckpointAsync(name, oldest.Last, cancellationToken);
         return Math.Max(read, 1);
+    }
+
+    /// <summary>
+    /// How far this consumer may read: the least checkpoint of the consumers it is ordered after.
+    /// This process's own record of a checkpoint is used while it lets something be read; else the
+    /// stored one (the consumer may run on another replica), which is never behind it.
+    /// </summary>
+    private async Task<long> ThroughAsync(long from, CancellationToken cancellationToken)
+    {
+        var through = long.MaxValue;
+        foreach (var after in _after)
+        {
+            var passed = progress.Of(after) ?? -1;
+            if (passed <= from)
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var stored = await db.Checkpoints.AsNoTracking().Where(c => c.Consumer == after).Select(c => (long?)c.Position).SingleOrDefaultAsync(cancellationToken) ?? 0;
+                passed = Math.Max(passed, stored);
+            }
+
+            through = Math.Min(through, passed);
+        }
+
+        return through;
     }
 
     private async Task HandleAsync(string name, IReadOnlyList<JournalEntry> batch, int failures, CancellationToken cancellationToken)
@@ -306,6 +343,7 @@ internal sealed partial class JournalConsumer<THandler>(
         {
             _heldPosition = position;
             Interlocked.Exchange(ref _heldUntil, now + (long)_options.ConsumerLease.TotalMilliseconds);
+            progress.Passed(name, position);
         }
     }
 

@@ -5,11 +5,12 @@ namespace Scrm.Ingestion.Journal;
 /// <summary>Reads committed journal items in position order; entries whose payload retention cleared are skipped.</summary>
 public sealed class JournalReader(IDbContextFactory<JournalDbContext> contexts)
 {
-    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(long after, int limit, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="limit"/> items after <paramref name="after"/>, none past <paramref name="through"/>.</summary>
+    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(long after, int limit, CancellationToken cancellationToken, long through = long.MaxValue)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Items.AsNoTracking()
-            .Where(x => x.Position > after && x.Payload != "")
+            .Where(x => x.Position > after && x.Position <= through && x.Payload != "")
             .OrderBy(x => x.Position)
             .Take(limit)
             .ToListAsync(cancellationToken);

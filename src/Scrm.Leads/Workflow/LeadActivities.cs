@@ -8,24 +8,22 @@ using Scrm.Workflows.Activities;
 namespace Scrm.Leads.Workflow;
 
 [Activity("lead.create", Kinds = ActivityKinds.SideEffect, Outcomes = ["created", "attached"],
-    Description = "Resolves the item's customer, then creates a lead (a customer with an open lead gets the item attached instead), scores it and correlates the instance with the lead.")]
+    Description = "Creates a lead for the customer identity resolution put the item on (a customer with an open lead gets the item attached instead), scores it and correlates the instance with the lead.")]
 public sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers = null) : Activity
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(200);
-
     [Input(Required = true, Description = "The journal item the workflow started on, usually {\"js\": \"input\"}.")]
     public Input<JsonNode> Item { get; init; } = new();
-
-    [Input(Description = "How long to wait for the customer model to resolve the item (default 00:00:02); after it, the item's own contact details key the customer.")]
-    public Input<TimeSpan?> ResolveWithin { get; init; } = new();
 
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
         var item = context.Get(Item);
         var draft = LeadDrafts.From(item) ?? throw new ArgumentException(
             "lead.create needs 'item': a lead or mention journal item {kind, channel, position, payload}; it got " + (item is null ? "nothing." : $"{item.GetValueKind()} without a lead or mention payload."));
-        if (customers is { } directory && item?["position"]?.GetValue<long>() is { } position
-            && await ResolveAsync(directory, position, context.Get(ResolveWithin) ?? TimeSpan.FromSeconds(2), context) is { } customer)
+        // The workflows read a journal item only after identity resolution has committed it (the
+        // journal order the leads module declares), so this answer is final, whatever the load:
+        // no customer here means the item names nobody, and its own contacts key the lead.
+        if (customers is not null && item?["position"]?.GetValue<long>() is { } position
+            && await customers.ForJournalItemAsync(position, context.CancellationToken) is { } customer)
         {
             draft = draft with
             {
@@ -59,32 +57,6 @@ public sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers =
         context.SetOutput("outcome", (int)result.Outcome);
         context.SetCorrelationId(LeadEvents.Correlation(result.LeadId));
         context.Complete(result.Outcome == IntakeOutcome.Created ? "created" : "attached");
-    }
-
-    /// <summary>
-    /// Identity resolution runs beside the workflows: wait (woken by its progress, at most
-    /// <paramref name="within"/>) until it has reached this item. Passed and found nobody: no customer.
-    /// </summary>
-    private static async Task<CustomerFacts?> ResolveAsync(CustomerDirectory directory, long position, TimeSpan within, ActivityContext context)
-    {
-        var deadline = context.Time.GetUtcNow() + within;
-        while (true)
-        {
-            var resolved = directory.HasResolved(position);
-            if (await directory.ForJournalItemAsync(position, context.CancellationToken) is { } facts)
-            {
-                return facts;
-            }
-
-            var left = deadline - context.Time.GetUtcNow();
-            if (resolved || left <= TimeSpan.Zero)
-            {
-                return null;
-            }
-
-            // Another replica may be the one resolving: look again at least every 200 ms.
-            await directory.WaitForResolutionAsync(position, left < MaxWait ? left : MaxWait, context.CancellationToken);
-        }
     }
 }
 

@@ -16,7 +16,7 @@ namespace Scrm.Workflows.Triggers;
 /// </summary>
 internal sealed class WorkflowJournalHandler(WorkflowRuntime runtime, IOptions<WorkflowsOptions> options) : IJournalHandler
 {
-    public string Name => "workflows";
+    public string Name => WorkflowsModule.JournalConsumer;
 
     public int BatchesInFlight => options.Value.JournalBatchesInFlight;
 
