@@ -81,7 +81,7 @@ public sealed class ValidatorTests
         var parse = DefinitionJson.Parse($$"""{ "id": "huge", "name": "{{filler}}" }""", 1 << 20);
 
         parse.Definition.ShouldBeNull();
-        parse.Error!.ShouldContain("at most 1,048,576");
+        parse.Error!.English.ShouldContain("at most 1,048,576");
     }
 
     [Fact]
@@ -97,6 +97,6 @@ public sealed class ValidatorTests
         var parse = DefinitionJson.Parse($$"""{ "id": "deep", "name": "Deep", "activities": [{ "id": "a", "type": "setVariable", "inputs": { "name": "x", "value": {{nested}} } }] }""", 1 << 20);
 
         parse.Definition.ShouldBeNull();
-        parse.Error!.ShouldContain("depth");
+        parse.Error!.English.ShouldContain("depth");
     }
 }

@@ -34,7 +34,7 @@ public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<W
         (await api.PostAsync("/api/v1/workflows/definitions", Waiter("crud"))).Status.ShouldBe(HttpStatusCode.Conflict);
         var (notYet, problem) = await api.PostAsync("/api/v1/workflows/definitions/crud/run", "{}");
         notYet.ShouldBe(HttpStatusCode.NotFound);
-        problem!["detail"]!.GetValue<string>().ShouldContain("drafts never run");
+        problem!["detail"]!.GetValue<string>().ShouldBe("工作流“crud”没有已发布的版本；草稿不会运行。");
 
         var (changed, renamed) = await api.SendAsync(HttpMethod.Put, "/api/v1/workflows/definitions/crud", Waiter("crud", "Renamed"));
         changed.ShouldBe(HttpStatusCode.Created);
@@ -87,6 +87,36 @@ public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<W
         recorder.Requests.ShouldBeEmpty();
         var (_, instances) = await api.GetJsonAsync("/api/v1/workflows/instances?definition=dry");
         instances!.AsArray().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Refusals_answer_in_chinese_unless_english_is_asked_for()
+    {
+        using var zh = app.ClientFor("marketer");
+        using var en = app.ClientFor("marketer");
+        en.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        (await zh.PostAsync("/api/v1/workflows/definitions", Waiter("languages"))).Status.ShouldBe(HttpStatusCode.Created);
+
+        async Task<(string Chinese, string English)> DetailsAsync(Func<HttpClient, Task<(HttpStatusCode, JsonNode?)>> call, HttpStatusCode expected)
+        {
+            var (zhStatus, zhProblem) = await call(zh);
+            var (enStatus, enProblem) = await call(en);
+            (zhStatus, enStatus).ShouldBe((expected, expected));
+            return (zhProblem!["detail"]!.GetValue<string>(), enProblem!["detail"]!.GetValue<string>());
+        }
+
+        (await DetailsAsync(c => c.PostAsync("/api/v1/workflows/definitions", Waiter("languages")), HttpStatusCode.Conflict))
+            .ShouldBe(("id 为“languages”的工作流已存在；请用 PUT 修改。", "A workflow with id 'languages' exists; change it with PUT."));
+        (await DetailsAsync(c => c.PostAsync("/api/v1/workflows/definitions/none/publish"), HttpStatusCode.NotFound))
+            .ShouldBe(("没有 id 为“none”的工作流。", "No workflow 'none'."));
+        (await DetailsAsync(c => c.PostAsync("/api/v1/workflows/instances/none/cancel"), HttpStatusCode.NotFound))
+            .ShouldBe(("没有这个实例。", "No such instance."));
+        (await DetailsAsync(c => c.GetJsonAsync("/api/v1/workflows/instances?status=done"), HttpStatusCode.BadRequest))
+            .ShouldBe(("status 必须是 running、suspended、finished、faulted 或 cancelled。", "status must be running, suspended, finished, faulted or cancelled."));
+        (await DetailsAsync(c => c.PostAsync("/api/v1/workflows/events", """{"payload":{}}"""), HttpStatusCode.BadRequest))
+            .ShouldBe(("请求体需要 name（1 到 200 个字符），可以有 correlationId 和 payload。", "The body needs 'name' (1-200 characters), and may have 'correlationId' and 'payload'."));
+        var (empty, _) = await DetailsAsync(c => c.PostAsync("/api/v1/workflows/definitions", "null"), HttpStatusCode.BadRequest);
+        empty.ShouldBe("工作流定义为空。");
     }
 
     [Fact]

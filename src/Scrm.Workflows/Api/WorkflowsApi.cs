@@ -62,7 +62,7 @@ internal static class WorkflowsApi
             return problem;
         }
 
-        return Saved(await store.CreateAsync(definition!, ct), created: true, request.HttpContext.Language());
+        return Saved(await store.CreateAsync(definition!, ct), definition!.Id, request.HttpContext.Language());
     }
 
     private static async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> SaveDraftAsync(
@@ -74,7 +74,7 @@ internal static class WorkflowsApi
             return problem;
         }
 
-        return Saved(await store.SaveDraftAsync(id, definition!, ct), created: false, request.HttpContext.Language());
+        return Saved(await store.SaveDraftAsync(id, definition!, ct), id, request.HttpContext.Language());
     }
 
     private static async Task<Results<Ok<DefinitionView>, NotFound>> GetDefinitionAsync(string id, DefinitionStore store, CancellationToken ct) =>
@@ -86,8 +86,8 @@ internal static class WorkflowsApi
         return result.Outcome switch
         {
             PublishOutcome.Published => TypedResults.Ok(new DefinitionResponse(result.Definition!, "published")),
-            PublishOutcome.NotFound => TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound),
-            PublishOutcome.NothingToPublish => TypedResults.Problem($"Workflow '{id}' has no draft to publish.", statusCode: StatusCodes.Status409Conflict),
+            PublishOutcome.NotFound => TypedResults.Problem(Texts.NoWorkflow.In(http, id), statusCode: StatusCodes.Status404NotFound),
+            PublishOutcome.NothingToPublish => TypedResults.Problem(Texts.NoDraft.In(http, id), statusCode: StatusCodes.Status409Conflict),
             _ => Invalid(result.Errors!, http.Language()),
         };
     }
@@ -107,7 +107,7 @@ internal static class WorkflowsApi
             var view = await store.GetAsync(id, ct);
             if (view is null)
             {
-                return TypedResults.Problem($"No workflow '{id}'.", statusCode: StatusCodes.Status404NotFound);
+                return TypedResults.Problem(Texts.NoWorkflow.In(request.HttpContext, id), statusCode: StatusCodes.Status404NotFound);
             }
 
             var (dry, refused) = await runtime.DryRunAsync(view.Definition, input, trigger, ct);
@@ -116,18 +116,18 @@ internal static class WorkflowsApi
 
         var result = await runtime.RunAsync(id, input, null, ct);
         return result.Outcome == RunOutcome.NotFound
-            ? TypedResults.Problem($"Workflow '{id}' has no published version; drafts never run.", statusCode: StatusCodes.Status404NotFound)
+            ? TypedResults.Problem(Texts.NotPublished.In(request.HttpContext, id), statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Accepted($"/api/v1/workflows/instances/{result.InstanceId}", result);
     }
 
     private static async Task<Ok<IReadOnlyList<ActivityCountView>>> CountsAsync(string id, int version, InstanceQueries queries, CancellationToken ct) =>
         TypedResults.Ok(await queries.CountsAsync(id, version, ct));
 
-    private static async Task<Results<Ok<IReadOnlyList<InstanceSummary>>, ProblemHttpResult>> ListInstancesAsync(string? definition, string? status, int? limit, InstanceQueries queries, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<InstanceSummary>>, ProblemHttpResult>> ListInstancesAsync(string? definition, string? status, int? limit, InstanceQueries queries, HttpContext http, CancellationToken ct)
     {
         if (status is not null && WorkflowStatuses.FromWire(status) is null)
         {
-            return TypedResults.Problem("status must be running, suspended, finished, faulted or cancelled.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(Texts.Status.In(http), statusCode: StatusCodes.Status400BadRequest);
         }
 
         return TypedResults.Ok(await queries.ListAsync(definition, status, Math.Clamp(limit ?? 100, 1, 1000), ct));
@@ -136,11 +136,11 @@ internal static class WorkflowsApi
     private static async Task<Results<Ok<InstanceDetail>, NotFound>> GetInstanceAsync(string id, InstanceQueries queries, CancellationToken ct) =>
         await queries.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<RunResult>, ProblemHttpResult>> CancelAsync(string id, WorkflowRuntime runtime, CancellationToken ct) =>
-        Changed(await runtime.CancelAsync(id, ct), "cancel");
+    private static async Task<Results<Ok<RunResult>, ProblemHttpResult>> CancelAsync(string id, WorkflowRuntime runtime, HttpContext http, CancellationToken ct) =>
+        Changed(await runtime.CancelAsync(id, ct), Texts.Cancel, http.Language());
 
-    private static async Task<Results<Ok<RunResult>, ProblemHttpResult>> RetryAsync(string id, WorkflowRuntime runtime, CancellationToken ct) =>
-        Changed(await runtime.RetryAsync(id, ct), "retry");
+    private static async Task<Results<Ok<RunResult>, ProblemHttpResult>> RetryAsync(string id, WorkflowRuntime runtime, HttpContext http, CancellationToken ct) =>
+        Changed(await runtime.RetryAsync(id, ct), Texts.Retry, http.Language());
 
     private static async Task<Results<Ok<DispatchResult>, ProblemHttpResult>> PublishEventAsync(HttpRequest request, WorkflowRuntime runtime, CancellationToken ct)
     {
@@ -152,7 +152,7 @@ internal static class WorkflowsApi
 
         if (body?["name"] is not JsonValue name || !name.TryGetValue<string>(out var eventName) || eventName.Length is 0 or > 200)
         {
-            return TypedResults.Problem("The body needs 'name' (1-200 characters), and may have 'correlationId' and 'payload'.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(Texts.EventName.In(request.HttpContext), statusCode: StatusCodes.Status400BadRequest);
         }
 
         var correlation = body["correlationId"]?.GetValue<string>() ?? "";
@@ -173,19 +173,19 @@ internal static class WorkflowsApi
         return result.Started + result.Resumed == 0 ? TypedResults.NotFound() : TypedResults.Accepted((string?)null, result);
     }
 
-    private static Results<Ok<RunResult>, ProblemHttpResult> Changed(RunResult result, string action) => result.Outcome switch
+    private static Results<Ok<RunResult>, ProblemHttpResult> Changed(RunResult result, UserText action, string language) => result.Outcome switch
     {
-        RunOutcome.NotFound => TypedResults.Problem("No such instance.", statusCode: StatusCodes.Status404NotFound),
-        RunOutcome.NotApplicable => TypedResults.Problem($"The instance is {result.Status?.ToWire()}; {action} does not apply.", statusCode: StatusCodes.Status409Conflict),
-        RunOutcome.Busy => TypedResults.Problem("The instance is busy on another replica; try again.", statusCode: StatusCodes.Status409Conflict),
+        RunOutcome.NotFound => TypedResults.Problem(Texts.NoInstance.In(language), statusCode: StatusCodes.Status404NotFound),
+        RunOutcome.NotApplicable => TypedResults.Problem(Texts.NotApplicable.In(language, result.Status?.ToWire(), action), statusCode: StatusCodes.Status409Conflict),
+        RunOutcome.Busy => TypedResults.Problem(Texts.Busy.In(language), statusCode: StatusCodes.Status409Conflict),
         _ => TypedResults.Ok(result),
     };
 
-    private static Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem> Saved(SaveResult result, bool created, string language) => result.Outcome switch
+    private static Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem> Saved(SaveResult result, string id, string language) => result.Outcome switch
     {
         SaveOutcome.Saved => TypedResults.Created($"/api/v1/workflows/definitions/{result.Definition!.Id}", new DefinitionResponse(result.Definition, result.State!)),
-        SaveOutcome.NotFound => TypedResults.Problem("No such workflow; create it with POST.", statusCode: StatusCodes.Status404NotFound),
-        SaveOutcome.Conflict => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status409Conflict),
+        SaveOutcome.NotFound => TypedResults.Problem(Texts.CreateWithPost.In(language), statusCode: StatusCodes.Status404NotFound),
+        SaveOutcome.Conflict => TypedResults.Problem(Texts.Exists.In(language, id), statusCode: StatusCodes.Status409Conflict),
         _ => Invalid(result.Errors, language),
     };
 
@@ -205,22 +205,43 @@ internal static class WorkflowsApi
 
     private static readonly UserText NotValid = new("工作流定义无效。", "The definition is not valid.");
 
+    private static class Texts
+    {
+        public static readonly UserText NoWorkflow = new("没有 id 为“{0}”的工作流。", "No workflow '{0}'.");
+        public static readonly UserText NoDraft = new("工作流“{0}”没有可发布的草稿。", "Workflow '{0}' has no draft to publish.");
+        public static readonly UserText NotPublished = new("工作流“{0}”没有已发布的版本；草稿不会运行。", "Workflow '{0}' has no published version; drafts never run.");
+        public static readonly UserText CreateWithPost = new("没有这个工作流；请用 POST 创建。", "No such workflow; create it with POST.");
+        public static readonly UserText Exists = new("id 为“{0}”的工作流已存在；请用 PUT 修改。", "A workflow with id '{0}' exists; change it with PUT.");
+        public static readonly UserText Status = new("status 必须是 running、suspended、finished、faulted 或 cancelled。", "status must be running, suspended, finished, faulted or cancelled.");
+        public static readonly UserText NoInstance = new("没有这个实例。", "No such instance.");
+        public static readonly UserText NotApplicable = new("实例当前为 {0}，不能{1}。", "The instance is {0}; {1} does not apply.");
+        public static readonly UserText Cancel = new("取消", "cancel");
+        public static readonly UserText Retry = new("重试", "retry");
+        public static readonly UserText Busy = new("实例正在另一个副本上运行，请稍后重试。", "The instance is busy on another replica; try again.");
+        public static readonly UserText EventName = new("请求体需要 name（1 到 200 个字符），可以有 correlationId 和 payload。", "The body needs 'name' (1-200 characters), and may have 'correlationId' and 'payload'.");
+        public static readonly UserText DefinitionTooLarge = new("工作流定义超过 {0:N0} 字节。", "The definition is larger than {0:N0} bytes.");
+        public static readonly UserText DefinitionNotUtf8 = new("工作流定义不是有效的 UTF-8。", "The definition is not valid UTF-8.");
+        public static readonly UserText BodyTooLarge = new("请求体过大。", "The body is too large.");
+        public static readonly UserText BodyNotUtf8 = new("请求体不是有效的 UTF-8。", "The body is not valid UTF-8.");
+        public static readonly UserText BodyNotJson = new("请求体不是有效的 JSON：{0}", "The body is not valid JSON: {0}");
+    }
+
     private static async Task<(WorkflowDefinition?, ProblemHttpResult?)> ReadDefinitionAsync(HttpRequest request, int maxBytes, CancellationToken ct)
     {
         var bytes = await ReadBytesAsync(request, maxBytes, ct);
         if (bytes is null)
         {
-            return (null, TypedResults.Problem($"The definition is larger than {maxBytes:N0} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge));
+            return (null, TypedResults.Problem(Texts.DefinitionTooLarge.In(request.HttpContext, maxBytes), statusCode: StatusCodes.Status413PayloadTooLarge));
         }
 
         if (!Utf8.IsValid(bytes))
         {
-            return (null, TypedResults.Problem("The definition is not valid UTF-8.", statusCode: StatusCodes.Status400BadRequest));
+            return (null, TypedResults.Problem(Texts.DefinitionNotUtf8.In(request.HttpContext), statusCode: StatusCodes.Status400BadRequest));
         }
 
         var parse = DefinitionJson.Parse(bytes, maxBytes);
         return parse.Definition is null
-            ? (null, TypedResults.Problem(parse.Error, statusCode: StatusCodes.Status400BadRequest))
+            ? (null, TypedResults.Problem(parse.Error!.In(request.HttpContext), statusCode: StatusCodes.Status400BadRequest))
             : (parse.Definition, null);
     }
 
@@ -229,7 +250,7 @@ internal static class WorkflowsApi
         var bytes = await ReadBytesAsync(request, MaxInputBytes, ct);
         if (bytes is null)
         {
-            return (null, TypedResults.Problem("The body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
+            return (null, TypedResults.Problem(Texts.BodyTooLarge.In(request.HttpContext), statusCode: StatusCodes.Status413PayloadTooLarge));
         }
 
         if (bytes.Length == 0)
@@ -240,7 +261,7 @@ internal static class WorkflowsApi
         // Checked up front: the parser validates string contents only when they are read, which may be deep inside a run.
         if (!Utf8.IsValid(bytes))
         {
-            return (null, TypedResults.Problem("The body is not valid UTF-8.", statusCode: StatusCodes.Status400BadRequest));
+            return (null, TypedResults.Problem(Texts.BodyNotUtf8.In(request.HttpContext), statusCode: StatusCodes.Status400BadRequest));
         }
 
         try
@@ -250,7 +271,7 @@ internal static class WorkflowsApi
         }
         catch (JsonException ex)
         {
-            return (null, TypedResults.Problem($"The body is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest));
+            return (null, TypedResults.Problem(Texts.BodyNotJson.In(request.HttpContext, ex.Message), statusCode: StatusCodes.Status400BadRequest));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scrm.Platform.Text;
 
 namespace Scrm.Workflows.Definitions;
 
@@ -24,13 +25,13 @@ public static class DefinitionJson
     {
         if (utf8.Length > maxBytes)
         {
-            return DefinitionParse.Fail($"The definition is {utf8.Length:N0} bytes; at most {maxBytes:N0} are accepted.");
+            return DefinitionParse.Fail(new($"工作流定义有 {utf8.Length:N0} 字节；最多接受 {maxBytes:N0} 字节。", $"The definition is {utf8.Length:N0} bytes; at most {maxBytes:N0} are accepted."));
         }
 
         try
         {
             var definition = JsonSerializer.Deserialize<WorkflowDefinition>(utf8, Options);
-            return definition is null ? DefinitionParse.Fail("The definition is empty.") : new DefinitionParse(definition, null);
+            return definition is null ? DefinitionParse.Fail(new("工作流定义为空。", "The definition is empty.")) : new DefinitionParse(definition, null);
         }
         catch (JsonException ex)
         {
@@ -45,20 +46,20 @@ public static class DefinitionJson
     public static WorkflowDefinition Deserialize(string json) =>
         JsonSerializer.Deserialize<WorkflowDefinition>(json, Options) ?? throw new JsonException("Stored definition is empty.");
 
-    private static string Describe(JsonException ex)
+    private static UserText Describe(JsonException ex)
     {
         // The serializer's messages name the path and position; strip the type names it adds.
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         var reason = cut > 0 ? message[..cut] : message;
         return ex.Path is { Length: > 0 } path
-            ? $"The definition is not valid JSON for a workflow at {path}: {reason}"
-            : $"The definition is not valid JSON for a workflow: {reason}";
+            ? new($"工作流定义在 {path} 处不是有效的工作流 JSON：{reason}", $"The definition is not valid JSON for a workflow at {path}: {reason}")
+            : new($"工作流定义不是有效的工作流 JSON：{reason}", $"The definition is not valid JSON for a workflow: {reason}");
     }
 }
 
-/// <summary>A parsed definition, or why it could not be parsed.</summary>
-public sealed record DefinitionParse(WorkflowDefinition? Definition, string? Error)
+/// <summary>A parsed definition, or why it could not be parsed (in both languages).</summary>
+public sealed record DefinitionParse(WorkflowDefinition? Definition, UserText? Error)
 {
-    public static DefinitionParse Fail(string error) => new(null, error);
+    public static DefinitionParse Fail(UserText error) => new(null, error);
 }

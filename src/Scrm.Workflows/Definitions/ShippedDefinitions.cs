@@ -47,7 +47,7 @@ public static partial class ShippedDefinitions
             var parsed = DefinitionJson.Parse(await File.ReadAllBytesAsync(file, cancellationToken), 1024 * 1024);
             if (parsed.Definition is not { } definition)
             {
-                throw new InvalidOperationException($"The shipped workflow {Path.GetFileName(file)} is not valid: {parsed.Error}");
+                throw new InvalidOperationException($"The shipped workflow {Path.GetFileName(file)} is not valid: {parsed.Error?.English}");
             }
 
             if (definition.Id.StartsWith("example-", StringComparison.Ordinal) || await store.GetAsync(definition.Id, cancellationToken) is not null)
