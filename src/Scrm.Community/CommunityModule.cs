@@ -50,6 +50,7 @@ public static class CommunityModule
         services.AddSingleton<SurveyService>();
         services.AddSingleton<CsatReport>();
         services.AddSingleton<Conversations.SlaReport>();
+        services.AddSingleton<Knowledge.KnowledgeBase>();
         services.AddSingleton<Templates.ReplyTemplates>();
         services.AddWorkflowActivity<ClassifyText>()
             .AddWorkflowActivity<HandToLeads>()

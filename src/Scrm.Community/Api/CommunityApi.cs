@@ -33,6 +33,7 @@ public static class CommunityApi
         admin.MapPut("/calendar/{year:int}", CalendarApi.SetYearAsync).WithSummary("Replaces one year of the working calendar (from the State Council's notice).");
         app.MapConversationsApi();
         TemplatesApi.Map(app);
+        KnowledgeApi.Map(app);
         return app;
     }
 

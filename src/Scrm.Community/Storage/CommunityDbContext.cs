@@ -15,6 +15,7 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
     internal DbSet<LexiconRow> Lexicons => Set<LexiconRow>();
     internal DbSet<CalendarYearRow> CalendarYears => Set<CalendarYearRow>();
     internal DbSet<ConversationRow> Conversations => Set<ConversationRow>();
+    internal DbSet<ArticleRow> Articles => Set<ArticleRow>();
     internal DbSet<MessageRow> Messages => Set<MessageRow>();
     internal DbSet<AssignmentRow> Assignments => Set<AssignmentRow>();
     internal DbSet<NotificationRow> Notifications => Set<NotificationRow>();
@@ -182,6 +183,23 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.Name).IsUnique();
             e.Property(x => x.Body).HasColumnName("body").HasMaxLength(4_000);
             e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
+            e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
+        });
+        modelBuilder.Entity<ArticleRow>(e =>
+        {
+            e.ToTable("community_articles");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.Title).HasColumnName("title").HasMaxLength(200);
+            e.HasIndex(x => x.Title).IsUnique();
+            e.Property(x => x.Body).HasColumnName("body").HasMaxLength(8_000);
+            e.Property(x => x.Tags).HasColumnName("tags").HasMaxLength(2_000);
+            e.Property(x => x.Channels).HasColumnName("channels").HasMaxLength(200);
+            e.Property(x => x.Active).HasColumnName("active");
+            e.HasIndex(x => x.Active);
+            e.Property(x => x.Uses).HasColumnName("uses");
             e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
             e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();

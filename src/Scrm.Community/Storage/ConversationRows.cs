@@ -175,3 +175,24 @@ internal sealed class ReplyTemplateRow
     public long UpdatedAt { get; set; }
     public int Version { get; set; }
 }
+
+/// <summary>A knowledge-base article: a solution agents can find, be offered for a conversation, and start a reply from.</summary>
+internal sealed class ArticleRow
+{
+    public long Id { get; set; }
+    public string Title { get; set; } = "";
+    public string Body { get; set; } = "";
+
+    /// <summary>JSON array of tags (free words, or intent and topic codes such as <c>complaint</c>, <c>delivery</c>).</summary>
+    public string Tags { get; set; } = "[]";
+
+    /// <summary>JSON array of the channels it suits; empty: every channel.</summary>
+    public string Channels { get; set; } = "[]";
+    public bool Active { get; set; } = true;
+
+    /// <summary>How many reply drafts started from it.</summary>
+    public int Uses { get; set; }
+    public string By { get; set; } = "";
+    public long UpdatedAt { get; set; }
+    public int Version { get; set; }
+}
