@@ -142,6 +142,12 @@ public sealed class WorkflowDesignerTests(MarketingHost host) : IClassFixture<Ma
             await Assertions.Expect(page.GetByTestId("diff").Locator("tr[data-path='nodes.end.label']")).ToHaveAttributeAsync("data-kind", "changed");
             (await page.EvaluateAsync<string[]>(MarketingHost.Unlabelled)).ShouldBeEmpty();
             await MarketingHost.DocumentAsync(page, "workflow-designer");
+
+            // In English the same canvas names its activities in English.
+            await page.GetByTestId("switch-language").ClickAsync();
+            await WebHost.WaitInteractiveAsync(page);
+            await Assertions.Expect(Node(page, "escalate").GetByTestId("node-title")).ToHaveTextAsync("Escalate lead");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Versions" })).ToBeVisibleAsync();
         });
         await page.Context.CloseAsync();
     }
