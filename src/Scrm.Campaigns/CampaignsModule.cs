@@ -55,6 +55,7 @@ public static class CampaignsModule
         services.AddScoped<CampaignStore>();
         services.AddScoped<CampaignSender>();
         services.AddScoped<CampaignInsight>();
+        services.AddScoped<WinnerPicker>();
         services.AddHostedService<CampaignRunner>();
         services.AddWorkflowActivity<SegmentTrigger>()
             .AddWorkflowActivity<EnrollInCampaigns>()
@@ -69,6 +70,7 @@ public static class CampaignsModule
         SegmentsApi.Map(app);
         FestivalsApi.Map(app);
         CampaignsApi.Map(app);
+        CostsApi.Map(app);
         UnsubscribeApi.Map(app);
         LinksApi.Map(app);
         return app;

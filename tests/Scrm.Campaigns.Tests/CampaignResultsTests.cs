@@ -88,4 +88,21 @@ public sealed class CampaignResultsTests
         report.RevenueT1.ShouldBe(123.45m);
         report.Variants.ShouldBeEmpty();
     }
+
+    [Fact]
+    public void Costs_entered_for_the_campaign_add_to_the_message_costs_and_set_the_roi()
+    {
+        var started = At(11, 11, 0);
+        // Two SMS at ¥0.05 = ¥0.10; entered: ¥10 for SMS, ¥40 for the campaign as a whole → cost ¥50.10.
+        // Revenue ¥100 on the start day: ROI = (100 − 50.10) / 50.10 = 0.99601 → 0.996.
+        var report = CampaignResults.Build(
+            [new(C(1), null, false, "sms", At(11, 11, 0, 1), null), new(C(2), null, false, "sms", At(11, 11, 0, 1), null)],
+            [new(C(1), At(11, 11, 8), 10_000)], started, TimeSpan.FromDays(3), new Dictionary<string, decimal> { ["sms"] = 0.05m },
+            [new EnteredCost("sms", 1_000), new EnteredCost(null, 4_000)]);
+        report.Cost.ShouldBe(50.10m);
+        report.CostEntered.ShouldBe(50m);
+        report.CostByChannel.ShouldBe(new Dictionary<string, decimal> { [CampaignResults.WholeCampaign] = 40m, ["sms"] = 10.10m });
+        report.RevenueT1.ShouldBe(100m);
+        report.RoiT1.ShouldBe(0.996);
+    }
 }

@@ -30,6 +30,14 @@ internal static partial class CampaignsApi
             "此活动的消息含链接（退订、落地页），但未设置 Scrm:Campaigns:PublicBaseUrl（客户访问本系统的地址，如 https://crm.example.com/），客户将无法打开。请管理员设置后重试。",
             "This campaign's messages carry links (unsubscribe, landing page), but Scrm:Campaigns:PublicBaseUrl (the address customers reach this host at, e.g. https://crm.example.com/) is not set, so no customer could open them. Ask an administrator to set it, then try again.");
         public static readonly UserText Customer = new("customer 必须是客户 id", "customer must be a customer id");
+        public static readonly UserText NoTest = new("此活动没有择优测试", "This campaign has no winner test");
+        public static readonly UserText NotStarted = new("活动尚未开始，还没有测试数据", "The campaign has not started: there are no test figures yet");
+        public static readonly UserText Decided = new("已选出胜出版本", "The winner was already picked");
+        public static readonly UserText UnknownVariant = new("没有这个版本", "There is no such variant");
+        public static readonly UserText NoWinner = new("目前还没有显著胜出的版本", "No variant wins significantly yet");
+        public static readonly UserText NoWinnerDetail = new(
+            "每个版本至少需要 {0} 条发送，且领先版本须在所设置信度下显著优于其他版本；可等测试期结束（届时发送领先版本），或指定 variant。",
+            "Each variant needs at least {0} sent and the leader must beat every other variant at the confidence set; wait for the test period to end (the leader is sent then) or name a variant.");
 
         public static readonly Dictionary<string, UserText> Problems = new(StringComparer.Ordinal)
         {
@@ -45,12 +53,25 @@ internal static partial class CampaignsApi
             ["time"] = new("时间格式为 HH:mm（北京时间）", "times are HH:mm (China time)"),
             ["holdout"] = new("对照组比例为 0–50（百分比）", "holdout is a percentage from 0 to 50"),
             ["variant-count"] = new("A/B 测试需要 2–5 个版本", "an A/B test has 2 to 5 variants"),
-            ["variant-name"] = new("版本名必填且唯一：字母、数字、- 或 _，最多 32 个字符，不能为 holdout", "a variant name is required and unique: letters, digits, '-' or '_', at most 32, not 'holdout'"),
+            ["variant-name"] = new("版本名必填且唯一：字母、数字、- 或 _，最多 32 个字符，不能为 holdout 或 rest", "a variant name is required and unique: letters, digits, '-' or '_', at most 32, not 'holdout' or 'rest'"),
             ["weight"] = new("权重为 1–100", "weight is 1 to 100"),
+            ["test-variants"] = new("择优测试需要 A/B 版本", "a winner test needs variants"),
+            ["test-entry"] = new("入群即发的活动不能做择优测试", "a campaign sent on entry cannot have a winner test"),
+            ["test-share"] = new("测试比例为 5–90（百分比）", "share is a percentage from 5 to 90"),
+            ["test-metric"] = new("指标必须是 click 或 conversion", "metric must be click or conversion"),
+            ["test-hours"] = new("测试时长为 1–720 小时", "hours is 1 to 720"),
+            ["test-sample"] = new("最小样本为 1–1000000", "minSample is 1 to 1000000"),
+            ["test-confidence"] = new("置信度为 0.8–0.999", "confidence is 0.8 to 0.999"),
         };
     }
 
     public sealed record ScheduleInput(DateTimeOffset? At);
+
+    /// <summary>A marketer's pick; without a variant the rule decides.</summary>
+    public sealed record WinnerInput(string? Variant);
+
+    /// <summary>An A/B test's state: the plan, when the period ends, the decision once made, and the figures now.</summary>
+    public sealed record WinnerView(AbTestPlan Test, DateTimeOffset? DecideAt, StoredDecision? Decision, WinnerDecision? Now);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -70,6 +91,9 @@ internal static partial class CampaignsApi
         group.MapPost("/{id:guid}/resume", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.ResumeAsync(id, Caller.Of(h.User).Name, ct), h));
         group.MapPost("/{id:guid}/cancel", (Guid id, CampaignStore s, HttpContext h, CancellationToken ct) => MoveAsync(s.CancelAsync(id, Caller.Of(h.User).Name, ct), h))
             .WithSummary("Stops for good: recipients not yet claimed are never sent.");
+        group.MapGet("/{id:guid}/winner", WinnerAsync).WithSummary("The A/B test's figures for its metric, the rule's verdict now (z-test per variant) and the decision once made.");
+        group.MapPost("/{id:guid}/winner", PickAsync).WithMaxRequestBodySize(4096)
+            .WithSummary("Picks the winner now — the one named, or the rule's (409 with the figures when none wins significantly) — and sends it to the rest.");
         group.MapGet("/{id:guid}/report", ReportAsync).WithSummary("Sent per channel, failed per channel and reason, held back per rule, unsubscribes.");
     }
 
@@ -156,6 +180,44 @@ internal static partial class CampaignsApi
         return await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } campaign
             ? TypedResults.Ok(await insight.PreviewAsync(campaign, customerId, ct))
             : TypedResults.NotFound();
+    }
+
+    private static async Task<IResult> WinnerAsync(Guid id, CampaignsDbContext db, WinnerPicker picker, HttpContext http, CancellationToken ct)
+    {
+        if (await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is not { } campaign)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (CampaignStore.PlanOf(campaign).Test is not { } test)
+        {
+            return TypedResults.Problem(Texts.NoTest.In(http), statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var now = campaign.StartedAt is null ? null : await picker.FiguresAsync(campaign, ct);
+        return TypedResults.Ok(new WinnerView(test, WinnerPicker.DecideAt(campaign), WinnerPicker.DecisionOf(campaign), now));
+    }
+
+    private static async Task<IResult> PickAsync(Guid id, WinnerInput? input, CampaignsDbContext db, WinnerPicker picker, HttpContext http, CancellationToken ct)
+    {
+        if (await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is not { } campaign)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var chosen = input?.Variant;
+        var (outcome, decision, figures) = await picker.PickAsync(campaign, chosen, periodEnded: false, Caller.Of(http.User).Name, ct);
+        var extensions = new Dictionary<string, object?> { ["figures"] = figures };
+        return outcome switch
+        {
+            PickOutcome.Picked => TypedResults.Ok(decision),
+            PickOutcome.UnknownVariant => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["variant"] = [Texts.UnknownVariant.In(http)] }),
+            PickOutcome.NoTest => TypedResults.Problem(Texts.NoTest.In(http), statusCode: StatusCodes.Status409Conflict),
+            PickOutcome.NotStarted => TypedResults.Problem(Texts.NotStarted.In(http), statusCode: StatusCodes.Status409Conflict),
+            PickOutcome.AlreadyDecided => TypedResults.Problem(title: Texts.Decided.In(http), statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["decision"] = decision }),
+            _ => TypedResults.Problem(Texts.NoWinnerDetail.In(http, figures?.MinSample), title: Texts.NoWinner.In(http), statusCode: StatusCodes.Status409Conflict, extensions: extensions),
+        };
     }
 
     private static async Task<IResult> ReportAsync(Guid id, CampaignsDbContext db, CampaignInsight insight, CancellationToken ct) =>

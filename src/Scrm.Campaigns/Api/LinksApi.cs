@@ -18,8 +18,16 @@ internal static class LinksApi
     private static async Task<IResult> FollowAsync(string token, TrackedLinks links, CampaignsDbContext db, TimeProvider time, IServiceProvider services, CancellationToken ct)
     {
         if (links.Read(token) is not { } who
-            || await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == who.Campaign, ct) is not { } campaign
-            || CampaignStore.PlanOf(campaign).Channels.FirstOrDefault(c => c.Channel == who.Channel)?.Url is not { } url)
+            || await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == who.Campaign, ct) is not { } campaign)
+        {
+            return Results.NotFound();
+        }
+
+        // The landing page of the channel the recipient's variant sent (the winner's for the rest of an A/B test).
+        var variant = await db.Recipients.AsNoTracking().Where(r => r.CampaignId == who.Campaign && r.CustomerId == who.Customer).Select(r => r.Variant).FirstOrDefaultAsync(ct);
+        var plan = CampaignStore.PlanOf(campaign);
+        if ((Split.ChannelsOf(plan, variant, CampaignSender.WinnerOf(campaign)).FirstOrDefault(c => c.Channel == who.Channel)?.Url
+                ?? plan.Channels.FirstOrDefault(c => c.Channel == who.Channel)?.Url) is not { } url)
         {
             return Results.NotFound();
         }

@@ -6,6 +6,10 @@ using Microsoft.EntityFrameworkCore;
 using Scrm.Campaigns.Sending;
 using Scrm.Campaigns.Storage;
 using Scrm.Customers.Directory;
+using Scrm.Platform.Audit;
+using Scrm.Platform.Http;
+using Scrm.Platform.Security;
+using Scrm.Platform.Text;
 
 namespace Scrm.Campaigns.Api;
 
@@ -16,8 +20,27 @@ namespace Scrm.Campaigns.Api;
 /// </summary>
 internal static class UnsubscribeApi
 {
+    public const int MaxEvidence = 500;
+
+    /// <summary>A customer's explicit request to get a channel's marketing again, and how it was made (what they said, where, when).</summary>
+    public sealed record ResubscribeInput(string? Channel, string? Evidence);
+
+    public sealed record ResubscribeView(Guid CustomerId, string Channel, bool Granted, string Source, DateTimeOffset At);
+
+    private static class Texts
+    {
+        public static readonly UserText Invalid = new("恢复订阅的请求有误", "The re-subscribe request is not valid");
+        public static readonly UserText Channel = new("渠道必须是 wechat、wecom、sms 或 email", "channel must be wechat, wecom, sms or email");
+        public static readonly UserText Evidence = new("必须写明客户本人的明确请求（如何、何时提出），5–{0} 个字符，不含控制字符",
+            "evidence of the customer's own explicit request (how and when they asked) is required: 5 to {0} characters, no control characters");
+        public static readonly UserText NotWithdrawn = new("该客户在此渠道没有退订，无需恢复", "This customer has not unsubscribed on this channel: there is nothing to restore");
+    }
+
     public static void Map(IEndpointRouteBuilder app)
     {
+        app.MapPost("/api/v1/customers/{id:guid}/resubscribe", ResubscribeAsync).WithTags("Campaigns").RequireAuthorization(ScrmPolicies.Marketing)
+            .WithMaxRequestBodySize(8 * 1024)
+            .WithSummary("Gives a customer who unsubscribed the channel's marketing again, at their explicit request (the evidence is kept in their timeline); audited.");
         var group = app.MapGroup("/" + UnsubscribeLinks.Path.TrimEnd('/')).WithTags("Campaigns").AllowAnonymous().ExcludeFromDescription();
         group.MapGet("/{token}", (string token, UnsubscribeLinks links) => links.Read(token) is null
             ? Page(HttpStatusCode.NotFound, "链接无效或已过期。", "This link is not valid.")
@@ -65,6 +88,62 @@ internal static class UnsubscribeApi
         }
 
         return Page(HttpStatusCode.OK, "已退订，您将不再收到此渠道的营销消息。", "You are unsubscribed from marketing on this channel.");
+    }
+
+    private static async Task<IResult> ResubscribeAsync(Guid id, ResubscribeInput input, CustomerConsents consents, IAuditTrail audit, TimeProvider time,
+        HttpContext http, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (input.Channel is not { } channel || !CampaignChannels.All.Contains(channel))
+        {
+            errors["channel"] = [Texts.Channel.In(http)];
+        }
+
+        var evidence = input.Evidence?.Trim();
+        if (evidence is not { Length: >= 5 and <= MaxEvidence } || evidence.Any(char.IsControl) || !IsWellFormed(evidence))
+        {
+            errors["evidence"] = [Texts.Evidence.In(http, MaxEvidence)];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status422UnprocessableEntity, Title = Texts.Invalid.In(http) });
+        }
+
+        var caller = Caller.Of(http.User);
+        var (customer, withdrawn) = await consents.ResubscribeAsync(id, input.Channel!, $"re-subscribed to {input.Channel} marketing, recorded by {caller.Name}: {evidence}", ct);
+        if (customer is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (!withdrawn)
+        {
+            return TypedResults.Problem(Texts.NotWithdrawn.In(http), statusCode: StatusCodes.Status409Conflict);
+        }
+
+        // The evidence stays in the customer's own record; the audit entry names who, whom and which channel.
+        await audit.RecordAsync(new AuditEvent(caller.Name, "consent.resubscribe", "customer", customer.Value.ToString("D"),
+            System.Text.Json.JsonSerializer.Serialize(new { channel = input.Channel, source = CustomerConsents.ResubscribeSource })), ct);
+        return TypedResults.Ok(new ResubscribeView(customer.Value, input.Channel!, true, CustomerConsents.ResubscribeSource, time.GetUtcNow()));
+    }
+
+    /// <summary>No lone surrogates (text that cannot be stored or shown as it was sent).</summary>
+    public static bool IsWellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static IResult Page(HttpStatusCode status, string chinese, string english, string form = "") =>

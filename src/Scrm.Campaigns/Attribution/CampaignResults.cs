@@ -3,6 +3,9 @@ namespace Scrm.Campaigns.Attribution;
 /// <summary>A recipient as results count them: sent (when, on which channel, first click) or in the holdout.</summary>
 public sealed record ResultRecipient(Guid Customer, string? Variant, bool Holdout, string? Channel, long? SentAt, long? ClickedAt);
 
+/// <summary>A cost a marketer entered for the campaign (fen), for one channel or (null) the campaign as a whole.</summary>
+public sealed record EnteredCost(string? Channel, long Fen);
+
 /// <summary>A value event of the customer model: an order (amount in fen).</summary>
 public sealed record ResultOrder(Guid Customer, long At, long AmountCents);
 
@@ -15,7 +18,8 @@ public sealed record VariantResult(ConversionFigures Figures, double? Uplift);
 /// <summary>
 /// What a campaign earned. <paramref name="Uplift"/> is the sent group's conversion rate minus the
 /// holdout's; <paramref name="IncrementalConversions"/> that difference times the sent; cost is the
-/// messages sent times each channel's per-message cost; ROI = (revenue − cost) / cost with revenue
+/// messages sent times each channel's per-message cost plus the costs entered for the campaign
+/// (<paramref name="CostEntered"/>; those for no channel under <c>campaign</c> in the per-channel costs); ROI = (revenue − cost) / cost with revenue
 /// from attributed orders placed by the end of day T+1 and T+2 (China time, T the start day).
 /// </summary>
 public sealed record CampaignResultsReport(
@@ -31,7 +35,8 @@ public sealed record CampaignResultsReport(
     decimal RevenueT2,
     double? RoiT1,
     double? RoiT2,
-    IReadOnlyDictionary<string, VariantResult> Variants);
+    IReadOnlyDictionary<string, VariantResult> Variants,
+    decimal CostEntered = 0);
 
 /// <summary>
 /// Attribution of orders to a campaign, as a pure function. An order counts for a sent recipient
@@ -43,9 +48,12 @@ public static class CampaignResults
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
+    /// <summary>Costs entered for no channel in particular, in the per-channel costs.</summary>
+    public const string WholeCampaign = "campaign";
+
     public static CampaignResultsReport Build(
         IReadOnlyList<ResultRecipient> recipients, IReadOnlyList<ResultOrder> orders, long startedAt, TimeSpan window,
-        IReadOnlyDictionary<string, decimal> costPerMessage)
+        IReadOnlyDictionary<string, decimal> costPerMessage, IReadOnlyList<EnteredCost>? entered = null)
     {
         var byCustomer = orders.ToLookup(o => o.Customer);
         var windowMs = (long)window.TotalMilliseconds;
@@ -86,6 +94,13 @@ public static class CampaignResults
 
         var costByChannel = sentGroup.GroupBy(r => r.Channel ?? "").OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count() * costPerMessage.GetValueOrDefault(g.Key), StringComparer.Ordinal);
+        foreach (var e in entered ?? [])
+        {
+            var key = e.Channel ?? WholeCampaign;
+            costByChannel[key] = costByChannel.GetValueOrDefault(key) + e.Fen / 100m;
+        }
+
+        costByChannel = costByChannel.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         var cost = costByChannel.Values.Sum();
 
         var startDay = DateTimeOffset.FromUnixTimeMilliseconds(startedAt).ToOffset(China).Date;
@@ -108,7 +123,8 @@ public static class CampaignResults
             Roi(revenueT1, cost),
             Roi(revenueT2, cost),
             sentGroup.Where(r => r.Variant is not null).GroupBy(r => r.Variant!).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => Figures(g) is var f ? new VariantResult(f, Uplift(f)) : null!, StringComparer.Ordinal));
+                .ToDictionary(g => g.Key, g => Figures(g) is var f ? new VariantResult(f, Uplift(f)) : null!, StringComparer.Ordinal),
+            (entered ?? []).Sum(e => e.Fen) / 100m);
     }
 
     private static double Rate(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);

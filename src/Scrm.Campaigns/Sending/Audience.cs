@@ -100,6 +100,14 @@ public static class Audience
     public static bool Consented(CustomerReach customer, ChannelPlan plan) =>
         customer.Consents.Any(c => c.Granted && (c.Channel == plan.Channel || c.Channel == $"{plan.Channel}:{plan.Account}"));
 
+    /// <summary>
+    /// The channels a campaign's own unsubscribe records still hold the customer back on: a record is
+    /// superseded by a channel-wide consent given after it (a re-subscribe).
+    /// </summary>
+    public static HashSet<string> StillUnsubscribed(CustomerReach? customer, IEnumerable<(string Channel, long At)> records) =>
+        records.Where(u => customer is null || !customer.Consents.Any(c => c.Granted && c.At > u.At && (c.Channel == u.Channel || u.Channel == "*" && !c.Channel.Contains(':'))))
+            .Select(u => u.Channel).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Consent withdrawn for the whole channel (an unsubscribe link or reply): it outranks any account's consent there.</summary>
     public static bool Withdrawn(CustomerReach customer, string channel) =>
         customer.Consents.Any(c => !c.Granted && c.Channel == channel);

@@ -44,13 +44,14 @@ internal sealed class CampaignInsight(
         var held = HoldReason.All.ToDictionary(r => r, _ => 0, StringComparer.Ordinal);
         var variants = (plan.Variants ?? []).ToDictionary(v => v.Name, _ => 0, StringComparer.Ordinal);
         var cap = sender.Cap;
+        var winner = CampaignSender.WinnerOf(campaign);
         var now = at.ToUnixTimeMilliseconds();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         foreach (var chunk in ids.Chunk(2_000))
         {
             var reach = (await facts.ReachAsync(chunk, cancellationToken)).ToDictionary(r => r.Id);
-            var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => chunk.Contains(u.CustomerId)).Select(u => new { u.CustomerId, u.Channel }).ToListAsync(cancellationToken))
-                .ToLookup(u => u.CustomerId, u => u.Channel);
+            var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => chunk.Contains(u.CustomerId)).Select(u => new { u.CustomerId, u.Channel, u.At }).ToListAsync(cancellationToken))
+                .ToLookup(u => u.CustomerId, u => (u.Channel, u.At));
             var since = cap.Since(now);
             var counts = (await db.Contacts.AsNoTracking().Where(c => chunk.Contains(c.CustomerId) && c.At > since)
                     .GroupBy(c => c.CustomerId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
@@ -65,7 +66,7 @@ internal sealed class CampaignInsight(
                 }
 
                 var (choice, reason) = reach.TryGetValue(id, out var customer)
-                    ? Audience.Choose(customer, Split.ChannelsOf(plan, variant), unsubscribed[id].ToHashSet(StringComparer.Ordinal), now)
+                    ? Audience.Choose(customer, Split.ChannelsOf(plan, variant, winner), Audience.StillUnsubscribed(customer, unsubscribed[id]), now)
                     : (null, HoldReason.Gone);
                 if (choice is not null && !cap.Allows(counts.GetValueOrDefault(id)))
                 {
@@ -85,7 +86,7 @@ internal sealed class CampaignInsight(
                     send[choice!.Plan.Channel] = send.GetValueOrDefault(choice.Plan.Channel) + 1;
                     if (variant is not null)
                     {
-                        variants[variant]++;
+                        variants[variant] = variants.GetValueOrDefault(variant) + 1;
                     }
                 }
             }
@@ -103,10 +104,10 @@ internal sealed class CampaignInsight(
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => u.CustomerId == customerId).Select(u => u.Channel).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
+        var unsubscribed = Audience.StillUnsubscribed(customer,
+            (await db.Unsubscribes.AsNoTracking().Where(u => u.CustomerId == customerId).Select(u => new { u.Channel, u.At }).ToListAsync(cancellationToken)).Select(u => (u.Channel, u.At)));
         var variant = Split.Assign(campaign.Id, customerId, plan);
-        var channels = Split.ChannelsOf(plan, variant);
+        var channels = Split.ChannelsOf(plan, variant, CampaignSender.WinnerOf(campaign));
         var (choice, held) = variant == Split.Holdout ? (null, HoldReason.Holdout)
             : Audience.Choose(customer, channels, unsubscribed, time.GetUtcNow().ToUnixTimeMilliseconds());
         var shown = choice?.Plan ?? channels[0];
@@ -171,8 +172,10 @@ internal sealed class CampaignInsight(
                 .Select(o => new Attribution.ResultOrder(o.Customer, o.OccurredAt, o.AmountCents)));
         }
 
+        var entered = await db.Costs.AsNoTracking().Where(c => c.CampaignId == campaignId).Select(c => new { c.Channel, c.Fen }).ToListAsync(cancellationToken);
         var o = options.Value;
-        return Attribution.CampaignResults.Build(recipients, placed, started, o.AttributionWindow, o.MessageCosts);
+        return Attribution.CampaignResults.Build(recipients, placed, started, o.AttributionWindow, o.MessageCosts,
+            [.. entered.Select(c => new Attribution.EnteredCost(c.Channel, c.Fen))]);
     }
 
     private async Task<IReadOnlyList<Guid>> MembersAsync(Guid segmentId, CancellationToken cancellationToken)

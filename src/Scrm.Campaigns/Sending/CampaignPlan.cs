@@ -9,8 +9,9 @@ namespace Scrm.Campaigns.Sending;
 /// <param name="Variants">A/B variants, each sent to a share of the audience in proportion to its weight; none: everyone gets <paramref name="Channels"/>.</param>
 /// <param name="Holdout">Percent of the audience (0–50) that receives nothing and is counted, to measure the campaign against.</param>
 /// <param name="OnEntry">Sends to each customer as they enter the segment (through the <c>segmented-campaigns</c> workflow) instead of to its members at the start.</param>
+/// <param name="Test">With variants: only a share of the audience gets them; the rest gets the winner once it is picked.</param>
 public sealed record CampaignPlan(IReadOnlyList<ChannelPlan> Channels, QuietHoursPlan? QuietHours, IReadOnlyList<VariantPlan>? Variants = null, int Holdout = 0,
-    bool OnEntry = false);
+    bool OnEntry = false, AbTestPlan? Test = null);
 
 /// <summary>An A/B variant: its name, its weight in the split, and its own channels and content (the campaign's when omitted).</summary>
 public sealed record VariantPlan(string Name, int Weight, IReadOnlyList<ChannelPlan>? Channels = null);
@@ -78,6 +79,44 @@ public static class PlanRules
             problems.Add(("holdout", "holdout"));
         }
 
+        if (plan.Test is { } test)
+        {
+            if (plan.Variants is null)
+            {
+                problems.Add(("test", "test-variants"));
+            }
+
+            if (plan.OnEntry)
+            {
+                problems.Add(("test", "test-entry"));
+            }
+
+            if (test.Share is < 5 or > 90)
+            {
+                problems.Add(("test.share", "test-share"));
+            }
+
+            if (!WinnerRule.Metrics.Contains(test.Metric))
+            {
+                problems.Add(("test.metric", "test-metric"));
+            }
+
+            if (test.Hours is < 1 or > 720)
+            {
+                problems.Add(("test.hours", "test-hours"));
+            }
+
+            if (test.MinSample is < 1 or > 1_000_000)
+            {
+                problems.Add(("test.minSample", "test-sample"));
+            }
+
+            if (test.Confidence is < 0.8 or > 0.999 || double.IsNaN(test.Confidence))
+            {
+                problems.Add(("test.confidence", "test-confidence"));
+            }
+        }
+
         if (plan.Variants is not { } variants)
         {
             return;
@@ -99,7 +138,7 @@ public static class PlanRules
                 continue;
             }
 
-            if (v.Name is not { Length: > 0 and <= 32 } || v.Name == Split.Holdout || v.Name.Any(ch => !char.IsAsciiLetterOrDigit(ch) && ch is not '-' and not '_')
+            if (v.Name is not { Length: > 0 and <= 32 } || v.Name is Split.Holdout or Split.Rest || v.Name.Any(ch => !char.IsAsciiLetterOrDigit(ch) && ch is not '-' and not '_')
                 || !names.Add(v.Name))
             {
                 problems.Add(($"{at}.name", "variant-name"));

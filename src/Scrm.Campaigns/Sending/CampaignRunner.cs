@@ -54,7 +54,8 @@ internal sealed partial class CampaignRunner(IServiceScopeFactory scopes, IOptio
         var work = await Task.WhenAll(running.Select(async id =>
         {
             await using var scope = scopes.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<CampaignSender>().RunBatchAsync(id, cancellationToken);
+            var picked = await scope.ServiceProvider.GetRequiredService<WinnerPicker>().PickIfDueAsync(id, cancellationToken);
+            return await scope.ServiceProvider.GetRequiredService<CampaignSender>().RunBatchAsync(id, cancellationToken) || picked;
         }));
         return work.Any(w => w);
     }

@@ -99,9 +99,12 @@ internal sealed partial class CampaignSender(
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var chunk in ids.Chunk(5_000))
         {
-            db.Recipients.AddRange(chunk.Select(id => Split.Assign(campaign.Id, id, plan) is var variant && variant == Split.Holdout
-                ? new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Held, Reason = HoldReason.Holdout, Variant = variant, Step = FirstStep, DoneAt = now }
-                : new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Pending, Variant = variant, Step = FirstStep }));
+            db.Recipients.AddRange(chunk.Select(id => Split.Assign(campaign.Id, id, plan) switch
+            {
+                Split.Holdout => new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Held, Reason = HoldReason.Holdout, Variant = Split.Holdout, Step = FirstStep, DoneAt = now },
+                Split.Rest => new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Waiting, Variant = Split.Rest, Step = FirstStep },
+                var variant => new RecipientRow { CampaignId = campaign.Id, CustomerId = id, Status = RecipientStatus.Pending, Variant = variant, Step = FirstStep },
+            }));
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
         }
@@ -153,7 +156,8 @@ internal sealed partial class CampaignSender(
         }
 
         await using var done = await contexts.CreateDbContextAsync(cancellationToken);
-        if (!await done.Recipients.AnyAsync(r => r.CampaignId == campaignId && (r.Status == RecipientStatus.Pending || r.Status == RecipientStatus.Claimed), cancellationToken))
+        if (!await done.Recipients.AnyAsync(r => r.CampaignId == campaignId
+                && (r.Status == RecipientStatus.Pending || r.Status == RecipientStatus.Claimed || r.Status == RecipientStatus.Waiting), cancellationToken))
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             await done.Campaigns.Where(c => c.Id == campaignId && c.Status == CampaignStatus.Running)
@@ -212,14 +216,15 @@ internal sealed partial class CampaignSender(
         var now = nowAt.ToUnixTimeMilliseconds();
         var cap = Cap;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => ids.Contains(u.CustomerId)).Select(u => new { u.CustomerId, u.Channel }).ToListAsync(cancellationToken))
-            .ToLookup(u => u.CustomerId, u => u.Channel);
+        var unsubscribed = (await db.Unsubscribes.AsNoTracking().Where(u => ids.Contains(u.CustomerId)).Select(u => new { u.CustomerId, u.Channel, u.At }).ToListAsync(cancellationToken))
+            .ToLookup(u => u.CustomerId, u => (u.Channel, u.At));
         var choices = new Dictionary<Guid, (ChannelChoice? Choice, string? Held)>();
+        var winner = WinnerOf(campaign);
         foreach (var row in pending)
         {
             var id = row.CustomerId;
             choices[id] = reach.TryGetValue(id, out var customer)
-                ? Audience.Choose(customer, Split.ChannelsOf(plan, row.Variant), unsubscribed[id].ToHashSet(StringComparer.Ordinal), now)
+                ? Audience.Choose(customer, Split.ChannelsOf(plan, row.Variant, winner), Audience.StillUnsubscribed(customer, unsubscribed[id]), now)
                 : (null, HoldReason.Gone);
         }
 
@@ -282,8 +287,9 @@ internal sealed partial class CampaignSender(
     {
         var reach = (await facts.ReachAsync([.. claimed.Select(r => r.CustomerId)], cancellationToken)).ToDictionary(r => r.Id);
         var outcomes = new ConcurrentDictionary<Guid, SendResult>();
+        var winner = WinnerOf(campaign);
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = options.Value.SendParallelism, CancellationToken = cancellationToken },
-            async (row, ct) => outcomes[row.CustomerId] = await SendOneAsync(campaign, plan, row, reach.GetValueOrDefault(row.CustomerId), ct));
+            async (row, ct) => outcomes[row.CustomerId] = await SendOneAsync(campaign, plan, winner, row, reach.GetValueOrDefault(row.CustomerId), ct));
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
@@ -326,14 +332,14 @@ internal sealed partial class CampaignSender(
         }
     }
 
-    private async Task<SendResult> SendOneAsync(CampaignRow campaign, CampaignPlan plan, RecipientRow row, CustomerReach? customer, CancellationToken cancellationToken)
+    private async Task<SendResult> SendOneAsync(CampaignRow campaign, CampaignPlan plan, string? winner, RecipientRow row, CustomerReach? customer, CancellationToken cancellationToken)
     {
         if (channels.FirstOrDefault(c => c.Channel == row.Channel) is not { } channel)
         {
             return new SendResult(SendStatus.NotConfigured, Detail: $"No {row.Channel} channel is installed.");
         }
 
-        if (customer is null || Split.ChannelsOf(plan, row.Variant).FirstOrDefault(c => c.Channel == row.Channel) is not { } channelPlan)
+        if (customer is null || Split.ChannelsOf(plan, row.Variant, winner).FirstOrDefault(c => c.Channel == row.Channel) is not { } channelPlan)
         {
             return new SendResult(SendStatus.RecipientUnavailable, Detail: "The customer or the channel left the campaign.");
         }
@@ -417,6 +423,10 @@ internal sealed partial class CampaignSender(
         await using var after = await contexts.CreateDbContextAsync(cancellationToken);
         return await after.Recipients.AsNoTracking().FirstOrDefaultAsync(r => r.CampaignId == campaign.Id && r.CustomerId == customerId, cancellationToken);
     }
+
+    /// <summary>The A/B test's winner once picked (its remainder sends the winner's channels and content).</summary>
+    public static string? WinnerOf(CampaignRow campaign) =>
+        campaign.Decision is { } json ? System.Text.Json.JsonSerializer.Deserialize<StoredDecision>(json, PlanRules.Json)?.Winner : null;
 
     /// <summary>A send status as a report reason: <c>QuotaExceeded</c> → <c>quota-exceeded</c>.</summary>
     public static string Reason(SendStatus status) =>

@@ -22,6 +22,9 @@ public static class RecipientStatus
     public const string Failed = "failed";
     public const string Held = "held";
     public const string Cancelled = "cancelled";
+
+    /// <summary>Outside an A/B test's share: waits for the winner.</summary>
+    public const string Waiting = "waiting";
 }
 
 public sealed record CampaignView(
@@ -29,9 +32,9 @@ public sealed record CampaignView(
     int? Audience, string CreatedBy, DateTimeOffset CreatedAt, string UpdatedBy, DateTimeOffset UpdatedAt, int Version);
 
 public sealed record CampaignInput(string? Name, Guid? SegmentId, IReadOnlyList<ChannelPlan>? Channels, QuietHoursPlan? QuietHours, int? Version,
-    IReadOnlyList<VariantPlan>? Variants = null, int? Holdout = null, bool? OnEntry = null)
+    IReadOnlyList<VariantPlan>? Variants = null, int? Holdout = null, bool? OnEntry = null, AbTestPlan? Test = null)
 {
-    public CampaignPlan? Plan => Channels is null ? null : new CampaignPlan(Channels, QuietHours, Variants, Holdout ?? 0, OnEntry ?? false);
+    public CampaignPlan? Plan => Channels is null ? null : new CampaignPlan(Channels, QuietHours, Variants, Holdout ?? 0, OnEntry ?? false, Test);
 }
 
 public enum CampaignChange
@@ -116,7 +119,7 @@ internal sealed class CampaignStore(IDbContextFactory<CampaignsDbContext> contex
         if (result.Item1 == CampaignChange.Done)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.Recipients.Where(r => r.CampaignId == id && r.Status == RecipientStatus.Pending)
+            await db.Recipients.Where(r => r.CampaignId == id && (r.Status == RecipientStatus.Pending || r.Status == RecipientStatus.Waiting))
                 .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RecipientStatus.Cancelled), cancellationToken);
         }
 

@@ -11,6 +11,9 @@ public static class Split
     /// <summary>The group that receives nothing, kept to measure what the campaign changed.</summary>
     public const string Holdout = "holdout";
 
+    /// <summary>Outside an A/B test's share: gets the winner once it is picked.</summary>
+    public const string Rest = "rest";
+
     public const int MaxHoldout = 50;
     public const int MaxVariants = 5;
     public const int MaxWeight = 100;
@@ -43,9 +46,15 @@ public static class Split
             return null;
         }
 
-        // The rest of the range, cut in proportion to the weights.
+        // The rest of the range (its test share, with a test), cut in proportion to the weights.
+        var range = plan.Test is { } test ? (Buckets - holdout) * Math.Clamp(test.Share, 1, 100) / 100 : Buckets - holdout;
+        if (bucket - holdout >= range)
+        {
+            return Rest;
+        }
+
         var total = variants.Sum(v => (long)Math.Max(v.Weight, 1));
-        var position = (long)(bucket - holdout) * total / (Buckets - holdout);
+        var position = (long)(bucket - holdout) * total / range;
         foreach (var v in variants)
         {
             position -= Math.Max(v.Weight, 1);
@@ -58,7 +67,10 @@ public static class Split
         return variants[^1].Name;
     }
 
-    /// <summary>The channels (and content) the recipient's variant sends; the campaign's own without variants.</summary>
-    public static IReadOnlyList<ChannelPlan> ChannelsOf(CampaignPlan plan, string? variant) =>
-        variant is null ? plan.Channels : plan.Variants?.FirstOrDefault(v => v.Name == variant)?.Channels ?? plan.Channels;
+    /// <summary>The channels (and content) the recipient's variant sends; the campaign's own without variants; the rest gets the winner's.</summary>
+    public static IReadOnlyList<ChannelPlan> ChannelsOf(CampaignPlan plan, string? variant, string? winner = null)
+    {
+        var name = variant == Rest ? winner : variant;
+        return name is null ? plan.Channels : plan.Variants?.FirstOrDefault(v => v.Name == name)?.Channels ?? plan.Channels;
+    }
 }

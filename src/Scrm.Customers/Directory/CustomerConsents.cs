@@ -13,6 +13,9 @@ public sealed class CustomerConsents(IDbContextFactory<CustomersDbContext> conte
     /// <summary>The source of a consent withdrawn by an unsubscribe link or reply.</summary>
     public const string UnsubscribeSource = "unsubscribe";
 
+    /// <summary>The source of a consent given again after an unsubscribe, at the customer's explicit request.</summary>
+    public const string ResubscribeSource = "resubscribe";
+
     /// <summary>
     /// Withdraws the customer's (or, once merged, their survivor's) consent for the whole channel,
     /// noted in their timeline under <paramref name="eventKey"/>; doing it again changes nothing.
@@ -58,5 +61,45 @@ public sealed class CustomerConsents(IDbContextFactory<CustomersDbContext> conte
 
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Gives the customer's consent for the whole channel again after it was withdrawn (an unsubscribe),
+    /// noted in their timeline with who recorded it. Returns the customer's id (the survivor's once
+    /// merged), or null when there is no such customer; <c>Withdrawn</c> is false when nothing was withdrawn.
+    /// </summary>
+    public async Task<(Guid? Customer, bool Withdrawn)> ResubscribeAsync(Guid customerId, string channel, string summary, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId, cancellationToken);
+        for (var hops = 0; customer is { Status: CustomerStatus.Merged, MergedInto: { } into } && hops < 16; hops++)
+        {
+            customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == into, cancellationToken);
+        }
+
+        if (customer is null)
+        {
+            return (null, false);
+        }
+
+        var rows = await db.Consents.Where(c => c.CustomerId == customer.Id && c.Channel == channel && !c.Granted).ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return (customer.Id, false);
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var row in rows)
+        {
+            (row.Granted, row.At, row.Source) = (true, now, ResubscribeSource);
+        }
+
+        customer.UpdatedAt = Math.Max(now, customer.UpdatedAt + 1);
+        db.Timeline.Add(new TimelineRow
+        {
+            CustomerId = customer.Id, EventKey = $"resubscribe:{customer.Id:N}:{channel}:{now}", Kind = ResubscribeSource, Channel = channel, OccurredAt = now, Summary = summary,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        return (customer.Id, true);
     }
 }

@@ -40,7 +40,8 @@ public sealed record CustomerReach(Guid Id, string? Name, string? Nickname, stri
 
 public sealed record ReachIdentity(string Type, string Account, string Value);
 
-public sealed record ReachConsent(string Channel, bool Granted);
+/// <param name="At">When the consent was given or withdrawn (Unix ms).</param>
+public sealed record ReachConsent(string Channel, bool Granted, long At = 0);
 
 /// <summary>
 /// Customer facts in the order customers last changed, for modules that keep their own copy (the
@@ -92,8 +93,8 @@ public sealed class CustomerFactSheets(IDbContextFactory<CustomersDbContext> con
                 .Select(i => new { i.CustomerId, i.Type, i.Account, i.Value }).ToListAsync(cancellationToken))
             .ToLookup(i => i.CustomerId, i => new ReachIdentity(i.Type, i.Account, i.Value));
         var consents = (await db.Consents.AsNoTracking().Where(c => list.Contains(c.CustomerId))
-                .Select(c => new { c.CustomerId, c.Channel, c.Granted }).ToListAsync(cancellationToken))
-            .ToLookup(c => c.CustomerId, c => new ReachConsent(c.Channel, c.Granted));
+                .Select(c => new { c.CustomerId, c.Channel, c.Granted, c.At }).ToListAsync(cancellationToken))
+            .ToLookup(c => c.CustomerId, c => new ReachConsent(c.Channel, c.Granted, c.At));
         var inbound = (await db.Timeline.AsNoTracking().Where(t => list.Contains(t.CustomerId) && t.Position != null)
                 .GroupBy(t => t.CustomerId).Select(g => new { Id = g.Key, Last = g.Max(t => t.OccurredAt) }).ToListAsync(cancellationToken))
             .ToDictionary(t => t.Id, t => t.Last);
