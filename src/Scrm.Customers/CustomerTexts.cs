@@ -36,6 +36,7 @@ internal static class CustomerTexts
     public static readonly UserText OrderChannel = new("必填（不超过 64 个字符）", "is required (at most 64 characters)");
     public static readonly UserText Required = new("必填", "is required");
     public static readonly UserText OrderCustomer = new("订单需要 customerId，或能识别客户的手机号、邮箱或 crmId", "an order needs customerId, or a mobile number, e-mail address or crmId that identifies the customer");
+    public static readonly UserText OrderUnknownCustomer = new("没有这个客户", "names no customer");
     public static readonly UserText OrderProducts = new("每个订单最多 200 个商品", "at most 200 products per order");
     public static readonly UserText OrderProduct = new("需要商品（不超过 128 个字符）、从 1 起的数量和非负金额", "needs a product (at most 128 characters), a quantity from 1 and a non-negative amount");
     public static readonly UserText OrderBody = new("请求正文必须是一个订单对象或订单数组。", "The body must be an order object or an array of orders.");

@@ -105,6 +105,9 @@ public sealed class ApiTests : IAsyncLifetime
         orderErrors.GetProperty("currency")[0].GetString().ShouldBe("必须是 ISO 4217 币种代码，例如 CNY");
         orderErrors.GetProperty("email")[0].GetString().ShouldStartWith("不是有效的邮箱地址：");
         (await ErrorsAsync(HttpMethod.Post, "/api/v1/orders", order, "en")).GetProperty("currency")[0].GetString().ShouldBe("must be an ISO 4217 code such as CNY");
+        var nobody = $$"""{"orderId":"Z-3","customerId":"{{Guid.NewGuid()}}","amount":10,"channel":"shop","occurredAt":"2026-11-01T10:00:00+08:00"}""";
+        (await ErrorsAsync(HttpMethod.Post, "/api/v1/orders", nobody, null)).GetProperty("customerId")[0].GetString().ShouldBe("没有这个客户");
+        (await ErrorsAsync(HttpMethod.Post, "/api/v1/orders", nobody, "en")).GetProperty("customerId")[0].GetString().ShouldBe("names no customer");
 
         // An order import runs in the background, without the uploader's language: the report answers in the reader's.
         using var admin = _app.ClientFor("admin");

@@ -107,7 +107,9 @@ internal sealed class OrderService(CustomersDbContext db, ResolutionEngine engin
 
             if (customer is not { } target)
             {
-                outcomes[f.Index] = new OrderOutcome(f.Order.OrderId, "invalid", null, new Dictionary<string, string[]> { ["customerId"] = ["names no customer"] });
+                var unknown = new FieldErrors();
+                unknown.Add("customerId", CustomerTexts.OrderUnknownCustomer);
+                outcomes[f.Index] = new OrderOutcome(f.Order.OrderId, "invalid", null, unknown.ToDictionary(language)) { Problems = unknown };
                 continue;
             }
 
