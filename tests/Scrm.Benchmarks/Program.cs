@@ -19,6 +19,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["storage"] = StorageBenchmark.RunAsync,
     ["segments"] = SegmentsBenchmark.RunAsync,
     ["imports"] = ImportBenchmark.RunAsync,
+    ["inbox"] = InboxBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -36,6 +37,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine("  access [--customers 50000] [--leads 50000] [--samples 2000]");
     Console.WriteLine(StorageBenchmark.Usage);
     Console.WriteLine(SegmentsBenchmark.Usage);
+    Console.WriteLine(InboxBenchmark.Usage);
     return 1;
 }
 
