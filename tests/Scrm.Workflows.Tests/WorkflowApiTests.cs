@@ -90,6 +90,63 @@ public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<W
     }
 
     [Fact]
+    public async Task A_save_over_a_version_someone_else_replaced_meanwhile_is_refused_and_nothing_is_stored()
+    {
+        using var first = app.ClientFor("marketer");
+        using var second = app.ClientFor("marketer");
+        second.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        (await first.PostAsync("/api/v1/workflows/definitions", Waiter("etag"))).Status.ShouldBe(HttpStatusCode.Created);
+
+        async Task<string> LoadAsync(HttpClient client)
+        {
+            using var response = await client.GetAsync("/api/v1/workflows/definitions/etag", TestContext.Current.CancellationToken);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            return response.Headers.ETag.ShouldNotBeNull().Tag;
+        }
+
+        async Task<(HttpStatusCode, JsonNode?)> PutAsync(HttpClient client, string name, string? ifMatch)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, "/api/v1/workflows/definitions/etag")
+            {
+                Content = new StringContent(Waiter("etag", name), System.Text.Encoding.UTF8, "application/json"),
+            };
+            if (ifMatch is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+            }
+
+            using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+            var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+        }
+
+        var loadedByFirst = await LoadAsync(first);
+        var loadedBySecond = await LoadAsync(second);
+        loadedByFirst.ShouldStartWith("\"v1");
+        loadedBySecond.ShouldBe(loadedByFirst);
+
+        (await PutAsync(first, "First's change", loadedByFirst)).Item1.ShouldBe(HttpStatusCode.Created);
+        var (refused, problem) = await PutAsync(second, "Second's change", loadedBySecond);
+        refused.ShouldBe(HttpStatusCode.Conflict);
+        problem!["detail"]!.GetValue<string>().ShouldBe(
+            "Workflow 'etag' was saved or published by someone else since it was loaded (now version 1); nothing was saved. Load it again and redo the change.");
+        var (zhRefused, zhProblem) = await PutAsync(first, "Second's change", loadedBySecond);
+        zhRefused.ShouldBe(HttpStatusCode.Conflict);
+        zhProblem!["detail"]!.GetValue<string>().ShouldBe("工作流“etag”在载入后已被他人保存或发布（现在是版本 1），本次没有保存；请重新载入后再修改。");
+
+        var (_, stored) = await first.GetJsonAsync("/api/v1/workflows/definitions/etag");
+        stored!["definition"]!["name"]!.GetValue<string>().ShouldBe("First's change");
+        var current = await LoadAsync(second);
+        current.ShouldNotBe(loadedByFirst);
+        problem["etag"]!.GetValue<string>().ShouldBe(current);
+
+        // With the current tag the second marketer's save goes through; without If-Match a save works as before.
+        (await PutAsync(second, "Second's change", current)).Item1.ShouldBe(HttpStatusCode.Created);
+        (await PutAsync(second, "Without a check", null)).Item1.ShouldBe(HttpStatusCode.Created);
+        (await first.GetJsonAsync("/api/v1/workflows/definitions/etag")).Body!["definition"]!["name"]!.GetValue<string>().ShouldBe("Without a check");
+    }
+
+    [Fact]
     public async Task Refusals_answer_in_chinese_unless_english_is_asked_for()
     {
         using var zh = app.ClientFor("marketer");

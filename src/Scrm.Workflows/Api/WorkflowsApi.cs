@@ -30,8 +30,10 @@ internal static class WorkflowsApi
         group.MapGet("/schema", Schema).WithSummary("The JSON Schema of workflow definitions, with the registered activity types.");
         group.MapGet("/definitions", ListDefinitionsAsync);
         group.MapPost("/definitions", CreateDefinitionAsync).WithMaxRequestBodySize(maxDefinition);
-        group.MapPut("/definitions/{id}", SaveDraftAsync).WithMaxRequestBodySize(maxDefinition);
-        group.MapGet("/definitions/{id}", GetDefinitionAsync);
+        group.MapPut("/definitions/{id}", SaveDraftAsync).WithMaxRequestBodySize(maxDefinition)
+            .WithSummary("Saves the draft. With If-Match (the ETag of GET) the save is refused with 409 when someone saved or published another version meanwhile, and nothing is stored; without If-Match the draft is replaced as is.");
+        group.MapGet("/definitions/{id}", GetDefinitionAsync)
+            .WithSummary("The newest version with every version's state; the ETag names that version, for If-Match on PUT.");
         group.MapPost("/definitions/{id}/publish", PublishAsync);
         group.MapPost("/definitions/{id}/run", RunAsync).WithMaxRequestBodySize(MaxInputBytes);
         group.MapGet("/definitions/{id}/versions/{version:int}/counts", CountsAsync)
@@ -62,7 +64,7 @@ internal static class WorkflowsApi
             return problem;
         }
 
-        return Saved(await store.CreateAsync(definition!, ct), definition!.Id, request.HttpContext.Language());
+        return Saved(await store.CreateAsync(definition!, ct), definition!.Id, request.HttpContext);
     }
 
     private static async Task<Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> SaveDraftAsync(
@@ -74,11 +76,38 @@ internal static class WorkflowsApi
             return problem;
         }
 
-        return Saved(await store.SaveDraftAsync(id, definition!, ct), id, request.HttpContext.Language());
+        var ifMatch = request.Headers.IfMatch.SelectMany(v => (v ?? "").Split(',')).Select(v => v.Trim()).Where(v => v.Length > 0).ToList();
+        if (ifMatch.Count == 0 || ifMatch.Contains("*"))
+        {
+            return Saved(await store.SaveDraftAsync(id, definition!, ct), id, request.HttpContext);
+        }
+
+        var loaded = await store.GetAsync(id, ct);
+        if (loaded is not null && !ifMatch.Contains(DefinitionETag.Of(loaded.Definition)))
+        {
+            return Stale(id, loaded, request.HttpContext);
+        }
+
+        var result = await store.SaveDraftAsync(id, definition!, ct, basedOn: loaded?.Definition);
+        return result.Outcome == SaveOutcome.Conflict && loaded is not null
+            ? Stale(id, await store.GetAsync(id, ct) ?? loaded, request.HttpContext)
+            : Saved(result, id, request.HttpContext);
     }
 
-    private static async Task<Results<Ok<DefinitionView>, NotFound>> GetDefinitionAsync(string id, DefinitionStore store, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    private static ProblemHttpResult Stale(string id, DefinitionView current, HttpContext http) =>
+        TypedResults.Problem(Texts.Stale.In(http, id, current.Definition.Version), statusCode: StatusCodes.Status409Conflict,
+            extensions: new Dictionary<string, object?> { ["etag"] = DefinitionETag.Of(current.Definition) });
+
+    private static async Task<Results<Ok<DefinitionView>, NotFound>> GetDefinitionAsync(string id, DefinitionStore store, HttpContext http, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } view)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = DefinitionETag.Of(view.Definition);
+        return TypedResults.Ok(view);
+    }
 
     private static async Task<Results<Ok<DefinitionResponse>, ProblemHttpResult, ValidationProblem>> PublishAsync(string id, DefinitionStore store, HttpContext http, CancellationToken ct)
     {
@@ -181,13 +210,22 @@ internal static class WorkflowsApi
         _ => TypedResults.Ok(result),
     };
 
-    private static Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem> Saved(SaveResult result, string id, string language) => result.Outcome switch
+    private static Results<Created<DefinitionResponse>, ProblemHttpResult, ValidationProblem> Saved(SaveResult result, string id, HttpContext http)
     {
-        SaveOutcome.Saved => TypedResults.Created($"/api/v1/workflows/definitions/{result.Definition!.Id}", new DefinitionResponse(result.Definition, result.State!)),
-        SaveOutcome.NotFound => TypedResults.Problem(Texts.CreateWithPost.In(language), statusCode: StatusCodes.Status404NotFound),
-        SaveOutcome.Conflict => TypedResults.Problem(Texts.Exists.In(language, id), statusCode: StatusCodes.Status409Conflict),
-        _ => Invalid(result.Errors, language),
-    };
+        var language = http.Language();
+        switch (result.Outcome)
+        {
+            case SaveOutcome.Saved:
+                http.Response.Headers.ETag = DefinitionETag.Of(result.Definition!);
+                return TypedResults.Created($"/api/v1/workflows/definitions/{result.Definition!.Id}", new DefinitionResponse(result.Definition, result.State!));
+            case SaveOutcome.NotFound:
+                return TypedResults.Problem(Texts.CreateWithPost.In(language), statusCode: StatusCodes.Status404NotFound);
+            case SaveOutcome.Conflict:
+                return TypedResults.Problem(Texts.Exists.In(language, id), statusCode: StatusCodes.Status409Conflict);
+            default:
+                return Invalid(result.Errors, language);
+        }
+    }
 
     /// <summary>
     /// 400 with the messages under <c>errors</c> by activity id (<c>workflow</c> for the definition
@@ -212,6 +250,8 @@ internal static class WorkflowsApi
         public static readonly UserText NotPublished = new("工作流“{0}”没有已发布的版本；草稿不会运行。", "Workflow '{0}' has no published version; drafts never run.");
         public static readonly UserText CreateWithPost = new("没有这个工作流；请用 POST 创建。", "No such workflow; create it with POST.");
         public static readonly UserText Exists = new("id 为“{0}”的工作流已存在；请用 PUT 修改。", "A workflow with id '{0}' exists; change it with PUT.");
+        public static readonly UserText Stale = new("工作流“{0}”在载入后已被他人保存或发布（现在是版本 {1}），本次没有保存；请重新载入后再修改。",
+            "Workflow '{0}' was saved or published by someone else since it was loaded (now version {1}); nothing was saved. Load it again and redo the change.");
         public static readonly UserText Status = new("status 必须是 running、suspended、finished、faulted 或 cancelled。", "status must be running, suspended, finished, faulted or cancelled.");
         public static readonly UserText NoInstance = new("没有这个实例。", "No such instance.");
         public static readonly UserText NotApplicable = new("实例当前为 {0}，不能{1}。", "The instance is {0}; {1} does not apply.");
