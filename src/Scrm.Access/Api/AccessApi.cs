@@ -8,6 +8,7 @@ using Scrm.Access.People;
 using Scrm.Platform.Audit;
 using Scrm.Platform.Http;
 using Scrm.Platform.Security;
+using Scrm.Platform.Text;
 
 namespace Scrm.Access.Api;
 
@@ -54,28 +55,28 @@ internal static class AccessApi
     private static async Task<Results<Ok<UserView>, NotFound>> GetUserAsync(string id, PeopleAdmin people, CancellationToken ct) =>
         await people.GetAsync(id, ct) is { } user ? TypedResults.Ok(user) : TypedResults.NotFound();
 
-    private static async Task<Results<Created<CreatedUser>, ValidationProblem>> CreateUserAsync(NewUserRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<Created<CreatedUser>, ValidationProblem>> CreateUserAsync(NewUserRequest request, PeopleAdmin people, HttpContext http, CancellationToken ct)
     {
-        var (created, password, errors) = await people.CreateAsync(request, Me(user), ct);
-        return created is null ? TypedResults.ValidationProblem(errors!) : TypedResults.Created($"/api/v1/access/users/{Uri.EscapeDataString(created.Id)}", new CreatedUser(created, password));
+        var (created, password, errors) = await people.CreateAsync(request, Me(http.User), ct);
+        return created is null ? TypedResults.ValidationProblem(errors!.ToDictionary(http.Language())) : TypedResults.Created($"/api/v1/access/users/{Uri.EscapeDataString(created.Id)}", new CreatedUser(created, password));
     }
 
-    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeUserAsync(string id, UserChange change, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangeUserAsync(string id, UserChange change, PeopleAdmin people, HttpContext http, CancellationToken ct)
     {
-        var (found, errors) = await people.ChangeAsync(id, change, Me(user), ct);
-        return !found ? TypedResults.NotFound() : errors is not null ? TypedResults.ValidationProblem(errors) : TypedResults.NoContent();
+        var (found, errors) = await people.ChangeAsync(id, change, Me(http.User), ct);
+        return !found ? TypedResults.NotFound() : errors is not null ? TypedResults.ValidationProblem(errors.ToDictionary(http.Language())) : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<Deactivation>, NotFound, ValidationProblem>> DeactivateAsync(string id, DeactivateRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<Ok<Deactivation>, NotFound, ValidationProblem>> DeactivateAsync(string id, DeactivateRequest request, PeopleAdmin people, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Successor))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successor"] = ["is required: who takes over the user's records"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successor"] = [Texts.SuccessorRequired.In(http)] });
         }
 
-        var (result, problem) = await people.DeactivateAsync(id, request.Successor, Me(user), ct);
+        var (result, problem) = await people.DeactivateAsync(id, request.Successor, Me(http.User), ct);
         return result is not null ? TypedResults.Ok(result)
-            : problem is not null ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successor"] = [problem] })
+            : problem is not null ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successor"] = [problem.In(http)] })
             : TypedResults.NotFound();
     }
 
@@ -87,38 +88,46 @@ internal static class AccessApi
 
     private static async Task<Ok<IReadOnlyList<TeamInfo>>> TeamsAsync(PeopleAdmin people, CancellationToken ct) => TypedResults.Ok(await people.TeamsAsync(ct));
 
-    private static async Task<Results<NoContent, ValidationProblem>> PutTeamAsync(string name, TeamRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct) =>
-        await people.PutTeamAsync(name, request, Me(user), ct) is { } errors ? TypedResults.ValidationProblem(errors) : TypedResults.NoContent();
+    private static async Task<Results<NoContent, ValidationProblem>> PutTeamAsync(string name, TeamRequest request, PeopleAdmin people, HttpContext http, CancellationToken ct) =>
+        await people.PutTeamAsync(name, request, Me(http.User), ct) is { } errors ? TypedResults.ValidationProblem(errors.ToDictionary(http.Language())) : TypedResults.NoContent();
 
     private static async Task<Results<NoContent, NotFound>> DeleteTeamAsync(string name, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct) =>
         await people.DeleteTeamAsync(name, Me(user), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<NoContent, ValidationProblem>> SetReachAsync(string role, string resource, ReachRequest request, PeopleAdmin people, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem>> SetReachAsync(string role, string resource, ReachRequest request, PeopleAdmin people, HttpContext http, CancellationToken ct)
     {
         if (!ScrmRoles.All.Contains(role) || !DataResources.All.Contains(resource) || request.Reach is not { } reach || !Enum.IsDefined(reach))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["reach"] = [$"role one of {string.Join(", ", ScrmRoles.All)}; resource one of {string.Join(", ", DataResources.All)}; reach own, team or all"],
+                ["reach"] = [Texts.Reach.In(http, string.Join(", ", ScrmRoles.All), string.Join(", ", DataResources.All))],
             });
         }
 
-        await people.SetReachAsync(role, resource, reach, Me(user), ct);
+        await people.SetReachAsync(role, resource, reach, Me(http.User), ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<Ok<IReadOnlyList<ApiKeyView>>> ListKeysAsync(string? owner, ApiKeys keys, CancellationToken ct) => TypedResults.Ok(await keys.ListAsync(owner, ct));
 
-    private static async Task<Results<Created<CreatedKey>, ValidationProblem>> CreateKeyAsync(NewKeyRequest request, ApiKeys keys, ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<Results<Created<CreatedKey>, ValidationProblem>> CreateKeyAsync(NewKeyRequest request, ApiKeys keys, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Owner) || request.Roles is not { Count: > 0 } roles || !roles.TrueForAll(ScrmRoles.All.Contains) || request.Name?.Length > 128)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"owner and roles (each one of {string.Join(", ", ScrmRoles.All)}) are required; name at most 128 characters"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [Texts.KeyBody.In(http, string.Join(", ", ScrmRoles.All))] });
         }
 
-        return await keys.CreateAsync(request.Owner, request.Name ?? request.Owner, roles, Me(user), ct) is { } created
+        return await keys.CreateAsync(request.Owner, request.Name ?? request.Owner, roles, Me(http.User), ct) is { } created
             ? TypedResults.Created($"/api/v1/access/keys/{created.Info.Id}", created)
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["owner"] = ["no such user or service account"] });
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["owner"] = [Texts.NoOwner.In(http)] });
+    }
+
+    private static class Texts
+    {
+        public static readonly UserText SuccessorRequired = new("必填：由谁接手该用户的记录", "is required: who takes over the user's records");
+        public static readonly UserText Reach = new("角色为 {0} 之一；资源为 {1} 之一；范围为 own（本人）、team（团队）或 all（全部）", "role one of {0}; resource one of {1}; reach own, team or all");
+        public static readonly UserText KeyBody = new("owner 和 roles（每个为 {0} 之一）为必填；name 最多 128 个字符", "owner and roles (each one of {0}) are required; name at most 128 characters");
+        public static readonly UserText NoOwner = new("没有这个用户或服务账号", "no such user or service account");
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeKeyAsync(string id, ApiKeys keys, ClaimsPrincipal user, CancellationToken ct) =>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Scrm.Access.Storage;
 using Scrm.Platform.Audit;
 using Scrm.Platform.Security;
+using Scrm.Platform.Text;
 
 namespace Scrm.Access.People;
 
@@ -49,29 +50,30 @@ internal sealed class PeopleAdmin(
     public async Task<UserView?> GetAsync(string id, CancellationToken cancellationToken) =>
         await users.FindByIdAsync(id) is { } u ? View(u, directory.Current, time) : null;
 
-    public async Task<(UserView? User, string? Password, IReadOnlyDictionary<string, string[]>? Errors)> CreateAsync(NewUserRequest request, string by, CancellationToken cancellationToken)
+    public async Task<(UserView? User, string? Password, FieldErrors? Errors)> CreateAsync(NewUserRequest request, string by, CancellationToken cancellationToken)
     {
         var kind = request.Kind ?? UserKinds.Person;
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 128 || request.Id.Any(c => char.IsWhiteSpace(c) || c == ','))
         {
-            errors["id"] = ["1 to 128 characters, no spaces or commas"];
+            errors.Add("id", Texts.Id);
         }
 
         if (kind is not (UserKinds.Person or UserKinds.Service))
         {
-            errors["kind"] = ["person or service"];
+            errors.Add("kind", Texts.Kind);
         }
 
         RolesError(request.Roles, errors);
-        if (errors.Count > 0)
+        if (errors.Any)
         {
             return (null, null, errors);
         }
 
         if (await users.FindByIdAsync(request.Id!) is not null)
         {
-            return (null, null, new Dictionary<string, string[]> { ["id"] = ["is taken"] });
+            errors.Add("id", Texts.Taken);
+            return (null, null, errors);
         }
 
         var user = new AccessUser
@@ -99,7 +101,7 @@ internal sealed class PeopleAdmin(
         return (View(user, directory.Current, time), password, null);
     }
 
-    public async Task<(bool Found, IReadOnlyDictionary<string, string[]>? Errors)> ChangeAsync(string id, UserChange change, string by, CancellationToken cancellationToken)
+    public async Task<(bool Found, FieldErrors? Errors)> ChangeAsync(string id, UserChange change, string by, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null)
@@ -107,14 +109,14 @@ internal sealed class PeopleAdmin(
             return (false, null);
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         RolesError(change.Roles, errors);
         if (change.UtcOffsetHours is < -14 or > 14)
         {
-            errors["utcOffsetHours"] = ["-14 to 14"];
+            errors.Add("utcOffsetHours", Texts.UtcOffset);
         }
 
-        if (errors.Count > 0)
+        if (errors.Any)
         {
             return (true, errors);
         }
@@ -158,7 +160,7 @@ internal sealed class PeopleAdmin(
     /// then deactivates the user: sessions end, keys stop working, routing skips them. One audit
     /// entry names what moved. Safe to repeat after a failure part-way.
     /// </summary>
-    public async Task<(Deactivation? Result, string? Problem)> DeactivateAsync(string id, string successor, string by, CancellationToken cancellationToken)
+    public async Task<(Deactivation? Result, UserText? Problem)> DeactivateAsync(string id, string successor, string by, CancellationToken cancellationToken)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null)
@@ -168,7 +170,7 @@ internal sealed class PeopleAdmin(
 
         if (id == successor || await users.FindByIdAsync(successor) is not { Active: true })
         {
-            return (null, "the successor must be another active user");
+            return (null, Texts.Successor);
         }
 
         var moved = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -231,22 +233,22 @@ internal sealed class PeopleAdmin(
         return directory.Teams;
     }
 
-    public async Task<IReadOnlyDictionary<string, string[]>?> PutTeamAsync(string name, TeamRequest request, string by, CancellationToken cancellationToken)
+    public async Task<FieldErrors?> PutTeamAsync(string name, TeamRequest request, string by, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new FieldErrors();
         if (name.Length > 128)
         {
-            errors["name"] = ["at most 128 characters"];
+            errors.Add("name", Texts.TeamName);
         }
 
         if (request.Strategy is { } s && !Strategies.Contains(s))
         {
-            errors["strategy"] = [$"one of {string.Join(", ", Strategies)}"];
+            errors.Add("strategy", Texts.OneOf, string.Join(", ", Strategies));
         }
 
         if (request.Members?.Any(m => m.Weight is < 1 or > 1000 || m.Capacity is < 0) == true)
         {
-            errors["members"] = ["weight 1 to 1000, capacity not negative"];
+            errors.Add("members", Texts.Members);
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -254,12 +256,12 @@ internal sealed class PeopleAdmin(
         var known = await db.Users.Where(u => named.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);
         if (named.Except(known).ToList() is { Count: > 0 } unknown)
         {
-            errors["members"] = [$"unknown user(s): {string.Join(", ", unknown)}"];
+            errors.Add("members", Texts.UnknownUsers, string.Join(", ", unknown));
         }
 
         if (request.Parent is { } parent && (parent == name || !await db.Teams.AnyAsync(t => t.Name == parent, cancellationToken)))
         {
-            errors["parent"] = ["must be another existing team"];
+            errors.Add("parent", Texts.Parent);
         }
 
         if (errors.Count > 0)
@@ -325,17 +327,39 @@ internal sealed class PeopleAdmin(
         await directory.ReloadAsync(cancellationToken);
     }
 
-    private static void RolesError(List<string>? roles, Dictionary<string, string[]> errors)
+    private static void RolesError(List<string>? roles, FieldErrors errors)
     {
         if (roles?.Any(r => !ScrmRoles.All.Contains(r)) == true)
         {
-            errors["roles"] = [$"each one of {string.Join(", ", ScrmRoles.All)}"];
+            errors.Add("roles", Texts.Roles, string.Join(", ", ScrmRoles.All));
         }
     }
 
-    private static Dictionary<string, string[]> Errors(IdentityResult result) =>
-        result.Errors.GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : e.Code.Contains("Email", StringComparison.Ordinal) ? "email" : "user")
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray());
+    private static FieldErrors Errors(IdentityResult result)
+    {
+        var errors = new FieldErrors();
+        foreach (var e in result.Errors)
+        {
+            errors.Add(e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : e.Code.Contains("Email", StringComparison.Ordinal) ? "email" : "user", e.Description);
+        }
+
+        return errors;
+    }
+
+    internal static class Texts
+    {
+        public static readonly UserText Id = new("1 到 128 个字符，不含空格和逗号", "1 to 128 characters, no spaces or commas");
+        public static readonly UserText Kind = new("必须是 person（人员）或 service（服务账号）", "person or service");
+        public static readonly UserText Taken = new("已被占用", "is taken");
+        public static readonly UserText UtcOffset = new("必须在 -14 到 14 之间", "-14 to 14");
+        public static readonly UserText Successor = new("接替者必须是另一位在职用户", "the successor must be another active user");
+        public static readonly UserText TeamName = new("最多 128 个字符", "at most 128 characters");
+        public static readonly UserText OneOf = new("必须是以下之一：{0}", "one of {0}");
+        public static readonly UserText Members = new("权重为 1 到 1000，容量不能为负数", "weight 1 to 1000, capacity not negative");
+        public static readonly UserText UnknownUsers = new("未知用户：{0}", "unknown user(s): {0}");
+        public static readonly UserText Parent = new("必须是另一个已存在的团队", "must be another existing team");
+        public static readonly UserText Roles = new("每个角色必须是以下之一：{0}", "each one of {0}");
+    }
 
     private static UserView View(AccessUser u, AccessDirectory.Snapshot snapshot, TimeProvider time) => new(
         u.Id, u.Kind, u.DisplayName, u.Email, u.PhoneNumber,

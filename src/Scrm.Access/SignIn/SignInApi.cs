@@ -188,7 +188,7 @@ internal static class SignInApi
 
         if (string.IsNullOrWhiteSpace(request.Code) || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, request.Code))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = ["is not the authenticator's current code"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = [Texts.WrongCode.In(http)] });
         }
 
         await users.SetTwoFactorEnabledAsync(user, true);
@@ -218,6 +218,7 @@ internal static class SignInApi
     private static class Texts
     {
         public static readonly UserText Required = new("用户名和密码为必填项", "user name and password are required");
+        public static readonly UserText WrongCode = new("不是身份验证器当前的验证码", "is not the authenticator's current code");
         public static readonly UserText CodeRequired = new("需要身份验证器应用中的验证码。", "A code from the authenticator app is required.");
         public static readonly UserText CodeRequiredTitle = new("需要第二重验证", "Second factor required");
         public static readonly UserText Locked = new("失败次数过多：账号已暂时锁定，管理员可以解锁。", "Too many failed attempts: the account is locked for a while. An admin can unlock it.");

@@ -79,6 +79,6 @@ internal static class AdminTexts
     public static string Role(string code, string language) => RoleNames.TryGetValue(code, out var text) ? text.In(language) : code;
 
     /// <summary>Validation problems as one line, the API's own words.</summary>
-    public static string Problems(IReadOnlyDictionary<string, string[]>? errors) =>
-        errors is null ? "" : string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+    public static string Problems(Scrm.Platform.Text.FieldErrors? errors, string language) =>
+        errors is null ? "" : string.Join("; ", errors.ToDictionary(language).Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
 }
