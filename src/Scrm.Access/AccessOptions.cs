@@ -4,7 +4,7 @@ using Scrm.Platform.Security;
 namespace Scrm.Access;
 
 /// <summary><c>Scrm:Access</c>: reach per role, sessions, passwords and lockout, rate limits, an optional OpenID Connect provider.</summary>
-public sealed class AccessOptions
+internal sealed class AccessOptions
 {
     public const string Section = "Scrm:Access";
 
@@ -65,7 +65,7 @@ public sealed class AccessOptions
 }
 
 /// <summary><c>Scrm:Access:Oidc</c>: a company's own identity provider. Off until <see cref="Authority"/> is set.</summary>
-public sealed class OidcOptions
+internal sealed class OidcOptions
 {
     public string? Authority { get; set; }
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Scrm.Campaigns;
 
 /// <summary><c>Scrm:Campaigns</c>: how the segment fact index follows the customer change feed, and how campaigns send.</summary>
-public sealed class CampaignsOptions
+internal sealed class CampaignsOptions
 {
     public const string Section = "Scrm:Campaigns";
 
@@ -79,7 +79,7 @@ public sealed class CampaignsOptions
 }
 
 /// <summary><c>Scrm:Campaigns:Sms</c>: the HTTP SMS gateway.</summary>
-public sealed class SmsOptions
+internal sealed class SmsOptions
 {
     public Uri? GatewayUrl { get; set; }
 
@@ -95,7 +95,7 @@ public sealed class SmsOptions
 }
 
 /// <summary><c>Scrm:Campaigns:Email</c>: the SMTP server campaign e-mail goes out through.</summary>
-public sealed class EmailOptions
+internal sealed class EmailOptions
 {
     public string? Host { get; set; }
 

@@ -4,7 +4,7 @@ using Scrm.Leads.Routing;
 namespace Scrm.Community;
 
 /// <summary><c>Scrm:Community:Assignment</c>: the community teams, channel rules and the default team.</summary>
-public sealed class AssignmentOptions
+internal sealed class AssignmentOptions
 {
     public List<AgentTeamOptions> Teams { get; set; } = [];
 
@@ -15,7 +15,7 @@ public sealed class AssignmentOptions
     public string? DefaultTeam { get; set; }
 }
 
-public sealed class AgentTeamOptions
+internal sealed class AgentTeamOptions
 {
     [Required]
     public string Name { get; set; } = "";
@@ -31,7 +31,7 @@ public sealed class AgentTeamOptions
     public List<AgentOptions> Agents { get; set; } = [];
 }
 
-public sealed class AgentOptions
+internal sealed class AgentOptions
 {
     /// <summary>The agent's id: their user name or the <c>Name</c> of their API key, so "assignee=me" finds them.</summary>
     [Required]
@@ -49,7 +49,7 @@ public sealed class AgentOptions
     public TimeOnly? WorkTo { get; set; }
 }
 
-public sealed class AgentRuleOptions
+internal sealed class AgentRuleOptions
 {
     [Required]
     public string Name { get; set; } = "";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Scrm.Community;
 
 /// <summary><c>Scrm:Community</c>.</summary>
-public sealed class CommunityOptions
+internal sealed class CommunityOptions
 {
     public const string Section = "Scrm:Community";
 
@@ -16,7 +16,7 @@ public sealed class CommunityOptions
 }
 
 /// <summary><c>Scrm:Community:Classifier</c>: retraining from corrections.</summary>
-public sealed class ClassifierOptions
+internal sealed class ClassifierOptions
 {
     /// <summary>
     /// Labelled JSON-lines files (<c>text</c>, <c>label</c>, optional <c>topic</c>) a retrain learns

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Scrm.Search;
 
 /// <summary><c>Scrm:Search</c>: which engine holds the index, and what every engine shares.</summary>
-public sealed class SearchOptions : IValidatableObject
+internal sealed class SearchOptions : IValidatableObject
 {
     public const string Section = "Scrm:Search";
 
@@ -62,7 +62,7 @@ public sealed class SearchOptions : IValidatableObject
             : null;
 }
 
-public enum SearchProvider
+internal enum SearchProvider
 {
     /// <summary>Embedded Lucene.NET index in the data directory.</summary>
     Lucene,

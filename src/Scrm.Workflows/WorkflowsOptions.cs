@@ -4,7 +4,7 @@ using Scrm.Workflows.Expressions;
 namespace Scrm.Workflows;
 
 /// <summary>The engine's limits and timings (<c>Scrm:Workflows</c>).</summary>
-public sealed class WorkflowsOptions
+internal sealed class WorkflowsOptions
 {
     public const string Section = "Scrm:Workflows";
 

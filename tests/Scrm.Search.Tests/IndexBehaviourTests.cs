@@ -21,7 +21,7 @@ public abstract class IndexBehaviourTests : IAsyncLifetime
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>An empty index, how to make writes visible now, and how to remove it afterwards.</summary>
-    protected abstract Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync();
+    private protected abstract Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync();
 
     public async ValueTask InitializeAsync()
     {
@@ -123,7 +123,7 @@ public abstract class IndexBehaviourTests : IAsyncLifetime
 
 public sealed class LuceneIndexBehaviourTests : IndexBehaviourTests
 {
-    protected override Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync()
+    private protected override Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync()
     {
         var folder = new TempDirectory("scrm-behaviour");
         var index = ChineseCorpus.OpenIndex(folder.Path);
@@ -147,7 +147,7 @@ public sealed class LuceneIndexBehaviourTests : IndexBehaviourTests
 /// <summary>The same behaviour on a live cluster: <c>SCRM_ELASTICSEARCH_URL</c> (+ <c>_API_KEY</c> or <c>_USERNAME</c>/<c>_PASSWORD</c>).</summary>
 public sealed class ElasticsearchIndexBehaviourTests : IndexBehaviourTests
 {
-    protected override async Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync()
+    private protected override async Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync()
     {
         var url = Environment.GetEnvironmentVariable("SCRM_ELASTICSEARCH_URL");
         if (string.IsNullOrWhiteSpace(url))

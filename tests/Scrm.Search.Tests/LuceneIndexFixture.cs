@@ -14,7 +14,7 @@ public sealed class ChineseCorpus : IAsyncLifetime
 
     internal LuceneSearchIndex Index { get; private set; } = null!;
 
-    public IReadOnlyList<SearchDocument> Documents { get; private set; } = [];
+    internal IReadOnlyList<SearchDocument> Documents { get; private set; } = [];
 
     /// <summary>The text as the index compares it: full-width folded, lower case.</summary>
     public static string Normalise(string text) => Width.Fold(text).ToLowerInvariant();

@@ -12,15 +12,15 @@ using Scrm.Platform.Text;
 
 namespace Scrm.Access.Api;
 
-public sealed record NewKeyRequest(string? Owner, string? Name, List<string>? Roles);
+internal sealed record NewKeyRequest(string? Owner, string? Name, List<string>? Roles);
 
-public sealed record DeactivateRequest(string? Successor);
+internal sealed record DeactivateRequest(string? Successor);
 
-public sealed record ReachRequest(Reach? Reach);
+internal sealed record ReachRequest(Reach? Reach);
 
-public sealed record CreatedUser(UserView User, string? Password);
+internal sealed record CreatedUser(UserView User, string? Password);
 
-public sealed record PasswordReset(string Password);
+internal sealed record PasswordReset(string Password);
 
 /// <summary>The admin console's API: people, teams, the reach of roles, API keys and the audit log.</summary>
 internal static class AccessApi

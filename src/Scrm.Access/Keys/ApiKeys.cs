@@ -8,11 +8,11 @@ using Scrm.Platform.Security;
 namespace Scrm.Access.Keys;
 
 /// <summary>An API key as the admin API lists it (never the key itself).</summary>
-public sealed record ApiKeyView(string Id, string Name, string Owner, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, string CreatedBy,
+internal sealed record ApiKeyView(string Id, string Name, string Owner, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, string CreatedBy,
     DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>A key just created: <see cref="Key"/> is shown this once.</summary>
-public sealed record CreatedKey(ApiKeyView Info, string Key);
+internal sealed record CreatedKey(ApiKeyView Info, string Key);
 
 /// <summary>Creates, lists and revokes API keys; a revoked key is refused by this replica at once.</summary>
 internal sealed class ApiKeys(IDbContextFactory<AccessDbContext> contexts, AccessDirectory directory, IAuditTrail audit, TimeProvider time)

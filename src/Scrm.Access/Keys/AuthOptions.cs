@@ -5,7 +5,7 @@ namespace Scrm.Access.Keys;
 /// already there, even revoked, is left as it is); each acts for the user or service account named
 /// <see cref="ApiKeyEntry.Name"/> (<c>key-N</c> when unnamed), created when missing.
 /// </summary>
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string Section = "Scrm:Auth";
 
@@ -14,7 +14,7 @@ public sealed class AuthOptions
     public List<ApiKeyEntry> ApiKeys { get; set; } = [];
 }
 
-public sealed class ApiKeyEntry
+internal sealed class ApiKeyEntry
 {
     public string Key { get; set; } = "";
 

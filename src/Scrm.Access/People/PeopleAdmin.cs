@@ -8,26 +8,26 @@ using Scrm.Platform.Text;
 namespace Scrm.Access.People;
 
 /// <summary>A person or service account as the admin API shows it.</summary>
-public sealed record UserView(
+internal sealed record UserView(
     string Id, string Kind, string DisplayName, string? Email, string? Phone, IReadOnlyList<string> Roles, IReadOnlyList<string> Teams,
     string? Manager, bool Active, DateTimeOffset? OutOfOfficeUntil, TimeOnly? WorkFrom, TimeOnly? WorkTo, double UtcOffsetHours,
     bool TwoFactor, DateTimeOffset? LockedOutUntil);
 
 /// <summary>Creating a user: the id is the login and the owner id on records, and never changes.</summary>
-public sealed record NewUserRequest(string? Id, string? DisplayName, string? Email, string? Phone, List<string>? Roles, string? Kind, string? Manager);
+internal sealed record NewUserRequest(string? Id, string? DisplayName, string? Email, string? Phone, List<string>? Roles, string? Kind, string? Manager);
 
 /// <summary>Changing a user; absent fields are left as they are.</summary>
-public sealed record UserChange(
+internal sealed record UserChange(
     string? DisplayName, string? Email, string? Phone, List<string>? Roles, string? Manager,
     DateTimeOffset? OutOfOfficeUntil, bool? ClearOutOfOffice, TimeOnly? WorkFrom, TimeOnly? WorkTo, double? UtcOffsetHours);
 
 /// <summary>A team: how leads are shared, who leads it, the team above it, its members with their share.</summary>
-public sealed record TeamRequest(string? Strategy, string? Lead, string? Parent, List<TeamMemberRequest>? Members);
+internal sealed record TeamRequest(string? Strategy, string? Lead, string? Parent, List<TeamMemberRequest>? Members);
 
-public sealed record TeamMemberRequest(string UserId, int? Weight, int? Capacity);
+internal sealed record TeamMemberRequest(string UserId, int? Weight, int? Capacity);
 
 /// <summary>What a deactivation moved to the successor, per kind of record.</summary>
-public sealed record Deactivation(string User, string Successor, IReadOnlyDictionary<string, int> HandedOver);
+internal sealed record Deactivation(string User, string Successor, IReadOnlyDictionary<string, int> HandedOver);
 
 /// <summary>The admin's side of people and teams; every change is audited and seen by routing at once.</summary>
 internal sealed class PeopleAdmin(

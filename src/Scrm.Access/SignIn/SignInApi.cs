@@ -16,15 +16,15 @@ using Scrm.Platform.Text;
 namespace Scrm.Access.SignIn;
 
 /// <summary>What a signed-in person learns about themselves.</summary>
-public sealed record MeView(string Id, string? DisplayName, IReadOnlyList<string> Roles, IReadOnlyDictionary<string, string> Scopes, bool TwoFactor, string Via);
+internal sealed record MeView(string Id, string? DisplayName, IReadOnlyList<string> Roles, IReadOnlyDictionary<string, string> Scopes, bool TwoFactor, string Via);
 
-public sealed record AntiforgeryView(string Token, string HeaderName, string FormFieldName);
+internal sealed record AntiforgeryView(string Token, string HeaderName, string FormFieldName);
 
-public sealed record AuthenticatorSetup(string SharedKey, string Uri);
+internal sealed record AuthenticatorSetup(string SharedKey, string Uri);
 
-public sealed record CodeRequest(string? Code);
+internal sealed record CodeRequest(string? Code);
 
-public sealed record PasswordChange(string? Current, string? New);
+internal sealed record PasswordChange(string? Current, string? New);
 
 /// <summary>
 /// Sign-in for people: form posts (the web app's sign-in page posts the same form) guarded by

@@ -9,7 +9,7 @@ namespace Scrm.Access.Storage;
 /// People and access: ASP.NET Core Identity's users, roles, claims, logins and tokens, plus teams,
 /// their members, API keys and the reach of each role. Times are Unix milliseconds.
 /// </summary>
-public class AccessDbContext(DbContextOptions options) : IdentityDbContext<AccessUser, IdentityRole, string>(options)
+internal class AccessDbContext(DbContextOptions options) : IdentityDbContext<AccessUser, IdentityRole, string>(options)
 {
     /// <summary>On SQLite people and keys have a file of their own (<c>access.db</c>).</summary>
     public const string Store = "access";
@@ -102,9 +102,9 @@ public class AccessDbContext(DbContextOptions options) : IdentityDbContext<Acces
     }
 }
 
-public sealed class SqliteAccessDbContext(DbContextOptions<SqliteAccessDbContext> options) : AccessDbContext(options);
+internal sealed class SqliteAccessDbContext(DbContextOptions<SqliteAccessDbContext> options) : AccessDbContext(options);
 
-public sealed class PostgresAccessDbContext(DbContextOptions<PostgresAccessDbContext> options) : AccessDbContext(options);
+internal sealed class PostgresAccessDbContext(DbContextOptions<PostgresAccessDbContext> options) : AccessDbContext(options);
 
 internal sealed class SqliteAccessDesignFactory : IDesignTimeDbContextFactory<SqliteAccessDbContext>
 {

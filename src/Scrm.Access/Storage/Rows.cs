@@ -8,7 +8,7 @@ namespace Scrm.Access.Storage;
 /// name and is also the owner id on leads and customers (before people were data, a rep was the
 /// name of their API key: the same string), so it never changes.
 /// </summary>
-public sealed class AccessUser : IdentityUser
+internal sealed class AccessUser : IdentityUser
 {
     public string DisplayName { get; set; } = "";
 
@@ -32,7 +32,7 @@ public sealed class AccessUser : IdentityUser
     public long CreatedAt { get; set; }
 }
 
-public static class UserKinds
+internal static class UserKinds
 {
     public const string Person = "person";
     public const string Service = "service";

@@ -35,4 +35,4 @@ internal static class FestivalsApi
     }
 }
 
-public sealed record FestivalYear(int Year, IReadOnlyList<Festival> Festivals);
+internal sealed record FestivalYear(int Year, IReadOnlyList<Festival> Festivals);

@@ -1,19 +1,19 @@
 namespace Scrm.Campaigns.Attribution;
 
 /// <summary>A recipient as results count them: sent (when, on which channel, first click) or in the holdout.</summary>
-public sealed record ResultRecipient(Guid Customer, string? Variant, bool Holdout, string? Channel, long? SentAt, long? ClickedAt);
+internal sealed record ResultRecipient(Guid Customer, string? Variant, bool Holdout, string? Channel, long? SentAt, long? ClickedAt);
 
 /// <summary>A cost a marketer entered for the campaign (fen), for one channel or (null) the campaign as a whole.</summary>
 public sealed record EnteredCost(string? Channel, long Fen);
 
 /// <summary>A value event of the customer model: an order (amount in fen).</summary>
-public sealed record ResultOrder(Guid Customer, long At, long AmountCents);
+internal sealed record ResultOrder(Guid Customer, long At, long AmountCents);
 
 /// <summary>One group's conversions: recipients, those with an attributed order, the rate, and the orders' revenue (yuan).</summary>
-public sealed record ConversionFigures(int Recipients, int Converted, double Rate, decimal Revenue);
+internal sealed record ConversionFigures(int Recipients, int Converted, double Rate, decimal Revenue);
 
 /// <summary>A variant's conversions and its uplift over the holdout (rate difference, null without a holdout).</summary>
-public sealed record VariantResult(ConversionFigures Figures, double? Uplift);
+internal sealed record VariantResult(ConversionFigures Figures, double? Uplift);
 
 /// <summary>
 /// What a campaign earned. <paramref name="Uplift"/> is the sent group's conversion rate minus the
@@ -22,7 +22,7 @@ public sealed record VariantResult(ConversionFigures Figures, double? Uplift);
 /// (<paramref name="CostEntered"/>; those for no channel under <c>campaign</c> in the per-channel costs); ROI = (revenue − cost) / cost with revenue
 /// from attributed orders placed by the end of day T+1 and T+2 (China time, T the start day).
 /// </summary>
-public sealed record CampaignResultsReport(
+internal sealed record CampaignResultsReport(
     int AttributionDays,
     ConversionFigures Sent,
     ConversionFigures? Holdout,
@@ -44,7 +44,7 @@ public sealed record CampaignResultsReport(
 /// their first click; for a holdout recipient, within the window after the campaign started.
 /// A customer converts once however many orders they place; revenue sums every attributed order.
 /// </summary>
-public static class CampaignResults
+internal static class CampaignResults
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 

@@ -5,14 +5,14 @@ namespace Scrm.Campaigns.Calendar;
 /// <summary>A festival or shopping day on its Gregorian date in China.</summary>
 /// <param name="Key">Stable name for schedules and the API (<c>spring-festival</c>, <c>double-11</c>).</param>
 /// <param name="Kind"><c>lunar</c> (Chinese calendar), <c>solar-term</c>, <c>public</c> (fixed public holiday) or <c>shopping</c>.</param>
-public sealed record Festival(string Key, string Name, string EnglishName, DateOnly Date, string Kind);
+internal sealed record Festival(string Key, string Name, string EnglishName, DateOnly Date, string Kind);
 
 /// <summary>
 /// The festivals marketers plan campaigns around, for one Gregorian year. Lunar festivals come
 /// from <see cref="ChineseLunisolarCalendar"/> (which counts a leap month as an extra month after
 /// the one it repeats); Qingming is the day (China time) the sun reaches 15° ecliptic longitude.
 /// </summary>
-public static class FestivalCalendar
+internal static class FestivalCalendar
 {
     public const int FirstYear = 1901;
     public const int LastYear = 2100;

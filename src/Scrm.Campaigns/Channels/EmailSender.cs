@@ -10,7 +10,7 @@ using Scrm.Connectors.Sdk.Outbound;
 namespace Scrm.Campaigns.Channels;
 
 /// <summary>An e-mail: subject, plain text, and the link that unsubscribes this recipient (also sent as <c>List-Unsubscribe</c>).</summary>
-public sealed record EmailContent(string Subject, string Text, Uri? UnsubscribeUrl) : OutboundContent;
+internal sealed record EmailContent(string Subject, string Text, Uri? UnsubscribeUrl) : OutboundContent;
 
 /// <summary>E-mail over SMTP with MailKit (<c>Scrm:Campaigns:Email</c>); each idempotency key is sent at most once and is the Message-Id's local part.</summary>
 internal sealed class EmailSender(OutboundLedger<CampaignsDbContext> ledger, IOptions<CampaignsOptions> options) : IOutboundChannel

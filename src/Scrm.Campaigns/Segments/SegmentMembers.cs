@@ -9,13 +9,13 @@ using Scrm.Platform.Security;
 namespace Scrm.Campaigns.Segments;
 
 /// <summary>A member as a marketer sees it: contacts masked unless the caller's role sees them in full.</summary>
-public sealed record SegmentMember(Guid Id, string? Name, string? Phone, string? Email, string? Owner, string? Tier, string? Province, string? City);
+internal sealed record SegmentMember(Guid Id, string? Name, string? Phone, string? Email, string? Owner, string? Tier, string? Province, string? City);
 
 /// <summary>A segment's size in the caller's scope, and a few members.</summary>
-public sealed record SegmentPreview(int Count, int Customers, IReadOnlyList<SegmentMember> Sample);
+internal sealed record SegmentPreview(int Count, int Customers, IReadOnlyList<SegmentMember> Sample);
 
 /// <summary>A page of members; <c>next</c> is the cursor of the following page (null on the last).</summary>
-public sealed record MemberPage(int Count, IReadOnlyList<SegmentMember> Members, Guid? Next);
+internal sealed record MemberPage(int Count, IReadOnlyList<SegmentMember> Members, Guid? Next);
 
 /// <summary>
 /// Counts, samples, pages and exports of a rule's members, from the fact index, within the caller's

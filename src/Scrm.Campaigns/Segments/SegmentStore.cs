@@ -6,11 +6,11 @@ using Scrm.Campaigns.Storage;
 namespace Scrm.Campaigns.Segments;
 
 /// <summary>A saved segment as the API shows it.</summary>
-public sealed record SegmentView(
+internal sealed record SegmentView(
     Guid Id, string Name, string? Description, JsonElement Rule, string CreatedBy, DateTimeOffset CreatedAt, string UpdatedBy, DateTimeOffset UpdatedAt, int Version);
 
 /// <summary>What a marketer sends to save a segment; <c>version</c> is the one they changed (updates only).</summary>
-public sealed record SegmentInput(string? Name, string? Description, JsonElement? Rule, int? Version);
+internal sealed record SegmentInput(string? Name, string? Description, JsonElement? Rule, int? Version);
 
 /// <summary>How a save went: saved, not found, or someone saved it in between.</summary>
 internal enum SaveOutcome { Saved, NotFound, Conflict }

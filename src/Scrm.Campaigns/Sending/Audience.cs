@@ -4,7 +4,7 @@ using Scrm.Customers.Identity;
 namespace Scrm.Campaigns.Sending;
 
 /// <summary>Why a recipient gets no message from a campaign.</summary>
-public static class HoldReason
+internal static class HoldReason
 {
     /// <summary>Reachable on some ordered channel, but no consent on any of them.</summary>
     public const string NoConsent = "no-consent";
@@ -34,10 +34,10 @@ public static class HoldReason
 }
 
 /// <summary>The channel a recipient gets the campaign on, and their address there.</summary>
-public sealed record ChannelChoice(int Index, ChannelPlan Plan, string Address);
+internal sealed record ChannelChoice(int Index, ChannelPlan Plan, string Address);
 
 /// <summary>Which channel reaches a customer, in the marketer's order, or why none does.</summary>
-public static class Audience
+internal static class Audience
 {
     /// <summary>WeChat customer-service messages only within this long after the customer's last interaction.</summary>
     public static readonly TimeSpan WeChatWindow = TimeSpan.FromHours(48);

@@ -10,11 +10,11 @@ namespace Scrm.Campaigns.Sending;
 /// <summary>What a start would do now: messages per channel, and recipients held back per rule.</summary>
 /// <param name="QuietUntil">Set when the send falls in quiet hours: nothing goes out before this.</param>
 /// <param name="Variants">Per A/B variant, how many would be sent (empty without variants); the holdout is counted in <paramref name="Held"/>.</param>
-public sealed record DryRun(int Audience, DateTimeOffset At, IReadOnlyDictionary<string, int> Send, IReadOnlyDictionary<string, int> Held, DateTimeOffset? QuietUntil,
+internal sealed record DryRun(int Audience, DateTimeOffset At, IReadOnlyDictionary<string, int> Send, IReadOnlyDictionary<string, int> Held, DateTimeOffset? QuietUntil,
     IReadOnlyDictionary<string, int> Variants);
 
 /// <summary>A campaign's results so far, per channel and reason; clicks count recipients who followed the tracked link at least once.</summary>
-public sealed record CampaignReport(
+internal sealed record CampaignReport(
     Guid Id, string Status, int Audience, int Pending, int InFlight, int Sent, int Failed, int Held, int Cancelled,
     IReadOnlyDictionary<string, int> SentByChannel, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> FailedByChannel,
     IReadOnlyDictionary<string, int> HeldByReason, IReadOnlyDictionary<string, int> Unsubscribed, int Clicked, IReadOnlyDictionary<string, int> ClickedByChannel,
@@ -22,10 +22,10 @@ public sealed record CampaignReport(
     Attribution.CampaignResultsReport? Results);
 
 /// <summary>One A/B variant's (or the holdout's) figures: recipients assigned, sent, held back, failed, clicked.</summary>
-public sealed record VariantReport(int Audience, int Sent, int Held, int Failed, int Clicked);
+internal sealed record VariantReport(int Audience, int Sent, int Held, int Failed, int Clicked);
 
 /// <summary>One recipient's message as it would go out now, or why they would get none.</summary>
-public sealed record RecipientPreview(Guid Customer, string? Channel, string? Held, RenderedContent? Content, string? Variant = null);
+internal sealed record RecipientPreview(Guid Customer, string? Channel, string? Held, RenderedContent? Content, string? Variant = null);
 
 /// <summary>Dry runs, per-recipient previews and reports.</summary>
 internal sealed class CampaignInsight(

@@ -29,7 +29,7 @@ public sealed record ChannelPlan(
 
 public sealed record QuietHoursPlan(string Start, string End);
 
-public static class CampaignChannels
+internal static class CampaignChannels
 {
     public const string WeChat = "wechat";
     public const string WeCom = "wecom";
@@ -40,7 +40,7 @@ public static class CampaignChannels
 }
 
 /// <summary>The checks a plan passes before it is saved: each failure names the field's path.</summary>
-public static class PlanRules
+internal static class PlanRules
 {
     public const int MaxText = 2_000;
     public const int MaxSubject = 200;

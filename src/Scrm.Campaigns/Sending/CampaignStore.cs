@@ -4,7 +4,7 @@ using Scrm.Campaigns.Storage;
 
 namespace Scrm.Campaigns.Sending;
 
-public static class CampaignStatus
+internal static class CampaignStatus
 {
     public const string Draft = "draft";
     public const string Scheduled = "scheduled";
@@ -14,7 +14,7 @@ public static class CampaignStatus
     public const string Completed = "completed";
 }
 
-public static class RecipientStatus
+internal static class RecipientStatus
 {
     public const string Pending = "pending";
     public const string Claimed = "claimed";
@@ -31,13 +31,13 @@ public sealed record CampaignView(
     Guid Id, string Name, Guid SegmentId, CampaignPlan Plan, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     int? Audience, string CreatedBy, DateTimeOffset CreatedAt, string UpdatedBy, DateTimeOffset UpdatedAt, int Version);
 
-public sealed record CampaignInput(string? Name, Guid? SegmentId, IReadOnlyList<ChannelPlan>? Channels, QuietHoursPlan? QuietHours, int? Version,
+internal sealed record CampaignInput(string? Name, Guid? SegmentId, IReadOnlyList<ChannelPlan>? Channels, QuietHoursPlan? QuietHours, int? Version,
     IReadOnlyList<VariantPlan>? Variants = null, int? Holdout = null, bool? OnEntry = null, AbTestPlan? Test = null)
 {
     public CampaignPlan? Plan => Channels is null ? null : new CampaignPlan(Channels, QuietHours, Variants, Holdout ?? 0, OnEntry ?? false, Test);
 }
 
-public enum CampaignChange
+internal enum CampaignChange
 {
     Done,
     NotFound,

@@ -8,7 +8,7 @@ using Scrm.Customers.Directory;
 namespace Scrm.Campaigns.Sending;
 
 /// <summary>What a recipient's message says, rendered from the channel's Liquid templates.</summary>
-public sealed record RenderedContent(string Channel, string? Subject, string? Text, string? TemplateId, IReadOnlyDictionary<string, string>? Values, string? Url);
+internal sealed record RenderedContent(string Channel, string? Subject, string? Text, string? TemplateId, IReadOnlyDictionary<string, string>? Values, string? Url);
 
 /// <summary>
 /// Renders a channel's content for one recipient. Templates see <c>customer.name</c> (name, else

@@ -1,7 +1,7 @@
 namespace Scrm.Campaigns.Sending;
 
 /// <summary>Hours in China time (UTC+8, no daylight saving) when no marketing goes out; a window may span midnight.</summary>
-public readonly record struct QuietHours(TimeOnly Start, TimeOnly End)
+internal readonly record struct QuietHours(TimeOnly Start, TimeOnly End)
 {
     public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
@@ -33,7 +33,7 @@ public readonly record struct QuietHours(TimeOnly Start, TimeOnly End)
 }
 
 /// <summary>The cross-channel frequency cap: at most <see cref="Messages"/> marketing messages per customer in any <see cref="Window"/>.</summary>
-public readonly record struct FrequencyCap(int Messages, TimeSpan Window)
+internal readonly record struct FrequencyCap(int Messages, TimeSpan Window)
 {
     /// <summary>Whether one more message fits, given the messages already claimed for the customer since <see cref="Since"/>.</summary>
     public bool Allows(int claimedInWindow) => claimedInWindow < Messages;

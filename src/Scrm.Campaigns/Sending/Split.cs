@@ -6,7 +6,7 @@ namespace Scrm.Campaigns.Sending;
 /// A/B variants and the holdout group. Each recipient's group follows from a hash of campaign ×
 /// customer alone, so a rerun, a restart or a dry run puts everyone where the send put them.
 /// </summary>
-public static class Split
+internal static class Split
 {
     /// <summary>The group that receives nothing, kept to measure what the campaign changed.</summary>
     public const string Holdout = "holdout";

@@ -5,7 +5,7 @@ using Scrm.Connectors.Sdk.Outbound;
 namespace Scrm.Campaigns.Storage;
 
 /// <summary>The campaigns module's tables. Times are Unix milliseconds. The SMS and e-mail senders keep their sent keys here.</summary>
-public class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbContext(options)
+internal class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbContext(options)
 {
     /// <summary>On SQLite the campaigns module has a file of its own (<c>campaigns.db</c>).</summary>
     public const string Store = "campaigns";
@@ -53,9 +53,9 @@ public class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbCont
     }
 }
 
-public sealed class SqliteCampaignsDbContext(DbContextOptions<SqliteCampaignsDbContext> options) : CampaignsDbContext(options);
+internal sealed class SqliteCampaignsDbContext(DbContextOptions<SqliteCampaignsDbContext> options) : CampaignsDbContext(options);
 
-public sealed class PostgresCampaignsDbContext(DbContextOptions<PostgresCampaignsDbContext> options) : CampaignsDbContext(options);
+internal sealed class PostgresCampaignsDbContext(DbContextOptions<PostgresCampaignsDbContext> options) : CampaignsDbContext(options);
 
 internal sealed class SqliteCampaignsDesignFactory : IDesignTimeDbContextFactory<SqliteCampaignsDbContext>
 {

@@ -6,7 +6,7 @@ using Scrm.Platform.Text;
 
 namespace Scrm.Community.Api;
 
-public sealed record CalendarResponse(string Zone, IReadOnlyList<CalendarYear> Years);
+internal sealed record CalendarResponse(string Zone, IReadOnlyList<CalendarYear> Years);
 
 /// <summary>The working calendar service levels count in: read it, and replace a year from its notice.</summary>
 internal static class CalendarApi

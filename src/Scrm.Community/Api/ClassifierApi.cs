@@ -8,16 +8,16 @@ namespace Scrm.Community.Api;
 
 /// <summary>A correction as the API takes it: the text and what it should have been classified as.</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
-public sealed record CorrectionRequest(string? Text, string? Intent, string? Sentiment, IReadOnlyList<string?>? Topics);
+internal sealed record CorrectionRequest(string? Text, string? Intent, string? Sentiment, IReadOnlyList<string?>? Topics);
 
-public sealed record CorrectionCreated(long Id, int PendingCorrections);
+internal sealed record CorrectionCreated(long Id, int PendingCorrections);
 
-public sealed record LexiconResponse(int Version, IReadOnlyDictionary<string, IReadOnlyList<string>> Classes);
+internal sealed record LexiconResponse(int Version, IReadOnlyDictionary<string, IReadOnlyList<string>> Classes);
 
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
-public sealed record LexiconRequest(IReadOnlyDictionary<string, IReadOnlyList<string?>?>? Classes);
+internal sealed record LexiconRequest(IReadOnlyDictionary<string, IReadOnlyList<string?>?>? Classes);
 
-public sealed record ModelActivated(string Version);
+internal sealed record ModelActivated(string Version);
 
 /// <summary>Corrections, model versions (retrain, activate, roll back) and the editable word lists.</summary>
 internal static class ClassifierApi

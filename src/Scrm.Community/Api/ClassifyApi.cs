@@ -8,12 +8,12 @@ namespace Scrm.Community.Api;
 
 /// <summary>Texts to classify, in the order their answers come back.</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
-public sealed record ClassifyRequest(IReadOnlyList<string?>? Texts);
+internal sealed record ClassifyRequest(IReadOnlyList<string?>? Texts);
 
-public sealed record ClassifyResponse(IReadOnlyList<ClassificationResult> Results);
+internal sealed record ClassifyResponse(IReadOnlyList<ClassificationResult> Results);
 
 /// <summary>One text's intent, sentiment and topics, and the model version that decided.</summary>
-public sealed record ClassificationResult(string Intent, string Sentiment, IReadOnlyList<string> Topics, string Model)
+internal sealed record ClassificationResult(string Intent, string Sentiment, IReadOnlyList<string> Topics, string Model)
 {
     internal static ClassificationResult From(TextClassification c) => new(c.Intent, c.Sentiment, c.Topics, c.Model);
 }

@@ -14,12 +14,12 @@ namespace Scrm.Community.Api;
 /// <summary>Hand a conversation to an agent; <see cref="Version"/> is the conversation's version as last seen (optional).</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
-public sealed record AssignRequest(string? To, int? Version);
+internal sealed record AssignRequest(string? To, int? Version);
 
 /// <summary>Take over, resolve or reopen: the conversation's version as last seen (required: a body without it is refused).</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
-public sealed record VersionRequest(int? Version);
+internal sealed record VersionRequest(int? Version);
 
 /// <summary>
 /// A reply through the conversation's channel: <see cref="Text"/>, or a WeChat template
@@ -29,18 +29,18 @@ public sealed record VersionRequest(int? Version);
 /// <see cref="ReplyTemplateId"/> instead starts from a saved reply template, rendered for the conversation and sent as text.
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
-public sealed record ReplyRequest(string? Text, string? TemplateId, IReadOnlyDictionary<string, string?>? Values, int? Version, long? ReplyTemplateId = null);
+internal sealed record ReplyRequest(string? Text, string? TemplateId, IReadOnlyDictionary<string, string?>? Values, int? Version, long? ReplyTemplateId = null);
 
 /// <summary>What a customer message's intent should have been; the conversation's version as last seen (optional).</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
-public sealed record IntentRequest(string? Intent, int? Version);
+internal sealed record IntentRequest(string? Intent, int? Version);
 
 /// <summary>An internal note: kept on the conversation for colleagues, never sent to the customer.</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
-public sealed record NoteRequest(string? Text);
+internal sealed record NoteRequest(string? Text);
 
-public sealed record ReplyAnswer(long MessageId, string Status, string? ChannelStatus, int Version);
+internal sealed record ReplyAnswer(long MessageId, string Status, string? ChannelStatus, int Version);
 
 /// <summary>Assign, take over, resolve, reopen, reply and note; every change checks the conversation's version.</summary>
 internal static partial class ConversationWorkApi

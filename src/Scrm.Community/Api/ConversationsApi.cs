@@ -13,7 +13,7 @@ using Scrm.Platform.Text;
 namespace Scrm.Community.Api;
 
 /// <summary>The community manager's inbox: conversations most urgent first, and one conversation with its messages and customer.</summary>
-public static class ConversationsApi
+internal static class ConversationsApi
 {
     private static class Texts
     {

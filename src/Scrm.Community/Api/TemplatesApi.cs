@@ -10,14 +10,14 @@ namespace Scrm.Community.Api;
 /// <summary>A reply template: a name, Liquid text and optionally the one channel it is for.</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
-public sealed record TemplateRequest(string? Name, string? Body, string? Channel, int? Version);
+internal sealed record TemplateRequest(string? Name, string? Body, string? Channel, int? Version);
 
 /// <summary>A preview: a saved template (<see cref="TemplateId"/>) or a draft (<see cref="Body"/>) rendered for the conversation.</summary>
 [System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 [System.Text.Json.Serialization.JsonNumberHandling(System.Text.Json.Serialization.JsonNumberHandling.Strict)]
-public sealed record PreviewRequest(long? TemplateId, string? Body);
+internal sealed record PreviewRequest(long? TemplateId, string? Body);
 
-public sealed record PreviewAnswer(string Text);
+internal sealed record PreviewAnswer(string Text);
 
 /// <summary>Reply templates (Liquid) for community managers: list, read, create, change, delete, preview for a conversation.</summary>
 internal static class TemplatesApi

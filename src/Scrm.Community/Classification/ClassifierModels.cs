@@ -8,10 +8,10 @@ using Scrm.Community.Storage;
 namespace Scrm.Community.Classification;
 
 /// <summary>A model version as the API lists it.</summary>
-public sealed record ModelVersionInfo(string Version, bool Active, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt, IReadOnlyDictionary<string, int> Examples, string? Note);
+internal sealed record ModelVersionInfo(string Version, bool Active, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt, IReadOnlyDictionary<string, int> Examples, string? Note);
 
 /// <summary>What a community manager says a text should have been classified as; unset parts were right.</summary>
-public sealed record Correction(string Text, string? Intent, string? Sentiment, IReadOnlyList<string>? Topics);
+internal sealed record Correction(string Text, string? Intent, string? Sentiment, IReadOnlyList<string>? Topics);
 
 /// <summary>
 /// The classifier's versions: corrections are stored, a retrain learns the labelled base data plus

@@ -7,7 +7,7 @@ namespace Scrm.Community.Classification;
 /// sentiment, a correction only the topics. Null means "not labelled", never "false".
 /// </summary>
 /// <param name="Weight">How much the example counts in training (a manager's correction counts more than a review).</param>
-public sealed record LabelledText(
+internal sealed record LabelledText(
     string Text,
     bool? Positive = null,
     bool? Complaint = null,

@@ -11,7 +11,7 @@ namespace Scrm.Community.Classification;
 /// the rules classifier reads them directly and the trained model takes their hits as features.
 /// Editable as data; <see cref="Default"/> is the shipped Chinese list.
 /// </summary>
-public sealed record Lexicon(int Version, IReadOnlyDictionary<string, IReadOnlyList<string>> Classes)
+internal sealed record Lexicon(int Version, IReadOnlyDictionary<string, IReadOnlyList<string>> Classes)
 {
     public const string Positive = "sentiment.positive";
     public const string Negative = "sentiment.negative";

@@ -1,7 +1,7 @@
 namespace Scrm.Community.Classification;
 
 /// <summary>The codes a classification speaks in: intents, sentiments and the default topic taxonomy.</summary>
-public static class Taxonomy
+internal static class Taxonomy
 {
     public static class Intents
     {
@@ -34,7 +34,7 @@ public static class Taxonomy
 }
 
 /// <summary>What a classifier says about one text, and which model decided.</summary>
-public sealed record TextClassification(string Intent, string Sentiment, IReadOnlyList<string> Topics, string Model)
+internal sealed record TextClassification(string Intent, string Sentiment, IReadOnlyList<string> Topics, string Model)
 {
     /// <summary>A complaint is a text whose sentiment is negative or mixed (the complaint types are its topics).</summary>
     public bool IsComplaint => Sentiment is Taxonomy.Sentiments.Negative or Taxonomy.Sentiments.Mixed;

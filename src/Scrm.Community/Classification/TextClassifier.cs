@@ -8,7 +8,7 @@ namespace Scrm.Community.Classification;
 /// Switching versions (a retrain, a rollback, an edited lexicon) swaps one reference, so a
 /// classification in flight finishes on the version it started with and says which one it was.
 /// </summary>
-public sealed class TextClassifier : IDisposable
+internal sealed class TextClassifier : IDisposable
 {
     /// <summary>The model version trained from the labelled review sets and shipped inside the product.</summary>
     public const string ShippedVersion = "zh-reviews-1";

@@ -285,7 +285,7 @@ internal sealed class ModelOutput
 /// <param name="NeutralBelow">With no sentiment word at all, a sentiment head below this says neutral.</param>
 /// <param name="ClauseComplaintAt">Any clause's complaint head at or above this: negative or mixed (above 1: off).</param>
 /// <param name="ClausePositiveAt">Any clause's sentiment head below this: negative or mixed (0: off).</param>
-public sealed record ModelThresholds(float ComplaintAt, float PositiveAt, float MixedAt, float NeutralBelow, IReadOnlyDictionary<string, float> TopicAt,
+internal sealed record ModelThresholds(float ComplaintAt, float PositiveAt, float MixedAt, float NeutralBelow, IReadOnlyDictionary<string, float> TopicAt,
     float ClauseComplaintAt = 2f, float ClausePositiveAt = 0f)
 {
     public static ModelThresholds Default { get; } = new(0.5f, 0.5f, 0.9f, 0.5f, Taxonomy.TrainedTopics.ToDictionary(t => t, _ => 0.5f));
@@ -317,7 +317,7 @@ internal static class Clauses
 }
 
 /// <summary>A model version's description: what it was trained on and how its answers are read.</summary>
-public sealed record ModelCard(string Version, DateTimeOffset TrainedAt, ModelThresholds Thresholds, IReadOnlyDictionary<string, int> Examples, string? Note = null)
+internal sealed record ModelCard(string Version, DateTimeOffset TrainedAt, ModelThresholds Thresholds, IReadOnlyDictionary<string, int> Examples, string? Note = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
 

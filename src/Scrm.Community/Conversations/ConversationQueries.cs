@@ -10,28 +10,28 @@ namespace Scrm.Community.Conversations;
 /// <summary>One row of the inbox.</summary>
 /// <param name="DueAt">When the first response to the waiting customer is due (null: nothing waits for us).</param>
 /// <param name="ReplyWindowClosesAt">WeChat: until when a free-form reply may be sent (48 hours after the customer's last message); later only a template message.</param>
-public sealed record ConversationSummary(
+internal sealed record ConversationSummary(
     long Id, string Channel, string Account, string Status, string? Assignee, string? Intent, string? Sentiment,
     string? ContactName, Guid? CustomerId, string? Preview, int Messages,
     DateTimeOffset OpenedAt, DateTimeOffset LastMessageAt, DateTimeOffset LastInboundAt,
     DateTimeOffset? DueAt, bool Breaching, DateTimeOffset? ReplyWindowClosesAt, int Version);
 
 /// <summary>A page of the inbox, most urgent first; <see cref="Next"/> is the cursor of the following page.</summary>
-public sealed record ConversationPage(IReadOnlyList<ConversationSummary> Items, string? Next);
+internal sealed record ConversationPage(IReadOnlyList<ConversationSummary> Items, string? Next);
 
 /// <summary>A message in a conversation: the customer's (<c>in</c>), a reply (<c>out</c>) or an internal note (<c>note</c>), with its classification.</summary>
-public sealed record ConversationMessage(
+internal sealed record ConversationMessage(
     long Id, string Direction, string Type, string? Text, string? Author, DateTimeOffset At,
     string? Intent, string? Sentiment, IReadOnlyList<string>? Topics, string? Model, string? Status);
 
 /// <summary>The customer beside the conversation, protected fields masked for roles that may not see them.</summary>
-public sealed record ConversationCustomer(Guid Id, string? Name, string? Nickname, string? Company, string? Phone, string? Email,
+internal sealed record ConversationCustomer(Guid Id, string? Name, string? Nickname, string? Company, string? Phone, string? Email,
     string? Owner, string? Tier, string? Province, string? City, bool Masked);
 
 /// <summary>Who the conversation was given to, by whom and why.</summary>
-public sealed record ConversationAssignment(string? From, string To, string? Team, string Kind, IReadOnlyList<string> Reasons, string By, DateTimeOffset At);
+internal sealed record ConversationAssignment(string? From, string To, string? Team, string Kind, IReadOnlyList<string> Reasons, string By, DateTimeOffset At);
 
-public sealed record ConversationDetail(ConversationSummary Conversation, ConversationCustomer? Customer, IReadOnlyList<ConversationMessage> Messages,
+internal sealed record ConversationDetail(ConversationSummary Conversation, ConversationCustomer? Customer, IReadOnlyList<ConversationMessage> Messages,
     IReadOnlyList<ConversationAssignment> Assignments);
 
 /// <summary>What the inbox is filtered by; null means any.</summary>

@@ -7,7 +7,7 @@ using Scrm.Platform.Security;
 
 namespace Scrm.Community.Conversations;
 
-public enum WorkStatus
+internal enum WorkStatus
 {
     Done,
     NotFound,
@@ -17,7 +17,7 @@ public enum WorkStatus
 }
 
 /// <summary>What a change to a conversation did; on a conflict, the conversation as it is now.</summary>
-public sealed record WorkResult(WorkStatus Status, ConversationSummary? Conversation = null);
+internal sealed record WorkResult(WorkStatus Status, ConversationSummary? Conversation = null);
 
 /// <summary>
 /// People's changes to a conversation: assign, take over, resolve, reopen. Each checks the version

@@ -20,7 +20,7 @@ internal sealed record ReplyContent(string? Text, string? TemplateId, IReadOnlyD
     public string Shown => IsTemplate ? $"[template {TemplateId}]" : Text!;
 }
 
-public enum ReplyStatus
+internal enum ReplyStatus
 {
     Sent,
     NotFound,
@@ -32,10 +32,10 @@ public enum ReplyStatus
 }
 
 /// <summary>A reply's first answer, recorded with it and given again to a retried request with the same key.</summary>
-public sealed record ReplyOutcome(long MessageId, string Status, string? ChannelStatus, string? Detail, int Version);
+internal sealed record ReplyOutcome(long MessageId, string Status, string? ChannelStatus, string? Detail, int Version);
 
 /// <summary>What a reply request did: the outcome, or why nothing was sent.</summary>
-public sealed record ReplyResult(ReplyStatus Status, ReplyOutcome? Outcome = null, ConversationSummary? Current = null, DateTimeOffset? WindowClosedAt = null, string? Detail = null);
+internal sealed record ReplyResult(ReplyStatus Status, ReplyOutcome? Outcome = null, ConversationSummary? Current = null, DateTimeOffset? WindowClosedAt = null, string? Detail = null);
 
 /// <summary>
 /// Replies through the conversation's channel, once per idempotency key. The reply is first reserved

@@ -4,9 +4,9 @@ using Scrm.Community.Storage;
 namespace Scrm.Community.Satisfaction;
 
 /// <summary>Satisfaction of one group: surveys sent and answered, the average score and CSAT (the share of answers scoring 4 or 5, in percent).</summary>
-public sealed record CsatRow(string Key, int Sent, int Answered, double? Average, double? Csat);
+internal sealed record CsatRow(string Key, int Sent, int Answered, double? Average, double? Csat);
 
-public sealed record CsatReportView(CsatRow Overall, IReadOnlyList<CsatRow> ByAgent, IReadOnlyList<CsatRow> ByChannel, IReadOnlyList<CsatRow> ByIntent);
+internal sealed record CsatReportView(CsatRow Overall, IReadOnlyList<CsatRow> ByAgent, IReadOnlyList<CsatRow> ByChannel, IReadOnlyList<CsatRow> ByIntent);
 
 /// <summary>CSAT per agent, channel and intent over the surveys sent in a period, counted by the store.</summary>
 internal sealed class CsatReport(IDbContextFactory<CommunityDbContext> contexts)

@@ -5,7 +5,7 @@ using Scrm.Platform.Effects;
 namespace Scrm.Community.Storage;
 
 /// <summary>The community module's tables. Times are Unix milliseconds.</summary>
-public class CommunityDbContext(DbContextOptions options) : DbContext(options)
+internal class CommunityDbContext(DbContextOptions options) : DbContext(options)
 {
     /// <summary>On SQLite the community module has a file of its own (<c>community.db</c>).</summary>
     public const string Store = "community";
@@ -208,9 +208,9 @@ public class CommunityDbContext(DbContextOptions options) : DbContext(options)
     }
 }
 
-public sealed class SqliteCommunityDbContext(DbContextOptions<SqliteCommunityDbContext> options) : CommunityDbContext(options);
+internal sealed class SqliteCommunityDbContext(DbContextOptions<SqliteCommunityDbContext> options) : CommunityDbContext(options);
 
-public sealed class PostgresCommunityDbContext(DbContextOptions<PostgresCommunityDbContext> options) : CommunityDbContext(options);
+internal sealed class PostgresCommunityDbContext(DbContextOptions<PostgresCommunityDbContext> options) : CommunityDbContext(options);
 
 internal sealed class SqliteCommunityDesignFactory : IDesignTimeDbContextFactory<SqliteCommunityDbContext>
 {

@@ -9,9 +9,9 @@ using Scrm.Platform.Security;
 namespace Scrm.Community.Templates;
 
 /// <summary>A reply template as agents see it.</summary>
-public sealed record ReplyTemplate(long Id, string Name, string Body, string? Channel, string By, DateTimeOffset UpdatedAt, int Version);
+internal sealed record ReplyTemplate(long Id, string Name, string Body, string? Channel, string By, DateTimeOffset UpdatedAt, int Version);
 
-public enum TemplateStatus
+internal enum TemplateStatus
 {
     Done,
     NotFound,
@@ -21,7 +21,7 @@ public enum TemplateStatus
 }
 
 /// <summary>What a template change did; for bad Liquid, the engine's error.</summary>
-public sealed record TemplateResult(TemplateStatus Status, ReplyTemplate? Template = null, string? Error = null);
+internal sealed record TemplateResult(TemplateStatus Status, ReplyTemplate? Template = null, string? Error = null);
 
 /// <summary>
 /// Reply templates in Liquid (Fluid). A template is checked when it is saved: it must parse, and

@@ -122,4 +122,4 @@ internal sealed class ServiceLevelAlerts(IDbContextFactory<CommunityDbContext> c
 }
 
 /// <summary>A notification as its recipient sees it.</summary>
-public sealed record CommunityNotification(long Id, string Kind, long? ConversationId, string Text, string At);
+internal sealed record CommunityNotification(long Id, string Kind, long? ConversationId, string Text, string At);

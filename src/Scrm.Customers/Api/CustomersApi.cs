@@ -19,13 +19,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Scrm.Customers.Api;
 
-public sealed record MergeRequest(Guid? SurvivorId, Guid? MergedId, string? Reason);
+internal sealed record MergeRequest(Guid? SurvivorId, Guid? MergedId, string? Reason);
 
-public sealed record UnmergeRequest(string? Reason);
+internal sealed record UnmergeRequest(string? Reason);
 
-public sealed record UnmergeResult(Guid MergeId);
+internal sealed record UnmergeResult(Guid MergeId);
 
-public sealed record RevealRequest(string? Reason);
+internal sealed record RevealRequest(string? Reason);
 
 internal static class CustomersApi
 {

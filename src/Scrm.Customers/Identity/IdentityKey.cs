@@ -45,7 +45,7 @@ public static class IdentityTypes
 }
 
 /// <summary>One identity: unique on (type, account, value) across all customers.</summary>
-public readonly record struct IdentityKey(string Type, string Account, string Value)
+internal readonly record struct IdentityKey(string Type, string Account, string Value)
 {
     public static IdentityKey Global(string type, string value) => new(type, "", value);
 
@@ -56,7 +56,7 @@ public readonly record struct IdentityKey(string Type, string Account, string Va
 }
 
 /// <summary>Which phone numbers may link people.</summary>
-public static class PhoneKeys
+internal static class PhoneKeys
 {
     /// <summary>
     /// The identity a normalised number gives, or null when it must never link people: a landline

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Scrm.Customers.Identity;
 
 /// <summary><c>Scrm:Customers:Resolution</c>: how inbound items are tied to customers, and what is suggested.</summary>
-public sealed class ResolutionOptions
+internal sealed class ResolutionOptions
 {
     public const string Section = "Scrm:Customers:Resolution";
 

@@ -6,7 +6,7 @@ using Scrm.Customers.Model;
 namespace Scrm.Customers.Merging;
 
 /// <summary>A customer who may be the same person; for a person to merge or dismiss, never merged automatically.</summary>
-public sealed record MergeCandidate(Guid Id, string? Name, string? Company, IReadOnlyList<string> Reasons);
+internal sealed record MergeCandidate(Guid Id, string? Name, string? Company, IReadOnlyList<string> Reasons);
 
 /// <summary>The configurable fuzzy rules: same name and company, similar phone, same contact details on the profile.</summary>
 internal sealed class CandidateFinder(CustomersDbContext db, IOptions<ResolutionOptions> options)
@@ -87,7 +87,7 @@ internal sealed class CandidateFinder(CustomersDbContext db, IOptions<Resolution
 }
 
 /// <summary>Numbers one typo away: one digit changed, or two neighbouring digits swapped.</summary>
-public static class PhoneVariants
+internal static class PhoneVariants
 {
     public static IEnumerable<string> Of(string e164)
     {

@@ -15,7 +15,7 @@ internal readonly record struct TagRef(long Id, string Tag);
 internal readonly record struct ConsentRef(long Id, string Channel, long At);
 
 /// <summary>Who owns the merged customer, and the owner who lost out when both had one.</summary>
-public sealed record OwnerDecision(string? Owner, long? OwnerSince, string? DroppedOwner, string Rule);
+internal sealed record OwnerDecision(string? Owner, long? OwnerSince, string? DroppedOwner, string Rule);
 
 /// <summary>What a merge changes, decided before anything is written (the preview shows exactly this).</summary>
 internal sealed record MergePlan(

@@ -12,7 +12,7 @@ internal sealed record Move(string Table, string Id, Guid From, Guid To);
 internal sealed record MergeBefore(CustomerSnapshot Survivor, CustomerSnapshot Merged);
 
 /// <summary>What a merge would move, and the survivor it would leave.</summary>
-public sealed record MergePreview(
+internal sealed record MergePreview(
     Guid SurvivorId,
     Guid MergedId,
     int Identities,
@@ -25,12 +25,12 @@ public sealed record MergePreview(
     IReadOnlyList<string> Warnings,
     IReadOnlyDictionary<string, FieldChange> ProfileChanges);
 
-public sealed record FieldChange(string? Before, string? After);
+internal sealed record FieldChange(string? Before, string? After);
 
-public sealed record MergeResult(Guid MergeId, MergePreview Preview);
+internal sealed record MergeResult(Guid MergeId, MergePreview Preview);
 
 /// <summary>A merge cannot be done or undone as asked.</summary>
-public sealed class MergeRefusedException(string message, bool notFound = false) : Exception(message)
+internal sealed class MergeRefusedException(string message, bool notFound = false) : Exception(message)
 {
     public bool NotFound { get; } = notFound;
 }

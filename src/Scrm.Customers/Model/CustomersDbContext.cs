@@ -197,9 +197,9 @@ public class CustomersDbContext(DbContextOptions options) : DbContext(options)
     }
 }
 
-public sealed class SqliteCustomersDbContext(DbContextOptions<SqliteCustomersDbContext> options) : CustomersDbContext(options);
+internal sealed class SqliteCustomersDbContext(DbContextOptions<SqliteCustomersDbContext> options) : CustomersDbContext(options);
 
-public sealed class PostgresCustomersDbContext(DbContextOptions<PostgresCustomersDbContext> options) : CustomersDbContext(options);
+internal sealed class PostgresCustomersDbContext(DbContextOptions<PostgresCustomersDbContext> options) : CustomersDbContext(options);
 
 internal sealed class SqliteCustomersDesignFactory : IDesignTimeDbContextFactory<SqliteCustomersDbContext>
 {

@@ -8,7 +8,7 @@ namespace Scrm.Customers.Model;
 /// always wins over what was inferred (from a phone number's area): an inferred region fills an
 /// empty one and is replaced by the first stated one, never the other way round.
 /// </summary>
-public static class RegionSources
+internal static class RegionSources
 {
     public const string Stated = "stated";
     public const string Inferred = "inferred";

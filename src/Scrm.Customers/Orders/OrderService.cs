@@ -11,7 +11,7 @@ using Scrm.Platform.Contacts;
 namespace Scrm.Customers.Orders;
 
 /// <summary>An order as a shop, ERP or import reports it. The customer is named by id or by contact details.</summary>
-public sealed record OrderInput(
+internal sealed record OrderInput(
     string? OrderId,
     Guid? CustomerId,
     string? Phone,
@@ -24,10 +24,10 @@ public sealed record OrderInput(
     DateTimeOffset? OccurredAt,
     IReadOnlyList<OrderLineInput>? Products);
 
-public sealed record OrderLineInput(string? Product, int? Quantity, decimal? Amount);
+internal sealed record OrderLineInput(string? Product, int? Quantity, decimal? Amount);
 
 /// <summary>What happened to one order: <c>created</c>, <c>duplicate</c> (same order again), <c>conflict</c> (same id, other contents) or <c>invalid</c>.</summary>
-public sealed record OrderOutcome(string? OrderId, string Status, Guid? CustomerId, IDictionary<string, string[]>? Errors)
+internal sealed record OrderOutcome(string? OrderId, string Status, Guid? CustomerId, IDictionary<string, string[]>? Errors)
 {
     /// <summary>The field errors in both languages, for an import's row report.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -12,7 +12,7 @@ public static class Tiers
 }
 
 /// <summary>Quintile cut points: four ascending values splitting a population into five equal parts.</summary>
-public sealed record Quintiles(double[] Cuts)
+internal sealed record Quintiles(double[] Cuts)
 {
     public static readonly Quintiles Empty = new([]);
 
@@ -57,20 +57,20 @@ public sealed record Quintiles(double[] Cuts)
 }
 
 /// <summary>The population's cut points for recency (days), frequency (orders) and monetary (cents).</summary>
-public sealed record RfmCuts(Quintiles Recency, Quintiles Frequency, Quintiles Monetary)
+internal sealed record RfmCuts(Quintiles Recency, Quintiles Frequency, Quintiles Monetary)
 {
     public static readonly RfmCuts Empty = new(Quintiles.Empty, Quintiles.Empty, Quintiles.Empty);
 }
 
 /// <summary>What scoring needs to know about one customer.</summary>
-public readonly record struct ValueInput(int Orders, long MonetaryCents, long? LastOrderAt, IReadOnlyDictionary<string, string>? Fields);
+internal readonly record struct ValueInput(int Orders, long MonetaryCents, long? LastOrderAt, IReadOnlyDictionary<string, string>? Fields);
 
-public sealed record IndicatorScore(string Name, double Value, double Weight, double Contribution);
+internal sealed record IndicatorScore(string Name, double Value, double Weight, double Contribution);
 
-public sealed record ValueScore(int R, int F, int M, double Score, string? Tier, IReadOnlyList<IndicatorScore> Breakdown);
+internal sealed record ValueScore(int R, int F, int M, double Score, string? Tier, IReadOnlyList<IndicatorScore> Breakdown);
 
 /// <summary>Pure value scoring: RFM quintiles, the weighted model, tiers.</summary>
-public static class ValueModel
+internal static class ValueModel
 {
     public static double RecencyDays(long lastOrderAt, long now) => Math.Max(0, (now - lastOrderAt) / 86_400_000.0);
 
@@ -139,12 +139,12 @@ public static class ValueModel
 }
 
 /// <summary>One level of the value pyramid.</summary>
-public sealed record PyramidLevel(string Tier, int Customers, double CustomerShare, long MonetaryCents, double MonetaryShare);
+internal sealed record PyramidLevel(string Tier, int Customers, double CustomerShare, long MonetaryCents, double MonetaryShare);
 
 /// <summary>When a customer buys a product again.</summary>
-public sealed record PurchaseCycle(int Purchases, long LastPurchaseAt, double? CycleDays, long? NextDueAt);
+internal sealed record PurchaseCycle(int Purchases, long LastPurchaseAt, double? CycleDays, long? NextDueAt);
 
-public static class PurchaseCycles
+internal static class PurchaseCycles
 {
     /// <summary>
     /// The cycle is the median gap between purchases on different days (robust to one early or late

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Scrm.Customers.Value;
 
 /// <summary><c>Scrm:Customers:Value</c>: the weighted value model, tier thresholds and the nightly run.</summary>
-public sealed class ValueOptions
+internal sealed class ValueOptions
 {
     public const string Section = "Scrm:Customers:Value";
 
@@ -36,7 +36,7 @@ public sealed class ValueOptions
     public string NightlyCron { get; set; } = "0 30 2 * * ?";
 }
 
-public sealed class ValueIndicator
+internal sealed class ValueIndicator
 {
     [Required]
     public string Name { get; set; } = "";

@@ -4,9 +4,9 @@ using Scrm.Customers.Model;
 namespace Scrm.Customers.Value;
 
 /// <summary>The value pyramid: customers and spend per tier, top tier first.</summary>
-public sealed record PyramidReport(IReadOnlyList<PyramidLevel> Levels, int Unscored);
+internal sealed record PyramidReport(IReadOnlyList<PyramidLevel> Levels, int Unscored);
 
-public static class ValuePyramid
+internal static class ValuePyramid
 {
     /// <summary>Shares are of the scored customers (those with a tier) and of their total spend.</summary>
     public static PyramidReport Build(IReadOnlyDictionary<string, (int Customers, long MonetaryCents)> byTier, int unscored)

@@ -9,7 +9,7 @@ using Scrm.Platform.Storage;
 namespace Scrm.Customers.Value;
 
 /// <summary>What a full recompute did.</summary>
-public sealed record RecomputeReport(int Scored, int Changed, TimeSpan Elapsed);
+internal sealed record RecomputeReport(int Scored, int Changed, TimeSpan Elapsed);
 
 /// <summary>
 /// The full recompute: new quintile cut points over every customer who ordered, recency decayed to

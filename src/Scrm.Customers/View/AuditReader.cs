@@ -5,10 +5,10 @@ using Scrm.Platform.Security;
 
 namespace Scrm.Customers.View;
 
-public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Detail);
+internal sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string? Detail);
 
 /// <summary>A merge involving the customer, with the state before and after, as recorded.</summary>
-public sealed record MergeEntry(Guid Id, Guid SurvivorId, Guid MergedId, string Actor, string Reason, DateTimeOffset At, string Before, string After, string? OwnerConflict, DateTimeOffset? UndoneAt, string? UndoneBy);
+internal sealed record MergeEntry(Guid Id, Guid SurvivorId, Guid MergedId, string Actor, string Reason, DateTimeOffset At, string Before, string After, string? OwnerConflict, DateTimeOffset? UndoneAt, string? UndoneBy);
 
 /// <summary>
 /// A customer's history: <see cref="Entries"/> are the changes (kept with the customer, written in the
@@ -16,7 +16,7 @@ public sealed record MergeEntry(Guid Id, Guid SurvivorId, Guid MergedId, string 
 /// <see cref="Access"/> the newest entries of the audit log about this customer (unmasked reads,
 /// reveals, merges and unmerges made through the API, by whom and when).
 /// </summary>
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next, IReadOnlyList<MergeEntry> Merges, IReadOnlyList<Platform.Audit.AuditEntry> Access);
+internal sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long? Next, IReadOnlyList<MergeEntry> Merges, IReadOnlyList<Platform.Audit.AuditEntry> Access);
 
 internal sealed class AuditReader(CustomersDbContext db, AuditQuery log)
 {

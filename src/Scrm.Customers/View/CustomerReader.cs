@@ -10,7 +10,7 @@ using Scrm.Platform.Security;
 namespace Scrm.Customers.View;
 
 /// <summary>Filters of the customer list.</summary>
-public sealed record CustomerFilter(string? Q, string? Tag, string? Tier, string? Owner, string? Region, string? Source, Guid? After, int Limit);
+internal sealed record CustomerFilter(string? Q, string? Tag, string? Tier, string? Owner, string? Region, string? Source, Guid? After, int Limit);
 
 /// <summary>
 /// Reads customers for people: the 360° view and the list, only within the caller's data scope

@@ -3,10 +3,10 @@ using Scrm.Platform.Text;
 namespace Scrm.Customers.View;
 
 /// <summary>One person in a decision map as submitted; <see cref="Key"/> names them within the request.</summary>
-public sealed record DecisionMapInput(string Key, string Name, string? Title, string Role, int Influence, string? ReportsTo, Guid? PersonId);
+internal sealed record DecisionMapInput(string Key, string Name, string? Title, string Role, int Influence, string? ReportsTo, Guid? PersonId);
 
 /// <summary>The decision map's rules.</summary>
-public static class DecisionMaps
+internal static class DecisionMaps
 {
     public static readonly IReadOnlySet<string> Roles = new HashSet<string>(StringComparer.Ordinal)
     {

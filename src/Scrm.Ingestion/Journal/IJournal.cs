@@ -25,4 +25,4 @@ public sealed record JournalEntry(
     string Payload);
 
 /// <summary>The journal is not accepting appends (shutting down or its storage failed).</summary>
-public sealed class JournalUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class JournalUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -64,9 +64,9 @@ public class JournalDbContext(DbContextOptions options) : DbContext(options)
     }
 }
 
-public sealed class SqliteJournalDbContext(DbContextOptions<SqliteJournalDbContext> options) : JournalDbContext(options);
+internal sealed class SqliteJournalDbContext(DbContextOptions<SqliteJournalDbContext> options) : JournalDbContext(options);
 
-public sealed class PostgresJournalDbContext(DbContextOptions<PostgresJournalDbContext> options) : JournalDbContext(options);
+internal sealed class PostgresJournalDbContext(DbContextOptions<PostgresJournalDbContext> options) : JournalDbContext(options);
 
 internal sealed class SqliteJournalDesignFactory : IDesignTimeDbContextFactory<SqliteJournalDbContext>
 {

@@ -1,7 +1,7 @@
 namespace Scrm.Ingestion.Journal;
 
 /// <summary>Wakes consumers as soon as a commit lands, instead of waiting for their next poll.</summary>
-public sealed class JournalSignal
+internal sealed class JournalSignal
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

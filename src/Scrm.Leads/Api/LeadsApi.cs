@@ -15,19 +15,19 @@ using Scrm.Platform.Text;
 
 namespace Scrm.Leads.Api;
 
-public sealed record TransitionRequest(string To, string? Reason);
+internal sealed record TransitionRequest(string To, string? Reason);
 
-public sealed record ContactRequest(string Kind, string? Outcome);
+internal sealed record ContactRequest(string Kind, string? Outcome);
 
-public sealed record PaymentRequest(string PaymentId, decimal Amount, DateTimeOffset? PaidAt);
+internal sealed record PaymentRequest(string PaymentId, decimal Amount, DateTimeOffset? PaidAt);
 
-public sealed record HandoverRequest(string From, string To);
+internal sealed record HandoverRequest(string From, string To);
 
-public sealed record CostRequest(decimal Amount);
+internal sealed record CostRequest(decimal Amount);
 
-public sealed record StageAnswer(string Stage);
+internal sealed record StageAnswer(string Stage);
 
-public sealed record HandoverAnswer(int HandedOver, int Customers);
+internal sealed record HandoverAnswer(int HandedOver, int Customers);
 
 /// <summary>The sales workbench: the lead queue, guarded stage changes, contacts, payments, the pool, routing and channel ROI.</summary>
 public static class LeadsApi

@@ -4,10 +4,10 @@ namespace Scrm.Leads.Attribution;
 
 /// <summary>One lead as the channel report counts it.</summary>
 /// <param name="Reached">Furthest stage reached on the way to won (lost and disqualified leads keep the furthest stage they had reached).</param>
-public sealed record ReportLead(string Channel, DateTimeOffset CreatedAt, LeadStage Reached, IReadOnlyList<(DateTimeOffset PaidAt, decimal Amount)> Payments);
+internal sealed record ReportLead(string Channel, DateTimeOffset CreatedAt, LeadStage Reached, IReadOnlyList<(DateTimeOffset PaidAt, decimal Amount)> Payments);
 
 /// <summary>One channel's line: leads, conversion per stage, revenue and ROI as known on T+1 and T+2.</summary>
-public sealed record ChannelLine(
+internal sealed record ChannelLine(
     string Channel,
     int Leads,
     int Prospects,
@@ -26,7 +26,7 @@ public sealed record ChannelLine(
 /// The channel ROI report for leads created in [from, to): revenue counts payments made by the end
 /// of day T+1 and T+2 after the period (the day the report is read), ROI = (revenue − cost) / cost.
 /// </summary>
-public static class ChannelReport
+internal static class ChannelReport
 {
     public static IReadOnlyList<ChannelLine> Build(IEnumerable<ReportLead> leads, IReadOnlyDictionary<string, decimal> costs, DateTimeOffset from, DateTimeOffset to)
     {

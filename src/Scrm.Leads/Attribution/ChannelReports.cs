@@ -4,7 +4,7 @@ using Scrm.Leads.Storage;
 namespace Scrm.Leads.Attribution;
 
 /// <summary>Loads the leads, payments and costs of a period and builds the channel report.</summary>
-public sealed class ChannelReports(IDbContextFactory<LeadsDbContext> contexts)
+internal sealed class ChannelReports(IDbContextFactory<LeadsDbContext> contexts)
 {
     public async Task<IReadOnlyList<ChannelLine>> BuildAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Scrm.Leads.Entry;
 /// <summary>A lead a rep enters by hand (a phone call, a business card, a trade fair) or imports from a spreadsheet.</summary>
 /// <param name="Source">Where it came from, in the rep's words (电话, 名片, 展会…): the lead's channel in reports and routing rules.</param>
 /// <param name="Keep">The rep keeps the lead instead of having it routed (unless the customer already has an owner).</param>
-public sealed record ManualLead(
+internal sealed record ManualLead(
     string? Name = null,
     string? Phone = null,
     string? Email = null,
@@ -32,7 +32,7 @@ public sealed record ManualLead(
 /// by hand is keyed by its contents within <see cref="ResubmissionWindow"/> (a double click is one
 /// lead); an imported row is keyed by its contents for good, so uploading the same file again adds nothing.
 /// </summary>
-public static class LeadEntries
+internal static class LeadEntries
 {
     /// <summary>The journal channel of leads reps enter by hand; the item's account is the rep.</summary>
     public const string Channel = "sales";

@@ -19,7 +19,7 @@ namespace Scrm.Leads.Entry;
 /// What became of a lead a rep entered: its journal position, whether it was a repeat, and — when the
 /// lead-conversion workflow got to it in time — the lead, its owner and team, or the shared pool.
 /// </summary>
-public sealed record LeadEntryAnswer(long Position, bool Duplicate, long? LeadId = null, string? Owner = null, string? Team = null, bool? Pooled = null);
+internal sealed record LeadEntryAnswer(long Position, bool Duplicate, long? LeadId = null, string? Owner = null, string? Team = null, bool? Pooled = null);
 
 /// <summary>Sales enter leads by hand and import them from CSV or .xlsx; both go through the journal and are routed like any other lead.</summary>
 internal static class LeadEntryApi

@@ -3,7 +3,7 @@ using Scrm.Customers.Value;
 namespace Scrm.Leads.FollowUps;
 
 /// <summary>Why a follow-up was planned.</summary>
-public enum FollowUpReason
+internal enum FollowUpReason
 {
     FirstContact,
     AfterOrder,
@@ -13,13 +13,13 @@ public enum FollowUpReason
 }
 
 /// <summary>A follow-up to be done by a date.</summary>
-public sealed record PlannedFollowUp(DateTimeOffset Due, FollowUpReason Reason, string Note);
+internal sealed record PlannedFollowUp(DateTimeOffset Due, FollowUpReason Reason, string Note);
 
 /// <summary>
 /// Generates follow-up plans from rules and spaces them so no customer is contacted more than a
 /// set number of times in any seven days. Pure: dates in, dates out.
 /// </summary>
-public static class FollowUpPlanner
+internal static class FollowUpPlanner
 {
     /// <summary>First contact within the SLA: hot leads sooner.</summary>
     public static PlannedFollowUp FirstContact(DateTimeOffset createdAt, bool hot, TimeSpan normalSla, TimeSpan hotSla) =>

@@ -9,7 +9,7 @@ using Scrm.Leads.Storage;
 namespace Scrm.Leads.FollowUps;
 
 /// <summary>What one sweep did.</summary>
-public sealed record SweepResult(int Reminded, int Escalated, int Pooled);
+internal sealed record SweepResult(int Reminded, int Escalated, int Pooled);
 
 /// <summary>
 /// The periodic pass over follow-ups and owned leads: due reminders land on the owner's
@@ -17,7 +17,7 @@ public sealed record SweepResult(int Reminded, int Escalated, int Pooled);
 /// contacted within <see cref="LeadsOptions.PoolAfter"/> return to the shared pool. Idempotent:
 /// every step marks what it did, and notifications carry dedup keys.
 /// </summary>
-public sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time, Routing.LeadRouting routing)
+internal sealed class LeadSweep(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time, Routing.LeadRouting routing)
 {
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace Scrm.Leads.Pipeline;
 /// into a lead draft. Pure. The customer key is the strongest identity the item carries (E.164
 /// phone, e-mail, or the channel's author id) until the customer model resolves it.
 /// </summary>
-public static class LeadDrafts
+internal static class LeadDrafts
 {
     private const string JournalPrefix = "journal:";
 

@@ -15,7 +15,7 @@ namespace Scrm.Leads.Pipeline;
 /// <param name="Attribution">The channel's own attribution (WeChat QR scene, WeCom State, crawler site, partner).</param>
 /// <param name="CustomerOwner">The customer's sales owner in the customer model, if they have one: routing keeps them together.</param>
 /// <param name="RequestedOwner">The rep who entered the lead by hand and asked to keep it.</param>
-public sealed record LeadDraft(
+internal sealed record LeadDraft(
     string SourceKey,
     string Channel,
     string? Account = null,
@@ -42,9 +42,9 @@ public sealed record LeadDraft(
 
 /// <summary>What intake did: made a new lead, attached the item to the customer's open lead, or recognised a redelivery.</summary>
 /// <param name="CustomerKey">The lead's customer key (the one it was made or found under).</param>
-public sealed record IntakeResult(long LeadId, IntakeOutcome Outcome, int Score, bool Hot, string? CustomerKey = null);
+internal sealed record IntakeResult(long LeadId, IntakeOutcome Outcome, int Score, bool Hot, string? CustomerKey = null);
 
-public enum IntakeOutcome
+internal enum IntakeOutcome
 {
     Created,
     Attached,
@@ -57,7 +57,7 @@ public enum IntakeOutcome
 /// Concurrent intakes are group-committed: one transaction per batch. An intake under an effect key
 /// (a workflow step) records its outcome in that transaction and answers it again for that key.
 /// </summary>
-public sealed class LeadIntake : IAsyncDisposable
+internal sealed class LeadIntake : IAsyncDisposable
 {
     public const string Effect = "lead.create";
 

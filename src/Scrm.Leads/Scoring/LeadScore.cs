@@ -3,7 +3,7 @@ using Scrm.Customers.Value;
 namespace Scrm.Leads.Scoring;
 
 /// <summary>What is known about a lead when it is scored.</summary>
-public sealed record LeadSignals(
+internal sealed record LeadSignals(
     string Channel,
     bool HasPhone,
     bool HasEmail,
@@ -13,7 +13,7 @@ public sealed record LeadSignals(
     bool BuyingIntent);
 
 /// <summary>Weights of the lead score; every part is explained in the breakdown.</summary>
-public sealed record ScoringWeights
+internal sealed record ScoringWeights
 {
     public IReadOnlyDictionary<string, int> Channel { get; init; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
     {
@@ -57,7 +57,7 @@ public sealed record ScoringWeights
 }
 
 /// <summary>Scores a lead 0–100 from its source, fit, value tier and engagement.</summary>
-public static class LeadScore
+internal static class LeadScore
 {
     /// <summary>Whether <paramref name="text"/> carries one of the weights' intent words.</summary>
     public static bool ShowsIntent(string? text, ScoringWeights weights) =>

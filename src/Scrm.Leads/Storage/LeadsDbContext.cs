@@ -242,9 +242,9 @@ public class LeadsDbContext(DbContextOptions options) : DbContext(options)
     }
 }
 
-public sealed class SqliteLeadsDbContext(DbContextOptions<SqliteLeadsDbContext> options) : LeadsDbContext(options);
+internal sealed class SqliteLeadsDbContext(DbContextOptions<SqliteLeadsDbContext> options) : LeadsDbContext(options);
 
-public sealed class PostgresLeadsDbContext(DbContextOptions<PostgresLeadsDbContext> options) : LeadsDbContext(options);
+internal sealed class PostgresLeadsDbContext(DbContextOptions<PostgresLeadsDbContext> options) : LeadsDbContext(options);
 
 internal sealed class SqliteLeadsDesignFactory : IDesignTimeDbContextFactory<SqliteLeadsDbContext>
 {

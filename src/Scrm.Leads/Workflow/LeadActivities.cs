@@ -9,7 +9,7 @@ namespace Scrm.Leads.Workflow;
 
 [Activity("lead.create", Kinds = ActivityKinds.SideEffect, Outcomes = ["created", "attached"],
     Description = "Creates a lead for the customer identity resolution put the item on (a customer with an open lead gets the item attached instead), scores it and correlates the instance with the lead.")]
-public sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers = null) : Activity
+internal sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers = null) : Activity
 {
     [Input(Required = true, Description = "The journal item the workflow started on, usually {\"js\": \"input\"}.")]
     public Input<JsonNode> Item { get; init; } = new();
@@ -62,7 +62,7 @@ public sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers =
 
 [Activity("lead.route", Kinds = ActivityKinds.SideEffect, Outcomes = ["assigned", "pooled"],
     Description = "Routes the lead to exactly one owner (notified, first contact planned), or to the shared pool; a customer without an owner gets this one.")]
-public sealed class RouteLead(LeadRouting routing, CustomerDirectory? customers = null) : Activity
+internal sealed class RouteLead(LeadRouting routing, CustomerDirectory? customers = null) : Activity
 {
     [Input(Required = true, Description = "The lead to route: lead.create's output, usually {\"js\": \"outputs.create.leadId\"}.")]
     public Input<long?> LeadId { get; init; } = new();
@@ -92,7 +92,7 @@ public sealed class RouteLead(LeadRouting routing, CustomerDirectory? customers 
 
 [Activity("lead.escalate", Kinds = ActivityKinds.SideEffect,
     Description = "Alerts the lead's team lead (for example when the first contact missed its SLA).")]
-public sealed class EscalateLead(LeadEvents events) : Activity
+internal sealed class EscalateLead(LeadEvents events) : Activity
 {
     [Input(Required = true)]
     public Input<long> LeadId { get; init; } = new();

@@ -11,7 +11,7 @@ using Scrm.Platform.Storage;
 namespace Scrm.Platform.Audit;
 
 /// <summary><c>Scrm:Audit</c>: how long entries are kept.</summary>
-public sealed class AuditOptions
+internal sealed class AuditOptions
 {
     public const string Section = "Scrm:Audit";
 

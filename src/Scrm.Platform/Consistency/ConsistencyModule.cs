@@ -13,7 +13,7 @@ using Scrm.Platform.Security;
 namespace Scrm.Platform.Consistency;
 
 /// <summary><c>Scrm:Consistency</c>: how often the safety net runs and what it takes for still in flight.</summary>
-public sealed class ConsistencyOptions
+internal sealed class ConsistencyOptions
 {
     public const string Section = "Scrm:Consistency";
 

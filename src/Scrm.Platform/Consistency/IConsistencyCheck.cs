@@ -23,7 +23,7 @@ public sealed record ConsistencyFinding(string Check, int Found, int Repaired, I
 }
 
 /// <summary>A run of every check.</summary>
-public sealed record ConsistencyReport(DateTimeOffset At, bool Repaired, IReadOnlyList<ConsistencyFinding> Findings)
+internal sealed record ConsistencyReport(DateTimeOffset At, bool Repaired, IReadOnlyList<ConsistencyFinding> Findings)
 {
     public int Left => Findings.Sum(f => f.Left.Count);
 }

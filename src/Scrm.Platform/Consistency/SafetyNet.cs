@@ -10,7 +10,7 @@ namespace Scrm.Platform.Consistency;
 /// keeps the last report for readiness, counts findings and repairs as metrics
 /// (<c>Scrm.Consistency</c>), and prunes the effect outcomes no replay will need any more.
 /// </summary>
-public sealed partial class SafetyNet : IDisposable
+internal sealed partial class SafetyNet : IDisposable
 {
     public const string MeterName = "Scrm.Consistency";
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Scrm.Platform.Effects;
 
 /// <summary>A module's effect outcomes, as the safety net prunes them.</summary>
-public interface IEffectOutcomeTable
+internal interface IEffectOutcomeTable
 {
     /// <summary>Deletes outcomes recorded before <paramref name="before"/> (Unix ms), a slice at a time; returns how many.</summary>
     Task<int> PurgeAsync(long before, CancellationToken cancellationToken);

@@ -12,7 +12,7 @@ public readonly record struct Effect<T>(T Outcome, bool Replayed);
 /// One performed side effect's first answer, kept by the module that owns the effect, in its own
 /// store, and committed in the same transaction as the effect (ADR 0006).
 /// </summary>
-public sealed class EffectOutcomeRow
+internal sealed class EffectOutcomeRow
 {
     public string Key { get; set; } = "";
 

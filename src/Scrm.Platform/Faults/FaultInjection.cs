@@ -11,7 +11,7 @@ using Scrm.Platform.Security;
 namespace Scrm.Platform.Faults;
 
 /// <summary><c>Scrm:FaultInjection</c>: crash points for crash tests. Off unless a test host turns it on; refused in Production.</summary>
-public sealed class FaultInjectionOptions
+internal sealed class FaultInjectionOptions
 {
     public const string Section = "Scrm:FaultInjection";
 
@@ -22,7 +22,7 @@ public sealed class FaultInjectionOptions
 }
 
 /// <summary>What a crash test sends to arm a point at run time.</summary>
-public sealed record CrashPointRequest(string Point, int Arrival = 1);
+internal sealed record CrashPointRequest(string Point, int Arrival = 1);
 
 public static partial class FaultInjection
 {

@@ -59,7 +59,7 @@ public static class SchedulingModule
 }
 
 /// <summary>Where Quartz keeps jobs and triggers (<c>Scrm:Scheduling</c>).</summary>
-public sealed class SchedulingOptions
+internal sealed class SchedulingOptions
 {
     public const string Section = "Scrm:Scheduling";
 
@@ -72,7 +72,7 @@ public sealed class SchedulingOptions
     public int MaxConcurrency { get; set; } = 8;
 }
 
-public enum SchedulerStore
+internal enum SchedulerStore
 {
     Persistent,
     Memory,

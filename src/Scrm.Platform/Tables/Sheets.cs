@@ -28,7 +28,7 @@ public sealed record Sheet(string Format, string? Encoding, IReadOnlyList<string
 /// counted, so an error names the row a person sees in their spreadsheet. Bounded: at most
 /// <c>maxRows</c> rows, and an <c>.xlsx</c> whose parts would unpack past a limit is refused unread.
 /// </summary>
-public static class Sheets
+internal static class Sheets
 {
     /// <summary>The unpacked size above which an .xlsx is refused before it is read (a zip bomb stays a small file).</summary>
     public const long MaxUnpackedBytes = 256L * 1024 * 1024;

@@ -8,7 +8,7 @@ namespace Scrm.Platform.Text;
 /// Chinese Windows writes as "CSV" (GBK is a subset of it). Decoding is strict: bytes that are
 /// neither are refused, never turned into replacement characters. The one place that decides this.
 /// </summary>
-public static class UploadText
+internal static class UploadText
 {
     public const string Utf8 = "utf-8";
     public const string Utf8Bom = "utf-8-bom";

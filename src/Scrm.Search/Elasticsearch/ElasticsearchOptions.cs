@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Scrm.Search.Elasticsearch;
 
 /// <summary><c>Scrm:Search:Elasticsearch</c>: the cluster, its credentials and the adapter's limits.</summary>
-public sealed class ElasticsearchOptions : IValidatableObject
+internal sealed class ElasticsearchOptions : IValidatableObject
 {
     public const string Section = "Scrm:Search:Elasticsearch";
 

@@ -4,7 +4,7 @@ namespace Scrm.Search;
 /// The search index, whatever engine is behind it (embedded Lucene.NET or Elasticsearch). Writes
 /// become visible to searches within a second.
 /// </summary>
-public interface ISearchIndex
+internal interface ISearchIndex
 {
     /// <summary>Adds documents that never change once written (journal items): an id already indexed is left as it is.</summary>
     Task<IndexWriteResult> AddAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken);
@@ -22,4 +22,4 @@ public interface ISearchIndex
 }
 
 /// <summary>The engine cannot answer now (unreachable, overloaded); the caller may retry later.</summary>
-public sealed class SearchUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class SearchUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

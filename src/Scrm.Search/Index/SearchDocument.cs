@@ -14,7 +14,7 @@ namespace Scrm.Search;
 /// e-mail addresses belong in <see cref="Contacts"/>; any found in the title, text or author name
 /// are masked there and added to it when the document is written.
 /// </remarks>
-public sealed record SearchDocument(
+internal sealed record SearchDocument(
     string Id,
     string Type,
     string Channel,
@@ -35,7 +35,7 @@ public sealed record SearchDocument(
 }
 
 /// <summary>The document types the index holds.</summary>
-public static class DocumentTypes
+internal static class DocumentTypes
 {
     public const string Mention = "mention";
     public const string Message = "message";

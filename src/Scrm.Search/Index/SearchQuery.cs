@@ -4,7 +4,7 @@ namespace Scrm.Search;
 /// A search: plain words and quoted phrases (never engine syntax), structured filters, a sort and a
 /// page. Every word or phrase must match; a leading <c>-</c> excludes it.
 /// </summary>
-public sealed record SearchQuery
+internal sealed record SearchQuery
 {
     public const int MaxSize = 100;
 
@@ -32,7 +32,7 @@ public sealed record SearchQuery
 }
 
 /// <summary>Structured conditions, all of which must hold; an empty list places no condition.</summary>
-public sealed record SearchFilter
+internal sealed record SearchFilter
 {
     public static readonly SearchFilter None = new();
 
@@ -65,7 +65,7 @@ public sealed record SearchFilter
     public SearchScope Scope { get; init; } = SearchScope.All;
 }
 
-public enum SearchSort
+internal enum SearchSort
 {
     /// <summary>Best match first, then newest; without query text the same as <see cref="Newest"/>.</summary>
     Relevance,
@@ -77,4 +77,4 @@ public enum SearchSort
 /// Where a hit sits in its sort: the score (relevance sort only), the creation time and the id,
 /// which makes the order total and stable across refreshes.
 /// </summary>
-public sealed record SearchAfter(double? Score, long CreatedAtMs, string Id);
+internal sealed record SearchAfter(double? Score, long CreatedAtMs, string Id);

@@ -5,7 +5,7 @@ namespace Scrm.Search;
 /// <param name="TotalIsExact">False when <paramref name="Total"/> is a lower bound (the engine stopped counting).</param>
 /// <param name="Next">Where the next page starts; null on the last page.</param>
 /// <param name="IsPartial">Some shards failed or timed out: hits and counts may be missing.</param>
-public sealed record SearchResult(
+internal sealed record SearchResult(
     IReadOnlyList<SearchHit> Hits,
     long Total,
     bool TotalIsExact,
@@ -15,28 +15,28 @@ public sealed record SearchResult(
     IReadOnlyList<string> PartialReasons);
 
 /// <param name="Score">Relevance; null when the sort does not use it.</param>
-public sealed record SearchHit(SearchDocument Document, double? Score, Snippet Snippet, SearchAfter Position);
+internal sealed record SearchHit(SearchDocument Document, double? Score, Snippet Snippet, SearchAfter Position);
 
 /// <summary>An excerpt of the document and the ranges in it that matched.</summary>
-public sealed record Snippet(string Text, IReadOnlyList<TextRange> Highlights)
+internal sealed record Snippet(string Text, IReadOnlyList<TextRange> Highlights)
 {
     public static readonly Snippet Empty = new("", []);
 }
 
-public readonly record struct TextRange(int Start, int Length);
+internal readonly record struct TextRange(int Start, int Length);
 
 /// <summary>Counts over the whole hit set. Days are calendar days in the configured facet time zone (<c>yyyy-MM-dd</c>).</summary>
-public sealed record SearchFacets(IReadOnlyList<FacetCount> Channel, IReadOnlyList<FacetCount> Type, IReadOnlyList<FacetCount> Day)
+internal sealed record SearchFacets(IReadOnlyList<FacetCount> Channel, IReadOnlyList<FacetCount> Type, IReadOnlyList<FacetCount> Day)
 {
     public static readonly SearchFacets Empty = new([], [], []);
 }
 
-public sealed record FacetCount(string Value, long Count);
+internal sealed record FacetCount(string Value, long Count);
 
 /// <summary>What a bulk write did: documents written, and those the engine refused for good (with its reason).</summary>
-public sealed record IndexWriteResult(int Written, IReadOnlyList<RejectedDocument> Rejected)
+internal sealed record IndexWriteResult(int Written, IReadOnlyList<RejectedDocument> Rejected)
 {
     public static IndexWriteResult AllWritten(int count) => new(count, []);
 }
 
-public sealed record RejectedDocument(string Id, string Reason);
+internal sealed record RejectedDocument(string Id, string Reason);

@@ -11,7 +11,7 @@ namespace Scrm.Search;
 /// </summary>
 /// <param name="LeadOwners">Owners whose leads, mentions and messages are seen; null: every owner's.</param>
 /// <param name="CustomerOwners">Owners whose customers are seen; null: every owner's.</param>
-public sealed record SearchScope(IReadOnlySet<string>? LeadOwners, IReadOnlySet<string>? CustomerOwners)
+internal sealed record SearchScope(IReadOnlySet<string>? LeadOwners, IReadOnlySet<string>? CustomerOwners)
 {
     public static SearchScope All { get; } = new(null, null);
 

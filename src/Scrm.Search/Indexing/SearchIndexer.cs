@@ -170,7 +170,7 @@ internal sealed partial class SearchIndexer(
 }
 
 /// <summary>The engine refused documents for good (mapping or validation); the message carries its reasons.</summary>
-public sealed class DocumentsRejectedException(IReadOnlyList<RejectedDocument> rejected)
+internal sealed class DocumentsRejectedException(IReadOnlyList<RejectedDocument> rejected)
     : Exception("The search engine rejected: " + string.Join("; ", rejected.Take(5).Select(r => $"{r.Id}: {r.Reason}")))
 {
     public IReadOnlyList<RejectedDocument> Rejected { get; } = rejected;

@@ -9,7 +9,7 @@ namespace Scrm.Search.Indexing;
 /// <param name="State"><c>idle</c>, <c>running</c>, <c>completed</c> or <c>failed</c>.</param>
 /// <param name="Position">Journal position read so far.</param>
 /// <param name="Through">Journal position the rebuild reads up to (the last one when it started).</param>
-public sealed record RebuildStatus(
+internal sealed record RebuildStatus(
     string State,
     long Position,
     long Through,

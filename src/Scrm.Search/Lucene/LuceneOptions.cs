@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Scrm.Search.Lucene;
 
 /// <summary><c>Scrm:Search:Lucene</c>: the embedded index.</summary>
-public sealed class LuceneOptions
+internal sealed class LuceneOptions
 {
     public const string Section = "Scrm:Search:Lucene";
 

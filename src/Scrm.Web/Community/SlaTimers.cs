@@ -18,10 +18,10 @@ public enum SlaState
 }
 
 /// <summary>An SLA timer as shown: its words and its state.</summary>
-public sealed record SlaTimer(string Text, SlaState State);
+internal sealed record SlaTimer(string Text, SlaState State);
 
 /// <summary>First-response timers of the inbox. Pure: the clock is a parameter.</summary>
-public static class SlaTimers
+internal static class SlaTimers
 {
     /// <summary>Within this much time of its due time a conversation is shown as a warning.</summary>
     public static readonly TimeSpan WarnWithin = TimeSpan.FromMinutes(15);

@@ -13,10 +13,10 @@ public enum Urgency
 }
 
 /// <summary>A deadline shown as time left (or time overdue) and its urgency.</summary>
-public sealed record Countdown(string Text, Urgency Urgency);
+internal sealed record Countdown(string Text, Urgency Urgency);
 
 /// <summary>Deadlines as countdowns: follow-ups due, SLA timers. Pure: the clock is a parameter.</summary>
-public static class Countdowns
+internal static class Countdowns
 {
     /// <summary>Within this much time a deadline is shown as soon due.</summary>
     public static readonly TimeSpan SoonWithin = TimeSpan.FromHours(1);

@@ -9,7 +9,7 @@ public sealed record FunnelStep(LeadStage Stage, int Reached, int? ConversionPer
 /// A rep's funnel from their leads' current stages: a lead at opportunity has also reached lead and
 /// prospect; a lost or disqualified lead counts as a lead that went no further. Pure.
 /// </summary>
-public static class FunnelSteps
+internal static class FunnelSteps
 {
     public static readonly IReadOnlyList<LeadStage> Path = [LeadStage.Lead, LeadStage.Prospect, LeadStage.Opportunity, LeadStage.Won];
 

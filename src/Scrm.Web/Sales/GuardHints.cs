@@ -14,7 +14,7 @@ public sealed record StageOption(LeadStage Target, IReadOnlyList<string> Unmet)
 /// <see cref="StageGuard"/> over the lead as the rep sees it. Lost and disqualified need a reason
 /// chosen in the dialog, so only their other conditions count here.
 /// </summary>
-public static class GuardHints
+internal static class GuardHints
 {
     public static readonly IReadOnlyList<LeadStage> Forward = [LeadStage.Prospect, LeadStage.Opportunity, LeadStage.Won];
 

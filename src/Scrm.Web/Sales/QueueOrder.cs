@@ -3,7 +3,7 @@ using Scrm.Leads.Api;
 namespace Scrm.Web.Sales;
 
 /// <summary>What needs the rep now comes first: hot leads, then the earliest follow-up due (none due last), then the newest.</summary>
-public static class QueueOrder
+internal static class QueueOrder
 {
     public static IReadOnlyList<LeadSummary> Sort(IEnumerable<LeadSummary> leads) =>
         [.. leads.OrderByDescending(l => l.Hot)

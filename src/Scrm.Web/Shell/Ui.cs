@@ -3,7 +3,7 @@ using Scrm.Platform.Text;
 namespace Scrm.Web.Shell;
 
 /// <summary>The page's language, cascaded to every component: <c>@Ui[WebTexts.SignIn]</c> picks the text in it.</summary>
-public sealed record Ui(string Language)
+internal sealed record Ui(string Language)
 {
     public static readonly Ui Chinese = new(Languages.Chinese);
 

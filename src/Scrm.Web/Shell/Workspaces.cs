@@ -7,7 +7,7 @@ namespace Scrm.Web.Shell;
 public sealed record Workspace(string Key, string Path, string Policy, UserText Name, string Icon);
 
 /// <summary>The workspaces of the rail, in order, and which of them a person's roles open.</summary>
-public static class Workspaces
+internal static class Workspaces
 {
     public static readonly Workspace Sales = new("sales", "/sales", ScrmPolicies.Sales, new UserText("销售", "Sales"), MudBlazor.Icons.Material.Filled.TrendingUp);
     public static readonly Workspace Community = new("community", "/community", ScrmPolicies.Community, new UserText("社群", "Community"), MudBlazor.Icons.Material.Filled.Forum);

@@ -7,10 +7,10 @@ using Scrm.Workflows.Definitions;
 namespace Scrm.Web.Studio;
 
 /// <summary>How an input is written in the property panel: a text, any other JSON literal, a script, a variable or a template.</summary>
-public enum InputMode { Text, Json, Js, Var, Template }
+internal enum InputMode { Text, Json, Js, Var, Template }
 
 /// <summary>One input of a node as the property panel edits it.</summary>
-public sealed class DesignerInput
+internal sealed class DesignerInput
 {
     public required string Name { get; init; }
 
@@ -20,7 +20,7 @@ public sealed class DesignerInput
 }
 
 /// <summary>A trigger or activity on the canvas.</summary>
-public sealed class DesignerNode
+internal sealed class DesignerNode
 {
     public required string Id { get; set; }
 
@@ -44,14 +44,14 @@ public sealed class DesignerNode
 }
 
 /// <summary>An edge: when <see cref="Source"/> ends with <see cref="Outcome"/>, <see cref="Target"/> runs.</summary>
-public sealed record DesignerLink(string Source, string Outcome, string Target);
+internal sealed record DesignerLink(string Source, string Outcome, string Target);
 
 /// <summary>
 /// A definition as the designer holds it: nodes with positions and editable inputs, links by
 /// outcome; and the definition it saves. Everything else (variables, options, description) is kept
 /// as loaded, so opening and saving a definition without changes gives the same JSON.
 /// </summary>
-public sealed class DesignerGraph
+internal sealed class DesignerGraph
 {
     private const double AutoColumn = 200;
     private const double AutoRow = 120;

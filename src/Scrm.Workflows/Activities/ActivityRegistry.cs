@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Scrm.Workflows.Activities;
 
 /// <summary>An activity type as the validator, the schema and the runtime see it.</summary>
-public sealed record ActivityDescriptor(
+internal sealed record ActivityDescriptor(
     string Type,
     Type ClrType,
     ActivityKinds Kinds,
@@ -40,10 +40,10 @@ public sealed record ActivityDescriptor(
 }
 
 /// <summary>One input of an activity type.</summary>
-public sealed record InputDescriptor(string Name, Type ValueType, bool Required, string? Description, PropertyInfo Property);
+internal sealed record InputDescriptor(string Name, Type ValueType, bool Required, string? Description, PropertyInfo Property);
 
 /// <summary>Activity types by alias. Modules add theirs with <c>services.AddWorkflowActivity&lt;T&gt;()</c>.</summary>
-public sealed class ActivityRegistry
+internal sealed class ActivityRegistry
 {
     private readonly Dictionary<string, ActivityDescriptor> _byType;
     private readonly Dictionary<string, Activity> _prototypes = new(StringComparer.Ordinal);
@@ -88,7 +88,7 @@ public sealed class ActivityRegistry
 }
 
 /// <summary>Registers one activity type.</summary>
-public sealed record ActivityRegistration(Type Type);
+internal sealed record ActivityRegistration(Type Type);
 
 public static class ActivityServiceCollectionExtensions
 {

@@ -4,7 +4,7 @@ using Scrm.Workflows.Definitions;
 namespace Scrm.Workflows.Activities;
 
 [Activity("if", Outcomes = ["true", "false"], Description = "Goes one way or the other on a condition.")]
-public sealed class IfActivity : Activity
+internal sealed class IfActivity : Activity
 {
     [Input(Required = true)]
     public Input<bool> Condition { get; init; } = new();
@@ -17,7 +17,7 @@ public sealed class IfActivity : Activity
 }
 
 [Activity("switch", Outcomes = ["default"], Description = "Follows the case equal to the value, else 'default'.")]
-public sealed class Switch : Activity
+internal sealed class Switch : Activity
 {
     [Input(Required = true)]
     public Input<string> Value { get; init; } = new();
@@ -48,7 +48,7 @@ public sealed class Switch : Activity
 }
 
 [Activity("fork", Kinds = ActivityKinds.FollowsAll, Outcomes = [], Description = "Runs every outbound branch.")]
-public sealed class Fork : Activity
+internal sealed class Fork : Activity
 {
     public override ValueTask ExecuteAsync(ActivityContext context)
     {
@@ -58,7 +58,7 @@ public sealed class Fork : Activity
 }
 
 [Activity("join", Description = "Waits for branches: 'all' for every inbound branch, 'any' for the first (the others are cancelled).")]
-public sealed class Join : Activity
+internal sealed class Join : Activity
 {
     [Input(Description = "all (default) or any.")]
     public Input<string> Mode { get; init; } = new();
@@ -104,7 +104,7 @@ public sealed class Join : Activity
 
 [Activity("forEach", Kinds = ActivityKinds.Loop, Outcomes = ["iterate", "done"],
     Description = "Runs the 'iterate' branch once per item; connect the branch's end back to this node. Outputs item and index.")]
-public sealed class ForEach : Activity
+internal sealed class ForEach : Activity
 {
     [Input(Required = true)]
     public Input<JsonArray> Items { get; init; } = new();
@@ -141,7 +141,7 @@ public sealed class ForEach : Activity
 }
 
 [Activity("setVariable", Description = "Sets a workflow variable.")]
-public sealed class SetVariable : Activity
+internal sealed class SetVariable : Activity
 {
     [Input(Required = true)]
     public Input<string> Name { get; init; } = new();
@@ -158,7 +158,7 @@ public sealed class SetVariable : Activity
 }
 
 [Activity("script", Description = "Evaluates an expression; outputs 'result' and optionally writes it to a variable.")]
-public sealed class Script : Activity
+internal sealed class Script : Activity
 {
     [Input(Required = true)]
     public Input<JsonNode> Value { get; init; } = new();
@@ -181,7 +181,7 @@ public sealed class Script : Activity
 }
 
 [Activity("end", Outcomes = [], Description = "Finishes the instance; other branches and waits are dropped.")]
-public sealed class EndActivity : Activity
+internal sealed class EndActivity : Activity
 {
     public override ValueTask ExecuteAsync(ActivityContext context)
     {

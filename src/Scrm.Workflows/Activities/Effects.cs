@@ -8,7 +8,7 @@ namespace Scrm.Workflows.Activities;
 
 [Activity("http.request", Kinds = ActivityKinds.SideEffect, Outcomes = ["success", "failure"],
     Description = "Calls an HTTP endpoint once per idempotency key (sent as the Idempotency-Key header).")]
-public sealed class HttpRequest(IHttpClientFactory clients) : Activity
+internal sealed class HttpRequest(IHttpClientFactory clients) : Activity
 {
     private const int MaxResponseChars = 64 * 1024;
 
@@ -79,7 +79,7 @@ public sealed class HttpRequest(IHttpClientFactory clients) : Activity
 }
 
 [Activity("log", Description = "Writes a message (usually a template) to the application log and the execution log.")]
-public sealed partial class WriteLog(ILogger<WriteLog> log) : Activity
+internal sealed partial class WriteLog(ILogger<WriteLog> log) : Activity
 {
     [Input(Required = true)]
     public Input<string> Message { get; init; } = new();

@@ -8,7 +8,7 @@ namespace Scrm.Workflows.Activities;
 /// from its literal inputs at publish time and indexed by hash; when it runs it hands the
 /// stimulus payload on as its <c>payload</c> output and sets the instance's correlation id.
 /// </summary>
-public abstract class TriggerActivity : Activity
+internal abstract class TriggerActivity : Activity
 {
     [Input(Description = "Correlation id of started instances (customer or conversation id), usually a js expression over input.")]
     public Input<string> CorrelationId { get; init; } = new();
@@ -38,16 +38,16 @@ public abstract class TriggerActivity : Activity
 }
 
 /// <summary>What a published trigger is indexed under.</summary>
-public sealed record TriggerStimulus(string Name, string Key);
+internal sealed record TriggerStimulus(string Name, string Key);
 
 [Activity("start", Kinds = ActivityKinds.Trigger, Description = "Start by hand: the run API or a parent workflow.")]
-public sealed class StartTrigger : TriggerActivity
+internal sealed class StartTrigger : TriggerActivity
 {
     public override TriggerStimulus? Stimulus(ActivityDefinition definition) => null;
 }
 
 [Activity("trigger.journal", Kinds = ActivityKinds.Trigger, Description = "Start on an inbound item of a kind (mention, lead, message, contact_event), optionally from one channel.")]
-public sealed class JournalTrigger : TriggerActivity
+internal sealed class JournalTrigger : TriggerActivity
 {
     [Input(Required = true, Description = "Item kind: mention, lead, message or contact_event.")]
     public Input<string> Kind { get; init; } = new();
@@ -60,7 +60,7 @@ public sealed class JournalTrigger : TriggerActivity
 }
 
 [Activity("trigger.http", Kinds = ActivityKinds.Trigger, Description = "Start on POST /api/v1/workflows/hooks/{path}.")]
-public sealed class HttpTrigger : TriggerActivity
+internal sealed class HttpTrigger : TriggerActivity
 {
     [Input(Required = true, Description = "The hook path, e.g. 'order-paid'.")]
     public Input<string> Path { get; init; } = new();
@@ -69,7 +69,7 @@ public sealed class HttpTrigger : TriggerActivity
 }
 
 [Activity("trigger.event", Kinds = ActivityKinds.Trigger, Description = "Start on a named event published to POST /api/v1/workflows/events.")]
-public sealed class EventTrigger : TriggerActivity
+internal sealed class EventTrigger : TriggerActivity
 {
     [Input(Required = true, Description = "The event name.")]
     public Input<string> Event { get; init; } = new();
@@ -78,7 +78,7 @@ public sealed class EventTrigger : TriggerActivity
 }
 
 [Activity("trigger.cron", Kinds = ActivityKinds.Trigger, Description = "Start on a Quartz cron schedule (seconds first: '0 0 9 * * ?').")]
-public sealed class CronTrigger : TriggerActivity
+internal sealed class CronTrigger : TriggerActivity
 {
     [Input(Required = true, Description = "Quartz cron expression.")]
     public Input<string> Cron { get; init; } = new();
@@ -100,7 +100,7 @@ public sealed class CronTrigger : TriggerActivity
     }
 }
 
-public static class HttpStimulus
+internal static class HttpStimulus
 {
     public const string Name = "http.request";
 }

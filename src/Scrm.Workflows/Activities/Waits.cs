@@ -9,7 +9,7 @@ public static class TimerStimulus
 }
 
 [Activity("delay", Kinds = ActivityKinds.Wait, Description = "Waits for a duration ('00:05:00' or milliseconds).")]
-public sealed class Delay : Activity
+internal sealed class Delay : Activity
 {
     [Input(Required = true)]
     public Input<TimeSpan> Duration { get; init; } = new();
@@ -22,7 +22,7 @@ public sealed class Delay : Activity
 }
 
 [Activity("waitUntil", Kinds = ActivityKinds.Wait, Description = "Waits until a moment (ISO 8601); goes on at once if it has passed.")]
-public sealed class WaitUntil : Activity
+internal sealed class WaitUntil : Activity
 {
     [Input(Required = true)]
     public Input<DateTimeOffset> At { get; init; } = new();
@@ -45,7 +45,7 @@ public sealed class WaitUntil : Activity
 
 [Activity("waitForEvent", Kinds = ActivityKinds.Wait, Outcomes = ["received", "timeout"],
     Description = "Waits for a named event for this instance's correlation id (or the one given), optionally with a timeout.")]
-public sealed class WaitForEvent : Activity
+internal sealed class WaitForEvent : Activity
 {
     [Input(Required = true, Description = "Event name, e.g. 'order.paid'.")]
     public Input<string> Event { get; init; } = new();
@@ -86,7 +86,7 @@ public sealed class WaitForEvent : Activity
 
 [Activity("runWorkflow", Kinds = ActivityKinds.Wait, Outcomes = [Outcomes.Done, "faulted"],
     Description = "Starts the published version of another workflow with an input; waits for it to end unless 'wait' is false.")]
-public sealed class RunWorkflow : Activity
+internal sealed class RunWorkflow : Activity
 {
     [Input(Required = true)]
     public Input<string> Definition { get; init; } = new();

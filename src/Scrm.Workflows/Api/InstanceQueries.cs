@@ -64,10 +64,10 @@ internal sealed class InstanceQueries(IDbContextFactory<WorkflowsDbContext> cont
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }
 
-public sealed record InstanceSummary(string Id, string DefinitionId, int Version, string Status, string? CorrelationId, int Incidents,
+internal sealed record InstanceSummary(string Id, string DefinitionId, int Version, string Status, string? CorrelationId, int Incidents,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
 
-public sealed record InstanceDetail(InstanceSummary Instance, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Variables,
+internal sealed record InstanceDetail(InstanceSummary Instance, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Variables,
     IReadOnlyList<BookmarkView> Bookmarks, IReadOnlyList<Incident> IncidentLog, IReadOnlyList<ActivityLogRecord> Log);
 
-public sealed record ActivityCountView(string ActivityId, long Entered, long Completed, long Faulted, long Waiting);
+internal sealed record ActivityCountView(string ActivityId, long Entered, long Completed, long Faulted, long Waiting);

@@ -334,4 +334,4 @@ internal static class WorkflowsApi
     }
 }
 
-public sealed record DefinitionResponse(WorkflowDefinition Definition, string State);
+internal sealed record DefinitionResponse(WorkflowDefinition Definition, string State);

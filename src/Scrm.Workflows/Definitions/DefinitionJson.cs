@@ -5,7 +5,7 @@ using Scrm.Platform.Text;
 namespace Scrm.Workflows.Definitions;
 
 /// <summary>Reads and writes definitions, refusing hostile sizes before they cost anything.</summary>
-public static class DefinitionJson
+internal static class DefinitionJson
 {
     /// <summary>Deeper JSON than this is refused (a definition needs far less).</summary>
     public const int MaxDepth = 32;
@@ -59,7 +59,7 @@ public static class DefinitionJson
 }
 
 /// <summary>A parsed definition, or why it could not be parsed (in both languages).</summary>
-public sealed record DefinitionParse(WorkflowDefinition? Definition, UserText? Error)
+internal sealed record DefinitionParse(WorkflowDefinition? Definition, UserText? Error)
 {
     public static DefinitionParse Fail(UserText error) => new(null, error);
 }

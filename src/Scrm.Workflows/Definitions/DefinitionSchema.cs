@@ -7,7 +7,7 @@ namespace Scrm.Workflows.Definitions;
 /// The JSON Schema of the definition format, with the registered activity types and their inputs.
 /// Draft-07, the draft designers, editors and validators (NJsonSchema among them) all understand.
 /// </summary>
-public static class DefinitionSchema
+internal static class DefinitionSchema
 {
     public static JsonObject Build(ActivityRegistry registry)
     {

@@ -13,7 +13,7 @@ namespace Scrm.Workflows.Definitions;
 /// newest published one); publishing freezes it, retires the previous published version (whose
 /// instances go on running on it) and re-indexes the definition's triggers.
 /// </summary>
-public sealed class DefinitionStore
+internal sealed class DefinitionStore
 {
     private readonly IDbContextFactory<WorkflowsDbContext> _contexts;
     private readonly DefinitionValidator _validator;
@@ -277,7 +277,7 @@ public sealed class DefinitionStore
     };
 }
 
-public sealed record SaveResult(SaveOutcome Outcome, WorkflowDefinition? Definition, string? State, IReadOnlyList<DefinitionError> Errors, string? Message)
+internal sealed record SaveResult(SaveOutcome Outcome, WorkflowDefinition? Definition, string? State, IReadOnlyList<DefinitionError> Errors, string? Message)
 {
     public static SaveResult NotFound { get; } = new(SaveOutcome.NotFound, null, null, [], null);
 
@@ -288,7 +288,7 @@ public sealed record SaveResult(SaveOutcome Outcome, WorkflowDefinition? Definit
     public static SaveResult Conflict(string message) => new(SaveOutcome.Conflict, null, null, [], message);
 }
 
-public enum SaveOutcome
+internal enum SaveOutcome
 {
     Saved,
     Invalid,
@@ -296,9 +296,9 @@ public enum SaveOutcome
     NotFound,
 }
 
-public sealed record PublishResult(PublishOutcome Outcome, WorkflowDefinition? Definition, IReadOnlyList<DefinitionError>? Errors = null);
+internal sealed record PublishResult(PublishOutcome Outcome, WorkflowDefinition? Definition, IReadOnlyList<DefinitionError>? Errors = null);
 
-public enum PublishOutcome
+internal enum PublishOutcome
 {
     Published,
     NotFound,
@@ -306,8 +306,8 @@ public enum PublishOutcome
     Invalid,
 }
 
-public sealed record DefinitionView(WorkflowDefinition Definition, string State, IReadOnlyList<VersionView> Versions);
+internal sealed record DefinitionView(WorkflowDefinition Definition, string State, IReadOnlyList<VersionView> Versions);
 
-public sealed record VersionView(int Version, string State, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);
+internal sealed record VersionView(int Version, string State, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt);
 
-public sealed record DefinitionSummary(string Id, string Name, int LatestVersion, string LatestState, int? PublishedVersion);
+internal sealed record DefinitionSummary(string Id, string Name, int LatestVersion, string LatestState, int? PublishedVersion);

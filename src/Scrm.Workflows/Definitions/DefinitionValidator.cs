@@ -10,7 +10,7 @@ namespace Scrm.Workflows.Definitions;
 /// <see cref="Message"/> is English (logs and tools read it); <see cref="Chinese"/> is what a person
 /// reads by default, chosen per request with <see cref="In"/>.
 /// </remarks>
-public sealed record DefinitionError(string? ActivityId, string Code, string Message)
+internal sealed record DefinitionError(string? ActivityId, string Code, string Message)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string? Chinese { get; init; }
@@ -27,7 +27,7 @@ public sealed record DefinitionError(string? ActivityId, string Code, string Mes
 /// Checks a definition before it is saved: shape and limits, activity types and inputs,
 /// connections, reachability and busy cycles. Pure apart from parsing scripts.
 /// </summary>
-public sealed partial class DefinitionValidator(ActivityRegistry registry, ScriptEngine scripts)
+internal sealed partial class DefinitionValidator(ActivityRegistry registry, ScriptEngine scripts)
 {
     /// <summary>Shortest history a definition may ask for: an hour leaves time to look at a run that just ended.</summary>
     private static readonly TimeSpan MinHistory = TimeSpan.FromHours(1);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Scrm.Workflows.Expressions;
 
 /// <summary>Limits every expression runs under; a script past one faults its step, never the process.</summary>
-public sealed class ScriptOptions
+internal sealed class ScriptOptions
 {
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -28,7 +28,7 @@ public sealed class ScriptOptions
 /// instance) and a pool of engines, so an evaluation costs neither a parse nor an engine. Pooled
 /// engines carry nothing from one instance to the next (see <see cref="ScriptIsolation"/>).
 /// </summary>
-public sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
+internal sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
 {
     private const int MaxCachedScripts = 20_000;
     private readonly ConcurrentDictionary<string, CompiledScript> _scripts = new(StringComparer.Ordinal);

@@ -4,7 +4,7 @@ namespace Scrm.Workflows.History;
 /// How long the engine keeps ended runs (<c>Scrm:Workflows:History</c>). A definition's
 /// <c>options.history</c> overrides the three periods for its own instances.
 /// </summary>
-public sealed class HistoryOptions
+internal sealed class HistoryOptions
 {
     /// <summary>Deletes nothing when off (history grows without bound).</summary>
     public bool Enabled { get; set; } = true;

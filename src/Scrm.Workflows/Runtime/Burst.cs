@@ -109,7 +109,7 @@ internal static class NoOpRun
 internal sealed record BurstServices(IServiceProvider Services, TimeProvider Time, ScriptEngine Scripts, IEffectLedger Effects, int MaxActivitiesPerBurst);
 
 /// <summary>Changes to an activity's counters for one definition version.</summary>
-public readonly record struct ActivityCounts(long Entered, long Completed, long Faulted, long Waiting);
+internal readonly record struct ActivityCounts(long Entered, long Completed, long Faulted, long Waiting);
 
 /// <summary>A stimulus to deliver after the commit (a finished child waking its parent), kept durably until delivered.</summary>
 internal sealed record OutboxStimulus(string Name, string Key, JsonNode? Payload);

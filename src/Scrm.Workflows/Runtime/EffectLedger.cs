@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Scrm.Workflows.Runtime;
 
 /// <summary>Side effects already performed, by idempotency key, so a rerun after a crash does not repeat them.</summary>
-public interface IEffectLedger
+internal interface IEffectLedger
 {
     ValueTask<RecordedEffect> FindAsync(string key, CancellationToken cancellationToken);
 
@@ -11,6 +11,6 @@ public interface IEffectLedger
     ValueTask RecordAsync(EffectRecord effect, CancellationToken cancellationToken);
 }
 
-public sealed record EffectRecord(string Key, string InstanceId, string ActivityId, JsonNode? Result);
+internal sealed record EffectRecord(string Key, string InstanceId, string ActivityId, JsonNode? Result);
 
-public readonly record struct RecordedEffect(bool Found, JsonNode? Result);
+internal readonly record struct RecordedEffect(bool Found, JsonNode? Result);

@@ -4,7 +4,7 @@ using System.Text;
 namespace Scrm.Workflows.Runtime;
 
 /// <summary>Instance ids: random for runs by hand, derived from the stimulus for everything that can be redelivered.</summary>
-public static class InstanceIds
+internal static class InstanceIds
 {
     public static string New() => Guid.CreateVersion7().ToString();
 

@@ -16,10 +16,10 @@ public enum WorkflowStatus
 }
 
 /// <summary>Enums as camel-case strings (<c>"suspended"</c>), the same in the API and in stored state; read case-insensitively.</summary>
-public sealed class WireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+internal sealed class WireEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
     where TEnum : struct, Enum;
 
-public static class WorkflowStatuses
+internal static class WorkflowStatuses
 {
     public static string ToWire(this WorkflowStatus status) => status switch
     {
@@ -109,7 +109,7 @@ public sealed record ActivityLogRecord(
     double DurationMs,
     string? Error = null);
 
-public static class LogStatus
+internal static class LogStatus
 {
     public const string Completed = "completed";
     public const string Waiting = "waiting";

@@ -8,7 +8,7 @@ namespace Scrm.Workflows.Runtime;
 /// matters (<c>mention.received</c> + channel, <c>event:order.paid</c> + correlation id), so an
 /// arriving stimulus finds every trigger and bookmark it fires with one indexed lookup.
 /// </summary>
-public static class StimulusHash
+internal static class StimulusHash
 {
     public static string Of(string name, string key)
     {

@@ -8,7 +8,7 @@ namespace Scrm.Workflows.Storage;
 /// runs prepared SQL over the same tables; this context owns the schema, its migrations and the
 /// API's queries.
 /// </summary>
-public class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
+internal class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
 {
     /// <summary>On SQLite the engine's tables have a file of their own (<c>workflows.db</c>): instance commits never wait behind another module's.</summary>
     public const string Store = "workflows";
@@ -157,9 +157,9 @@ public class WorkflowsDbContext(DbContextOptions options) : DbContext(options)
     }
 }
 
-public sealed class SqliteWorkflowsDbContext(DbContextOptions<SqliteWorkflowsDbContext> options) : WorkflowsDbContext(options);
+internal sealed class SqliteWorkflowsDbContext(DbContextOptions<SqliteWorkflowsDbContext> options) : WorkflowsDbContext(options);
 
-public sealed class PostgresWorkflowsDbContext(DbContextOptions<PostgresWorkflowsDbContext> options) : WorkflowsDbContext(options);
+internal sealed class PostgresWorkflowsDbContext(DbContextOptions<PostgresWorkflowsDbContext> options) : WorkflowsDbContext(options);
 
 internal sealed class SqliteWorkflowsDesignFactory : IDesignTimeDbContextFactory<SqliteWorkflowsDbContext>
 {

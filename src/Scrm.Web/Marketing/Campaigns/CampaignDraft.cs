@@ -3,7 +3,7 @@ using Scrm.Campaigns.Sending;
 namespace Scrm.Web.Marketing.Campaigns;
 
 /// <summary>One channel of the campaign as the editor holds it: the text the marketer typed.</summary>
-public sealed class ChannelDraft
+internal sealed class ChannelDraft
 {
     public string Channel { get; set; } = CampaignChannels.Sms;
 
@@ -23,7 +23,7 @@ public sealed class ChannelDraft
 }
 
 /// <summary>One A/B variant as the editor holds it: a name, a weight, and optionally its own content.</summary>
-public sealed class VariantDraft
+internal sealed class VariantDraft
 {
     public string Name { get; set; } = "";
 
@@ -50,7 +50,7 @@ public sealed class VariantDraft
 }
 
 /// <summary>A campaign as the editor holds it, and the plan it saves (checked by the campaigns module's own <see cref="PlanRules"/>).</summary>
-public sealed class CampaignDraft
+internal sealed class CampaignDraft
 {
     public string Name { get; set; } = "";
 

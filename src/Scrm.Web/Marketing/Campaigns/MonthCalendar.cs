@@ -4,13 +4,13 @@ using Scrm.Campaigns.Sending;
 namespace Scrm.Web.Marketing.Campaigns;
 
 /// <summary>A campaign on the calendar: the day it is scheduled for, or started on, in China time.</summary>
-public sealed record CalendarCampaign(Guid Id, string Name, string Status, DateOnly Day);
+internal sealed record CalendarCampaign(Guid Id, string Name, string Status, DateOnly Day);
 
 /// <summary>One day cell of the month grid.</summary>
-public sealed record CalendarDay(DateOnly Date, bool InMonth, IReadOnlyList<Festival> Festivals, IReadOnlyList<CalendarCampaign> Campaigns);
+internal sealed record CalendarDay(DateOnly Date, bool InMonth, IReadOnlyList<Festival> Festivals, IReadOnlyList<CalendarCampaign> Campaigns);
 
 /// <summary>A month as weeks starting on Monday, with the festival calendar's days and the campaigns that fall on them.</summary>
-public static class MonthCalendar
+internal static class MonthCalendar
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 

@@ -18,7 +18,7 @@ public sealed class GroupNode : RuleNode
 }
 
 /// <summary>One condition; the fields are the text the marketer typed, checked by the API's own parser.</summary>
-public sealed class ConditionNode : RuleNode
+internal sealed class ConditionNode : RuleNode
 {
     public string Fact { get; set; } = "";
 
