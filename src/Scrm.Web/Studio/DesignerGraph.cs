@@ -7,10 +7,10 @@ using Scrm.Workflows.Definitions;
 namespace Scrm.Web.Studio;
 
 /// <summary>How an input is written in the property panel: a text, any other JSON literal, a script, a variable or a template.</summary>
-internal enum InputMode { Text, Json, Js, Var, Template }
+public enum InputMode { Text, Json, Js, Var, Template }
 
 /// <summary>One input of a node as the property panel edits it.</summary>
-internal sealed class DesignerInput
+public sealed class DesignerInput
 {
     public required string Name { get; init; }
 
@@ -20,7 +20,7 @@ internal sealed class DesignerInput
 }
 
 /// <summary>A trigger or activity on the canvas.</summary>
-internal sealed class DesignerNode
+public sealed class DesignerNode
 {
     public required string Id { get; set; }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Scrm.Workflows.Activities;
 
 /// <summary>An activity type as the validator, the schema and the runtime see it.</summary>
-internal sealed record ActivityDescriptor(
+public sealed record ActivityDescriptor(
     string Type,
     Type ClrType,
     ActivityKinds Kinds,
@@ -40,7 +40,7 @@ internal sealed record ActivityDescriptor(
 }
 
 /// <summary>One input of an activity type.</summary>
-internal sealed record InputDescriptor(string Name, Type ValueType, bool Required, string? Description, PropertyInfo Property);
+public sealed record InputDescriptor(string Name, Type ValueType, bool Required, string? Description, PropertyInfo Property);
 
 /// <summary>Activity types by alias. Modules add theirs with <c>services.AddWorkflowActivity&lt;T&gt;()</c>.</summary>
 internal sealed class ActivityRegistry

@@ -8,7 +8,7 @@ namespace Scrm.Workflows.Activities;
 /// from its literal inputs at publish time and indexed by hash; when it runs it hands the
 /// stimulus payload on as its <c>payload</c> output and sets the instance's correlation id.
 /// </summary>
-internal abstract class TriggerActivity : Activity
+public abstract class TriggerActivity : Activity
 {
     [Input(Description = "Correlation id of started instances (customer or conversation id), usually a js expression over input.")]
     public Input<string> CorrelationId { get; init; } = new();
@@ -38,7 +38,7 @@ internal abstract class TriggerActivity : Activity
 }
 
 /// <summary>What a published trigger is indexed under.</summary>
-internal sealed record TriggerStimulus(string Name, string Key);
+public sealed record TriggerStimulus(string Name, string Key);
 
 [Activity("start", Kinds = ActivityKinds.Trigger, Description = "Start by hand: the run API or a parent workflow.")]
 internal sealed class StartTrigger : TriggerActivity
