@@ -62,6 +62,8 @@ public sealed class ModelVersionTests : IAsyncLifetime
         (await admin.PostAsync("/api/v1/community/models/retrain", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await PollAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/v1/community/models", Ct))
             .EnumerateArray().Any(v => v.GetProperty("version").GetString() == "zh-reviews-1.r1" && v.GetProperty("active").GetBoolean()));
+        // The stored switch comes first; the classifier in memory takes the new model right after.
+        await PollAsync(async () => (await ClassifyAsync(manager)).All(r => r.GetProperty("model").GetString() == "zh-reviews-1.r1"));
 
         var after = await ClassifyAsync(manager);
         after.ShouldAllBe(r => r.GetProperty("model").GetString() == "zh-reviews-1.r1");

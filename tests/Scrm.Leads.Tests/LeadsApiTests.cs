@@ -310,6 +310,8 @@ public sealed class LeadsApiTests : IAsyncLifetime
                     "origin":{"channel":"web","form":"contact"},"submittedAt":"2026-11-24T10:00:00+08:00"}}
         """;
 
+    private const string SampleSegmentEntry = """{"segmentId":"0f8fad5b-d9cb-469f-a165-70867728950e","customerId":"7c9e6679-7425-40de-944b-e07fc1f90ae7"}""";
+
     private const string SampleMention = """
         {"kind":"mention","channel":"weibo","account":"webhook","position":2,
          "payload":{"source":"weibo","externalId":"4711","author":{"id":"u1","name":"小王"},"text":"请问企业版怎么收费？","createdAt":"2026-11-24T10:00:00+08:00"}}
@@ -332,7 +334,9 @@ public sealed class LeadsApiTests : IAsyncLifetime
                 .StatusCode.ShouldBe(HttpStatusCode.Created);
         }
 
-        var run = await marketer.PostAsync($"/api/v1/workflows/definitions/{id}/run?dryRun=true", new StringContent(SampleLead, System.Text.Encoding.UTF8, "application/json"), ct);
+        // A segment's workflow starts from a customer entering it, not from a lead.
+        var sample = id == "segmented-campaigns" ? SampleSegmentEntry : SampleLead;
+        var run = await marketer.PostAsync($"/api/v1/workflows/definitions/{id}/run?dryRun=true", new StringContent(sample, System.Text.Encoding.UTF8, "application/json"), ct);
         var body = await run.Content.ReadAsStringAsync(ct);
         run.StatusCode.ShouldBe(HttpStatusCode.OK, body);
         var result = JsonDocument.Parse(body).RootElement;
