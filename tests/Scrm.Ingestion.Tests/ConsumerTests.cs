@@ -38,8 +38,29 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
         }
     }
 
+    /// <summary>Declares batches of at most three entries and records the size of each it gets.</summary>
+    internal sealed class SmallBatchHandler(Recorder recorder) : IJournalHandler
+    {
+        public string Name => "small-batches";
+
+        public int? BatchSize => 3;
+
+        public Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
+        {
+            recorder.BatchSizes.Enqueue(batch.Count);
+            foreach (var entry in batch)
+            {
+                recorder.Seen.Enqueue(entry);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
     internal sealed class Recorder
     {
+        public ConcurrentQueue<int> BatchSizes { get; } = new();
+
         public ConcurrentQueue<JournalEntry> Seen { get; } = new();
         public ConcurrentBag<long> Failures { get; } = [];
     }
@@ -206,6 +227,24 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
 
         await WaitUntilAsync(() => GatedStatsAsync(host).Result?.Lag == 0);
         gates.Seen.Order().ShouldBe(Enumerable.Range(0, 10).Select(i => $"g-{i}").Order());
+    }
+
+    [Fact]
+    public async Task A_handler_that_declares_small_batches_gets_them_and_its_checkpoint_passes_every_entry()
+    {
+        var recorder = new Recorder();
+        await using var host = await ModuleHost.StartAsync(Storage, (s, c) =>
+        {
+            s.AddScrmIngestion(c);
+            s.AddSingleton(recorder);
+            s.AddJournalConsumer<SmallBatchHandler>();
+        }, new Dictionary<string, string?>());
+        await host.Get<IJournal>().AppendAsync(Enumerable.Range(0, 10).Select(i => JournalTests.Item($"s-{i}")).ToArray(), TestContext.Current.CancellationToken);
+
+        await WaitUntilAsync(() => recorder.Seen.Count == 10);
+        recorder.Seen.Select(e => e.IdempotencyKey).ShouldBe(Enumerable.Range(0, 10).Select(i => $"s-{i}"));
+        recorder.BatchSizes.ShouldAllBe(size => size <= 3);
+        recorder.BatchSizes.Count.ShouldBeGreaterThanOrEqualTo(4);
     }
 
     [Fact]

@@ -18,5 +18,12 @@ public interface IJournalHandler
     /// </summary>
     int BatchesInFlight => 1;
 
+    /// <summary>
+    /// At most how many entries one batch holds (null: <c>Scrm:Journal:ConsumerBatchSize</c>, and
+    /// never more than it). A handler whose entries are slow keeps batches small, so its checkpoint
+    /// moves every few hundred milliseconds and a replica taking over or a restart redoes little.
+    /// </summary>
+    int? BatchSize => null;
+
     Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken);
 }

@@ -59,11 +59,13 @@ internal sealed partial class JournalConsumer<THandler>(
 
         string name;
         int window;
+        int batchSize;
         using (var scope = scopes.CreateScope())
         {
             var handler = scope.ServiceProvider.GetRequiredService<THandler>();
             name = handler.Name;
             window = Math.Max(1, handler.BatchesInFlight);
+            batchSize = Math.Clamp(handler.BatchSize ?? int.MaxValue, 1, _options.ConsumerBatchSize);
             var here = consumers.Select(c => ((IJournalHandler)scope.ServiceProvider.GetRequiredService(c.Handler)).Name).ToHashSet(StringComparer.Ordinal);
             _after = [.. orders.Where(o => o.Consumer == name && o.After != name && here.Contains(o.After)).Select(o => o.After).Distinct()];
         }
@@ -80,7 +82,7 @@ internal sealed partial class JournalConsumer<THandler>(
                 // After a failure the entries go one at a time, and one batch at a time, until one gets through.
                 var handled = failures > 0
                     ? await RunOnceAsync(name, 1, 1, failures, stoppingToken)
-                    : await RunOnceAsync(name, _options.ConsumerBatchSize, window, 0, stoppingToken);
+                    : await RunOnceAsync(name, batchSize, window, 0, stoppingToken);
                 failures = 0;
                 if (handled > 0)
                 {

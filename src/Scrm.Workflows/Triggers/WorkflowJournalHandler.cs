@@ -20,6 +20,8 @@ internal sealed class WorkflowJournalHandler(WorkflowRuntime runtime, IOptions<W
 
     public int BatchesInFlight => options.Value.JournalBatchesInFlight;
 
+    public int? BatchSize => options.Value.JournalBatchSize;
+
     public async Task HandleAsync(IReadOnlyList<JournalEntry> batch, CancellationToken cancellationToken)
     {
         var stimuli = new List<Stimulus>(batch.Count);
