@@ -57,6 +57,7 @@ public static class AccessModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmAudit(configuration);
         services.AddScrmDbContext<AccessDbContext, SqliteAccessDbContext, PostgresAccessDbContext>(AccessDbContext.Store, ownStore: true);
+        services.AddScrmAuditOutbox<AccessDbContext>();
         services.AddSingleton<AccessDirectory>();
         services.AddSingleton<ITeamDirectory>(sp => sp.GetRequiredService<AccessDirectory>());
         services.AddSingleton<ApiKeys>();

@@ -60,6 +60,7 @@ public static class CommunityModule
             .AddWorkflowActivity<ReplyToCustomer>()
             .AddWorkflowActivity<SendSurvey>();
         services.AddScrmAudit(configuration);
+        services.AddScrmAuditOutbox<CommunityDbContext>();
         services.AddJournalConsumer<ConversationHandler>();
         services.AddEffectOutcomes<CommunityDbContext>();
         return services;

@@ -61,6 +61,7 @@ public static partial class CustomersModule
         services.AddHostedService<ImportWorker>();
         services.AddJournalConsumer<ResolutionHandler>();
         services.AddScrmAudit(configuration);
+        services.AddScrmAuditOutbox<CustomersDbContext>();
         services.AddSingleton<IOwnerHandover, View.CustomerHandover>();
         services.AddAuthorizationBuilder()
             .AddPolicy(CustomerPolicies.Read, p => p.RequireAuthenticatedUser().RequireRole(ScrmRoles.Sales, ScrmRoles.Marketer, ScrmRoles.Community, ScrmRoles.Admin))

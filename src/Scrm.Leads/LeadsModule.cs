@@ -46,6 +46,7 @@ public static class LeadsModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddScrmAudit(configuration);
         services.AddScrmDbContext<LeadsDbContext, SqliteLeadsDbContext, PostgresLeadsDbContext>(LeadsDbContext.Store, ownStore: true);
+        services.AddScrmAuditOutbox<LeadsDbContext>();
         services.AddSingleton<RoutingTeams>();
         services.AddSingleton<LeadIntake>();
         services.AddSingleton<Scrm.Platform.Security.IOwnerHandover, LeadHandover>();

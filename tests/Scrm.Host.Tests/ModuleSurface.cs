@@ -15,6 +15,7 @@ internal static class ModuleSurface
             "Scrm.Platform.Audit.AuditEvent",
             "Scrm.Platform.Audit.AuditFilter",
             "Scrm.Platform.Audit.AuditLogPage",
+            "Scrm.Platform.Audit.AuditOutbox",
             "Scrm.Platform.Audit.AuditModule",
             "Scrm.Platform.Audit.AuditQuery",
             "Scrm.Platform.Audit.IAuditTrail",

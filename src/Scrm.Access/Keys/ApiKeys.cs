@@ -15,7 +15,7 @@ internal sealed record ApiKeyView(string Id, string Name, string Owner, IReadOnl
 internal sealed record CreatedKey(ApiKeyView Info, string Key);
 
 /// <summary>Creates, lists and revokes API keys; a revoked key is refused by this replica at once.</summary>
-internal sealed class ApiKeys(IDbContextFactory<AccessDbContext> contexts, AccessDirectory directory, IAuditTrail audit, TimeProvider time)
+internal sealed class ApiKeys(IDbContextFactory<AccessDbContext> contexts, AccessDirectory directory, AuditOutbox audit, TimeProvider time)
 {
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(string? owner, CancellationToken cancellationToken)
     {
@@ -48,9 +48,15 @@ internal sealed class ApiKeys(IDbContextFactory<AccessDbContext> contexts, Acces
         }
 
         var row = NewRow(key, owner, name, roles, by, time.GetUtcNow().ToUnixTimeMilliseconds());
-        db.ApiKeys.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(new AuditEvent(by, "key.create", "api-key", row.Id, Json.Object(("owner", owner), ("name", name), ("roles", row.Roles))), cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            db.ApiKeys.Add(row);
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.AddAsync(db.Database, new AuditEvent(by, "key.create", "api-key", row.Id, Json.Object(("owner", owner), ("name", name), ("roles", row.Roles))), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
         return row;
     }
@@ -70,15 +76,21 @@ internal sealed class ApiKeys(IDbContextFactory<AccessDbContext> contexts, Acces
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var revoked = await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now).SetProperty(k => k.RevokedBy, by), cancellationToken);
-        if (revoked == 0)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            return false;
+            var revoked = await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now).SetProperty(k => k.RevokedBy, by), cancellationToken);
+            if (revoked == 0)
+            {
+                return false;
+            }
+
+            await audit.AddAsync(db.Database, new AuditEvent(by, "key.revoke", "api-key", id), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         await directory.ReloadAsync(cancellationToken);
-        await audit.RecordAsync(new AuditEvent(by, "key.revoke", "api-key", id), cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         return true;
     }
 

@@ -29,13 +29,18 @@ internal sealed record TeamMemberRequest(string UserId, int? Weight, int? Capaci
 /// <summary>What a deactivation moved to the successor, per kind of record.</summary>
 internal sealed record Deactivation(string User, string Successor, IReadOnlyDictionary<string, int> HandedOver);
 
-/// <summary>The admin's side of people and teams; every change is audited and seen by routing at once.</summary>
+/// <summary>
+/// The admin's side of people and teams; every change is seen by routing at once and audited in
+/// its own transaction (a person's changes on <paramref name="store"/>, the context the user manager
+/// saves through), so a change and its audit entry are stored together or not at all.
+/// </summary>
 internal sealed class PeopleAdmin(
     IDbContextFactory<AccessDbContext> contexts,
     UserManager<AccessUser> users,
     AccessDirectory directory,
+    AccessDbContext store,
     IEnumerable<IOwnerHandover> handovers,
-    IAuditTrail audit,
+    AuditOutbox audit,
     TimeProvider time)
 {
     public static readonly IReadOnlySet<string> Strategies = new HashSet<string>(StringComparer.Ordinal) { "RoundRobin", "Weighted", "LeastLoaded" };
@@ -89,14 +94,20 @@ internal sealed class PeopleAdmin(
             CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         var password = kind == UserKinds.Person ? OneTimePassword.Create(users.Options.Password.RequiredLength) : null;
-        var created = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
-        if (!created.Succeeded)
+        await using (var transaction = await store.Database.BeginTransactionAsync(cancellationToken))
         {
-            return (null, null, Errors(created));
+            var created = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+            {
+                return (null, null, Errors(created));
+            }
+
+            await users.AddToRolesAsync(user, request.Roles ?? []);
+            await audit.AddAsync(store.Database, new AuditEvent(by, "user.create", "user", user.Id, Json.Object(("roles", request.Roles ?? []), ("kind", kind))), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await users.AddToRolesAsync(user, request.Roles ?? []);
-        await audit.RecordAsync(new AuditEvent(by, "user.create", "user", user.Id, Json.Object(("roles", request.Roles ?? []), ("kind", kind))), cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
         return (View(user, directory.Current, time), password, null);
     }
@@ -129,6 +140,7 @@ internal sealed class PeopleAdmin(
         user.WorkFrom = change.WorkFrom ?? user.WorkFrom;
         user.WorkTo = change.WorkTo ?? user.WorkTo;
         user.UtcOffsetHours = change.UtcOffsetHours ?? user.UtcOffsetHours;
+        await using var transaction = await store.Database.BeginTransactionAsync(cancellationToken);
         var updated = await users.UpdateAsync(user);
         if (!updated.Succeeded)
         {
@@ -146,11 +158,13 @@ internal sealed class PeopleAdmin(
                 await users.AddToRolesAsync(user, added);
                 // A changed role ends the person's sessions: the next request signs in anew with the new roles.
                 await users.UpdateSecurityStampAsync(user);
-                await audit.RecordAsync(new AuditEvent(by, "user.roles", "user", id, Json.Object(("added", added), ("removed", removed))), cancellationToken);
+                await audit.AddAsync(store.Database, new AuditEvent(by, "user.roles", "user", id, Json.Object(("added", added), ("removed", removed))), cancellationToken);
             }
         }
 
-        await audit.RecordAsync(new AuditEvent(by, "user.update", "user", id), cancellationToken);
+        await audit.AddAsync(store.Database, new AuditEvent(by, "user.update", "user", id), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
         return (true, null);
     }
@@ -179,17 +193,21 @@ internal sealed class PeopleAdmin(
             moved[handover.Resource] = moved.GetValueOrDefault(handover.Resource) + await handover.HandOverAsync(id, successor, by, cancellationToken);
         }
 
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        // Each kind of record moved in its own store's transaction with its own audit entry; the
+        // person's deactivation is one more, here.
+        await using (var transaction = await store.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.Teams.Where(t => t.Lead == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Lead, successor), cancellationToken);
-            await db.Users.Where(u => u.Manager == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Manager, successor), cancellationToken);
+            await store.Teams.Where(t => t.Lead == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Lead, successor), cancellationToken);
+            await store.Users.Where(u => u.Manager == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Manager, successor), cancellationToken);
+            user.Active = false;
+            Seeding.Check(await users.UpdateAsync(user));
+            Seeding.Check(await users.UpdateSecurityStampAsync(user));
+            await audit.AddAsync(store.Database, new AuditEvent(by, "user.deactivate", "user", id,
+                Json.Object([("successor", successor), .. moved.Select(m => (m.Key, (object?)m.Value))])), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        user.Active = false;
-        await users.UpdateAsync(user);
-        await users.UpdateSecurityStampAsync(user);
-        await audit.RecordAsync(new AuditEvent(by, "user.deactivate", "user", id,
-            Json.Object([("successor", successor), .. moved.Select(m => (m.Key, (object?)m.Value))])), cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
         return (new Deactivation(id, successor, moved), null);
     }
@@ -202,9 +220,15 @@ internal sealed class PeopleAdmin(
             return false;
         }
 
-        user.Active = true;
-        await users.UpdateAsync(user);
-        await audit.RecordAsync(new AuditEvent(by, "user.reactivate", "user", id), cancellationToken);
+        await using (var transaction = await store.Database.BeginTransactionAsync(cancellationToken))
+        {
+            user.Active = true;
+            Seeding.Check(await users.UpdateAsync(user));
+            await audit.AddAsync(store.Database, new AuditEvent(by, "user.reactivate", "user", id), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
         return true;
     }
@@ -220,10 +244,16 @@ internal sealed class PeopleAdmin(
 
         var password = OneTimePassword.Create(users.Options.Password.RequiredLength);
         var token = await users.GeneratePasswordResetTokenAsync(user);
-        Seeding.Check(await users.ResetPasswordAsync(user, token, password));
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
-        await audit.RecordAsync(new AuditEvent(by, "user.password-reset", "user", id), cancellationToken);
+        await using (var transaction = await store.Database.BeginTransactionAsync(cancellationToken))
+        {
+            Seeding.Check(await users.ResetPasswordAsync(user, token, password));
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            await audit.AddAsync(store.Database, new AuditEvent(by, "user.password-reset", "user", id), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await audit.DeliverAsync(CancellationToken.None);
         return password;
     }
 
@@ -269,6 +299,7 @@ internal sealed class PeopleAdmin(
             return errors;
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var team = await db.Teams.FindAsync([name], cancellationToken);
         if (team is null)
         {
@@ -286,7 +317,9 @@ internal sealed class PeopleAdmin(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(new AuditEvent(by, "team.put", "team", name, Json.Object(("lead", team.Lead), ("members", request.Members?.Select(m => m.UserId)))), cancellationToken);
+        await audit.AddAsync(db.Database, new AuditEvent(by, "team.put", "team", name, Json.Object(("lead", team.Lead), ("members", request.Members?.Select(m => m.UserId)))), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
         return null;
     }
@@ -294,12 +327,15 @@ internal sealed class PeopleAdmin(
     public async Task<bool> DeleteTeamAsync(string name, string by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.TeamMembers.Where(m => m.Team == name).ExecuteDeleteAsync(cancellationToken);
         await db.Teams.Where(t => t.Parent == name).ExecuteUpdateAsync(s => s.SetProperty(t => t.Parent, (string?)null), cancellationToken);
         var deleted = await db.Teams.Where(t => t.Name == name).ExecuteDeleteAsync(cancellationToken) > 0;
         if (deleted)
         {
-            await audit.RecordAsync(new AuditEvent(by, "team.delete", "team", name), cancellationToken);
+            await audit.AddAsync(db.Database, new AuditEvent(by, "team.delete", "team", name), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            await audit.DeliverAsync(CancellationToken.None);
             await directory.ReloadAsync(cancellationToken);
         }
 
@@ -312,6 +348,7 @@ internal sealed class PeopleAdmin(
     public async Task SetReachAsync(string role, string resource, Reach reach, string by, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var row = await db.RoleReach.FindAsync([role, resource], cancellationToken);
         if (row is null)
         {
@@ -323,7 +360,9 @@ internal sealed class PeopleAdmin(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(new AuditEvent(by, "reach.set", "role", role, Json.Object(("resource", resource), ("reach", reach.ToString()))), cancellationToken);
+        await audit.AddAsync(db.Database, new AuditEvent(by, "reach.set", "role", role, Json.Object(("resource", resource), ("reach", reach.ToString()))), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
     }
 

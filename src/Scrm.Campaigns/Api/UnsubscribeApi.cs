@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Scrm.Campaigns.Sending;
 using Scrm.Campaigns.Storage;
 using Scrm.Customers.Directory;
-using Scrm.Platform.Audit;
 using Scrm.Platform.Http;
 using Scrm.Platform.Security;
 using Scrm.Platform.Text;
@@ -90,7 +89,7 @@ internal static class UnsubscribeApi
         return Page(HttpStatusCode.OK, "已退订，您将不再收到此渠道的营销消息。", "You are unsubscribed from marketing on this channel.");
     }
 
-    private static async Task<IResult> ResubscribeAsync(Guid id, ResubscribeInput input, CustomerConsents consents, IAuditTrail audit, TimeProvider time,
+    private static async Task<IResult> ResubscribeAsync(Guid id, ResubscribeInput input, CustomerConsents consents, TimeProvider time,
         HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -111,7 +110,7 @@ internal static class UnsubscribeApi
         }
 
         var caller = Caller.Of(http.User);
-        var (customer, withdrawn) = await consents.ResubscribeAsync(id, input.Channel!, $"re-subscribed to {input.Channel} marketing, recorded by {caller.Name}: {evidence}", ct);
+        var (customer, withdrawn) = await consents.ResubscribeAsync(id, input.Channel!, $"re-subscribed to {input.Channel} marketing, recorded by {caller.Name}: {evidence}", caller.Name, ct);
         if (customer is null)
         {
             return TypedResults.NotFound();
@@ -122,9 +121,6 @@ internal static class UnsubscribeApi
             return TypedResults.Problem(Texts.NotWithdrawn.In(http), statusCode: StatusCodes.Status409Conflict);
         }
 
-        // The evidence stays in the customer's own record; the audit entry names who, whom and which channel.
-        await audit.RecordAsync(new AuditEvent(caller.Name, "consent.resubscribe", "customer", customer.Value.ToString("D"),
-            System.Text.Json.JsonSerializer.Serialize(new { channel = input.Channel, source = CustomerConsents.ResubscribeSource })), ct);
         return TypedResults.Ok(new ResubscribeView(customer.Value, input.Channel!, true, CustomerConsents.ResubscribeSource, time.GetUtcNow()));
     }
 

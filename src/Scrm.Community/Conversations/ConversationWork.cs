@@ -24,7 +24,7 @@ internal sealed record WorkResult(WorkStatus Status, ConversationSummary? Conver
 /// the person saw (a stale one is a conflict with what changed) and the row's version again when it
 /// saves, so two agents acting at once never both succeed; assignments are audited.
 /// </summary>
-internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> contexts, AgentTeams teams, IAuditTrail audit, Workflow.CommunityEvents events, TimeProvider time)
+internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> contexts, AgentTeams teams, AuditOutbox audit, Workflow.CommunityEvents events, TimeProvider time)
 {
     public Task<WorkResult> AssignAsync(long id, string to, int? version, Caller caller, CancellationToken cancellationToken) =>
         ChangeAsync(id, version, caller, (c, now, db) =>
@@ -157,6 +157,8 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
         }
 
         c.Version++;
+        // The change and its audit entry commit together.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -172,7 +174,13 @@ internal sealed class ConversationWork(IDbContextFactory<CommunityDbContext> con
         if (audited is not null)
         {
             var detail = JsonSerializer.Serialize(new Dictionary<string, string?> { ["from"] = from, ["to"] = c.Assignee });
-            await audit.RecordAsync(new AuditEvent(caller.Id, audited, DataResources.Conversations, id.ToString(System.Globalization.CultureInfo.InvariantCulture), detail), cancellationToken);
+            await audit.AddAsync(db.Database, new AuditEvent(caller.Id, audited, DataResources.Conversations, id.ToString(System.Globalization.CultureInfo.InvariantCulture), detail), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (audited is not null)
+        {
+            await audit.DeliverAsync(CancellationToken.None);
         }
 
         return new WorkResult(WorkStatus.Done, ConversationQueries.Summary(c, now, masked: true));

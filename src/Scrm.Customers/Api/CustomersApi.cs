@@ -140,7 +140,7 @@ internal static class CustomersApi
     private static async Task<Ok<PyramidReport>> PyramidAsync(CustomerReader reader, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await ValuePyramid.LoadAsync(reader.Visible(Caller.Of(http.User)), ct));
 
-    private static async Task<IResult> MergeAsync(MergeRequest request, bool? preview, MergeService merges, CustomerReader reader, IAuditTrail audit, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> MergeAsync(MergeRequest request, bool? preview, MergeService merges, CustomerReader reader, HttpContext http, CancellationToken ct)
     {
         if (request.SurvivorId is not { } survivor || request.MergedId is not { } merged)
         {
@@ -166,11 +166,7 @@ internal static class CustomersApi
                 return TypedResults.Ok(await merges.PreviewAsync(survivor, merged, ct));
             }
 
-            var result = await merges.MergeAsync(survivor, merged, caller.Id, request.Reason!, ct);
-            await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.Merge, DataResources.Customers, survivor.ToString(),
-                System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["merged"] = merged.ToString(), ["mergeId"] = result.MergeId.ToString(), ["reason"] = request.Reason! },
-                    CustomersJson.Default.DictionaryStringString)), CancellationToken.None);
-            return TypedResults.Ok(result);
+            return TypedResults.Ok(await merges.MergeAsync(survivor, merged, caller.Id, request.Reason!, ct));
         }
         catch (MergeRefusedException ex)
         {
@@ -178,7 +174,7 @@ internal static class CustomersApi
         }
     }
 
-    private static async Task<IResult> UnmergeAsync(Guid id, UnmergeRequest request, MergeService merges, CustomerReader reader, IAuditTrail audit, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> UnmergeAsync(Guid id, UnmergeRequest request, MergeService merges, CustomerReader reader, HttpContext http, CancellationToken ct)
     {
         var caller = Caller.Of(http.User);
         if (!await reader.Visible(caller).AnyAsync(c => c.Id == id, ct))
@@ -193,11 +189,7 @@ internal static class CustomersApi
 
         try
         {
-            var undone = await merges.UnmergeAsync(id, caller.Id, request.Reason, ct);
-            await audit.RecordAsync(new AuditEvent(caller.Id, AuditActions.Unmerge, DataResources.Customers, id.ToString(),
-                System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["mergeId"] = undone.ToString(), ["reason"] = request.Reason }, CustomersJson.Default.DictionaryStringString)),
-                CancellationToken.None);
-            return TypedResults.Ok(new UnmergeResult(undone));
+            return TypedResults.Ok(new UnmergeResult(await merges.UnmergeAsync(id, caller.Id, request.Reason, ct)));
         }
         catch (MergeRefusedException ex)
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Scrm.Customers.Model;
+using Scrm.Platform.Audit;
 
 namespace Scrm.Customers.Directory;
 
@@ -8,7 +9,7 @@ namespace Scrm.Customers.Directory;
 /// a whole channel (<c>sms</c>, <c>email</c>, <c>wechat</c>): that row outranks any account's consent
 /// on the channel, so every later campaign holds the customer back there.
 /// </summary>
-public sealed class CustomerConsents(IDbContextFactory<CustomersDbContext> contexts, TimeProvider time)
+public sealed class CustomerConsents(IDbContextFactory<CustomersDbContext> contexts, AuditOutbox audit, TimeProvider time)
 {
     /// <summary>The source of a consent withdrawn by an unsubscribe link or reply.</summary>
     public const string UnsubscribeSource = "unsubscribe";
@@ -65,12 +66,14 @@ public sealed class CustomerConsents(IDbContextFactory<CustomersDbContext> conte
 
     /// <summary>
     /// Gives the customer's consent for the whole channel again after it was withdrawn (an unsubscribe),
-    /// noted in their timeline with who recorded it. Returns the customer's id (the survivor's once
+    /// noted in their timeline with who recorded it, and audited (<c>consent.resubscribe</c> by
+    /// <paramref name="actor"/>) in the same transaction. Returns the customer's id (the survivor's once
     /// merged), or null when there is no such customer; <c>Withdrawn</c> is false when nothing was withdrawn.
     /// </summary>
-    public async Task<(Guid? Customer, bool Withdrawn)> ResubscribeAsync(Guid customerId, string channel, string summary, CancellationToken cancellationToken)
+    public async Task<(Guid? Customer, bool Withdrawn)> ResubscribeAsync(Guid customerId, string channel, string summary, string actor, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var customer = await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId, cancellationToken);
         for (var hops = 0; customer is { Status: CustomerStatus.Merged, MergedInto: { } into } && hops < 16; hops++)
         {
@@ -100,6 +103,12 @@ public sealed class CustomerConsents(IDbContextFactory<CustomersDbContext> conte
             CustomerId = customer.Id, EventKey = $"resubscribe:{customer.Id:N}:{channel}:{now}", Kind = ResubscribeSource, Channel = channel, OccurredAt = now, Summary = summary,
         });
         await db.SaveChangesAsync(cancellationToken);
+        // The evidence stays in the customer's own record; the audit entry names who, whom and which channel.
+        await audit.AddAsync(db.Database, new AuditEvent(actor, "consent.resubscribe", "customer", customer.Id.ToString("D"),
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["channel"] = channel, ["source"] = ResubscribeSource }, CustomersJson.Default.DictionaryStringString)),
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         return (customer.Id, true);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Batching;
 using Scrm.Platform.Effects;
 
@@ -29,15 +30,17 @@ public sealed class CustomerDirectory : IAsyncDisposable
     public const string ClaimEffect = "customer.claim";
 
     private readonly IDbContextFactory<CustomersDbContext> _contexts;
+    private readonly AuditOutbox _audit;
     private readonly TimeProvider _time;
     private readonly GroupCommit<long, CustomerFacts?> _lookups;
     private readonly GroupCommit<(Guid Customer, string Owner, string? Key), Effect<string?>> _claims;
     private long _resolvedThrough = -1;
     private TaskCompletionSource _resolvedFurther = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CustomerDirectory(IDbContextFactory<CustomersDbContext> contexts, TimeProvider time, ILogger<CustomerDirectory> log)
+    public CustomerDirectory(IDbContextFactory<CustomersDbContext> contexts, AuditOutbox audit, TimeProvider time, ILogger<CustomerDirectory> log)
     {
         _contexts = contexts;
+        _audit = audit;
         _time = time;
         _lookups = new GroupCommit<long, CustomerFacts?>(LookUpAsync, 1_000, log);
         _claims = new GroupCommit<(Guid, string, string?), Effect<string?>>(ClaimAsync, 1_000, log);
@@ -57,7 +60,8 @@ public sealed class CustomerDirectory : IAsyncDisposable
 
     /// <summary>
     /// A departing rep's customers all go to <paramref name="to"/>, each move in the customer's
-    /// history with <paramref name="by"/>; returns how many moved. Running it again moves nothing more.
+    /// history with <paramref name="by"/>, and one audit entry in the same transaction; returns how
+    /// many moved. Running it again moves nothing more.
     /// </summary>
     public async Task<int> HandOverAsync(string from, string to, string by, CancellationToken cancellationToken)
     {
@@ -75,7 +79,11 @@ public sealed class CustomerDirectory : IAsyncDisposable
         var detail = JsonSerializer.Serialize(new Dictionary<string, string> { ["from"] = from, ["to"] = to }, CustomersJson.Default.DictionaryStringString);
         db.Audit.AddRange(ids.Select(id => new AuditRow { CustomerId = id, At = now, Actor = by, Action = "handover", Detail = detail }));
         await db.SaveChangesAsync(cancellationToken);
+        await _audit.AddAsync(db.Database, new AuditEvent(by, "customer.handover", Platform.Security.DataResources.Customers, null,
+            JsonSerializer.Serialize(new Dictionary<string, string> { ["from"] = from, ["to"] = to, ["customers"] = ids.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                CustomersJson.Default.DictionaryStringString)), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await _audit.DeliverAsync(CancellationToken.None);
         return ids.Count;
     }
 

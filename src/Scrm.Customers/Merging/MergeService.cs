@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
 using Scrm.Customers.Value;
+using Scrm.Customers.View;
+using Scrm.Platform.Audit;
+using Scrm.Platform.Security;
 
 namespace Scrm.Customers.Merging;
 
@@ -39,7 +42,7 @@ internal sealed class MergeRefusedException(string message, bool notFound = fals
 /// Merges and unmerges. A merge records the state of both customers before, the survivor after,
 /// and every row it moved; unmerge moves exactly those rows back and restores both customers.
 /// </summary>
-internal sealed class MergeService(CustomersDbContext db, ValueScorer scorer, ResolutionGate gate, TimeProvider time)
+internal sealed class MergeService(CustomersDbContext db, ValueScorer scorer, ResolutionGate gate, AuditOutbox audit, TimeProvider time)
 {
     public async Task<MergePreview> PreviewAsync(Guid survivorId, Guid mergedId, CancellationToken cancellationToken)
     {
@@ -57,7 +60,11 @@ internal sealed class MergeService(CustomersDbContext db, ValueScorer scorer, Re
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var result = await MergeInTransactionAsync(survivorId, mergedId, actor, reason, cancellationToken);
             await scorer.RescoreAsync([survivorId], cancellationToken);
+            await audit.AddAsync(db.Database, new AuditEvent(actor, AuditActions.Merge, DataResources.Customers, survivorId.ToString(),
+                JsonSerializer.Serialize(new Dictionary<string, string> { ["merged"] = mergedId.ToString(), ["mergeId"] = result.MergeId.ToString(), ["reason"] = reason },
+                    CustomersJson.Default.DictionaryStringString)), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await audit.DeliverAsync(CancellationToken.None);
             return result;
         }
         finally
@@ -205,7 +212,11 @@ internal sealed class MergeService(CustomersDbContext db, ValueScorer scorer, Re
             db.Audit.Add(new AuditRow { CustomerId = mergedId, At = now, Actor = actor, Action = "unmerge", Detail = detail });
             await db.SaveChangesAsync(cancellationToken);
             await scorer.RefreshAggregatesAsync([record.SurvivorId, mergedId], cancellationToken);
+            await audit.AddAsync(db.Database, new AuditEvent(actor, AuditActions.Unmerge, DataResources.Customers, mergedId.ToString(),
+                JsonSerializer.Serialize(new Dictionary<string, string> { ["mergeId"] = record.Id.ToString(), ["reason"] = reason }, CustomersJson.Default.DictionaryStringString)),
+                cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            await audit.DeliverAsync(CancellationToken.None);
             return record.Id;
         }
         finally

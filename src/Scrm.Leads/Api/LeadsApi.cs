@@ -9,7 +9,6 @@ using Microsoft.Extensions.Options;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Routing;
-using Scrm.Platform.Audit;
 using Scrm.Platform.Security;
 using Scrm.Platform.Text;
 
@@ -181,7 +180,7 @@ public static class LeadsApi
         TypedResults.Ok(await queries.NotificationsAsync(Me(user), after ?? 0, ct));
 
     private static async Task<Results<Ok<HandoverAnswer>, ValidationProblem, ProblemHttpResult>> HandoverAsync(
-        HandoverRequest request, LeadRouting routing, IAuditTrail audit, HttpContext http, CancellationToken ct)
+        HandoverRequest request, LeadRouting routing, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.From) || string.IsNullOrWhiteSpace(request.To) || request.From == request.To)
         {
@@ -195,8 +194,6 @@ public static class LeadsApi
                 extensions: new Dictionary<string, object?> { ["to"] = request.To });
         }
 
-        await audit.RecordAsync(new AuditEvent(by, "lead.handover", DataResources.Leads, null, JsonSerializer.Serialize(
-            new Dictionary<string, object> { ["from"] = request.From, ["to"] = request.To, ["leads"] = done.Leads, ["customers"] = done.Customers })), CancellationToken.None);
         return TypedResults.Ok(new HandoverAnswer(done.Leads, done.Customers));
     }
 

@@ -7,6 +7,7 @@ using Scrm.Leads.FollowUps;
 using Scrm.Leads.Funnel;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Batching;
 using Scrm.Platform.Effects;
 using Scrm.Platform.Security;
@@ -33,11 +34,13 @@ public sealed class LeadRouting : IAsyncDisposable
     private readonly RoutingTeams _teams;
     private readonly GroupCommit<(long LeadId, string By, string? Key), Effect<RoutingDecision>?> _writer;
     private readonly CustomerDirectory? _customers;
+    private readonly AuditOutbox _audit;
 
     /// <param name="customers">The customer model, when the host has it: customers follow their owner's leads on handover.</param>
-    public LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, RoutingTeams teams, TimeProvider time, ILogger<LeadRouting> log,
+    public LeadRouting(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, RoutingTeams teams, AuditOutbox audit, TimeProvider time, ILogger<LeadRouting> log,
         CustomerDirectory? customers = null)
     {
+        _audit = audit;
         _teams = teams;
         _contexts = contexts;
         _options = options;
@@ -91,8 +94,8 @@ public sealed class LeadRouting : IAsyncDisposable
     }
 
     /// <summary>
-    /// A departing rep's open leads all go to a known successor, in one audited transaction that
-    /// also records the handover; the customers the rep owned follow right after (the customer
+    /// A departing rep's open leads all go to a known successor, in one transaction that also records
+    /// the handover and its audit entry (<c>lead.handover</c>); the customers the rep owned follow right after (the customer
     /// model keeps its own store), and a handover whose customers did not move yet is finished by
     /// <see cref="FinishHandoversAsync"/>. Null when <paramref name="to"/> is nobody who can own
     /// leads (<see cref="RoutingTeams.IsKnownRep"/>).
@@ -138,7 +141,10 @@ public sealed class LeadRouting : IAsyncDisposable
         var handover = new HandoverRow { From = from, To = to, By = by, At = now, CustomersMovedAt = _customers is null || !customersFollow ? now : null };
         db.Handovers.Add(handover);
         await db.SaveChangesAsync(cancellationToken);
+        await _audit.AddAsync(db.Database, new AuditEvent(by, "lead.handover", DataResources.Leads, null, JsonSerializer.Serialize(
+            new Dictionary<string, object> { ["from"] = from, ["to"] = to, ["leads"] = leads.Count })), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await _audit.DeliverAsync(CancellationToken.None);
         return new HandoverResult(leads.Count, await MoveCustomersAsync(db, handover, cancellationToken));
     }
 

@@ -24,7 +24,9 @@ public class AuditDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Resource).HasColumnName("resource").HasMaxLength(64);
             e.Property(x => x.ResourceId).HasColumnName("resource_id").HasMaxLength(128);
             e.Property(x => x.Detail).HasColumnName("detail").HasMaxLength(4000);
+            e.Property(x => x.Origin).HasColumnName("origin").HasMaxLength(200);
             e.HasIndex(x => x.At);
+            e.HasIndex(x => x.Origin).IsUnique();
             e.HasIndex(x => new { x.Resource, x.ResourceId });
             e.HasIndex(x => new { x.Actor, x.Id });
         });
@@ -40,6 +42,9 @@ internal sealed class AuditRow
     public string Resource { get; set; } = "";
     public string? ResourceId { get; set; }
     public string? Detail { get; set; }
+
+    /// <summary>Where an entry written in a change's own transaction came from (<see cref="AuditOutbox"/>): each arrives once.</summary>
+    public string? Origin { get; set; }
 }
 
 internal sealed class SqliteAuditDbContext(DbContextOptions<SqliteAuditDbContext> options) : AuditDbContext(options);

@@ -37,8 +37,27 @@ public static class AuditModule
         services.AddScrmDbContext<AuditDbContext, SqliteAuditDbContext, PostgresAuditDbContext>(AuditDbContext.Store, ownStore: true);
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditTrail>());
+        services.AddSingleton(sp => new AuditOutbox(sp, sp.GetRequiredService<IDbContextFactory<AuditDbContext>>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditOutbox>>()));
         services.AddSingleton<AuditQuery>();
         services.AddHostedService<AuditRetention>();
+        services.AddHostedService<AuditOutboxRelay>();
+        return services;
+    }
+
+    /// <summary>
+    /// Gives the module's store an audit outbox (<see cref="AuditOutbox"/>), so the module writes
+    /// audit entries in its changes' own transactions. Call after the module's context is registered.
+    /// </summary>
+    public static IServiceCollection AddScrmAuditOutbox<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
+        services.AddSingleton(new AuditOutboxSource(sp => sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext()));
+        services.AddSingleton(new ModuleMigration(typeof(AuditOutbox), async (sp, ct) =>
+        {
+            await using var db = await sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContextAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(AuditOutbox.CreateTable(!db.Database.IsSqlite()), ct);
+        }));
         return services;
     }
 }

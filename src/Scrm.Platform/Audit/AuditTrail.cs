@@ -60,11 +60,11 @@ internal sealed class AuditTrail : IAuditTrail, IAsyncDisposable
                 db.Entries.Add(new AuditRow
                 {
                     At = at,
-                    Actor = Clip(e.Actor, 128),
-                    Action = Clip(e.Action, 64),
-                    Resource = Clip(e.Resource, 64),
-                    ResourceId = e.ResourceId is null ? null : Clip(e.ResourceId, 128),
-                    Detail = e.Detail is null ? null : Clip(e.Detail, 4000),
+                    Actor = AuditOutbox.Clip(e.Actor, 128),
+                    Action = AuditOutbox.Clip(e.Action, 64),
+                    Resource = AuditOutbox.Clip(e.Resource, 64),
+                    ResourceId = e.ResourceId is null ? null : AuditOutbox.Clip(e.ResourceId, 128),
+                    Detail = e.Detail is null ? null : AuditOutbox.Clip(e.Detail, 4000),
                 });
             }
         }
@@ -73,7 +73,6 @@ internal sealed class AuditTrail : IAuditTrail, IAsyncDisposable
         return [.. batch.Select(_ => true)];
     }
 
-    private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
 }
 
 /// <summary>Filters of the audit log query; all optional.</summary>
@@ -84,10 +83,12 @@ public sealed record AuditFilter(string? Actor = null, string? Action = null, st
 public sealed record AuditLogPage(IReadOnlyList<AuditEntry> Entries, long? Next);
 
 /// <summary>Reads the audit log for admins and for a record's own history.</summary>
-public sealed class AuditQuery(IDbContextFactory<AuditDbContext> contexts)
+public sealed class AuditQuery(IDbContextFactory<AuditDbContext> contexts, AuditOutbox outbox)
 {
+    /// <summary>A page of the log, with every entry whose change has committed (waiting entries are moved in first).</summary>
     public async Task<AuditLogPage> ReadAsync(AuditFilter filter, CancellationToken cancellationToken)
     {
+        await outbox.DeliverAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Entries.AsNoTracking();
         if (filter.Actor is { } actor)

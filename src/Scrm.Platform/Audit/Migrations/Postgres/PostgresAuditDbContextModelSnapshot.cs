@@ -51,6 +51,11 @@ namespace Scrm.Platform.Audit.Migrations.Postgres
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("detail");
 
+                    b.Property<string>("Origin")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("origin");
+
                     b.Property<string>("Resource")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -65,6 +70,9 @@ namespace Scrm.Platform.Audit.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Origin")
+                        .IsUnique();
 
                     b.HasIndex("Actor", "Id");
 

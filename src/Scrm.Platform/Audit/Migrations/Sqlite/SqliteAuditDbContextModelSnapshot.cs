@@ -44,6 +44,11 @@ namespace Scrm.Platform.Audit.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("detail");
 
+                    b.Property<string>("Origin")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("origin");
+
                     b.Property<string>("Resource")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -58,6 +63,9 @@ namespace Scrm.Platform.Audit.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Origin")
+                        .IsUnique();
 
                     b.HasIndex("Actor", "Id");
 
