@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ namespace Scrm.Benchmarks;
 /// </summary>
 internal static class StorageBenchmark
 {
-    public const string Usage = "  storage [--mentions 200000] [--authors 40000] [--batch 500] [--clients 4] [--keep <folder>]";
+    public const string Usage = "  storage [--mentions 200000] [--authors 40000] [--batch 500] [--clients 4] [--storage sqlite|postgres] [--compare true] [--keep <folder>]";
 
     public static async Task RunAsync(string[] args)
     {
@@ -23,16 +24,47 @@ internal static class StorageBenchmark
         var authors = int.Parse(LoadDriver.Option(args, "--authors", (mentions / 5).ToString()));
         var batch = int.Parse(LoadDriver.Option(args, "--batch", "500"));
         var clients = int.Parse(LoadDriver.Option(args, "--clients", "4"));
+        var provider = LoadDriver.Option(args, "--storage", "sqlite");
+        var compare = bool.Parse(LoadDriver.Option(args, "--compare", "true"));
+        var keep = LoadDriver.Option(args, "--keep", "");
         var texts = ReadTexts();
-
-        await using var app = new ScrmApp(settings: new Dictionary<string, string?>
+        await using var postgres = provider == "postgres" ? new PostgresServer() : null;
+        if (postgres is not null)
         {
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+            await postgres.InitializeAsync();
+        }
+
+        Console.WriteLine($"Storage benchmark: {mentions:N0} mentions from {authors:N0} authors ({texts.Length:N0} real review texts), batches of {batch}, {clients} clients, {provider}, {Environment.ProcessorCount} cores");
+
+        // "before": workflow history written as plain JSON text, as it was; "after": the shipped defaults.
+        var phases = compare
+            ? new (string Name, Dictionary<string, string?> Settings)[] { ("before (plain JSON history)", new() { ["Scrm:Workflows:History:Compress"] = "false" }), ("after (defaults)", new()) }
+            : [("defaults", new())];
+        var results = new List<(string Name, double Rate, long Bytes, long Live)>();
+        foreach (var (name, settings) in phases)
+        {
+            var storage = postgres is null ? StorageUnderTest.Sqlite : StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync());
+            results.Add(await PhaseAsync(name, storage, settings, texts, mentions, authors, batch, clients, keep.Length > 0 ? Path.Combine(keep, results.Count.ToString()) : null));
+        }
+
+        if (results.Count == 2)
+        {
+            var (before, after) = (results[0], results[1]);
+            Console.WriteLine($"== before -> after: {before.Bytes / (double)mentions:N0} -> {after.Bytes / (double)mentions:N0} bytes per mention on disk ({after.Bytes / (double)before.Bytes:P0}), "
+                + $"{before.Live / (double)mentions:N0} -> {after.Live / (double)mentions:N0} live ({after.Live / (double)before.Live:P0}); "
+                + $"end-to-end rate {before.Rate:N0} -> {after.Rate:N0} mentions/s (ratio {after.Rate / before.Rate:N2})");
+        }
+    }
+
+    private static async Task<(string Name, double Rate, long Bytes, long Live)> PhaseAsync(
+        string name, StorageUnderTest storage, Dictionary<string, string?> settings, string[] texts, int mentions, int authors, int batch, int clients, string? keep)
+    {
+        settings["Logging:LogLevel:Default"] = "Warning";
+        await using var app = new ScrmApp(storage, settings);
         using var http = app.ClientFor("ingest");
         http.Timeout = TimeSpan.FromMinutes(2);
         var reader = app.Services.GetRequiredService<JournalReader>();
-        Console.WriteLine($"Storage benchmark: {mentions:N0} mentions from {authors:N0} authors ({texts.Length:N0} real review texts), batches of {batch}, {clients} clients");
+        Console.WriteLine($"-- {name}: load average {LoadAverage()}");
 
         var clock = Stopwatch.StartNew();
         var next = -1;
@@ -66,23 +98,58 @@ internal static class StorageBenchmark
         }
 
         var caughtUp = clock.Elapsed;
-        Console.WriteLine($"pipeline caught up: {mentions / caughtUp.TotalSeconds:N0} mentions/s end to end ({caughtUp.TotalSeconds:N1} s), process RSS {LoadDriver.RssMegabytes():N0} MB");
-        PrintSizes(app.DataDirectory, "after ingest");
+        var rate = mentions / caughtUp.TotalSeconds;
+        Console.WriteLine($"pipeline caught up: {rate:N0} mentions/s end to end ({caughtUp.TotalSeconds:N1} s), process RSS {LoadDriver.RssMegabytes():N0} MB, load average {LoadAverage()}");
 
-        if (LoadDriver.Option(args, "--keep", "") is { Length: > 0 } keep)
+        long bytes, live;
+        if (storage.Provider == "Postgres")
         {
-            // A copy of the data folder to look into with sqlite3 afterwards.
-            foreach (var file in Directory.GetFiles(app.DataDirectory, "*.db*"))
+            (bytes, live) = await PrintPostgresAsync(app, mentions);
+        }
+        else
+        {
+            (bytes, live) = PrintSizes(app.DataDirectory, "after ingest", mentions: mentions);
+            if (keep is not null)
             {
+                // A copy of the data folder to look into with sqlite3 afterwards.
                 Directory.CreateDirectory(keep);
-                File.Copy(file, Path.Combine(keep, Path.GetFileName(file)), overwrite: true);
+                foreach (var file in Directory.GetFiles(app.DataDirectory, "*.db*"))
+                {
+                    File.Copy(file, Path.Combine(keep, Path.GetFileName(file)), overwrite: true);
+                }
             }
         }
 
-        using var admin = app.ClientFor("admin");
-        using var report = await admin.GetAsync("/api/v1/admin/storage");
-        Console.WriteLine($"GET /api/v1/admin/storage: {(int)report.StatusCode} {await report.Content.ReadAsStringAsync()}");
+        return (name, rate, bytes, live);
     }
+
+    /// <summary>The storage report's PostgreSQL tables (with their indexes and TOAST), and the search index.</summary>
+    private static async Task<(long Bytes, long Live)> PrintPostgresAsync(ScrmApp app, int mentions)
+    {
+        using var admin = app.ClientFor("admin");
+        var report = await admin.GetFromJsonAsync<JsonElement>("/api/v1/admin/storage");
+        var total = report.GetProperty("totalBytes").GetInt64();
+        Console.WriteLine("-- PostgreSQL after ingest:");
+        foreach (var store in report.GetProperty("stores").EnumerateArray())
+        {
+            Console.WriteLine($"   {"database",-40} {store.GetProperty("bytes").GetInt64() / 1e6,10:N1} MB");
+            foreach (var table in store.GetProperty("tables").EnumerateArray().Where(t => t.GetProperty("bytes").GetInt64() > 500_000))
+            {
+                Console.WriteLine($"      {table.GetProperty("name").GetString(),-37} {table.GetProperty("bytes").GetInt64() / 1e6,10:N1} MB {table.GetProperty("bytes").GetInt64() / (double)mentions,8:N0} B/mention");
+            }
+        }
+
+        foreach (var other in report.GetProperty("other").EnumerateArray())
+        {
+            Console.WriteLine($"   {other.GetProperty("name").GetString(),-40} {other.GetProperty("bytes").GetInt64() / 1e6,10:N1} MB");
+        }
+
+        Console.WriteLine($"   {"total",-40} {total / 1e6,10:N1} MB {total / (double)mentions,8:N0} B/mention");
+        return (total, total);
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string[] ReadTexts()
     {
@@ -123,7 +190,7 @@ internal static class StorageBenchmark
     }
 
     /// <summary>Each store's file size (with its WAL) and the bytes its live pages hold; the index folder.</summary>
-    internal static void PrintSizes(string dataDirectory, string label, bool detail = true)
+    internal static (long Bytes, long Live) PrintSizes(string dataDirectory, string label, bool detail = true, int mentions = 0)
     {
         Console.WriteLine($"-- data folder {label}:");
         long total = 0, live = 0;
@@ -133,12 +200,12 @@ internal static class StorageBenchmark
             var used = LiveBytes(db);
             total += size;
             live += used;
-            Console.WriteLine($"   {Path.GetFileName(db),-20} {size / 1e6,10:N1} MB on disk {used / 1e6,10:N1} MB live");
+            Console.WriteLine($"   {Path.GetFileName(db),-20} {size / 1e6,10:N1} MB on disk {used / 1e6,10:N1} MB live" + PerMention(used, mentions));
             if (detail)
             {
-                foreach (var (name, bytes) in LargestTables(db))
+                foreach (var (name, rows, bytes) in LargestTables(db))
                 {
-                    Console.WriteLine($"      {name,-40} {bytes / 1e6,8:N1} MB");
+                    Console.WriteLine($"      {name,-37} {rows,10:N0} rows {bytes / 1e6,8:N1} MB of values" + PerMention(bytes, mentions));
                 }
             }
         }
@@ -151,31 +218,57 @@ internal static class StorageBenchmark
             Console.WriteLine($"   {Path.GetFileName(dir) + "/",-20} {size / 1e6,10:N1} MB on disk");
         }
 
-        Console.WriteLine($"   {"total",-20} {total / 1e6,10:N1} MB on disk {live / 1e6,10:N1} MB live");
+        Console.WriteLine($"   {"total",-20} {total / 1e6,10:N1} MB on disk {live / 1e6,10:N1} MB live" + PerMention(live, mentions)
+            + (mentions > 0 ? $", {total / (double)mentions,6:N0} B/mention on disk" : ""));
+        return (total, live);
     }
 
-    /// <summary>Tables and indexes above 1 MB, from SQLite's <c>dbstat</c> table.</summary>
-    private static List<(string Name, long Bytes)> LargestTables(string file)
+    private static string PerMention(long bytes, int mentions) => mentions > 0 ? $" {bytes / (double)mentions,8:N0} B/mention" : "";
+
+    /// <summary>
+    /// Each table holding more than 0.5 MB of values: its rows and the bytes of its values (text as
+    /// UTF-8, BLOBs as stored), without page and index overhead. The bundled SQLite has no dbstat.
+    /// </summary>
+    private static List<(string Name, long Rows, long Bytes)> LargestTables(string file)
     {
-        var list = new List<(string, long)>();
+        var list = new List<(string, long, long)>();
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name HAVING SUM(pgsize) > 1000000 ORDER BY 2 DESC";
-        try
+        var tables = new List<string>();
+        using (var command = connection.CreateCommand())
         {
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
             using var rows = command.ExecuteReader();
             while (rows.Read())
             {
-                list.Add((rows.GetString(0), rows.GetInt64(1)));
+                tables.Add(rows.GetString(0));
             }
         }
-        catch (SqliteException)
+
+        foreach (var table in tables)
         {
-            // dbstat is not compiled into every SQLite build.
+            var columns = new List<string>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+                using var rows = command.ExecuteReader();
+                while (rows.Read())
+                {
+                    columns.Add($"coalesce(length(CAST(\"{rows.GetString(0)}\" AS BLOB)), 0)");
+                }
+            }
+
+            using var sum = connection.CreateCommand();
+            sum.CommandText = $"SELECT count(*), coalesce(sum({string.Join(" + ", columns)}), 0) FROM \"{table}\"";
+            using var result = sum.ExecuteReader();
+            result.Read();
+            if (result.GetInt64(1) > 500_000)
+            {
+                list.Add((table, result.GetInt64(0), result.GetInt64(1)));
+            }
         }
 
-        return list;
+        return [.. list.OrderByDescending(t => t.Item3)];
     }
 
     private static long LiveBytes(string file)

@@ -120,7 +120,7 @@ public sealed class LeadAudit : IAsyncDisposable
         var outputs = new List<string>();
         foreach (var log in await RowsAsync(connection, $"SELECT records FROM workflow_log WHERE instance_id = '{id}' ORDER BY seq"))
         {
-            foreach (var record in JsonNode.Parse((string)log[0]!)!.AsArray())
+            foreach (var record in JsonNode.Parse(Scrm.Workflows.Storage.StoredJson.Decode(log[0]!))!.AsArray())
             {
                 steps.Add($"{record!["activityId"]}:{record["status"]}:{record["outcome"]}");
                 outputs.Add($"{record["activityId"]} {record["startedAt"]} {record["outputs"]?.ToJsonString()}");

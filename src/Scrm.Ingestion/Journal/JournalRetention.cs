@@ -48,6 +48,7 @@ internal sealed record JournalSweep(long PayloadsCleared, long RowsDeleted);
 /// </summary>
 internal sealed partial class JournalRetention(
     IDbContextFactory<JournalDbContext> contexts,
+    ScrmDatabase database,
     IOptions<JournalOptions> options,
     TimeProvider time,
     ILogger<JournalRetention> log) : IRetentionReport
@@ -89,6 +90,13 @@ internal sealed partial class JournalRetention(
 
         if (cleared + deleted > 0)
         {
+            // Pages the cleared payloads and deleted rows held go back to the file system, in chunks.
+            var journal = database.Store(JournalStore.Name);
+            while (await journal.ReleaseFreePagesAsync(1024, cancellationToken) > 0)
+            {
+                await PauseAsync(cancellationToken);
+            }
+
             LogSwept(log, cleared, deleted);
         }
 

@@ -121,7 +121,11 @@ public sealed class ScrmDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>WAL is a property of a SQLite file: set once, every later connection inherits it.</summary>
+    /// <summary>
+    /// WAL is a property of a SQLite file: set once, every later connection inherits it. A new file
+    /// also gets incremental auto-vacuum (it can only be chosen before the first table), so pages that
+    /// retention frees can go back to the file system (<see cref="ReleaseFreePagesAsync"/>).
+    /// </summary>
     internal async Task UseWriteAheadLogAsync(CancellationToken cancellationToken)
     {
         if (IsPostgres)
@@ -131,8 +135,45 @@ public sealed class ScrmDatabase : IAsyncDisposable
 
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.CommandText = "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode=WAL;";
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// On SQLite, after retention deleted rows: gives free pages back to the file system, at most
+    /// <paramref name="maxPages"/> per call, keeping a twentieth of the file free for the next inserts
+    /// to reuse (<see cref="FreePages.ToRelease"/>). A file made before incremental auto-vacuum keeps
+    /// its free pages for reuse (the file does not grow until they are used up). Returns the pages released.
+    /// </summary>
+    public async Task<long> ReleaseFreePagesAsync(int maxPages, CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            return 0;
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        async Task<long> PragmaAsync(string sql)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (await PragmaAsync("PRAGMA auto_vacuum") != 2)
+        {
+            return 0;
+        }
+
+        var release = FreePages.ToRelease(await PragmaAsync("PRAGMA page_count"), await PragmaAsync("PRAGMA freelist_count"), maxPages);
+        if (release > 0)
+        {
+            await using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = $"PRAGMA incremental_vacuum({release.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return release;
     }
 
     internal void Configure(DbContextOptionsBuilder builder, string historyTable)
@@ -164,5 +205,15 @@ public sealed class ScrmDatabase : IAsyncDisposable
         {
             await _npgsql.DisposeAsync();
         }
+    }
+}
+
+/// <summary>How many free pages of a SQLite file to give back: above a twentieth of the file, at least 256 (1 MB) at a time, at most the cap.</summary>
+internal static class FreePages
+{
+    public static long ToRelease(long pages, long free, long maxPages)
+    {
+        var surplus = free - pages / 20;
+        return surplus < 256 ? 0 : Math.Min(surplus, maxPages);
     }
 }

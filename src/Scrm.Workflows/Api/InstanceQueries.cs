@@ -33,14 +33,25 @@ internal sealed class InstanceQueries(IDbContextFactory<WorkflowsDbContext> cont
     public async Task<InstanceDetail?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        var row = await db.Instances.AsNoTracking().Where(i => i.Id == id)
+            .Select(i => new { i.Id, i.DefinitionId, i.Version, i.Status, i.CorrelationId, i.IncidentCount, i.CreatedAt, i.UpdatedAt, i.FinishedAt })
+            .FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return null;
         }
 
-        var state = JsonSerializer.Deserialize(row.State, RuntimeJson.Default.InstanceState)!;
-        var bursts = await db.Log.AsNoTracking().Where(l => l.InstanceId == id).OrderBy(l => l.Seq).Select(l => l.Records).ToListAsync(cancellationToken);
+        // State and log rows may be compressed (StoredJson): read as stored, not through the text-typed model.
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var stored = await StoredAsync(connection, "SELECT state FROM workflow_instances WHERE id = @id", id, cancellationToken);
+        if (stored.Count == 0)
+        {
+            return null;
+        }
+
+        var state = JsonSerializer.Deserialize(stored[0], RuntimeJson.Default.InstanceState)!;
+        var bursts = await StoredAsync(connection, "SELECT records FROM workflow_log WHERE instance_id = @id ORDER BY seq", id, cancellationToken);
         var log = bursts.SelectMany(b => JsonSerializer.Deserialize(b, RuntimeJson.Default.ListActivityLogRecord)!).ToList();
         return new InstanceDetail(
             new InstanceSummary(row.Id, row.DefinitionId, row.Version, row.Status, row.CorrelationId, row.IncidentCount,
@@ -59,6 +70,21 @@ internal sealed class InstanceQueries(IDbContextFactory<WorkflowsDbContext> cont
             .OrderBy(c => c.ActivityId)
             .Select(c => new ActivityCountView(c.ActivityId, c.Entered, c.Completed, c.Faulted, c.Waiting))
             .ToListAsync(cancellationToken);
+    }
+
+    private static async Task<List<string>> StoredAsync(System.Data.Common.DbConnection connection, string sql, string id, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Sql.Add(command, "id", id);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(StoredJson.Read(reader, 0));
+        }
+
+        return values;
     }
 
     private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

@@ -22,6 +22,13 @@ internal sealed class HistoryOptions
     /// </summary>
     public TimeSpan NoOpRunKeys { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// On SQLite, write execution logs and the state of ended instances Brotli-compressed (a quarter
+    /// to a half of the JSON). Off: plain JSON text, as rows written before are. PostgreSQL compresses
+    /// them itself.
+    /// </summary>
+    public bool Compress { get; set; } = true;
+
     /// <summary>How often the sweep looks for history past its time.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 

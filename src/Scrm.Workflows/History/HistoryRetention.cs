@@ -5,7 +5,8 @@ using Scrm.Workflows.Runtime;
 namespace Scrm.Workflows.History;
 
 /// <summary>What one sweep deleted.</summary>
-internal sealed record HistorySweep(long Instances, long RunKeys);
+/// <param name="PagesReleased">SQLite pages given back to the file system after the deletes.</param>
+internal sealed record HistorySweep(long Instances, long RunKeys, long PagesReleased = 0);
 
 /// <summary>What retention would delete now, per definition and ended status.</summary>
 internal sealed record HistoryDue(string DefinitionId, string Status, TimeSpan KeptFor, long Instances, long Bytes);
@@ -62,12 +63,21 @@ internal sealed partial class HistoryRetention : Scrm.Platform.Storage.IRetentio
         }
         while (batch == _options.BatchSize * 10);
 
+        long released = 0;
         if (instances + keys > 0)
         {
+            // In chunks, so the write lock is never held long.
+            long chunk;
+            while ((chunk = await _store.ReleaseFreePagesAsync(1024, cancellationToken)) > 0)
+            {
+                released += chunk;
+                await PauseAsync(1, cancellationToken);
+            }
+
             LogSwept(_log, instances, keys);
         }
 
-        return new HistorySweep(instances, keys);
+        return new HistorySweep(instances, keys, released);
     }
 
     /// <summary>What a sweep at <paramref name="now"/> would delete, per definition and status (for the storage report).</summary>

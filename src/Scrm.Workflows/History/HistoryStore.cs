@@ -83,6 +83,10 @@ internal sealed class HistoryStore(ScrmDatabase database, IDbContextFactory<Work
         return deleted.Count;
     }
 
+    /// <summary>On SQLite, gives up to <paramref name="maxPages"/> pages freed by the deletes back to the file system.</summary>
+    public Task<long> ReleaseFreePagesAsync(int maxPages, CancellationToken cancellationToken) =>
+        _database.ReleaseFreePagesAsync(maxPages, cancellationToken);
+
     /// <summary>Deletes up to <paramref name="limit"/> keys of runs that did nothing, recorded before <paramref name="before"/>.</summary>
     public async Task<int> DeleteRunKeysAsync(long before, int limit, CancellationToken cancellationToken)
     {

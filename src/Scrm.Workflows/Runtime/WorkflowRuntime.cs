@@ -357,14 +357,17 @@ public sealed partial class WorkflowRuntime
             return _writer.CommitAsync(new InstanceCommit(state, 0, "", null, null, [], [], burst.Counts, [], NoOp: true));
         }
 
-        string? log = null;
+        // Encoded here, on the burst's thread, not on the commit writer's one loop.
+        var compress = _writer.CompressesHistory;
+        object? log = null;
         if (burst.Log.Count > 0)
         {
             state.LogSeq++;
-            log = JsonSerializer.Serialize(burst.Log, RuntimeJson.Stored.ListActivityLogRecord);
+            log = StoredJson.Encode(JsonSerializer.Serialize(burst.Log, RuntimeJson.Stored.ListActivityLogRecord), compress);
         }
 
-        var json = JsonSerializer.Serialize(state, RuntimeJson.Stored.InstanceState);
+        // A running instance's state is read back at every resume and stays text; an ended one's is history.
+        var json = StoredJson.Encode(JsonSerializer.Serialize(state, RuntimeJson.Stored.InstanceState), compress && !state.Status.IsActive());
         CrashPoints.Reach(CrashPoints.BurstBeforeRecord);
         return _writer.CommitAsync(new InstanceCommit(state, burst.ExpectedVersion, json, log,
             burst.Workflow.Definition.Options.OneRunningPerCorrelation && state.Status.IsActive() ? SingletonKey(state) : null,

@@ -70,11 +70,11 @@ internal static class BatchedCommit
                 else if (commit.ExpectedVersion == 0)
                 {
                     Add(rows, Insert, state.Id, state.DefinitionId, state.Version, status, state.CorrelationId, commit.SingletonKey, state.ParentInstanceId,
-                        commit.StateJson, state.Incidents.Count, state.CreatedAt, state.UpdatedAt, state.FinishedAt);
+                        commit.StoredState, state.Incidents.Count, state.CreatedAt, state.UpdatedAt, state.FinishedAt);
                 }
                 else
                 {
-                    Add(rows, Update, status, state.CorrelationId, commit.SingletonKey, commit.StateJson, state.Incidents.Count, state.UpdatedAt,
+                    Add(rows, Update, status, state.CorrelationId, commit.SingletonKey, commit.StoredState, state.Incidents.Count, state.UpdatedAt,
                         state.FinishedAt, state.Id, commit.ExpectedVersion);
                 }
             }
@@ -125,9 +125,9 @@ internal static class BatchedCommit
     private static void AddDependents(DbBatch batch, InstanceCommit commit, Dictionary<(string, int, string), ActivityCounts> counts)
     {
         var state = commit.State;
-        if (commit.LogJson is not null)
+        if (commit.StoredLog is not null)
         {
-            Add(batch, Log, state.Id, state.LogSeq, commit.LogJson, state.UpdatedAt);
+            Add(batch, Log, state.Id, state.LogSeq, commit.StoredLog, state.UpdatedAt);
         }
 
         foreach (var id in commit.RemovedBookmarks)

@@ -47,6 +47,9 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
 
     public long Transactions => Interlocked.Read(ref _commits);
 
+    /// <summary>Whether logs and ended instances' state are written compressed (<see cref="StoredJson"/>): on SQLite unless switched off.</summary>
+    public bool CompressesHistory => !_database.IsPostgres && _options.History.Compress;
+
     public Task<CommitResult> CommitAsync(InstanceCommit commit)
     {
         if (_stopped)
@@ -273,7 +276,8 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
             p[4].Value = (object?)state.CorrelationId ?? DBNull.Value;
             p[5].Value = (object?)commit.SingletonKey ?? DBNull.Value;
             p[6].Value = (object?)state.ParentInstanceId ?? DBNull.Value;
-            p[7].Value = commit.StateJson;
+            p[7].Value = commit.StoredState;
+            p[7].DbType = commit.StoredState is byte[] ? DbType.Binary : DbType.String;
             p[8].Value = state.Incidents.Count;
             p[9].Value = state.CreatedAt;
             p[10].Value = state.UpdatedAt;
@@ -289,7 +293,8 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
             p[0].Value = status;
             p[1].Value = (object?)state.CorrelationId ?? DBNull.Value;
             p[2].Value = (object?)commit.SingletonKey ?? DBNull.Value;
-            p[3].Value = commit.StateJson;
+            p[3].Value = commit.StoredState;
+            p[3].DbType = commit.StoredState is byte[] ? DbType.Binary : DbType.String;
             p[4].Value = state.Incidents.Count;
             p[5].Value = state.UpdatedAt;
             p[6].Value = (object?)state.FinishedAt ?? DBNull.Value;
@@ -301,12 +306,13 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
             }
         }
 
-        if (commit.LogJson is not null)
+        if (commit.StoredLog is not null)
         {
             var p = s.Log.Parameters;
             p[0].Value = state.Id;
             p[1].Value = state.LogSeq;
-            p[2].Value = commit.LogJson;
+            p[2].Value = commit.StoredLog;
+            p[2].DbType = commit.StoredLog is byte[] ? DbType.Binary : DbType.String;
             p[3].Value = state.UpdatedAt;
             await s.Log.ExecuteNonQueryAsync();
         }

@@ -5,12 +5,13 @@ namespace Scrm.Workflows.Storage;
 /// <summary>
 /// Everything one burst writes, in one transaction with the bursts committed beside it. A
 /// <see cref="NoOp"/> run writes its counts and its run key only (<see cref="Runtime.NoOpRun"/>).
+/// <see cref="StoredState"/> and <see cref="StoredLog"/> are JSON text or compressed bytes (<see cref="StoredJson"/>).
 /// </summary>
 internal sealed record InstanceCommit(
     InstanceState State,
     long ExpectedVersion,
-    string StateJson,
-    string? LogJson,
+    object StoredState,
+    object? StoredLog,
     string? SingletonKey,
     IReadOnlyList<BookmarkState> AddedBookmarks,
     IReadOnlyList<string> RemovedBookmarks,

@@ -61,7 +61,7 @@ internal sealed class InstanceStore : IEffectLedger, IAsyncDisposable
             return null;
         }
 
-        var state = JsonSerializer.Deserialize(reader.GetString(0), RuntimeJson.Default.InstanceState)!;
+        var state = JsonSerializer.Deserialize(StoredJson.Read(reader, 0), RuntimeJson.Default.InstanceState)!;
         return new LoadedInstance(state, reader.GetInt64(1));
     }
 
@@ -135,7 +135,7 @@ internal sealed class InstanceStore : IEffectLedger, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            states.Add(JsonSerializer.Deserialize(reader.GetString(0), RuntimeJson.Default.InstanceState)!);
+            states.Add(JsonSerializer.Deserialize(StoredJson.Read(reader, 0), RuntimeJson.Default.InstanceState)!);
         }
 
         return states;
