@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Scrm.Leads.Pipeline;
 using Scrm.Platform.Storage;
 using Scrm.Testing;
 
@@ -62,8 +63,8 @@ public abstract class AuditInTransactionTests(PostgresServer postgres, bool useP
         return (store == "main" ? database : database.Store(store)).OpenConnectionAsync(Ct);
     }
 
-    /// <summary>The stores holding the outboxes of people (access) and customers (main); on PostgreSQL one database holds one outbox.</summary>
-    private string[] Outboxes => Postgres ? ["access"] : ["access", "main"];
+    /// <summary>The stores holding the outboxes of people (access), customers (main) and leads; on PostgreSQL one database holds one outbox.</summary>
+    private string[] Outboxes => Postgres ? ["access"] : ["access", "main", "leads"];
 
     private static async Task ExecuteAsync(DbConnection connection, string sql)
     {
@@ -101,6 +102,7 @@ public abstract class AuditInTransactionTests(PostgresServer postgres, bool useP
         await AccessClient.CreatePersonAsync(_app, "ling", "sales");
         var a = await CustomerAsync("t-1", "+8613900139001");
         var b = await CustomerAsync("t-2", "+8613900139002");
+        var lead = (await _app.Services.GetRequiredService<LeadIntake>().IntakeAsync(new LeadDraft("audit:1", "web", Name: "林芳", Company: "示例科技"), Ct)).LeadId;
 
         // The entry is written last in the change's transaction; refusing it fails the change.
         foreach (var store in Outboxes)
@@ -112,6 +114,8 @@ public abstract class AuditInTransactionTests(PostgresServer postgres, bool useP
         (await RolesAsync(admin, "ling")).ShouldBe(["sales"]);
         using var sales = _app.ClientFor("sales");
         (await sales.PostAsJsonAsync("/api/v1/customers/merge", new { survivorId = a, mergedId = b, reason = "同一个人" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await admin.PatchAsJsonAsync($"/api/v1/leads/{lead}", new { need = "年底前采购茶叶" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{lead}", Ct)).GetProperty("need").ValueKind.ShouldBe(JsonValueKind.Null);
         foreach (var store in Outboxes)
         {
             await AllowAsync(store, "audit_outbox");
@@ -119,6 +123,7 @@ public abstract class AuditInTransactionTests(PostgresServer postgres, bool useP
 
         (await EntriesAsync("user.roles", "ling")).ShouldBeEmpty();
         (await EntriesAsync("customer.merge", a.ToString())).ShouldBeEmpty();
+        (await EntriesAsync("lead.update", lead.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBeEmpty();
 
         // Nothing of the failed attempts was kept: the same changes go through now, each with one entry.
         (await admin.PatchAsJsonAsync("/api/v1/access/users/ling", new { roles = new[] { "sales", "marketer" } }, Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
@@ -126,6 +131,10 @@ public abstract class AuditInTransactionTests(PostgresServer postgres, bool useP
         (await sales.PostAsJsonAsync("/api/v1/customers/merge", new { survivorId = a, mergedId = b, reason = "同一个人" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await EntriesAsync("user.roles", "ling")).ShouldHaveSingleItem().GetProperty("detail").GetString()!.ShouldContain("marketer");
         (await EntriesAsync("customer.merge", a.ToString())).ShouldHaveSingleItem().GetProperty("detail").GetString()!.ShouldContain(b.ToString());
+        (await admin.PatchAsJsonAsync($"/api/v1/leads/{lead}", new { need = "年底前采购茶叶" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/leads/{lead}", Ct)).GetProperty("need").GetString().ShouldBe("年底前采购茶叶");
+        var update = (await EntriesAsync("lead.update", lead.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldHaveSingleItem();
+        update.GetProperty("detail").GetString().ShouldBe("{\"fields\":[\"need\"]}");
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Scrm.Leads.FollowUps;
 using Scrm.Leads.Pipeline;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Audit;
 using Scrm.Platform.Security;
 
 namespace Scrm.Leads.Funnel;
@@ -38,9 +39,12 @@ public sealed record TransitionResult(ChangeResult Change, LeadStage Stage, IRea
 /// <summary>A lead's day-to-day work: recorded needs and amounts, contacts, guarded stage changes, payments and the handoff to service.</summary>
 /// <remarks>
 /// Every change loads the lead within the caller's data scope (a lead they may not see is not found),
-/// checks that they may change it (<see cref="Caller.Changes"/>) and records them as its actor.
+/// checks that they may change it (<see cref="Caller.Changes"/>) and records them as its actor. A
+/// change of what the lead says (<c>lead.update</c>) or of its stage (<c>lead.stage</c>) is audited
+/// in the change's own transaction.
 /// </remarks>
-public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, TimeProvider time, Workflow.LeadEvents events)
+public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOptionsMonitor<LeadsOptions> options, Routing.RoutingTeams teams, AuditOutbox audit, TimeProvider time,
+    Workflow.LeadEvents events)
 {
     public async Task<ChangeResult> UpdateAsync(long leadId, LeadUpdate update, Caller by, CancellationToken cancellationToken)
     {
@@ -67,7 +71,15 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         }
 
         Changed(db, leadId, "update", by, update, now);
-        await db.SaveChangesAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.AddAsync(db.Database, new AuditEvent(by.Id, "lead.update", DataResources.Leads, leadId.ToString(CultureInfo.InvariantCulture),
+                JsonSerializer.Serialize(new Dictionary<string, string[]> { ["fields"] = Fields(update) })), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await audit.DeliverAsync(CancellationToken.None);
         return ChangeResult.Done;
     }
 
@@ -136,13 +148,21 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         lead.Version++;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         db.StageChanges.Add(new StageChangeRow { LeadId = leadId, From = from, To = target, By = by.Name, Why = reason, At = now });
-        if (target is LeadStage.Won or LeadStage.Lost or LeadStage.Disqualified)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.FollowUps.Where(f => f.LeadId == leadId && f.DoneAt == null && f.Reason == FollowUpReason.FirstContact)
-                .ExecuteUpdateAsync(s => s.SetProperty(f => f.DoneAt, now).SetProperty(f => f.Outcome, $"lead {target}"), cancellationToken);
+            if (target is LeadStage.Won or LeadStage.Lost or LeadStage.Disqualified)
+            {
+                await db.FollowUps.Where(f => f.LeadId == leadId && f.DoneAt == null && f.Reason == FollowUpReason.FirstContact)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.DoneAt, now).SetProperty(f => f.Outcome, $"lead {target}"), cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.AddAsync(db.Database, new AuditEvent(by.Id, "lead.stage", DataResources.Leads, leadId.ToString(CultureInfo.InvariantCulture),
+                JsonSerializer.Serialize(new Dictionary<string, string?> { ["from"] = from.ToString(), ["to"] = target.ToString(), ["reason"] = reason })), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.DeliverAsync(CancellationToken.None);
         return new TransitionResult(ChangeResult.Done, target, []);
     }
 
@@ -217,6 +237,16 @@ public sealed class LeadWork(IDbContextFactory<LeadsDbContext> contexts, IOption
         refusal = lead is null ? ChangeResult.NotFound : new ChangeResult(ChangeStatus.Forbidden, lead.Owner, lead.Team);
         return lead is not null && by.Changes.Allows(lead.Owner, lead.Team);
     }
+
+    /// <summary>The names of the fields an update sets: the audit log names what changed, never the values (amounts are protected).</summary>
+    private static string[] Fields(LeadUpdate update) =>
+    [
+        .. new (string Name, bool Set)[]
+        {
+            ("need", update.Need is not null), ("amount", update.Amount is not null), ("expectedClose", update.ExpectedClose is not null),
+            ("province", update.Province is not null), ("city", update.City is not null), ("product", update.Product is not null),
+        }.Where(f => f.Set).Select(f => f.Name),
+    ];
 
     private static void Changed(LeadsDbContext db, long leadId, string kind, Caller by, object detail, long now) =>
         db.Changes.Add(new LeadChangeRow { LeadId = leadId, Kind = kind, By = by.Name, At = now, Detail = JsonSerializer.Serialize(detail, JsonSerializerOptions.Web) });
