@@ -21,9 +21,11 @@ public sealed class ScopeMatrixTests : IAsyncLifetime
     private static readonly string[] South = ["s1", "s2"];
     private static readonly string[] Reps = [.. North, .. South];
 
-    private readonly ScrmApp _app = new(settings: new Dictionary<string, string?> { ["Scrm:Scheduling:Store"] = "Memory" });
+    // Customers reach the search index a moment after they change (the feed's settle time); short here, where writes come one after another.
+    private readonly ScrmApp _app = new(settings: new Dictionary<string, string?> { ["Scrm:Scheduling:Store"] = "Memory", ["Scrm:Search:FeedSettleTime"] = "00:00:00.200" });
     private readonly Dictionary<string, string> _keys = [];
     private readonly Dictionary<Guid, string> _customerOwner = [];
+    private readonly Dictionary<Guid, string> _customerName = [];
     private readonly Dictionary<long, string> _leadOwner = [];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -48,9 +50,10 @@ public sealed class ScopeMatrixTests : IAsyncLifetime
         {
             n++;
             var phone = $"+86139{faker.Random.Number(10_000_000, 99_999_999)}";
+            var name = $"{faker.Name.FullName()}{n:D2}";
             var order = await shop.PostAsJsonAsync("/api/v1/orders", new
             {
-                orderId = $"m-{n}", phone, name = faker.Name.FullName(), amount = Math.Round(faker.Random.Decimal(10, 5000), 2), channel = "tmall",
+                orderId = $"m-{n}", phone, name, amount = Math.Round(faker.Random.Decimal(10, 5000), 2), channel = "tmall",
                 occurredAt = DateTimeOffset.UtcNow.AddDays(-n), products = new[] { new { product = "茶", quantity = 1, amount = 10m } },
             }, Ct);
             order.StatusCode.ShouldBe(HttpStatusCode.Created, await order.Content.ReadAsStringAsync(Ct));
@@ -61,6 +64,7 @@ public sealed class ScopeMatrixTests : IAsyncLifetime
             }
 
             _customerOwner[id] = owner!;
+            _customerName[id] = name;
         }
 
         var intake = _app.Services.GetRequiredService<LeadIntake>();
@@ -143,6 +147,61 @@ public sealed class ScopeMatrixTests : IAsyncLifetime
         (pyramid.GetProperty("levels").EnumerateArray().Sum(l => l.GetProperty("customers").GetInt32()) + pyramid.GetProperty("unscored").GetInt32())
             .ShouldBe(expected.Count);
 
+    }
+
+    /// <summary>Every caller of <see cref="Reach"/> on one host: the index is filled once.</summary>
+    [Fact]
+    public async Task A_callers_search_hits_totals_and_facets_hold_only_the_customers_in_reach()
+    {
+        await IndexedAsync();
+        foreach (var row in Reach)
+        {
+            var (caller, reach) = row.Data;
+            await SearchesOnlyInReachAsync(caller, reach);
+        }
+    }
+
+    private async Task SearchesOnlyInReachAsync(string caller, string[] reach)
+    {
+        using var client = AccessClient.WithKey(_app, _keys[caller]);
+        bool Visible(string? owner) => owner is null || reach.Contains(owner);
+        var expected = _customerOwner.Where(c => Visible(c.Value)).Select(c => CustomerHit(c.Key)).ToList();
+
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/v1/search?type=customer&size=100", Ct);
+        all.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()).ShouldBe(expected, ignoreOrder: true);
+        all.GetProperty("total").GetProperty("value").GetInt64().ShouldBe(expected.Count);
+        all.GetProperty("facets").GetProperty("type").EnumerateArray().Single(f => f.GetProperty("value").GetString() == "customer")
+            .GetProperty("count").GetInt64().ShouldBe(expected.Count);
+        all.GetProperty("facets").GetProperty("channel").EnumerateArray().Sum(f => f.GetProperty("count").GetInt64()).ShouldBe(expected.Count);
+
+        // A customer's own name finds them only for a caller who reaches them; the hit count says nothing of the others.
+        foreach (var (id, owner) in _customerOwner)
+        {
+            var named = await client.GetFromJsonAsync<JsonElement>($"/api/v1/search?q={Uri.EscapeDataString(_customerName[id])}&type=customer&size=50", Ct);
+            named.GetProperty("hits").EnumerateArray().Any(h => h.GetProperty("id").GetString() == CustomerHit(id)).ShouldBe(Visible(owner), $"{caller} searching for the customer of {owner}");
+            named.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("owner").GetString()).Where(o => !Visible(o)).ShouldBeEmpty($"{caller} found another's customer");
+            named.GetProperty("total").GetProperty("value").GetInt64().ShouldBe(named.GetProperty("hits").GetArrayLength());
+        }
+    }
+
+    private static string CustomerHit(Guid id) => $"customer:{id:D}";
+
+    /// <summary>Waits until the index holds every customer with the owner given to them.</summary>
+    private async Task IndexedAsync()
+    {
+        using var admin = _app.ClientFor("admin");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/search?type=customer&size=100&facets=false", Ct);
+            var owners = page.GetProperty("hits").EnumerateArray().ToDictionary(h => h.GetProperty("id").GetString()!, h => h.GetProperty("owner").GetString());
+            if (_customerOwner.All(c => owners.TryGetValue(CustomerHit(c.Key), out var o) && o == c.Value) || DateTime.UtcNow > deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(100, Ct);
+        }
     }
 
     [Fact]
