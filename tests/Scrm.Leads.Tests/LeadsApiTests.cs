@@ -350,10 +350,14 @@ public sealed class LeadsApiTests : IAsyncLifetime
     {
         using var marketer = _app.ClientFor("marketer");
         var ct = TestContext.Current.CancellationToken;
-        async Task<(HttpStatusCode Status, JsonElement Body)> DryRunAsync(string? input, string query = "")
+        async Task<(HttpStatusCode Status, JsonElement Body)> DryRunAsync(string? input, string query = "", string? language = null)
         {
-            var response = await marketer.PostAsync($"/api/v1/workflows/definitions/lead-conversion/run?dryRun=true{query}",
-                input is null ? null : new StringContent(input, System.Text.Encoding.UTF8, "application/json"), ct);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/workflows/definitions/lead-conversion/run?dryRun=true{query}")
+            {
+                Content = input is null ? null : new StringContent(input, System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.AcceptLanguage.ParseAdd(language ?? "zh-CN");
+            var response = await marketer.SendAsync(request, ct);
             return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(ct));
         }
 
@@ -374,11 +378,17 @@ public sealed class LeadsApiTests : IAsyncLifetime
         var named = await DryRunAsync(SampleMention, "&trigger=onLead");
         named.Body.GetProperty("trigger").GetString().ShouldBe("onLead");
 
+        // Refusals say what is missing, in Chinese unless English is asked for.
         var empty = await DryRunAsync(null);
         empty.Status.ShouldBe(HttpStatusCode.BadRequest);
-        empty.Body.GetProperty("detail").GetString()!.ShouldContain("onLead");
+        empty.Body.GetProperty("detail").GetString()!.ShouldContain("触发器“onLead”");
+        empty.Body.GetProperty("detail").GetString()!.ShouldContain("\"kind\":\"lead\"");
+        (await DryRunAsync(null, language: "en")).Body.GetProperty("detail").GetString()!.ShouldStartWith("Trigger 'onLead'");
 
-        (await DryRunAsync(SampleLead, "&trigger=nowhere")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        var nowhere = await DryRunAsync(SampleLead, "&trigger=nowhere");
+        nowhere.Status.ShouldBe(HttpStatusCode.BadRequest);
+        nowhere.Body.GetProperty("detail").GetString()!.ShouldStartWith("工作流没有触发器“nowhere”");
+        (await DryRunAsync(SampleLead, "&trigger=nowhere", "en")).Body.GetProperty("detail").GetString()!.ShouldStartWith("The workflow has no trigger 'nowhere'");
     }
 
     [Fact]

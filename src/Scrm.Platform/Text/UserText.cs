@@ -60,4 +60,9 @@ public sealed record UserText(string Chinese, string English)
     }
 
     public string In(HttpContext context, params object?[] args) => In(context.Language(), args);
+
+    /// <summary>This text with its holes filled in both languages, for a caller that picks the language later.</summary>
+    public UserText Filled(params object?[] args) => new(Escape(In(Languages.Chinese, args)), Escape(In(Languages.English, args)));
+
+    private static string Escape(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 }

@@ -140,7 +140,7 @@ internal static class WorkflowsApi
             }
 
             var (dry, refused) = await runtime.DryRunAsync(view.Definition, input, trigger, ct);
-            return dry is null ? TypedResults.Problem(refused, statusCode: StatusCodes.Status400BadRequest) : TypedResults.Ok(dry);
+            return dry is null ? TypedResults.Problem(refused!.In(request.HttpContext), statusCode: StatusCodes.Status400BadRequest) : TypedResults.Ok(dry);
         }
 
         var result = await runtime.RunAsync(id, input, null, ct);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scrm.Platform.Faults;
+using Scrm.Platform.Text;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Expressions;
@@ -181,7 +182,7 @@ public sealed partial class WorkflowRuntime
 
     /// <summary>Runs a definition (a draft too) in memory with side effects recorded instead of performed.</summary>
     public async Task<DryRunResult> DryRunAsync(WorkflowDefinition definition, JsonNode? input, CancellationToken cancellationToken) =>
-        (await DryRunAsync(definition, input, null, cancellationToken)).Result ?? throw new ArgumentException("The input fits none of the workflow's triggers.");
+        (await DryRunAsync(definition, input, null, cancellationToken)) is var (result, problem) && result is not null ? result : throw new ArgumentException(problem!.English);
 
     /// <summary>
     /// Runs a definition (a draft too) in memory with side effects recorded instead of performed,
@@ -189,7 +190,7 @@ public sealed partial class WorkflowRuntime
     /// <c>{kind, channel}</c> enters at the <c>trigger.journal</c> of that kind and channel), or else at
     /// <c>start</c>. Refused, with why, when the trigger is unknown or needs an input that is missing.
     /// </summary>
-    public async Task<(DryRunResult? Result, string? Problem)> DryRunAsync(WorkflowDefinition definition, JsonNode? input, string? trigger, CancellationToken cancellationToken)
+    public async Task<(DryRunResult? Result, UserText? Problem)> DryRunAsync(WorkflowDefinition definition, JsonNode? input, string? trigger, CancellationToken cancellationToken)
     {
         var workflow = _compiler.GetOrCompile(definition, cache: false);
         var (entry, problem) = DryRunEntry(workflow, input, trigger);
@@ -210,14 +211,14 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>Which trigger a dry run enters at; pure.</summary>
-    internal static (CompiledNode? Trigger, string? Problem) DryRunEntry(CompiledWorkflow workflow, JsonNode? input, string? requested)
+    internal static (CompiledNode? Trigger, UserText? Problem) DryRunEntry(CompiledWorkflow workflow, JsonNode? input, string? requested)
     {
         var triggers = workflow.Triggers;
         if (requested is not null)
         {
             return triggers.FirstOrDefault(t => t.Id == requested) is { } named
                 ? Needs(named, input)
-                : (null, $"The workflow has no trigger '{requested}'; it has: {string.Join(", ", triggers.Select(t => t.Id))}.");
+                : (null, DryRunTexts.NoSuchTrigger.Filled(requested, string.Join(", ", triggers.Select(t => t.Id))));
         }
 
         var definitions = workflow.Definition.Triggers.ToDictionary(t => t.Id, StringComparer.Ordinal);
@@ -235,14 +236,13 @@ public sealed partial class WorkflowRuntime
         }
 
         var entry = triggers.FirstOrDefault(t => t.Descriptor.Type == "start") ?? (triggers.Count > 0 ? triggers[0] : null);
-        return entry is null ? (null, "The workflow has no trigger to enter at.") : Needs(entry, input);
+        return entry is null ? (null, DryRunTexts.NoTrigger) : Needs(entry, input);
     }
 
     /// <summary>Only <c>start</c> may run without an input: every other trigger hands its activities a record.</summary>
-    private static (CompiledNode?, string?) Needs(CompiledNode trigger, JsonNode? input) =>
+    private static (CompiledNode?, UserText?) Needs(CompiledNode trigger, JsonNode? input) =>
         input is null && trigger.Descriptor.Type != "start"
-            ? (null, $"Trigger '{trigger.Id}' ({trigger.Descriptor.Type}) hands its activities a record: give the dry run one as the body, " +
-                     "e.g. a journal item {\"kind\":\"lead\",\"channel\":\"web\",\"position\":1,\"payload\":{\"name\":\"王小明\",\"phone\":{\"raw\":\"13800138000\",\"e164\":\"+8613800138000\"}}}.")
+            ? (null, DryRunTexts.NeedsRecord.Filled(trigger.Id, trigger.Descriptor.Type, DryRunTexts.SampleRecord))
             : (trigger, null);
 
     private async Task<RunResult> StartFromTriggerAsync(StimulusMatch match, Stimulus stimulus, bool inboundItem, CancellationToken cancellationToken)
