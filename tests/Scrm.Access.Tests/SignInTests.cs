@@ -146,6 +146,39 @@ public sealed class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_password_change_says_why_in_the_readers_language_and_keeps_the_old_password()
+    {
+        var password = await AccessClient.CreatePersonAsync(_app, "qian.yu", "sales");
+        var (browser, _) = AccessClient.Browser(_app);
+        using (browser)
+        {
+            (await AccessClient.SignInAsync(browser, "qian.yu", password)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            var (_, token, header) = await AccessClient.AntiforgeryAsync(browser);
+            async Task<JsonElement> ChangeAsync(object change, string language)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/me/password") { Content = JsonContent.Create(change) };
+                request.Headers.Add(header, token);
+                request.Headers.AcceptLanguage.ParseAdd(language);
+                var response = await browser.SendAsync(request, Ct);
+                response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+                return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
+            }
+
+            var shortOne = new { current = password, @new = "短a1" };
+            (await ChangeAsync(shortOne, "zh-CN")).GetProperty("new").EnumerateArray().Select(e => e.GetString()).ShouldContain(m => m!.StartsWith("密码至少需要 ") && m.EndsWith(" 个字符"));
+            (await ChangeAsync(shortOne, "en")).GetProperty("new").EnumerateArray().Select(e => e.GetString()).ShouldContain(m => m!.StartsWith("at least ") && m.EndsWith(" characters"));
+            var wrongCurrent = new { current = password + "x", @new = "Another-passw0rd-long" };
+            (await ChangeAsync(wrongCurrent, "zh-CN")).GetProperty("current")[0].GetString().ShouldBe("当前密码不正确");
+        }
+
+        var (again, _) = AccessClient.Browser(_app);
+        using (again)
+        {
+            (await AccessClient.SignInAsync(again, "qian.yu", password)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
     public async Task A_second_factor_once_enabled_is_asked_for_and_checked()
     {
         var password = await AccessClient.CreatePersonAsync(_app, "sun.li", "admin");

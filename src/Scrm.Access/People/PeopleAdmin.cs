@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Scrm.Access.SignIn;
 using Scrm.Access.Storage;
 using Scrm.Platform.Audit;
 using Scrm.Platform.Security;
@@ -99,7 +100,7 @@ internal sealed class PeopleAdmin(
             var created = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
             if (!created.Succeeded)
             {
-                return (null, null, Errors(created));
+                return (null, null, IdentityTexts.Errors(created, users.Options.Password));
             }
 
             await users.AddToRolesAsync(user, request.Roles ?? []);
@@ -144,7 +145,7 @@ internal sealed class PeopleAdmin(
         var updated = await users.UpdateAsync(user);
         if (!updated.Succeeded)
         {
-            return (true, Errors(updated));
+            return (true, IdentityTexts.Errors(updated, users.Options.Password));
         }
 
         if (change.Roles is { } roles)
@@ -372,17 +373,6 @@ internal sealed class PeopleAdmin(
         {
             errors.Add("roles", Texts.Roles, string.Join(", ", ScrmRoles.All));
         }
-    }
-
-    private static FieldErrors Errors(IdentityResult result)
-    {
-        var errors = new FieldErrors();
-        foreach (var e in result.Errors)
-        {
-            errors.Add(e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : e.Code.Contains("Email", StringComparison.Ordinal) ? "email" : "user", e.Description);
-        }
-
-        return errors;
     }
 
     internal static class Texts

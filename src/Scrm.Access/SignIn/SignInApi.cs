@@ -156,7 +156,7 @@ internal static class SignInApi
         var changed = await users.ChangePasswordAsync(user, request.Current ?? "", request.New ?? "");
         if (!changed.Succeeded)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["new"] = [.. changed.Errors.Select(e => e.Description)] });
+            return TypedResults.ValidationProblem(IdentityTexts.Errors(changed, users.Options.Password, passwordField: "new").ToDictionary(http.Language()));
         }
 
         // The new security stamp ended every session, this one too: it is renewed, the others stay ended.
