@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Scrm.Search.Elasticsearch;
+using Scrm.Testing;
 
 namespace Scrm.Search.Tests;
 
@@ -22,7 +24,7 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
         await _fake.DisposeAsync();
     }
 
-    private ElasticsearchSearchIndex Adapter(Action<ElasticsearchOptions>? configure = null)
+    private ElasticsearchClientIndex Adapter(Action<ElasticsearchOptions>? configure = null)
     {
         var options = new ElasticsearchOptions
         {
@@ -34,8 +36,7 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
             ApiKey = "c2VjcmV0LWtleQ==",
         };
         configure?.Invoke(options);
-        var transport = new EsTransport(new HttpClient(), options, TimeProvider.System, NullLogger<EsTransport>.Instance);
-        return new ElasticsearchSearchIndex(transport, Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchSearchIndex>.Instance);
+        return new ElasticsearchClientIndex(ClientSettings.Create(options), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchClientIndex>.Instance);
     }
 
     private static SearchDocument Doc(string id, string text = "會員積分兌換") =>
@@ -188,7 +189,7 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
         result.Facets.Day.Select(d => d.Value).ShouldBe(["2025-11-23", "2025-11-24"]);
         var sent = _fake.Calls.Single(c => c.Path.EndsWith("/_search", StringComparison.Ordinal));
         sent.Query.ShouldContain("typed_keys=true");
-        sent.Body.ShouldContain("會員積分");
+        sent.Text.ShouldContain("會員積分");
 
         await adapter.SearchAsync(new SearchQuery { Text = "會員積分", Size = 1, After = result.Next }, Ct);
         var next = JsonDocument.Parse(_fake.Calls.Last(c => c.Path.EndsWith("/_search", StringComparison.Ordinal)).Body);
@@ -206,16 +207,19 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
         _fake.Calls.Count.ShouldBeGreaterThanOrEqualTo(4);
         foreach (var call in _fake.Calls)
         {
-            call.Accept.ShouldBe("application/vnd.elasticsearch+json; compatible-with=8");
+            // Elasticsearch refuses a request whose Accept and Content-Type name different REST compatibility versions.
             call.Authorization.ShouldBe("ApiKey c2VjcmV0LWtleQ==");
-            if (call.Body.Length > 0)
+            if (call.Body.Length > 0 && (Compatibility(call.Accept) ?? Compatibility(call.ContentType)) is { } version)
             {
-                call.ContentType.ShouldBe(call.Path.EndsWith("/_bulk", StringComparison.Ordinal)
-                    ? "application/vnd.elasticsearch+x-ndjson; compatible-with=8"
-                    : "application/vnd.elasticsearch+json; compatible-with=8");
+                version.ShouldBe("9");
+                Compatibility(call.Accept).ShouldBe(version, $"{call.Method} {call.Path}: {call.Accept} / {call.ContentType}");
+                Compatibility(call.ContentType).ShouldBe(version, $"{call.Method} {call.Path}: {call.Accept} / {call.ContentType}");
             }
         }
     }
+
+    private static string? Compatibility(string? header) =>
+        header is not null && System.Text.RegularExpressions.Regex.Match(header, @"compatible-with=(\d+)") is { Success: true } m ? m.Groups[1].Value : null;
 
     [Fact]
     public async Task Basic_credentials_are_sent_when_configured()
@@ -228,6 +232,78 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
         });
         await adapter.CountAsync(null, SearchFilter.None, Ct);
         _fake.Calls.ShouldAllBe(c => c.Authorization == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:changeme")));
+    }
+
+    [Fact]
+    public async Task With_several_nodes_one_that_does_not_answer_is_passed_over()
+    {
+        using var adapter = Adapter(o =>
+        {
+            o.Url = "";
+            o.Nodes = ["http://127.0.0.1:9", _fake.Url.ToString()];
+        });
+
+        for (var i = 0; i < 4; i++)
+        {
+            await adapter.CountAsync("會員", SearchFilter.None, Ct);
+        }
+
+        _fake.Count("POST", "/_count").ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task Credentials_never_reach_the_logs_or_the_errors()
+    {
+        _fake.Script = (_, _, _) => Task.FromResult<(int, string)?>((503, """{"error":{"type":"unavailable_shards_exception","reason":"primary shard is not active"},"status":503}"""));
+        var capture = new LogCapture();
+        using var logging = LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Trace));
+        var options = new ElasticsearchOptions
+        {
+            Url = _fake.Url.ToString(),
+            Index = "crm",
+            MaxRetries = 2,
+            RetryDelay = TimeSpan.FromMilliseconds(5),
+            Username = "elastic",
+            Password = "pa55-w0rd-never-logged",
+        };
+        using var adapter = new ElasticsearchClientIndex(ClientSettings.Create(options), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, logging.CreateLogger<ElasticsearchClientIndex>());
+
+        var error = await Should.ThrowAsync<SearchUnavailableException>(() => adapter.SearchAsync(new SearchQuery { Text = "會員" }, Ct));
+
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("elastic:pa55-w0rd-never-logged"));
+        capture.Lines.ShouldNotBeEmpty();
+        foreach (var text in capture.Lines.Append(error.ToString()))
+        {
+            text.ShouldNotContain("pa55-w0rd");
+            text.ShouldNotContain(basic);
+        }
+
+        _fake.Calls.ShouldAllBe(c => c.Authorization == "Basic " + basic);
+    }
+
+    [Theory]
+    [InlineData("http://elastic:secret@es.internal:9200", null, "not in a node URL")]
+    [InlineData("ftp://es.internal", null, "http or https")]
+    [InlineData("", null, "Url or Nodes")]
+    [InlineData("https://es.internal:9200", "12:34", "SHA-256")]
+    public void Connection_settings_that_cannot_work_are_refused_at_start(string url, string? fingerprint, string message)
+    {
+        var options = new ElasticsearchOptions { Url = url, CertificateFingerprint = fingerprint };
+        options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ShouldContain(r => r.ErrorMessage!.Contains(message));
+    }
+
+    [Fact]
+    public void A_fingerprint_and_several_nodes_make_a_client()
+    {
+        var options = new ElasticsearchOptions
+        {
+            Nodes = ["https://es1.internal:9200", "https://es2.internal:9200"],
+            CertificateFingerprint = string.Join(":", Enumerable.Repeat("AB", 32)),
+            ApiKey = "a2V5",
+        };
+        options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ShouldBeEmpty();
+        var client = ClientSettings.Create(options);
+        client.ElasticsearchClientSettings.NodePool.Nodes.Select(n => n.Uri.Host).ShouldBe(["es1.internal", "es2.internal"], ignoreOrder: true);
     }
 
     [Fact]
@@ -261,8 +337,9 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
         FakeElasticsearch.Actions(bulk).ShouldAllBe(a => a.Action == "index");
         _fake.Calls.ShouldContain(c => c.Path == "/crm-v3/_refresh");
         using var swap = JsonDocument.Parse(_fake.Calls.Single(c => c.Path == "/_aliases").Body);
-        swap.RootElement.GetProperty("actions").GetRawText().ShouldBe(
+        using var expected = JsonDocument.Parse(
             """[{"remove":{"index":"crm-v1","alias":"crm"}},{"remove":{"index":"crm-v2","alias":"crm"}},{"add":{"index":"crm-v3","alias":"crm","is_write_index":true}}]""");
+        JsonElement.DeepEquals(swap.RootElement.GetProperty("actions"), expected.RootElement).ShouldBeTrue(swap.RootElement.GetRawText());
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class ElasticsearchHostTests
 
         using var staff = app.ClientFor("community");
         (await staff.GetAsync("/api/v1/search?q=" + Uri.EscapeDataString("彈性搜索"), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        fake.Calls.ShouldContain(c => c.Path == "/crm/_search" && c.Body.Contains("彈性搜索"));
+        fake.Calls.ShouldContain(c => c.Path == "/crm/_search" && c.Text.Contains("彈性搜索"));
         fake.SchemaErrors.ShouldBeEmpty();
 
         await fake.DisposeAsync();

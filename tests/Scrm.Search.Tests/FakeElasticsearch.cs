@@ -13,12 +13,19 @@ using Microsoft.Extensions.Logging;
 namespace Scrm.Search.Tests;
 
 /// <summary>A request as the fake cluster received it.</summary>
-public sealed record EsCall(string Method, string Path, string Query, string? Accept, string? ContentType, string? Authorization, string Body);
+public sealed record EsCall(string Method, string Path, string Query, string? Accept, string? ContentType, string? Authorization, string Body)
+{
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The body with JSON string escapes decoded (the client writes query text as <c>\uXXXX</c>), one JSON document a line.</summary>
+    public string Text => string.Join('\n', Body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)?.ToJsonString(Relaxed)));
+}
 
 /// <summary>
 /// An Elasticsearch stand-in on a loopback socket (a real ASP.NET app): it records every request,
 /// checks every body against the contract kit's schemas, and answers with scripted responses,
-/// falling back to plain successful ones.
+/// falling back to the kit's recorded examples (plain successful answers). Every answer carries
+/// <c>X-Elastic-Product: Elasticsearch</c>, which the official client checks.
 /// </summary>
 public sealed class FakeElasticsearch : IAsyncDisposable
 {
@@ -35,6 +42,9 @@ public sealed class FakeElasticsearch : IAsyncDisposable
 
     /// <summary>Concrete index names behind the alias; null answers 404 like a new cluster.</summary>
     public List<string>? AliasIndices { get; set; } = ["crm-v1"];
+
+    /// <summary>Check request bodies against the schemas (off only to measure throughput).</summary>
+    public bool CheckBodies { get; set; } = true;
 
     public IReadOnlyList<EsCall> Calls => [.. _calls];
 
@@ -57,7 +67,22 @@ public sealed class FakeElasticsearch : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        try
+        {
+            await AnswerAsync(context);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            _schemaErrors.Enqueue($"the fake cluster failed on {context.Request.Method} {context.Request.Path}: {ex}");
+            throw;
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        // Like Elasticsearch, take gzip request bodies (the official client compresses them by default).
+        var gzip = context.Request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+        using var reader = new StreamReader(gzip ? new System.IO.Compression.GZipStream(context.Request.Body, System.IO.Compression.CompressionMode.Decompress) : context.Request.Body, Encoding.UTF8);
         var call = new EsCall(
             context.Request.Method,
             context.Request.Path.Value ?? "",
@@ -67,29 +92,50 @@ public sealed class FakeElasticsearch : IAsyncDisposable
             context.Request.Headers.Authorization.ToString(),
             await reader.ReadToEndAsync(context.RequestAborted));
         _calls.Enqueue(call);
-        CheckSchema(call);
+        if (CheckBodies)
+        {
+            CheckSchema(call);
+        }
         var attempt = _calls.Count(c => c.Method == call.Method && c.Path == call.Path);
         var answer = Script is null ? null : await Script(call, attempt, context);
         var (status, body) = answer ?? Default(call);
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/vnd.elasticsearch+json;compatible-with=8";
+        context.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
+        // Like Elasticsearch, answer in the media type asked for (the client checks it matches).
+        context.Response.ContentType = call.Accept is { Length: > 0 } accept && !accept.Contains(',', StringComparison.Ordinal) ? accept : "application/json";
         await context.Response.WriteAsync(body, context.RequestAborted);
     }
 
     private (int, string) Default(EsCall call)
     {
         var path = call.Path;
+        if (path == "/")
+        {
+            // The client pings a node (HEAD /) before it sends it requests again.
+            return (200, """{"name":"fake-1","cluster_name":"fake","cluster_uuid":"f4k3","version":{"number":"9.1.0","build_flavor":"default","lucene_version":"10.2.2","minimum_wire_compatibility_version":"8.19.0","minimum_index_compatibility_version":"8.0.0"},"tagline":"You Know, for Search"}""");
+        }
+
         if (call.Method == "GET" && path.StartsWith("/_alias/", StringComparison.Ordinal))
         {
             var alias = path["/_alias/".Length..];
             return AliasIndices is null
-                ? (404, $$"""{"error":"alias [{{alias}}] missing","status":404}""")
+                ? (404, Example("indices.get_alias.response.2.json").Replace("crm-leads", alias, StringComparison.Ordinal))
                 : (200, JsonSerializer.Serialize(AliasIndices.ToDictionary(i => i, _ => new { aliases = new Dictionary<string, object> { [alias] = new { is_write_index = true } } })));
+        }
+
+        if (call.Method == "PUT" && path.Contains("/_doc/", StringComparison.Ordinal))
+        {
+            return (200, Example("index.response.2.json"));
+        }
+
+        if (call.Method == "GET" && path.Contains("/_doc/", StringComparison.Ordinal))
+        {
+            return (404, Example("get.response.4.json"));
         }
 
         if (call.Method == "PUT")
         {
-            return (200, $$"""{"acknowledged":true,"shards_acknowledged":true,"index":"{{path.Trim('/')}}"}""");
+            return (200, Example("indices.create.response.1.json").Replace("crm-mentions-v1", path.Trim('/'), StringComparison.Ordinal));
         }
 
         if (path.EndsWith("/_bulk", StringComparison.Ordinal))
@@ -104,16 +150,20 @@ public sealed class FakeElasticsearch : IAsyncDisposable
 
         if (path.EndsWith("/_count", StringComparison.Ordinal))
         {
-            return (200, """{"count":0,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0}}""");
+            return (200, Example("count.response.1.json"));
         }
 
         if (path.EndsWith("/_refresh", StringComparison.Ordinal))
         {
-            return (200, """{"_shards":{"total":1,"successful":1,"failed":0}}""");
+            return (200, Example("indices.refresh.response.1.json"));
         }
 
-        return path == "/_aliases" ? (200, """{"acknowledged":true,"errors":false}""") : (404, """{"error":{"type":"fake","reason":"not scripted"},"status":404}""");
+        return path == "/_aliases" ? (200, Example("indices.update_aliases.response.1.json")) : (404, """{"error":{"type":"fake","reason":"not scripted"},"status":404}""");
     }
+
+    private static readonly ConcurrentDictionary<string, string> Examples = new(StringComparer.Ordinal);
+
+    private static string Example(string file) => Examples.GetOrAdd(file, ElasticsearchContractTests.Example);
 
     /// <summary>A bulk response with one item per action line, its status chosen by <paramref name="status"/>(action, id).</summary>
     public static string BulkAnswer(EsCall call, Func<string, string, int> status)
@@ -178,7 +228,7 @@ public sealed class FakeElasticsearch : IAsyncDisposable
         {
             if (!call.Body.EndsWith('\n'))
             {
-                _schemaErrors.Enqueue("bulk body does not end with a newline");
+                _schemaErrors.Enqueue($"bulk body does not end with a newline: {call.Body[Math.Max(0, call.Body.Length - 200)..]}");
             }
 
             var lines = call.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries);

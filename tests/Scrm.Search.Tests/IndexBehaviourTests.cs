@@ -164,21 +164,16 @@ public sealed class ElasticsearchIndexBehaviourTests : IndexBehaviourTests
             Index = $"scrm-test-{Guid.NewGuid():N}",
             Replicas = 0,
         };
-        var transport = new EsTransport(new HttpClient(), options, TimeProvider.System, NullLogger<EsTransport>.Instance);
-        var index = new ElasticsearchSearchIndex(transport, Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchSearchIndex>.Instance);
+        var index = new ElasticsearchClientIndex(ClientSettings.Create(options), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchClientIndex>.Instance);
         await index.EnsureIndexAsync(Ct);
-        return (index, () => index.RefreshAsync(Ct), new DropIndex(transport, index));
+        return (index, () => index.RefreshAsync(Ct), new DropIndex(index));
     }
 
-    private sealed class DropIndex(EsTransport transport, ElasticsearchSearchIndex index) : IAsyncDisposable
+    private sealed class DropIndex(ElasticsearchClientIndex index) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
-            foreach (var concrete in await index.ConcreteIndicesAsync(CancellationToken.None))
-            {
-                await transport.SendAsync(HttpMethod.Delete, concrete, null, false, CancellationToken.None);
-            }
-
+            await index.DropAsync(CancellationToken.None);
             index.Dispose();
         }
     }

@@ -179,11 +179,10 @@ public sealed class ScopedSearchTests : IAsyncLifetime
     private static List<FacetCount> Facet(IEnumerable<SearchDocument> documents, Func<SearchDocument, string> key) =>
         [.. documents.GroupBy(key).Select(g => new FacetCount(g.Key, g.Count()))];
 
-    private ElasticsearchSearchIndex Adapter()
+    private ElasticsearchClientIndex Adapter()
     {
         var options = new ElasticsearchOptions { Url = _fake.Url.ToString(), Index = "crm", MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(5), RequestTimeout = TimeSpan.FromSeconds(5) };
-        var transport = new EsTransport(new HttpClient(), options, TimeProvider.System, NullLogger<EsTransport>.Instance);
-        return new ElasticsearchSearchIndex(transport, Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchSearchIndex>.Instance);
+        return new ElasticsearchClientIndex(ClientSettings.Create(options), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchClientIndex>.Instance);
     }
 
     /// <summary>The cluster's answer: the documents the received query selects, with total and facets counted over them.</summary>
@@ -255,8 +254,8 @@ internal static class EsMatch
                 return true;
             case "bool":
                 return All(body, "must", source) && All(body, "filter", source)
-                    && (!body.TryGetProperty("must_not", out var not) || !not.EnumerateArray().Any(q => Matches(q, source)))
-                    && (!body.TryGetProperty("should", out var should) || should.EnumerateArray().Any(q => Matches(q, source)));
+                    && (!body.TryGetProperty("must_not", out var not) || !Clauses(not).Any(q => Matches(q, source)))
+                    && (!body.TryGetProperty("should", out var should) || Clauses(should).Any(q => Matches(q, source)));
             case "terms":
                 var terms = body.EnumerateObject().Single();
                 return Values(source, terms.Name).Intersect(terms.Value.EnumerateArray().Select(v => v.GetString())).Any();
@@ -271,7 +270,11 @@ internal static class EsMatch
     }
 
     private static bool All(JsonElement body, string name, JsonObject source) =>
-        !body.TryGetProperty(name, out var clauses) || clauses.EnumerateArray().All(q => Matches(q, source));
+        !body.TryGetProperty(name, out var clauses) || Clauses(clauses).All(q => Matches(q, source));
+
+    /// <summary>A clause list may be written as one query object or an array of them.</summary>
+    private static IEnumerable<JsonElement> Clauses(JsonElement clauses) =>
+        clauses.ValueKind == JsonValueKind.Array ? clauses.EnumerateArray() : [clauses];
 
     private static IEnumerable<string?> Values(JsonObject source, string field) => source[field] switch
     {

@@ -7,9 +7,17 @@ internal sealed class ElasticsearchOptions : IValidatableObject
 {
     public const string Section = "Scrm:Search:Elasticsearch";
 
-    /// <summary>Base address of the cluster, e.g. <c>https://es.internal:9200</c>.</summary>
-    [Required]
+    /// <summary>Base address of the cluster, e.g. <c>https://es.internal:9200</c>; or list several in <see cref="Nodes"/>.</summary>
     public string Url { get; set; } = "";
+
+    /// <summary>Several node addresses: requests go round them and fail over to the next when one does not answer.</summary>
+    public List<string> Nodes { get; set; } = [];
+
+    /// <summary>SHA-256 fingerprint of the cluster's CA (or node) certificate, hex, with or without colons: TLS is trusted by it.</summary>
+    public string? CertificateFingerprint { get; set; }
+
+    /// <summary>A PEM or DER file holding the CA certificate that signed the cluster's certificates.</summary>
+    public string? CertificateAuthorityPath { get; set; }
 
     /// <summary>An encoded API key (<c>Authorization: ApiKey …</c>); or use <see cref="Username"/> and <see cref="Password"/>.</summary>
     public string? ApiKey { get; set; }
@@ -22,10 +30,6 @@ internal sealed class ElasticsearchOptions : IValidatableObject
     [RegularExpression("^[a-z0-9][a-z0-9_-]{0,200}$")]
     public string Index { get; set; } = "scrm-search";
 
-    /// <summary>REST compatibility version sent on every request: 8 works with 8.x and 9.x clusters, 9 only with 9.x.</summary>
-    [Range(7, 9)]
-    public int CompatibleWith { get; set; } = 8;
-
     /// <summary>Largest bulk body, measured after encoding.</summary>
     [Range(1_024, 50 * 1024 * 1024)]
     public int BulkMaxBytes { get; set; } = 10 * 1024 * 1024;
@@ -33,7 +37,7 @@ internal sealed class ElasticsearchOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Retries of a request (or of the items of a bulk) answered 429/502/503/504 or not at all.</summary>
+    /// <summary>Retries of a request (or of the items of a bulk) answered 429/502/503/504 or not at all; with several nodes each retry may go to another one.</summary>
     [Range(0, 20)]
     public int MaxRetries { get; set; } = 6;
 
@@ -53,9 +57,31 @@ internal sealed class ElasticsearchOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        if (Addresses().Count == 0)
         {
-            yield return new ValidationResult("Scrm:Search:Elasticsearch:Url must be an absolute http or https URL.", [nameof(Url)]);
+            yield return new ValidationResult("Give Scrm:Search:Elasticsearch:Url or Nodes (absolute http or https URLs).", [nameof(Url)]);
+        }
+
+        foreach (var node in Addresses())
+        {
+            if (!Uri.TryCreate(node, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                yield return new ValidationResult("Every Scrm:Search:Elasticsearch node must be an absolute http or https URL.", [nameof(Nodes)]);
+            }
+            else if (url.UserInfo.Length > 0)
+            {
+                yield return new ValidationResult("Put Elasticsearch credentials in ApiKey or Username and Password, not in a node URL.", [nameof(Nodes)]);
+            }
+        }
+
+        if (CertificateFingerprint is { } fingerprint && !IsSha256(fingerprint))
+        {
+            yield return new ValidationResult("Scrm:Search:Elasticsearch:CertificateFingerprint must be a SHA-256 fingerprint (64 hex digits).", [nameof(CertificateFingerprint)]);
+        }
+
+        if (CertificateAuthorityPath is { } ca && !File.Exists(ca))
+        {
+            yield return new ValidationResult("Scrm:Search:Elasticsearch:CertificateAuthorityPath names no file.", [nameof(CertificateAuthorityPath)]);
         }
 
         if (!string.IsNullOrEmpty(ApiKey) && !string.IsNullOrEmpty(Username))
@@ -68,4 +94,14 @@ internal sealed class ElasticsearchOptions : IValidatableObject
             yield return new ValidationResult("Scrm:Search:Elasticsearch:Username and Password go together.", [nameof(Username)]);
         }
     }
+
+    private static bool IsSha256(string fingerprint)
+    {
+        var hex = fingerprint.Replace(":", "", StringComparison.Ordinal);
+        return hex.Length == 64 && hex.All(char.IsAsciiHexDigit);
+    }
+
+    /// <summary>Every node address given: <see cref="Url"/> and <see cref="Nodes"/>, without duplicates.</summary>
+    public List<string> Addresses() =>
+        [.. new[] { Url }.Concat(Nodes).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
 }

@@ -67,9 +67,9 @@ internal sealed partial class EsTransport
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
-    public string JsonMediaType => $"application/vnd.elasticsearch+json; compatible-with={_options.CompatibleWith}";
+    public const string JsonMediaType = "application/vnd.elasticsearch+json; compatible-with=8";
 
-    public string NdjsonMediaType => $"application/vnd.elasticsearch+x-ndjson; compatible-with={_options.CompatibleWith}";
+    public const string NdjsonMediaType = "application/vnd.elasticsearch+x-ndjson; compatible-with=8";
 
     /// <summary>Sends one request (again on transient failures) and reads the whole answer.</summary>
     public async Task<EsResponse> SendAsync(HttpMethod method, string path, byte[]? body, bool ndjson, CancellationToken cancellationToken)
