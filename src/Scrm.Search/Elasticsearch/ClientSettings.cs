@@ -26,7 +26,8 @@ internal static class ClientSettings
             }))
             .RequestTimeout(options.RequestTimeout)
             .MaxRetryTimeout(options.RequestTimeout * (options.MaxRetries + 1))
-            .MaximumRetries(options.MaxRetries);
+            .MaximumRetries(options.MaxRetries)
+            .EnableHttpCompression(options.HttpCompression);
         if (!string.IsNullOrEmpty(options.ApiKey))
         {
             settings = settings.Authentication(new ApiKey(options.ApiKey));

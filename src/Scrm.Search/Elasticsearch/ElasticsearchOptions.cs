@@ -45,6 +45,9 @@ internal sealed class ElasticsearchOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Gzip request bodies (and accept gzip answers): less network, more CPU on both sides.</summary>
+    public bool HttpCompression { get; set; } = true;
+
     [Range(1, 1024)]
     public int Shards { get; set; } = 1;
 
