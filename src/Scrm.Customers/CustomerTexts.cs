@@ -45,6 +45,5 @@ internal static class CustomerTexts
     public static readonly UserText OrderConflict = new("订单 {0} 之前已以不同内容记录。", "Order {0} was recorded before with other contents.");
     public static readonly UserText OrderRecordedBefore = new("之前已以不同内容记录", "was recorded before with other contents");
 
-    public static readonly UserText CellCount = new("单元格数量与表头不一致", "has a different number of cells than the header");
     public static readonly UserText RowNeedsKey = new("客户行需要手机号、邮箱或 crm_id", "a customer row needs a mobile number, an e-mail address or a crm_id");
 }

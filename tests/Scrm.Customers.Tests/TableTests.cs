@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using MiniExcelLibs;
 using Scrm.Customers.Orders;
+using Scrm.Platform.Calendar;
 using Scrm.Platform.Tables;
 using Scrm.Platform.Text;
 
@@ -109,7 +110,7 @@ public sealed class CellValueTests
     [InlineData("2026-11-01T10:00:00", "2026-11-01T02:00:00Z")]
     [InlineData("昨天", null)]
     public void Times_without_an_offset_are_china_time(string text, string? utc) =>
-        CellValues.Time(text, CellValues.ChinaOffset)?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture).ShouldBe(utc);
+        CellValues.Time(text, ChinaTime.Offset)?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture).ShouldBe(utc);
 }
 
 public sealed class SheetTests

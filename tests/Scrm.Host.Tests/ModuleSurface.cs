@@ -23,6 +23,7 @@ internal static class ModuleSurface
             "Scrm.Platform.Calendar.BusinessHours",
             "Scrm.Platform.Calendar.CalendarSource",
             "Scrm.Platform.Calendar.CalendarYear",
+            "Scrm.Platform.Calendar.ChinaTime",
             "Scrm.Platform.Calendar.Holiday",
             "Scrm.Platform.Calendar.WorkingCalendar",
             "Scrm.Platform.Calendar.WorkingCalendarProvider",

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Scrm.Connectors.WeCom.Storage;
+using Scrm.Platform.Calendar;
 
 namespace Scrm.Connectors.WeCom.Outbound;
 
@@ -12,10 +13,8 @@ namespace Scrm.Connectors.WeCom.Outbound;
 /// </summary>
 internal sealed class MassSendQuota(IDbContextFactory<WeComDbContext> contexts)
 {
-    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     /// <summary>The calendar month the platform counts in (China time), as <c>yyyy-MM</c>.</summary>
-    public static string Month(DateTimeOffset now) => now.ToOffset(ChinaOffset).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Month(DateTimeOffset now) => now.ToOffset(ChinaTime.Offset).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Reserves a message for each recipient under the limit; returns those that got one.</summary>
     public async Task<IReadOnlyList<string>> ReserveAsync(string account, IReadOnlyList<string> recipients, string month, int limit, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Scrm.Platform.Calendar;
+
 namespace Scrm.Campaigns.Attribution;
 
 /// <summary>A recipient as results count them: sent (when, on which channel, first click) or in the holdout.</summary>
@@ -46,8 +48,6 @@ internal sealed record CampaignResultsReport(
 /// </summary>
 internal static class CampaignResults
 {
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
-
     /// <summary>Costs entered for no channel in particular, in the per-channel costs.</summary>
     public const string WholeCampaign = "campaign";
 
@@ -103,8 +103,8 @@ internal static class CampaignResults
         costByChannel = costByChannel.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         var cost = costByChannel.Values.Sum();
 
-        var startDay = DateTimeOffset.FromUnixTimeMilliseconds(startedAt).ToOffset(China).Date;
-        long EndOfDay(int days) => new DateTimeOffset(startDay.AddDays(days + 1), China).ToUnixTimeMilliseconds();
+        var startDay = DateTimeOffset.FromUnixTimeMilliseconds(startedAt).ToOffset(ChinaTime.Offset).Date;
+        long EndOfDay(int days) => new DateTimeOffset(startDay.AddDays(days + 1), ChinaTime.Offset).ToUnixTimeMilliseconds();
         decimal RevenueBy(long cutoff) => sentGroup.Sum(r => attributed[r.Customer].Where(o => o.At < cutoff).Sum(o => o.AmountCents)) / 100m;
         var revenueT1 = RevenueBy(EndOfDay(1));
         var revenueT2 = RevenueBy(EndOfDay(2));

@@ -1,10 +1,10 @@
+using Scrm.Platform.Calendar;
+
 namespace Scrm.Campaigns.Sending;
 
 /// <summary>Hours in China time (UTC+8, no daylight saving) when no marketing goes out; a window may span midnight.</summary>
 internal readonly record struct QuietHours(TimeOnly Start, TimeOnly End)
 {
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     public bool IsNone => Start == End;
 
     public bool Contains(DateTimeOffset instant)
@@ -14,7 +14,7 @@ internal readonly record struct QuietHours(TimeOnly Start, TimeOnly End)
             return false;
         }
 
-        var local = TimeOnly.FromTimeSpan(instant.ToOffset(ChinaOffset).TimeOfDay);
+        var local = TimeOnly.FromTimeSpan(instant.ToOffset(ChinaTime.Offset).TimeOfDay);
         return Start < End ? local >= Start && local < End : local >= Start || local < End;
     }
 
@@ -26,8 +26,8 @@ internal readonly record struct QuietHours(TimeOnly Start, TimeOnly End)
             return instant;
         }
 
-        var local = instant.ToOffset(ChinaOffset);
-        var end = new DateTimeOffset(local.Date + End.ToTimeSpan(), ChinaOffset);
+        var local = instant.ToOffset(ChinaTime.Offset);
+        var end = new DateTimeOffset(local.Date + End.ToTimeSpan(), ChinaTime.Offset);
         return end > local ? end : end.AddDays(1);
     }
 }

@@ -12,7 +12,7 @@ internal sealed record CalendarResponse(string Zone, IReadOnlyList<CalendarYear>
 internal static class CalendarApi
 {
     public static Ok<CalendarResponse> Get(WorkingCalendars calendars) =>
-        TypedResults.Ok(new CalendarResponse("+08:00", calendars.Current.Years));
+        TypedResults.Ok(new CalendarResponse(ChinaTime.OffsetText, calendars.Current.Years));
 
     private static readonly UserText YearMismatch = new("请求体中的 year 必须与路径中的年份一致", "the body's year must be the year in the path.");
 

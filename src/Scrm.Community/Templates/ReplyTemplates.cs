@@ -4,6 +4,7 @@ using Fluid.Values;
 using Microsoft.EntityFrameworkCore;
 using Scrm.Community.Storage;
 using Scrm.Customers.Directory;
+using Scrm.Platform.Calendar;
 using Scrm.Platform.Security;
 
 namespace Scrm.Community.Templates;
@@ -187,7 +188,7 @@ internal sealed class ReplyTemplates(IDbContextFactory<CommunityDbContext> conte
                 ["amount"] = order?.Amount ?? 0m,
                 ["currency"] = order?.Currency ?? "",
                 ["channel"] = order?.Channel ?? "",
-                ["date"] = order is null ? "" : order.OccurredAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["date"] = order is null ? "" : order.OccurredAt.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 ["products"] = order?.Products.Cast<object?>().ToList() ?? [],
             },
             new Dictionary<string, object?> { ["id"] = caller.Id });

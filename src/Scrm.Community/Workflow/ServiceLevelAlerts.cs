@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Scrm.Community.Assignment;
 using Scrm.Community.Conversations;
 using Scrm.Community.Storage;
+using Scrm.Platform.Calendar;
 using Scrm.Platform.Effects;
 using Scrm.Platform.Text;
 
@@ -37,8 +38,6 @@ internal sealed record AlertOutcome(bool StillWaiting, IReadOnlyList<string> Not
 internal sealed class ServiceLevelAlerts(IDbContextFactory<CommunityDbContext> contexts, AgentTeams teams, IOptionsMonitor<CommunityOptions> options, TimeProvider time)
 {
     public const string Effect = "community.escalate";
-
-    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
     private static class Texts
     {
@@ -77,7 +76,7 @@ internal sealed class ServiceLevelAlerts(IDbContextFactory<CommunityDbContext> c
             if (recipient is not null)
             {
                 var language = options.CurrentValue.Language;
-                var due = DateTimeOffset.FromUnixTimeMilliseconds(c.DueAt!.Value).ToOffset(Beijing);
+                var due = DateTimeOffset.FromUnixTimeMilliseconds(c.DueAt!.Value).ToOffset(ChinaTime.Offset);
                 var agent = c.Assignee ?? Texts.Nobody.In(language);
                 var text = level switch
                 {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Scrm.Customers.Identity;
 using Scrm.Customers.Model;
+using Scrm.Platform.Calendar;
 using Scrm.Platform.Contacts;
 using Scrm.Platform.Tables;
 using Scrm.Platform.Text;
@@ -23,8 +24,13 @@ public sealed record ImportStatus(Guid Id, string Kind, string Status, int Total
 public sealed record RowError(int Row, string Field, string Error,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? English = null)
 {
+    private static readonly UserText CellCountText = new("单元格数量与表头不一致", "has a different number of cells than the header");
+
     public static RowError Of(int row, string field, UserText error, params object?[] args) =>
         new(row, field, error.In(Languages.Chinese, args), error.In(Languages.English, args));
+
+    /// <summary>A row whose cells do not line up with the header (the chunk gives it no cells).</summary>
+    public static RowError CellCount(int row) => Of(row, "", CellCountText);
 
     public RowError In(string language) => this with { Error = language == Languages.English && English is not null ? English : Error, English = null };
 }
@@ -343,7 +349,7 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
         {
             if (cells is null)
             {
-                errors.Add(RowError.Of(row, "", CustomerTexts.CellCount));
+                errors.Add(RowError.CellCount(row));
                 continue;
             }
 
@@ -458,12 +464,12 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
         {
             if (cells is null)
             {
-                errors.Add(RowError.Of(row, "", CustomerTexts.CellCount));
+                errors.Add(RowError.CellCount(row));
                 continue;
             }
 
             var amount = CellValues.Amount(cells.GetValueOrDefault("amount"));
-            var at = CellValues.Time(cells.GetValueOrDefault("occurred_at"), CellValues.ChinaOffset);
+            var at = CellValues.Time(cells.GetValueOrDefault("occurred_at"), ChinaTime.Offset);
             Guid? customer = cells.TryGetValue("customer_id", out var c) && Guid.TryParse(c, out var g) ? g : null;
             int? quantity = cells.TryGetValue("quantity", out var q) && int.TryParse(q, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 1;
             var products = cells.TryGetValue("product", out var product) ? new[] { new OrderLineInput(product, quantity, amount) } : null;

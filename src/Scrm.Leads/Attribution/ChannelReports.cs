@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Scrm.Leads.Storage;
+using Scrm.Platform.Calendar;
 
 namespace Scrm.Leads.Attribution;
 
@@ -8,10 +9,8 @@ internal sealed class ChannelReports(IDbContextFactory<LeadsDbContext> contexts)
 {
     public async Task<IReadOnlyList<ChannelLine>> BuildAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        // Report days are China Standard Time days.
-        var offset = TimeSpan.FromHours(8);
-        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), offset);
-        var end = new DateTimeOffset(to.ToDateTime(TimeOnly.MinValue), offset).AddDays(1);
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset);
+        var end = new DateTimeOffset(to.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).AddDays(1);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var startMs = start.ToUnixTimeMilliseconds();
         var endMs = end.ToUnixTimeMilliseconds();

@@ -14,8 +14,6 @@ internal sealed class LeadImportRows(IJournal journal, TimeProvider time) : IImp
 {
     public const string LeadsKind = "leads";
 
-    private static readonly UserText CellCount = new("单元格数量与表头不一致", "has a different number of cells than the header");
-
     public static readonly ImportField[] Columns =
     [
         new("name", "姓名", "名字", "客户姓名", "联系人", "客户名称"),
@@ -43,7 +41,7 @@ internal sealed class LeadImportRows(IJournal journal, TimeProvider time) : IImp
         {
             if (cells is null)
             {
-                errors.Add(RowError.Of(row, "", CellCount));
+                errors.Add(RowError.CellCount(row));
                 continue;
             }
 

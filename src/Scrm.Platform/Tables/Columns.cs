@@ -90,9 +90,6 @@ public static class Columns
 /// <summary>Values as offices write them in spreadsheets: amounts with currency signs and grouping, times in local forms.</summary>
 public static class CellValues
 {
-    /// <summary>China Standard Time: a time written without an offset in a Chinese office's file means this.</summary>
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     private static readonly string[] LocalFormats =
     [
         "yyyy-M-d", "yyyy-M-d H:mm", "yyyy-M-d H:mm:ss", "yyyy-M-d'T'H:mm", "yyyy-M-d'T'H:mm:ss", "yyyy-M-d'T'H:mm:ss.FFFFFFF",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Scrm.Platform.Calendar;
 using Scrm.Platform.Text;
 
 namespace Scrm.Campaigns.Segments.Rules;
@@ -56,8 +57,6 @@ internal static class RuleParser
 
     private static readonly string[] Kinds = ["and", "or", "not", "fact"];
     private static readonly string[] Combinators = ["and", "or"];
-
-    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     public static RuleParse Parse(JsonElement root)
     {
@@ -314,7 +313,7 @@ internal static class RuleParser
 
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
-            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaOffset).ToUnixTimeMilliseconds();
+            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).ToUnixTimeMilliseconds();
         }
 
         return text.Contains('T', StringComparison.Ordinal)

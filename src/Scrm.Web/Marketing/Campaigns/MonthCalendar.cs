@@ -1,5 +1,6 @@
 using Scrm.Campaigns.Calendar;
 using Scrm.Campaigns.Sending;
+using Scrm.Platform.Calendar;
 
 namespace Scrm.Web.Marketing.Campaigns;
 
@@ -12,8 +13,6 @@ internal sealed record CalendarDay(DateOnly Date, bool InMonth, IReadOnlyList<Fe
 /// <summary>A month as weeks starting on Monday, with the festival calendar's days and the campaigns that fall on them.</summary>
 internal static class MonthCalendar
 {
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
-
     public static IReadOnlyList<IReadOnlyList<CalendarDay>> Weeks(int year, int month, IEnumerable<CampaignView> campaigns)
     {
         var first = new DateOnly(year, month, 1);
@@ -36,5 +35,5 @@ internal static class MonthCalendar
 
     /// <summary>The day a campaign shows on: its schedule, else when it started; a draft has none.</summary>
     public static CalendarCampaign? On(CampaignView c) =>
-        (c.ScheduledAt ?? c.StartedAt) is { } at ? new CalendarCampaign(c.Id, c.Name, c.Status, DateOnly.FromDateTime(at.ToOffset(China).DateTime)) : null;
+        (c.ScheduledAt ?? c.StartedAt) is { } at ? new CalendarCampaign(c.Id, c.Name, c.Status, DateOnly.FromDateTime(at.ToOffset(ChinaTime.Offset).DateTime)) : null;
 }
