@@ -36,6 +36,7 @@ internal static class StudioTexts
     public static readonly UserText BadJson = new("不是有效的 JSON：{0}", "Not valid JSON: {0}");
 
     public static readonly UserText Conflict = new("该流程在您打开后已被他人保存或发布，未保存。请重新打开后再修改。", "Someone saved or published this workflow after you opened it: nothing was saved. Open it again and redo the change.");
+    public static readonly UserText Exists = new("ID 为“{0}”的流程已存在，未保存。请换一个 ID。", "A workflow with id '{0}' exists: nothing was saved. Choose another id.");
     public static readonly UserText NotSaved = new("有 {0} 个问题，未保存", "{0} problems: nothing was saved");
     public static readonly UserText Versions = new("版本历史", "Versions");
     public static readonly UserText Version = new("第 {0} 版", "Version {0}");

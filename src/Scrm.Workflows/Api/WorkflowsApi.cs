@@ -89,7 +89,7 @@ internal static class WorkflowsApi
         }
 
         var result = await store.SaveDraftAsync(id, definition!, ct, basedOn: loaded?.Definition);
-        return result.Outcome == SaveOutcome.Conflict && loaded is not null
+        return result.Outcome == SaveOutcome.Stale && loaded is not null
             ? Stale(id, await store.GetAsync(id, ct) ?? loaded, request.HttpContext)
             : Saved(result, id, request.HttpContext);
     }
@@ -220,7 +220,7 @@ internal static class WorkflowsApi
                 return TypedResults.Created($"/api/v1/workflows/definitions/{result.Definition!.Id}", new DefinitionResponse(result.Definition, result.State!));
             case SaveOutcome.NotFound:
                 return TypedResults.Problem(Texts.CreateWithPost.In(language), statusCode: StatusCodes.Status404NotFound);
-            case SaveOutcome.Conflict:
+            case SaveOutcome.Exists:
                 return TypedResults.Problem(Texts.Exists.In(language, id), statusCode: StatusCodes.Status409Conflict);
             default:
                 return Invalid(result.Errors, language);

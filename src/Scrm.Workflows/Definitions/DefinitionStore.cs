@@ -51,7 +51,7 @@ internal sealed class DefinitionStore
         await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
         if (await db.Definitions.AnyAsync(d => d.Id == definition.Id, cancellationToken))
         {
-            return SaveResult.Conflict($"A workflow with id '{definition.Id}' exists; change it with PUT.");
+            return SaveResult.Exists;
         }
 
         var saved = definition with { Version = 1 };
@@ -62,7 +62,7 @@ internal sealed class DefinitionStore
         }
         catch (DbUpdateException)
         {
-            return SaveResult.Conflict($"A workflow with id '{definition.Id}' exists; change it with PUT.");
+            return SaveResult.Exists;
         }
 
         return SaveResult.Saved(saved, DefinitionStates.Draft);
@@ -96,7 +96,7 @@ internal sealed class DefinitionStore
         var loaded = basedOn is null ? null : DefinitionJson.Serialize(basedOn);
         if (basedOn is not null && (latest.Version != basedOn.Version || latest.Json != loaded))
         {
-            return SaveResult.Conflict(Changed(id, latest.Version));
+            return SaveResult.Stale;
         }
 
         if (latest.State == DefinitionStates.Draft)
@@ -109,7 +109,7 @@ internal sealed class DefinitionStore
                 var now = Now;
                 var changed = await db.Definitions.Where(d => d.Id == id && d.Version == latest.Version && d.State == DefinitionStates.Draft && d.Json == loaded)
                     .ExecuteUpdateAsync(u => u.SetProperty(d => d.Name, saved.Name).SetProperty(d => d.Json, json).SetProperty(d => d.UpdatedAt, now), cancellationToken);
-                return changed == 1 ? SaveResult.Saved(saved, DefinitionStates.Draft) : SaveResult.Conflict(Changed(id, latest.Version));
+                return changed == 1 ? SaveResult.Saved(saved, DefinitionStates.Draft) : SaveResult.Stale;
             }
 
             latest.Name = saved.Name;
@@ -127,13 +127,11 @@ internal sealed class DefinitionStore
         }
         catch (DbUpdateException) when (basedOn is not null)
         {
-            return SaveResult.Conflict(Changed(id, latest.Version));
+            return SaveResult.Stale;
         }
 
         return SaveResult.Saved(draft, DefinitionStates.Draft);
     }
-
-    private static string Changed(string id, int version) => $"Workflow '{id}' changed since it was loaded (version {version} was saved or published meanwhile); load it again.";
 
     public async Task<PublishResult> PublishAsync(string id, CancellationToken cancellationToken)
     {
@@ -277,23 +275,30 @@ internal sealed class DefinitionStore
     };
 }
 
-internal sealed record SaveResult(SaveOutcome Outcome, WorkflowDefinition? Definition, string? State, IReadOnlyList<DefinitionError> Errors, string? Message)
+internal sealed record SaveResult(SaveOutcome Outcome, WorkflowDefinition? Definition, string? State, IReadOnlyList<DefinitionError> Errors)
 {
-    public static SaveResult NotFound { get; } = new(SaveOutcome.NotFound, null, null, [], null);
+    public static SaveResult NotFound { get; } = new(SaveOutcome.NotFound, null, null, []);
 
-    public static SaveResult Saved(WorkflowDefinition definition, string state) => new(SaveOutcome.Saved, definition, state, [], null);
+    public static SaveResult Exists { get; } = new(SaveOutcome.Exists, null, null, []);
 
-    public static SaveResult Invalid(IReadOnlyList<DefinitionError> errors) => new(SaveOutcome.Invalid, null, null, errors, null);
+    public static SaveResult Stale { get; } = new(SaveOutcome.Stale, null, null, []);
 
-    public static SaveResult Conflict(string message) => new(SaveOutcome.Conflict, null, null, [], message);
+    public static SaveResult Saved(WorkflowDefinition definition, string state) => new(SaveOutcome.Saved, definition, state, []);
+
+    public static SaveResult Invalid(IReadOnlyList<DefinitionError> errors) => new(SaveOutcome.Invalid, null, null, errors);
 }
 
 internal enum SaveOutcome
 {
     Saved,
     Invalid,
-    Conflict,
     NotFound,
+
+    /// <summary>Creating: a workflow with this id exists.</summary>
+    Exists,
+
+    /// <summary>Saving over a loaded version: someone saved or published another version meanwhile; nothing was stored.</summary>
+    Stale,
 }
 
 internal sealed record PublishResult(PublishOutcome Outcome, WorkflowDefinition? Definition, IReadOnlyList<DefinitionError>? Errors = null);

@@ -58,7 +58,7 @@ public static partial class ShippedDefinitions
             var created = await store.CreateAsync(definition, cancellationToken);
             if (created.Outcome != SaveOutcome.Saved)
             {
-                throw new InvalidOperationException($"The shipped workflow {definition.Id} was refused: {string.Join("; ", created.Errors.Select(e => e.ToString()))} {created.Message}");
+                throw new InvalidOperationException($"The shipped workflow {definition.Id} was refused: {created.Outcome} {string.Join("; ", created.Errors.Select(e => e.ToString()))}");
             }
 
             var published = await store.PublishAsync(definition.Id, cancellationToken);
