@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Scrm.Platform.Scheduling;
+using Scrm.Platform.Text;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Expressions;
@@ -23,7 +24,7 @@ public sealed class CronTests
         Cron.IsValid(expression).ShouldBe(valid);
         if (!valid)
         {
-            Cron.Problem(expression).ShouldNotBeNullOrEmpty();
+            Cron.Problem(expression)!.In(Languages.Chinese).ShouldNotBeNullOrEmpty();
         }
     }
 
@@ -41,5 +42,11 @@ public sealed class CronTests
 
         error.Message.ShouldContain("'*/5 * * * *' is not a valid Quartz cron expression");
         error.Message.ShouldContain("0 0 9 * * ?");
+
+        // In Chinese the frame and the reason are both Chinese: Quartz's English reason is left out.
+        var quartzReason = error.Message[(error.Message.LastIndexOf("): ", StringComparison.Ordinal) + 3)..];
+        var chinese = error.In(Languages.Chinese).Message;
+        chinese.ShouldContain("“*/5 * * * *”不是有效的 Quartz cron 表达式");
+        chinese.ShouldNotContain(quartzReason);
     }
 }

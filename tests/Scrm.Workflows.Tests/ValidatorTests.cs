@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using Scrm.Platform.Text;
 using Scrm.Workflows.Activities;
 using Scrm.Workflows.Definitions;
 using Scrm.Workflows.Expressions;
@@ -98,5 +99,21 @@ public sealed class ValidatorTests
 
         parse.Definition.ShouldBeNull();
         parse.Error!.English.ShouldContain("depth");
+    }
+
+    [Theory]
+    [InlineData("""{ "id": "t", "name": "T" }}""", "'}'")]
+    [InlineData("""{ "id": "t", "name": 5 }""", "$.name")]
+    [InlineData("""{ "id": "t", """, "end of data")]
+    public void A_definition_that_is_not_json_is_refused_in_chinese_with_its_place_and_in_english_with_the_reason(string json, string english)
+    {
+        var parse = DefinitionJson.Parse(json, 1 << 20);
+
+        parse.Definition.ShouldBeNull();
+        var chinese = parse.Error!.In(Languages.Chinese);
+        chinese.ShouldStartWith("工作流定义不是有效的工作流 JSON：第 1 行第 ");
+        chinese.ShouldNotContain("JSON value", Case.Insensitive);
+        chinese.ShouldNotContain("invalid", Case.Insensitive);
+        parse.Error.In(Languages.English).ShouldContain(english);
     }
 }

@@ -38,14 +38,8 @@ internal static class IdentityTexts
         nameof(IdentityErrorDescriber.InvalidUserName) => ("id", UserName, []),
         nameof(IdentityErrorDescriber.DuplicateUserName) => ("id", UserNameTaken, []),
         nameof(IdentityErrorDescriber.ConcurrencyFailure) => ("user", Concurrency, []),
-        _ => ("user", Untranslated(error.Description), []),
+        _ => ("user", UserText.Plain(error.Description, error.Description), []),
     };
-
-    private static UserText Untranslated(string description)
-    {
-        var text = description.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
-        return new UserText(text, text);
-    }
 
     /// <summary>Every refusal of <paramref name="result"/> as field errors; <paramref name="passwordField"/> names the field a password rule is about.</summary>
     public static FieldErrors Errors(IdentityResult result, PasswordOptions password, string passwordField = "password")

@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,7 @@ internal sealed class SegmentTrigger : TriggerActivity
     public override TriggerStimulus? Stimulus(ActivityDefinition definition) =>
         new(SegmentWatch.StimulusName(Literal(definition, "on") ?? ""), Literal(definition, "segment") is { } s && Guid.TryParse(s, out var id) ? id.ToString("D") : "");
 
-    public override IEnumerable<string> Validate(ActivityDefinition definition)
+    public override IEnumerable<UserText> Validate(ActivityDefinition definition)
     {
         foreach (var error in base.Validate(definition))
         {
@@ -33,12 +34,12 @@ internal sealed class SegmentTrigger : TriggerActivity
 
         if (Literal(definition, "on") is not (SegmentWatch.Entered or SegmentWatch.Left))
         {
-            yield return "input 'on' must be 'entered' or 'left'.";
+            yield return new("输入“on”必须是 entered（进入分群）或 left（离开分群）", "input 'on' must be 'entered' or 'left'.");
         }
 
         if (definition.Inputs.ContainsKey("segment") && !Guid.TryParse(Literal(definition, "segment"), out _))
         {
-            yield return "input 'segment' must be a saved segment's id.";
+            yield return new("输入“segment”必须是已保存分群的 id", "input 'segment' must be a saved segment's id.");
         }
     }
 }

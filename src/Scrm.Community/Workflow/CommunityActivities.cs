@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -268,10 +269,12 @@ internal sealed class EscalateConversation(ServiceLevelAlerts alerts) : Activity
         context.Complete(outcome is { StillWaiting: false } ? "answered" : "escalated");
     }
 
-    public override IEnumerable<string> Validate(ActivityDefinition definition) =>
+    private static readonly UserText LevelProblem = new("输入“level”必须是以下之一：{0}", "input 'level' must be one of {0}.");
+
+    public override IEnumerable<UserText> Validate(ActivityDefinition definition) =>
         definition.Inputs.TryGetValue("level", out var level) && level.Kind == InputKind.Literal && level.Literal is JsonValue v
             && v.TryGetValue<string>(out var s) && !AlertLevels.All.Contains(s)
-            ? [$"input 'level' must be one of {string.Join(", ", AlertLevels.All)}."]
+            ? [LevelProblem.Filled(string.Join(", ", AlertLevels.All))]
             : [];
 }
 

@@ -13,8 +13,7 @@ public sealed class FieldErrors
     public const int Limit = 200;
 
     /// <summary>A message with no translation (a reason from elsewhere): the same in both languages.</summary>
-    public void Add(string path, string message) => Add(path, new UserText(message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal),
-        message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal)));
+    public void Add(string path, string message) => Add(path, UserText.Plain(message, message));
 
     public void Add(string path, UserText message, params object?[] args)
     {

@@ -61,8 +61,11 @@ public sealed record UserText(string Chinese, string English)
 
     public string In(HttpContext context, params object?[] args) => In(context.Language(), args);
 
+    /// <summary>Finished texts without holes: braces in them are kept as written.</summary>
+    public static UserText Plain(string chinese, string english) => new(Escape(chinese), Escape(english));
+
     /// <summary>This text with its holes filled in both languages, for a caller that picks the language later.</summary>
-    public UserText Filled(params object?[] args) => new(Escape(In(Languages.Chinese, args)), Escape(In(Languages.English, args)));
+    public UserText Filled(params object?[] args) => Plain(In(Languages.Chinese, args), In(Languages.English, args));
 
     private static string Escape(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 }

@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Text.Json.Nodes;
 using Scrm.Workflows.Definitions;
 
@@ -24,7 +25,7 @@ public abstract class Activity
     public virtual IEnumerable<string> DynamicOutcomes(ActivityDefinition definition) => [];
 
     /// <summary>Checks beyond required inputs, as readable sentences.</summary>
-    public virtual IEnumerable<string> Validate(ActivityDefinition definition) => [];
+    public virtual IEnumerable<UserText> Validate(ActivityDefinition definition) => [];
 }
 
 /// <summary>Declares an activity type: its alias in definitions, its outcomes and what kind of step it is.</summary>

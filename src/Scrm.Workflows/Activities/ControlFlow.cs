@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Text.Json.Nodes;
 using Scrm.Workflows.Definitions;
 
@@ -38,11 +39,11 @@ internal sealed class Switch : Activity
             ? array.Select(c => c?.ToString() ?? "")
             : [];
 
-    public override IEnumerable<string> Validate(ActivityDefinition definition)
+    public override IEnumerable<UserText> Validate(ActivityDefinition definition)
     {
         if (definition.Inputs.TryGetValue("cases", out var cases) && (cases.Kind != InputKind.Literal || cases.Literal is not JsonArray))
         {
-            yield return "input 'cases' must be a literal list of case names.";
+            yield return new("输入“cases”必须是分支名称的固定列表", "input 'cases' must be a literal list of case names.");
         }
     }
 }
@@ -92,12 +93,12 @@ internal sealed class Join : Activity
         return ValueTask.CompletedTask;
     }
 
-    public override IEnumerable<string> Validate(ActivityDefinition definition)
+    public override IEnumerable<UserText> Validate(ActivityDefinition definition)
     {
         if (definition.Inputs.TryGetValue("mode", out var mode) && mode.Kind == InputKind.Literal
             && mode.Literal?.ToString() is not ("all" or "any"))
         {
-            yield return "input 'mode' must be 'all' or 'any'.";
+            yield return new("输入“mode”必须是 all（全部到达）或 any（任一到达）", "input 'mode' must be 'all' or 'any'.");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Text.Json.Nodes;
 using Scrm.Workflows.Definitions;
 
@@ -32,9 +33,12 @@ public abstract class TriggerActivity : Activity
             ? s
             : null;
 
-    public override IEnumerable<string> Validate(ActivityDefinition definition) =>
+    private static readonly UserText LiteralInput = new("触发器的输入“{0}”必须是固定值（发布工作流时要据此建立索引）",
+        "input '{0}' of a trigger must be a literal (it is indexed when the workflow is published).");
+
+    public override IEnumerable<UserText> Validate(ActivityDefinition definition) =>
         definition.Inputs.Where(i => i.Key != "correlationId" && i.Value.Kind != InputKind.Literal)
-            .Select(i => $"input '{i.Key}' of a trigger must be a literal (it is indexed when the workflow is published).");
+            .Select(i => LiteralInput.Filled(i.Key));
 }
 
 /// <summary>What a published trigger is indexed under.</summary>
@@ -86,7 +90,7 @@ internal sealed class CronTrigger : TriggerActivity
     public override TriggerStimulus? Stimulus(ActivityDefinition definition) => null;
 
 
-    public override IEnumerable<string> Validate(ActivityDefinition definition)
+    public override IEnumerable<UserText> Validate(ActivityDefinition definition)
     {
         foreach (var error in base.Validate(definition))
         {

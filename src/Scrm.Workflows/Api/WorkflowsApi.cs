@@ -311,7 +311,7 @@ internal static class WorkflowsApi
         }
         catch (JsonException ex)
         {
-            return (null, TypedResults.Problem(Texts.BodyNotJson.In(request.HttpContext, ex.Message), statusCode: StatusCodes.Status400BadRequest));
+            return (null, TypedResults.Problem(Texts.BodyNotJson.In(request.HttpContext, JsonTexts.Reason(ex)), statusCode: StatusCodes.Status400BadRequest));
         }
     }
 

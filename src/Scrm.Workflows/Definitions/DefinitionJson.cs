@@ -46,16 +46,9 @@ internal static class DefinitionJson
     public static WorkflowDefinition Deserialize(string json) =>
         JsonSerializer.Deserialize<WorkflowDefinition>(json, Options) ?? throw new JsonException("Stored definition is empty.");
 
-    private static UserText Describe(JsonException ex)
-    {
-        // The serializer's messages name the path and position; strip the type names it adds.
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        var reason = cut > 0 ? message[..cut] : message;
-        return ex.Path is { Length: > 0 } path
-            ? new($"工作流定义在 {path} 处不是有效的工作流 JSON：{reason}", $"The definition is not valid JSON for a workflow at {path}: {reason}")
-            : new($"工作流定义不是有效的工作流 JSON：{reason}", $"The definition is not valid JSON for a workflow: {reason}");
-    }
+    private static UserText Describe(JsonException ex) => NotWorkflowJson.Filled(JsonTexts.Reason(ex));
+
+    private static readonly UserText NotWorkflowJson = new("工作流定义不是有效的工作流 JSON：{0}", "The definition is not valid JSON for a workflow: {0}");
 }
 
 /// <summary>A parsed definition, or why it could not be parsed (in both languages).</summary>
