@@ -99,6 +99,7 @@ public sealed class ValidatorTests
 
         parse.Definition.ShouldBeNull();
         parse.Error!.English.ShouldContain("depth");
+        parse.Error.In(Languages.Chinese).ShouldContain($"嵌套超过 {DefinitionJson.MaxDepth} 层");
     }
 
     [Theory]

@@ -102,7 +102,7 @@ public sealed class WorkflowApiSafetyTests(WorkflowApiTests.App app) : IClassFix
         }
         else if (kind == "deep nesting")
         {
-            text.ShouldContain("depth");
+            problem.RootElement.GetProperty("detail").GetString()!.ShouldMatch("嵌套超过 [0-9]+ 层");
         }
 
         (await api.GetJsonAsync($"/api/v1/workflows/definitions/{id}")).Status.ShouldBe(HttpStatusCode.NotFound);
