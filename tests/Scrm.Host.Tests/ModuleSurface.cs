@@ -94,6 +94,7 @@ internal static class ModuleSurface
             "Scrm.Platform.Tables.SheetWriter",
             "Scrm.Platform.Tables.Uploads",
             "Scrm.Platform.Text.FieldErrors",
+            "Scrm.Platform.Text.JsonTexts",
             "Scrm.Platform.Text.Languages",
             "Scrm.Platform.Text.TextRule",
             "Scrm.Platform.Text.UserText",
