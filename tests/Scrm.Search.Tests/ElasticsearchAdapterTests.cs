@@ -64,6 +64,23 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bulk_bodies_are_compact_ndjson_with_chinese_text_as_utf8()
+    {
+        using var adapter = Adapter();
+        var text = "第一行\n第二行\r\n\"quoted\" 會員積分";
+
+        await adapter.UpsertAsync([Doc("n1", text)], Ct);
+
+        var bulk = _fake.Calls.Single(c => c.Path.EndsWith("/_bulk", StringComparison.Ordinal));
+        bulk.Body.ShouldEndWith("\n");
+        var lines = bulk.Body[..^1].Split('\n');
+        lines.Length.ShouldBe(2);
+        lines[1].ShouldContain("會員積分");
+        lines[1].ShouldNotContain("\\u");
+        JsonDocument.Parse(lines[1]).RootElement.GetProperty("text").GetString().ShouldBe(DocumentRules.Prepare(Doc("n1", text)).Document!.Text);
+    }
+
+    [Fact]
     public async Task A_429_storm_on_the_whole_bulk_is_ridden_out_with_backoff()
     {
         var breaker = ElasticsearchContractTests.Example("bulk.response.5.json");

@@ -1,13 +1,16 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+using Elastic.Transport;
 using NJsonSchema;
 using Scrm.Search.Elasticsearch;
 using Scrm.Testing;
 
 namespace Scrm.Search.Tests;
 
-/// <summary>The adapter against the Elasticsearch REST contract kit: every body it builds, every example it may read.</summary>
+/// <summary>The client-backed adapter against the Elasticsearch REST contract kit: every body it builds, every example it may read.</summary>
 public sealed class ElasticsearchContractTests
 {
     private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[]
@@ -16,6 +19,19 @@ public sealed class ElasticsearchContractTests
     }.ToDictionary(n => n, n => new Lazy<JsonSchema>(() => JsonSchema.FromFileAsync(Repo.Elasticsearch("schemas", n + ".schema.json")).GetAwaiter().GetResult()));
 
     internal static ICollection<NJsonSchema.Validation.ValidationError> Validate(string schema, string json) => Schemas[schema].Value.Validate(json);
+
+    private static readonly ElasticsearchClient Client = ClientSettings.Create(new ElasticsearchOptions { Url = "http://127.0.0.1:9200" });
+
+    /// <summary>A request body exactly as the client writes it.</summary>
+    internal static string Body<T>(T request)
+    {
+        using var stream = new MemoryStream();
+        Client.RequestResponseSerializer.Serialize(request, stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static T Read<T>(string json) =>
+        Client.RequestResponseSerializer.Deserialize<T>(new MemoryStream(Encoding.UTF8.GetBytes(json)))!;
 
     private static readonly DateTimeOffset Day = new(2026, 11, 24, 0, 0, 0, TimeSpan.FromHours(8));
 
@@ -57,23 +73,29 @@ public sealed class ElasticsearchContractTests
     public void Search_and_count_bodies_satisfy_the_strict_schemas(string name)
     {
         var query = QueryCases[name];
-        var match = EsQueries.Query(query.Text, query.Filter, matchContacts: true).ShouldNotBeNull();
-        var search = Encoding.UTF8.GetString(EsQueries.Serialize(EsQueries.Search(query, match, 10_000, TimeSpan.FromHours(8))));
-        var count = Encoding.UTF8.GetString(EsQueries.Serialize(EsQueries.Count(match)));
+        var match = ClientQueries.Match(query.Text, query.Filter, matchContacts: true).ShouldNotBeNull();
+        var search = Body(ClientQueries.Search("crm", query, match, 10_000, TimeSpan.FromHours(8)));
+        var count = Body(ClientQueries.Count("crm", match));
 
         Validate("search.request", search).ShouldBeEmpty(search);
         Validate("count.request", count).ShouldBeEmpty(count);
         search.ShouldNotContain("query_string");
         if (query.Text is { } text && text.Any(c => c > 0x3000))
         {
-            search.ShouldContain(text.Split(' ')[0].Trim('"', '-'));
+            JsonNode.Parse(search)!.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+                .ShouldContain(text.Split(' ')[0].Trim('"', '-'));
+        }
+
+        if (query.After is { } after)
+        {
+            JsonNode.Parse(search)!["search_after"]!.ToJsonString().ShouldContain($"\"{after.Id}\"");
         }
     }
 
     [Fact]
     public void Punctuation_only_text_matches_nothing_instead_of_everything()
     {
-        EsQueries.Query("*:* \\ ((( ", SearchFilter.None, matchContacts: true).ShouldBeNull();
+        ClientQueries.Match("*:* \\ ((( ", SearchFilter.None, matchContacts: true).ShouldBeNull();
     }
 
     [Theory]
@@ -81,47 +103,61 @@ public sealed class ElasticsearchContractTests
     [InlineData(null)]
     public void The_index_definition_is_a_valid_create_index_body_with_cjk_analysis(string? alias)
     {
-        var body = EsQueries.Serialize(EsIndexDefinition.CreateBody(new ElasticsearchOptions { Url = "http://127.0.0.1:9200" }, alias));
-        var json = Encoding.UTF8.GetString(body);
+        var json = Body(ClientMapping.Create("crm-v1", new ElasticsearchOptions { Url = "http://127.0.0.1:9200" }, alias));
 
         Validate("indices.create.request", json).ShouldBeEmpty(json);
         json.ShouldContain("\"cjk_bigram\"");
         json.ShouldContain("\"cjk_width\"");
         json.ShouldContain("\"dynamic\":\"strict\"");
+        if (alias is not null)
+        {
+            JsonNode.Parse(json)!["aliases"]![alias]!["is_write_index"]!.GetValue<bool>().ShouldBeTrue();
+        }
+
+        var marks = Body(ClientMapping.Marks("crm-marks"));
+        Validate("indices.create.request", marks).ShouldBeEmpty(marks);
     }
 
     [Fact]
-    public void Bulk_bodies_are_compact_ndjson_with_valid_action_lines()
+    public void A_document_is_stored_as_utf8_json_and_read_back_whole()
     {
-        var doc = new SearchDocument("webhook:weibo:1", "mention", "webhook", "weibo", "u1", "張三", "標題", "第一行\n第二行\r\n\"quoted\" 會員積分", Day, "rep", ["vip"]);
-        var ops = new[] { BulkOperation.Write("create", doc), BulkOperation.Write("index", doc), BulkOperation.Delete("webhook:weibo:2") };
-        var body = Encoding.UTF8.GetString(EsBulk.Body(ops));
-
-        body.ShouldEndWith("\n");
-        var lines = body[..^1].Split('\n');
-        lines.Length.ShouldBe(5);
-        foreach (var action in new[] { lines[0], lines[2], lines[4] })
+        var doc = new SearchDocument("webhook:weibo:1", "mention", "webhook", "weibo", "u1", "張三", "標題", "第一行\n第二行\r\n\"quoted\" 會員積分", Day, "rep", ["vip"])
         {
-            Validate("bulk.action", action).ShouldBeEmpty(action);
-        }
+            Contacts = ["contact:abc"],
+        };
+        using var stream = new MemoryStream();
+        Client.SourceSerializer.Serialize(EsDocument.From(doc), stream);
+        var json = Encoding.UTF8.GetString(stream.ToArray());
 
-        JsonDocument.Parse(lines[1]).RootElement.GetProperty("text").GetString().ShouldBe(doc.Text);
-        lines[1].ShouldContain("會員積分");
-        lines[1].ShouldNotContain("\\u");
+        json.ShouldContain("會員積分");
+        json.ShouldNotContain("\\u");
+        json.ShouldNotContain("\n");
+        var back = Client.SourceSerializer.Deserialize<EsDocument>(new MemoryStream(stream.ToArray()))!.ToSearchDocument();
+        back.ShouldBe(doc with { Tags = back.Tags, Contacts = back.Contacts });
+        back.Tags.ShouldBe(doc.Tags);
+        back.Contacts.ShouldBe(doc.Contacts);
     }
 
     [Fact]
     public void Bulk_bodies_are_cut_into_chunks_under_the_size_limit()
     {
-        var docs = Enumerable.Range(0, 2_000).Select(i => new SearchDocument($"id-{i}", "mention", "web", "acct", null, null, null, new string('客', 200 + i % 50), Day, null, []));
-        var ops = docs.Select(d => BulkOperation.Write("create", d)).ToList();
+        var docs = Enumerable.Range(0, 2_000).Select(i => new SearchDocument($"id-{i}", "mention", "web", "acct", null, null, null,
+            new string('客', 200 + i % 50) + (i % 3 == 0 ? "\"\\\n\u0001" : ""), Day, null, [])).ToList();
+        var writes = docs.Select(d => new ElasticsearchClientIndex.PendingWrite("create", d.Id, EsDocument.From(d), EsDocument.EstimatedBytes(d))).ToList();
         const int max = 64 * 1024;
 
-        var chunks = EsBulk.Chunk(ops, max);
+        var chunks = ElasticsearchClientIndex.Chunk(writes, max);
 
         chunks.Count.ShouldBeGreaterThan(10);
-        chunks.ShouldAllBe(c => EsBulk.Body(c).Length <= max);
-        chunks.SelectMany(c => c).Select(o => o.Id).ShouldBe(ops.Select(o => o.Id));
+        chunks.ShouldAllBe(c => c.Sum(w => w.Bytes) <= max);
+        chunks.SelectMany(c => c).Select(w => w.Id).ShouldBe(writes.Select(w => w.Id));
+        foreach (var write in writes)
+        {
+            // The estimate is an upper bound of the document and its action line as written.
+            using var stream = new MemoryStream();
+            Client.SourceSerializer.Serialize(write.Document!, stream);
+            (stream.Length + "{\"create\":{\"_id\":\"\"}}".Length + write.Id.Length + 2).ShouldBeLessThanOrEqualTo(write.Bytes);
+        }
     }
 
     [Theory]
@@ -136,25 +172,26 @@ public sealed class ElasticsearchContractTests
     [InlineData("update", 404, "DeadLetter")]
     public void Bulk_items_are_handled_by_status(string action, int status, string expected)
     {
-        EsBulk.Classify(action, status).ToString().ShouldBe(expected);
+        BulkOutcomes.Classify(action, status).ToString().ShouldBe(expected);
     }
 
-    private static readonly Dictionary<string, Type> Readers = new()
+    /// <summary>The client's response type for each endpoint the adapter calls.</summary>
+    private static readonly Dictionary<string, Func<string, object?>> Readers = new()
     {
-        ["bulk"] = typeof(EsBulkResponse),
-        ["search"] = typeof(EsSearchResponse),
-        ["scroll"] = typeof(EsSearchResponse),
-        ["count"] = typeof(EsCountResponse),
-        ["indices.create"] = typeof(EsAcknowledged),
-        ["indices.update_aliases"] = typeof(EsAcknowledged),
-        ["indices.get_alias"] = typeof(Dictionary<string, EsIndexAliases>),
-        ["indices.refresh"] = typeof(Dictionary<string, EsShards>),
-        ["cluster.health"] = typeof(EsHealth),
+        ["bulk"] = Read<BulkResponse>,
+        ["search"] = Read<SearchResponse<JsonElement>>,
+        ["count"] = Read<CountResponse>,
+        ["index"] = Read<IndexResponse>,
+        ["get"] = Read<GetResponse<JsonElement>>,
+        ["indices.create"] = Read<CreateIndexResponse>,
+        ["indices.update_aliases"] = Read<UpdateAliasesResponse>,
+        ["indices.get_alias"] = Read<GetAliasResponse>,
+        ["indices.refresh"] = Read<RefreshResponse>,
     };
 
-    /// <summary>Endpoints with examples that the adapter never calls, so it has no reader for them.</summary>
+    /// <summary>Endpoints with examples that the adapter never calls.</summary>
     private static readonly string[] NotCalled =
-        ["index", "get", "mget", "delete", "update", "delete_by_query", "indices.put_mapping", "indices.get_mapping", "open_point_in_time", "close_point_in_time", "clear_scroll", "msearch"];
+        ["mget", "delete", "update", "delete_by_query", "indices.put_mapping", "indices.get_mapping", "open_point_in_time", "close_point_in_time", "clear_scroll", "msearch", "scroll", "cluster.health"];
 
     private static IEnumerable<JsonElement> ResponseExamples()
     {
@@ -176,89 +213,71 @@ public sealed class ElasticsearchContractTests
     }
 
     [Fact]
-    public void Every_example_response_the_adapter_can_receive_parses_and_writes_back_without_loss()
+    public void Every_successful_example_response_of_an_endpoint_the_adapter_calls_is_read_by_the_client()
     {
         var read = 0;
         foreach (var example in ResponseExamples())
         {
             var endpoint = example.GetProperty("endpoint").GetString()!;
             var file = example.GetProperty("file").GetString()!;
-            var isError = example.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.String
-                && schema.GetString()!.Contains("error.response", StringComparison.Ordinal);
-            var type = isError ? typeof(EsErrorResponse) : Readers.GetValueOrDefault(endpoint);
-            if (type is null)
+            var status = example.TryGetProperty("http_status", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt32() : 200;
+            if (!Readers.TryGetValue(endpoint, out var reader))
             {
                 NotCalled.ShouldContain(endpoint, $"{file}: an endpoint the adapter may call needs a reader");
                 continue;
             }
 
+            // Error bodies (4xx/5xx) reach the adapter as the client's server error; the adapter tests replay those through the fake cluster.
+            // The client always asks for typed_keys, so aggregations without their type prefix never reach it.
             var json = Example(file);
-            var parsed = JsonSerializer.Deserialize(json, type, EsJson.Options).ShouldNotBeNull(file);
-            var written = JsonSerializer.Serialize(parsed, type, EsJson.Options);
-            using var before = JsonDocument.Parse(json);
-            using var after = JsonDocument.Parse(written);
-            JsonElement.DeepEquals(before.RootElement, after.RootElement).ShouldBeTrue($"{file} changed on the way through:\n{json}\n{written}");
-            read++;
+            var untyped = JsonNode.Parse(json)?["aggregations"] is JsonObject aggregations && aggregations.Any(a => !a.Key.Contains('#', StringComparison.Ordinal));
+            if (status is >= 200 and < 300 && !untyped)
+            {
+                reader(json).ShouldNotBeNull(file);
+                read++;
+            }
         }
 
-        read.ShouldBeGreaterThanOrEqualTo(29);
+        read.ShouldBeGreaterThanOrEqualTo(12);
     }
 
     [Fact]
     public void The_bulk_example_with_item_errors_yields_retries_an_already_indexed_item_and_a_dead_letter()
     {
-        var response = JsonSerializer.Deserialize<EsBulkResponse>(Example("bulk.response.4.json"), EsJson.Options)!;
-        var outcomes = response.Items.Select(i => i.Single()).Select(i => EsBulk.Classify(i.Key, i.Value.Status ?? 0)).ToList();
+        var response = Read<BulkResponse>(Example("bulk.response.4.json"));
+        var outcomes = response.Items.Select(i => BulkOutcomes.Classify(i.Operation, i.Status)).ToList();
 
         outcomes.Count(o => o == BulkItemOutcome.Retry).ShouldBe(2);
         outcomes.Count(o => o == BulkItemOutcome.AlreadyIndexed).ShouldBe(1);
         outcomes.Count(o => o == BulkItemOutcome.DeadLetter).ShouldBe(1);
         outcomes.Count(o => o == BulkItemOutcome.Done).ShouldBe(4);
-        var dead = response.Items.Select(i => i.Single().Value).Single(i => i.Status == 400);
-        EsBulk.Describe(dead).ShouldContain("document_parsing_exception");
+        ClientResults.Describe(response.Items.Single(i => i.Status == 400).Error).ShouldContain("document_parsing_exception");
     }
 
     [Fact]
     public void The_partial_search_example_is_surfaced_as_partial_with_its_reason()
     {
-        var response = JsonSerializer.Deserialize<EsSearchResponse>(Example("search.response.5.json"), EsJson.Options)!;
-        var result = EsResults.ToResult(response, new SearchQuery { Text = "x" });
+        var response = Read<SearchResponse<JsonElement>>(Example("search.response.5.json"));
+        var reasons = ClientResults.PartialReasons(response.TimedOut, response.Shards);
 
-        result.IsPartial.ShouldBeTrue();
-        result.PartialReasons.ShouldHaveSingleItem().ShouldContain("es_rejected_execution_exception");
-        result.Total.ShouldBe(1140);
+        reasons.ShouldHaveSingleItem().ShouldContain("es_rejected_execution_exception");
+        response.HitsMetadata.Total!.Match(t => t!.Value, n => n).ShouldBe(1140);
     }
 
     [Fact]
-    public void Typed_keys_aggregations_read_the_same_as_plain_ones()
+    public void Typed_keys_aggregations_are_read_into_buckets()
     {
-        var plain = JsonSerializer.Deserialize<EsSearchResponse>(Example("search.response.2.json"), EsJson.Options)!;
-        var typed = JsonSerializer.Deserialize<EsSearchResponse>(Example("search.response.3.json"), EsJson.Options)!;
+        var typed = Read<SearchResponse<JsonElement>>(Example("search.response.3.json"));
 
-        var a = EsResults.Buckets(plain.Aggregations);
-        var b = EsResults.Buckets(typed.Aggregations);
-        a.Keys.ShouldBe(b.Keys, ignoreOrder: true);
-        a["by_channel"].Select(x => x.Value).ShouldBe(["wechat", "wecom", "weibo"]);
-        foreach (var key in a.Keys)
-        {
-            b[key].ShouldBe(a[key]);
-        }
+        typed.Aggregations!.GetStringTerms("by_channel")!.Buckets.Select(b => b.Key.TryGetString(out var k) ? k : null).ShouldBe(["wechat", "wecom", "weibo"]);
+        typed.Aggregations.GetDateHistogram("per_month")!.Buckets.ShouldNotBeEmpty();
     }
 
     [Fact]
-    public void A_search_after_page_keeps_null_scores_and_raw_sort_values()
+    public void A_search_after_page_keeps_null_scores_and_sort_values()
     {
-        var response = JsonSerializer.Deserialize<EsSearchResponse>(Example("search.response.4.json"), EsJson.Options)!;
-        response.Hits!.Hits.ShouldAllBe(h => h.ScoreValue == null && h.Sort != null && h.Sort.Count > 0);
-    }
-
-    [Fact]
-    public void A_missing_alias_error_written_as_a_string_is_read()
-    {
-        var error = JsonSerializer.Deserialize<EsErrorResponse>(Example("indices.get_alias.response.2.json"), EsJson.Options)!;
-        error.Status.ShouldBe(404);
-        error.Error!.Type.ShouldBeNull();
-        error.Error.Reason.ShouldBe("alias [crm-leads] missing");
+        var response = Read<SearchResponse<JsonElement>>(Example("search.response.4.json"));
+        response.HitsMetadata.Hits.ShouldAllBe(h => h.Score == null && h.Sort != null && h.Sort.Count > 0);
     }
 
     [Theory]
@@ -269,6 +288,8 @@ public sealed class ElasticsearchContractTests
     [InlineData("count", "POST", "/{index}/_count", null)]
     [InlineData("indices.refresh", "POST", "/{index}/_refresh", null)]
     [InlineData("indices.update_aliases", "POST", "/_aliases", null)]
+    [InlineData("index", "PUT", "/{index}/_doc/{id}", null)]
+    [InlineData("get", "GET", "/{index}/_doc/{id}", null)]
     public void Every_call_the_adapter_makes_is_declared_in_the_rest_api_spec(string endpoint, string method, string path, string? parameter)
     {
         using var spec = JsonDocument.Parse(File.ReadAllText(Repo.Elasticsearch("api", endpoint + ".json")));
@@ -284,7 +305,7 @@ public sealed class ElasticsearchContractTests
     [Fact]
     public void Highlight_markers_become_ranges_and_adjacent_ones_merge()
     {
-        var snippet = EsResults.Unmark("請問\uE000會員\uE001\uE000積分\uE001怎麼\uE000兌換\uE001");
+        var snippet = ClientResults.Unmark("請問\uE000會員\uE001\uE000積分\uE001怎麼\uE000兌換\uE001");
         snippet.Text.ShouldBe("請問會員積分怎麼兌換");
         snippet.Highlights.ShouldBe([new TextRange(2, 4), new TextRange(8, 2)]);
     }

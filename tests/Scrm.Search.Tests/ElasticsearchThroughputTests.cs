@@ -8,7 +8,7 @@ using Scrm.Testing;
 namespace Scrm.Search.Tests;
 
 /// <summary>
-/// Indexing throughput through the adapters against the fake cluster on loopback (documents per
+/// Indexing throughput through the adapter against the fake cluster on loopback (documents per
 /// second, bulk bodies of 2,000 Chinese articles), and serialization cost per document. Runs when
 /// <c>SCRM_ES_THROUGHPUT</c> names a file to append the figures to.
 /// </summary>
@@ -54,26 +54,13 @@ public sealed class ElasticsearchThroughputTests
             return rate;
         }
 
-        using var handWritten = new ElasticsearchSearchIndex(new EsTransport(new HttpClient(), options, TimeProvider.System, NullLogger<EsTransport>.Instance), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchSearchIndex>.Instance);
         var rates = new List<double>();
-        var old = new List<double>();
         var plainRates = new List<double>();
         for (var round = 0; round < 3; round++)
         {
-            old.Add(await RateAsync("hand-written", d => handWritten.AddAsync(d, Ct), 5));
             rates.Add(await RateAsync("client (gzip)", d => client.AddAsync(d, Ct), 5));
             plainRates.Add(await RateAsync("client (no compression)", d => plain.AddAsync(d, Ct), 5));
         }
-
-        var oldTimer = Stopwatch.StartNew();
-        var oldBytes = 0L;
-        foreach (var d in Documents("ser", 20_000))
-        {
-            oldBytes += BulkOperation.Write("create", d).Bytes.Length;
-        }
-
-        lines.Add($"hand-written serialization (action + source lines): {oldTimer.Elapsed.TotalMicroseconds / 20_000:F2} us/doc, {oldBytes / 20_000} bytes/doc");
-        lines.Add($"hand-written best: {old.Max():F0} docs/s; client/hand-written ratio {rates.Max() / old.Max():F2} (gzip), {plainRates.Max() / old.Max():F2} (no compression)");
 
         var serialize = Documents("ser", 20_000).Select(EsDocument.From).ToList();
         var serializer = ClientSettings.Create(options).SourceSerializer;

@@ -151,9 +151,9 @@ public sealed class ScopedSearchTests : IAsyncLifetime
     public void Scoped_elasticsearch_bodies_satisfy_the_strict_schemas(string name)
     {
         var query = new SearchQuery { Text = "報價 -投訴", Filter = new SearchFilter { Types = ["lead", "customer"], Scope = ScopeCases[name] } };
-        var match = EsQueries.Query(query.Text, query.Filter, matchContacts: true).ShouldNotBeNull();
-        var search = Encoding.UTF8.GetString(EsQueries.Serialize(EsQueries.Search(query, match, 10_000, TimeSpan.FromHours(8))));
-        var count = Encoding.UTF8.GetString(EsQueries.Serialize(EsQueries.Count(match)));
+        var match = ClientQueries.Match(query.Text, query.Filter, matchContacts: true).ShouldNotBeNull();
+        var search = ElasticsearchContractTests.Body(ClientQueries.Search("crm", query, match, 10_000, TimeSpan.FromHours(8)));
+        var count = ElasticsearchContractTests.Body(ClientQueries.Count("crm", match));
 
         ElasticsearchContractTests.Validate("search.request", search).ShouldBeEmpty(search);
         ElasticsearchContractTests.Validate("count.request", count).ShouldBeEmpty(count);
@@ -185,6 +185,8 @@ public sealed class ScopedSearchTests : IAsyncLifetime
         return new ElasticsearchClientIndex(ClientSettings.Create(options), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchClientIndex>.Instance);
     }
 
+    private static JsonObject Source(SearchDocument d) => JsonSerializer.SerializeToNode(EsDocument.From(d))!.AsObject();
+
     /// <summary>The cluster's answer: the documents the received query selects, with total and facets counted over them.</summary>
     private static (int, string)? Answer(EsCall call)
     {
@@ -196,7 +198,7 @@ public sealed class ScopedSearchTests : IAsyncLifetime
 
         using var body = JsonDocument.Parse(call.Body);
         var query = body.RootElement.GetProperty("query");
-        var matched = Documents.Where(d => EsMatch.Matches(query, EsFields.Source(d))).ToList();
+        var matched = Documents.Where(d => EsMatch.Matches(query, Source(d))).ToList();
         if (!search)
         {
             return (200, JsonSerializer.Serialize(new { count = matched.Count, _shards = new { total = 1, successful = 1, skipped = 0, failed = 0 } }));
@@ -210,7 +212,7 @@ public sealed class ScopedSearchTests : IAsyncLifetime
                 _index = "crm-v1",
                 _id = d.Id,
                 _score = scored ? 1.0 : (double?)null,
-                _source = EsFields.Source(d),
+                _source = Source(d),
                 sort = scored ? new object[] { 1.0, d.CreatedAt.ToUnixTimeMilliseconds(), d.Id } : [d.CreatedAt.ToUnixTimeMilliseconds(), d.Id],
             });
         object Terms(Func<SearchDocument, string> key) => new

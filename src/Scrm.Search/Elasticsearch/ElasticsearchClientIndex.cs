@@ -334,7 +334,7 @@ internal sealed partial class ElasticsearchClientIndex : IIndexBackend, IDisposa
             for (var i = 0; i < items.Count; i++)
             {
                 var item = items[i];
-                switch (EsBulk.Classify(pending[i].Action, item.Status))
+                switch (BulkOutcomes.Classify(pending[i].Action, item.Status))
                 {
                     case BulkItemOutcome.Done or BulkItemOutcome.AlreadyIndexed:
                         written++;

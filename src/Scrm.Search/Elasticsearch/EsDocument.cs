@@ -80,3 +80,20 @@ internal sealed record EsDocument(
         return System.Text.Encoding.UTF8.GetByteCount(value) + escapes * 6 + 16;
     }
 }
+
+/// <summary>Field names in the Elasticsearch document.</summary>
+internal static class EsFields
+{
+    public const string Id = "id";
+    public const string Type = "type";
+    public const string Channel = "channel";
+    public const string Account = "account";
+    public const string AuthorId = "author_id";
+    public const string AuthorName = "author_name";
+    public const string Owner = "owner";
+    public const string Tags = "tags";
+    public const string CreatedAt = "created_at";
+    public const string Title = "title";
+    public const string Text = "text";
+    public const string Contacts = "contacts";
+}
