@@ -15,7 +15,7 @@ public sealed class ElasticsearchContractTests
 {
     private static readonly Dictionary<string, Lazy<JsonSchema>> Schemas = new[]
     {
-        "search.request", "count.request", "indices.create.request", "bulk.action",
+        "search.request", "count.request", "indices.create.request", "bulk.action", "search.response", "bulk.response", "error.response",
     }.ToDictionary(n => n, n => new Lazy<JsonSchema>(() => JsonSchema.FromFileAsync(Repo.Elasticsearch("schemas", n + ".schema.json")).GetAwaiter().GetResult()));
 
     internal static ICollection<NJsonSchema.Validation.ValidationError> Validate(string schema, string json) => Schemas[schema].Value.Validate(json);

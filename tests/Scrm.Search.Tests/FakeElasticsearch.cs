@@ -43,6 +43,12 @@ public sealed class FakeElasticsearch : IAsyncDisposable
     /// <summary>Concrete index names behind the alias; null answers 404 like a new cluster.</summary>
     public List<string>? AliasIndices { get; set; } = ["crm-v1"];
 
+    /// <summary>
+    /// An in-memory cluster that answers with Elasticsearch's semantics (documents, queries, facets,
+    /// paging); its answers are checked against the kit's response schemas. Null: the recorded examples.
+    /// </summary>
+    public FakeCluster? Cluster { get; set; }
+
     /// <summary>Check request bodies against the schemas (off only to measure throughput).</summary>
     public bool CheckBodies { get; set; } = true;
 
@@ -98,12 +104,36 @@ public sealed class FakeElasticsearch : IAsyncDisposable
         }
         var attempt = _calls.Count(c => c.Method == call.Method && c.Path == call.Path);
         var answer = Script is null ? null : await Script(call, attempt, context);
-        var (status, body) = answer ?? Default(call);
+        var (status, body) = answer ?? Evaluate(call) ?? Default(call);
         context.Response.StatusCode = status;
         context.Response.Headers["X-Elastic-Product"] = "Elasticsearch";
         // Like Elasticsearch, answer in the media type asked for (the client checks it matches).
         context.Response.ContentType = call.Accept is { Length: > 0 } accept && !accept.Contains(',', StringComparison.Ordinal) ? accept : "application/json";
         await context.Response.WriteAsync(body, context.RequestAborted);
+    }
+
+    private (int, string)? Evaluate(EsCall call)
+    {
+        if (Cluster?.Answer(call) is not { } answer)
+        {
+            return null;
+        }
+
+        var schema = answer.Status >= 400 ? "error.response"
+            : call.Path.EndsWith("/_search", StringComparison.Ordinal) ? "search.response"
+            : call.Path.EndsWith("/_bulk", StringComparison.Ordinal) ? "bulk.response"
+            : null;
+        // 404s that are not error bodies: a missing alias ("error" is a string), a missing document, an unknown point in time to close.
+        var plain404 = answer.Status == 404 && (call.Path.StartsWith("/_alias/", StringComparison.Ordinal) || call.Path.Contains("/_doc/", StringComparison.Ordinal) || call.Path == "/_pit");
+        if (CheckBodies && schema is not null && !plain404)
+        {
+            foreach (var error in ElasticsearchContractTests.Validate(schema, answer.Body))
+            {
+                _schemaErrors.Enqueue($"the fake cluster's answer to {call.Method} {call.Path} does not satisfy {schema}: {error}");
+            }
+        }
+
+        return answer;
     }
 
     private (int, string) Default(EsCall call)

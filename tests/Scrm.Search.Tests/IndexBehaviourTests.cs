@@ -178,3 +178,32 @@ public sealed class ElasticsearchIndexBehaviourTests : IndexBehaviourTests
         }
     }
 }
+
+/// <summary>
+/// The same behaviour through the official client against the fake cluster on loopback, which keeps the
+/// documents in memory and answers with Elasticsearch's semantics, checking every request and answer
+/// against the contract kit's schemas.
+/// </summary>
+public sealed class FakeClusterIndexBehaviourTests : IndexBehaviourTests
+{
+    private protected override async Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync()
+    {
+        var fake = await FakeElasticsearch.StartAsync();
+        fake.Cluster = new FakeCluster();
+        var options = new ElasticsearchOptions { Url = fake.Url.ToString(), Index = "scrm-behaviour", Replicas = 0, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(5) };
+        var index = new ElasticsearchClientIndex(ClientSettings.Create(options), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchClientIndex>.Instance);
+        await index.EnsureIndexAsync(Ct);
+        return (index, () => index.RefreshAsync(Ct), new StopFake(fake, index));
+    }
+
+    private sealed class StopFake(FakeElasticsearch fake, ElasticsearchClientIndex index) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            index.Dispose();
+            await fake.DisposeAsync();
+            fake.Cluster!.Unsupported.ShouldBeEmpty();
+            fake.SchemaErrors.ShouldBeEmpty();
+        }
+    }
+}
