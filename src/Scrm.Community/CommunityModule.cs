@@ -39,6 +39,7 @@ public static class CommunityModule
         services.AddHostedService(sp => sp.GetRequiredService<ClassifierLoader>());
         services.TryAddSingleton<WorkingCalendarProvider>();
         services.AddSingleton<WorkingCalendars>();
+        services.AddSingleton<ServiceTargets>();
         services.AddHostedService<CalendarLoader>();
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<AgentTeams>();
@@ -66,10 +67,14 @@ public static class CommunityModule
         return services;
     }
 
-    /// <summary>Puts the stored calendar edits in place before the host serves.</summary>
-    private sealed class CalendarLoader(WorkingCalendars calendars) : IHostedService
+    /// <summary>Puts the stored calendar edits and service-level table in place before the host serves.</summary>
+    private sealed class CalendarLoader(WorkingCalendars calendars, ServiceTargets targets) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => calendars.LoadAsync(cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await calendars.LoadAsync(cancellationToken);
+            await targets.LoadAsync(cancellationToken);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -96,6 +96,7 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
         ("POST", "/api/v1/community/corrections", "community"),
         ("PUT", "/api/v1/community/lexicon", "community"),
         ("PUT", "/api/v1/community/calendar/2027", "admin"),
+        ("PUT", "/api/v1/community/service-targets", "admin"),
     ];
 
     public static TheoryData<string, int> HostileJson()
@@ -121,6 +122,7 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
         var (method, path, role) = Endpoints[endpoint];
         using var client = app.ClientFor(role);
         var lexiconBefore = await client.GetStringAsync("/api/v1/community/lexicon", Ct);
+        var targetsBefore = await client.GetStringAsync("/api/v1/community/service-targets", Ct);
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new ByteArrayContent(Hostile.Body(id)) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.ExpectContinue = true;
@@ -131,6 +133,7 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         (await client.GetAsync("/health/ready", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await client.GetStringAsync("/api/v1/community/lexicon", Ct)).ShouldBe(lexiconBefore);
+        (await client.GetStringAsync("/api/v1/community/service-targets", Ct)).ShouldBe(targetsBefore);
         (await client.GetStringAsync("/api/v1/community/calendar", Ct)).ShouldNotContain("\"year\":2027,\"status\":\"official\"");
     }
 
@@ -144,5 +147,43 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("results").GetArrayLength().ShouldBe(texts.Length);
+    }
+
+    [Fact]
+    public async Task An_admin_replaces_the_service_level_table_and_new_waits_are_timed_by_it()
+    {
+        using var admin = app.ClientFor("admin");
+        using var agent = app.ClientFor("community");
+        var shipped = await agent.GetFromJsonAsync<JsonElement>("/api/v1/community/service-targets", Ct);
+        var version = shipped.GetProperty("version").GetInt32();
+        shipped.GetProperty("targets").EnumerateArray().ShouldContain(t =>
+            t.GetProperty("intent").GetString() == "complaint" && t.GetProperty("tier").GetString() == "high_value" && t.GetProperty("firstResponseMinutes").GetInt32() == 30);
+        object[] table =
+        [
+            new { firstResponseMinutes = 240, resolutionMinutes = 1_440, note = "默认" },
+            new { channel = "wechat", firstResponseMinutes = 10, resolutionMinutes = 100, note = "公众号：10 分钟内回复" },
+        ];
+
+        (await agent.PutAsJsonAsync("/api/v1/community/service-targets", new { version, targets = table }, Ct)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var noDefault = await admin.PutAsJsonAsync("/api/v1/community/service-targets", new { version, targets = table.Skip(1) }, Ct);
+        var saved = await admin.PutAsJsonAsync("/api/v1/community/service-targets", new { version, targets = table }, Ct);
+        var stale = await admin.PutAsJsonAsync("/api/v1/community/service-targets", new { version, targets = table }, Ct);
+
+        noDefault.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await noDefault.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").GetProperty("targets")[0].GetString()!.ShouldContain("默认");
+        saved.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await saved.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("version").GetInt32().ShouldBe(version + 1);
+        stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await stale.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("current").GetProperty("version").GetInt32().ShouldBe(version + 1);
+
+        // A WeChat message at 10:00 on a working Tuesday is now due ten working minutes later, whatever its intent.
+        var sent = DateTimeOffset.Parse("2026-03-03T10:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture);
+        await app.WeChatMessageAtAsync("oTargets1", "targets-1", "这个多少钱一件？", sent, Ct);
+        var row = await InboxApp.PollAsync(async () =>
+        {
+            var page = await agent.GetFromJsonAsync<JsonElement>("/api/v1/conversations?channel=wechat&size=200", Ct);
+            return page.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("preview").GetString() == "这个多少钱一件？").Select(i => (JsonElement?)i).FirstOrDefault();
+        });
+        row.GetProperty("dueAt").GetDateTimeOffset().ShouldBe(sent.AddMinutes(10));
     }
 }

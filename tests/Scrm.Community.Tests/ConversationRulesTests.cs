@@ -61,7 +61,7 @@ public sealed class ConversationRulesTests
     [MemberData(nameof(Targets))]
     public void First_responses_are_due_in_business_hours_by_intent(string intent, string sentAt, string? due)
     {
-        var at = ServiceLevels.FirstResponseDue(intent, DateTimeOffset.Parse(sentAt, System.Globalization.CultureInfo.InvariantCulture), WorkingCalendar.China);
+        var at = ServiceLevels.FirstResponseDue(ServiceTargetTable.Default.For(intent, null, "wechat"), DateTimeOffset.Parse(sentAt, System.Globalization.CultureInfo.InvariantCulture), WorkingCalendar.China);
 
         at.ShouldBe(due is null ? null : DateTimeOffset.Parse(due, System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -24,12 +24,16 @@ public static class CommunityApi
             .WithSummary("Satisfaction per agent, channel and intent over the surveys sent from= to= (ISO dates; the last 30 days by default): sent, answered, average score, CSAT %.");
         community.MapGet("/reports/sla", SlaAsync)
             .WithSummary("Service levels per team, agent, channel and intent over the conversations opened from= to= (ISO dates; the last 30 days by default): conversations, first-response time p50/p90 in working minutes, first-response and resolution breaches, escalations, and those open and overdue now.");
+        community.MapGet("/service-targets", ServiceTargetsApi.Get)
+            .WithSummary("The service-level targets per intent × customer value tier × channel (business minutes to the first response and to resolution); the most specific matching row decides.");
         community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
 
         var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin).LogRefusals();
         admin.MapPost("/models/retrain", ClassifierApi.Retrain).TakesNoBody().ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Retrains the classifier from the labelled data and every correction, in the background.");
         admin.MapPost("/models/{version}/activate", ClassifierApi.ActivateAsync).TakesNoBody().WithSummary("Makes a model version decide again.");
         admin.MapPost("/models/rollback", ClassifierApi.RollbackAsync).TakesNoBody().ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Goes back to the version active before the current one.");
+        admin.MapPut("/service-targets", ServiceTargetsApi.SetAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Replaces the service-level table (version as last read; 409 with the current table when it changed meanwhile); new waits are timed by it.");
         admin.MapPut("/calendar/{year:int}", CalendarApi.SetYearAsync).WithSummary("Replaces one year of the working calendar (from the State Council's notice).");
         app.MapConversationsApi();
         TemplatesApi.Map(app);

@@ -25,6 +25,7 @@ internal sealed partial class ConversationHandler(
     TextClassifier classifier,
     ClassifierLoader loader,
     WorkingCalendars calendars,
+    ServiceTargets targets,
     AgentTeams teams,
     CommunityEvents events,
     Microsoft.Extensions.Options.IOptionsMonitor<CommunityOptions> options,
@@ -66,6 +67,7 @@ internal sealed partial class ConversationHandler(
         var threadKeys = inbound.Select(m => m.ThreadKey).Distinct().ToList();
         var threads = await db.Conversations.Where(c => threadKeys.Contains(c.ThreadKey)).ToDictionaryAsync(c => c.ThreadKey, StringComparer.Ordinal, cancellationToken);
         var calendar = calendars.Current;
+        var table = targets.Current;
         var resolvedIds = threads.Values.Where(c => c.Status == ConversationStatus.Resolved).Select(c => c.Id).ToList();
         var surveys = resolvedIds.Count == 0 ? [] : await db.Surveys.Where(s => resolvedIds.Contains(s.ConversationId) && s.Status == SurveyStatus.Sent)
             .ToListAsync(cancellationToken);
@@ -98,8 +100,9 @@ internal sealed partial class ConversationHandler(
 
             conversation.ContactName = m.ContactName ?? conversation.ContactName;
             conversation.CustomerId = customers[i]?.Id ?? conversation.CustomerId;
+            conversation.Tier = customers[i] is { } customer ? customer.Tier : conversation.Tier;
             var classification = m.Text is null ? null : classes[i];
-            var due = ServiceLevels.FirstResponseDue(classification?.Intent, m.At, calendar)?.ToUnixTimeMilliseconds();
+            var due = ServiceLevels.FirstResponseDue(table.For(classification?.Intent, conversation.Tier, m.Channel), m.At, calendar)?.ToUnixTimeMilliseconds();
             var survey = conversation.Status == ConversationStatus.Resolved ? surveys.Find(s => s.ConversationId == conversation.Id && s.Status == SurveyStatus.Sent) : null;
             if (survey is not null && Answer(db, survey, conversation, m.Text, at, now) is { } score && !SurveyAnswers.IsLow(score))
             {
@@ -211,6 +214,7 @@ internal sealed partial class ConversationHandler(
                 ["customerId"] = c.CustomerId?.ToString(),
                 ["intent"] = classification?.Intent,
                 ["sentiment"] = classification?.Sentiment,
+                ["tier"] = c.Tier,
             });
         }
 

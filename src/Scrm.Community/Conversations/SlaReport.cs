@@ -23,10 +23,10 @@ internal sealed record SlaReportView(
 /// <summary>What the report knows of one conversation. <see cref="InPeriod"/>: opened in the period (otherwise it is only counted as open and overdue now).</summary>
 internal sealed record SlaFacts(
     string? Team, string? Agent, string Channel, string? Intent, string Status, DateTimeOffset OpenedAt,
-    DateTimeOffset? FirstReplyAt, DateTimeOffset? ResolvedAt, DateTimeOffset? DueAt, int Escalations, bool InPeriod);
+    DateTimeOffset? FirstReplyAt, DateTimeOffset? ResolvedAt, DateTimeOffset? DueAt, int Escalations, bool InPeriod, string? Tier = null);
 
 /// <summary>The service-level report: facts read by the store, the figures by a pure function of them, the clock and the calendar.</summary>
-internal sealed class SlaReport(IDbContextFactory<CommunityDbContext> contexts, WorkingCalendars calendars, TimeProvider time)
+internal sealed class SlaReport(IDbContextFactory<CommunityDbContext> contexts, WorkingCalendars calendars, ServiceTargets targets, TimeProvider time)
 {
     public async Task<SlaReportView> BuildAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ internal sealed class SlaReport(IDbContextFactory<CommunityDbContext> contexts, 
         var scope = db.Conversations.AsNoTracking().Where(c =>
             (c.OpenedAt >= start && c.OpenedAt < end) || (c.Status == ConversationStatus.Open && c.DueAt != null && c.DueAt < nowMs));
         var rows = await scope
-            .Select(c => new { c.Id, c.Team, c.Assignee, c.Channel, c.Intent, c.Status, c.OpenedAt, c.ResolvedAt, c.LastMessageAt, c.DueAt })
+            .Select(c => new { c.Id, c.Team, c.Assignee, c.Channel, c.Intent, c.Tier, c.Status, c.OpenedAt, c.ResolvedAt, c.LastMessageAt, c.DueAt })
             .ToListAsync(cancellationToken);
         var firstReplies = await db.Messages.AsNoTracking()
             .Where(m => m.Direction == MessageDirections.Out && m.Status == "sent" && scope.Any(c => c.Id == m.ConversationId))
@@ -58,8 +58,9 @@ internal sealed class SlaReport(IDbContextFactory<CommunityDbContext> contexts, 
             r.ResolvedAt is { } resolved ? At(resolved) : r.Status == ConversationStatus.Resolved ? At(r.LastMessageAt) : null,
             r.DueAt is { } due ? At(due) : null,
             escalations.GetValueOrDefault(r.Id),
-            r.OpenedAt >= start && r.OpenedAt < end)).ToList();
-        return SlaFigures.Build(facts, from, to, now, calendars.Current);
+            r.OpenedAt >= start && r.OpenedAt < end,
+            r.Tier)).ToList();
+        return SlaFigures.Build(facts, from, to, now, calendars.Current, targets.Current);
     }
 
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
@@ -68,9 +69,10 @@ internal sealed class SlaReport(IDbContextFactory<CommunityDbContext> contexts, 
 /// <summary>The report's figures from the facts. Pure.</summary>
 internal static class SlaFigures
 {
-    public static SlaReportView Build(IReadOnlyList<SlaFacts> facts, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, WorkingCalendar calendar)
+    public static SlaReportView Build(IReadOnlyList<SlaFacts> facts, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, WorkingCalendar calendar, ServiceTargetTable? targets = null)
     {
-        var measured = facts.Select(f => Measure(f, now, calendar)).ToList();
+        var table = targets ?? ServiceTargetTable.Default;
+        var measured = facts.Select(f => Measure(f, now, calendar, table.For(f.Intent, f.Tier, f.Channel))).ToList();
         return new SlaReportView(from, to, now, Row("all", measured),
             Group(measured, m => m.Facts.Team), Group(measured, m => m.Facts.Agent),
             Group(measured, m => m.Facts.Channel), Group(measured, m => m.Facts.Intent));
@@ -80,15 +82,15 @@ internal static class SlaFigures
     public static double? Percentile(IReadOnlyList<double> sorted, double share) =>
         sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
 
-    private static Measured Measure(SlaFacts f, DateTimeOffset now, WorkingCalendar calendar)
+    private static Measured Measure(SlaFacts f, DateTimeOffset now, WorkingCalendar calendar, ServiceTarget target)
     {
         double? firstResponse = f.FirstReplyAt is { } reply
             ? Math.Round(BusinessHours.Between(calendar, WorkingHours.Office, f.OpenedAt, reply).TotalMinutes, 1)
             : null;
         // The wait for a first response ends with the reply, or with a resolution without one.
         var responded = f.FirstReplyAt ?? f.ResolvedAt ?? now;
-        var firstBreach = ServiceLevels.FirstResponseDue(f.Intent, f.OpenedAt, calendar) is { } due && responded > due;
-        var resolutionBreach = ServiceLevels.ResolutionDue(f.Intent, f.OpenedAt, calendar) is { } resolveBy && (f.ResolvedAt ?? now) > resolveBy;
+        var firstBreach = ServiceLevels.FirstResponseDue(target, f.OpenedAt, calendar) is { } due && responded > due;
+        var resolutionBreach = ServiceLevels.ResolutionDue(target, f.OpenedAt, calendar) is { } resolveBy && (f.ResolvedAt ?? now) > resolveBy;
         var breachingNow = f.Status == ConversationStatus.Open && f.DueAt is { } owed && owed < now;
         return new Measured(f, firstResponse, firstBreach, resolutionBreach, breachingNow);
     }

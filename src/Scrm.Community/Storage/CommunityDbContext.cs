@@ -14,6 +14,7 @@ internal class CommunityDbContext(DbContextOptions options) : DbContext(options)
     internal DbSet<CorrectionRow> Corrections => Set<CorrectionRow>();
     internal DbSet<LexiconRow> Lexicons => Set<LexiconRow>();
     internal DbSet<CalendarYearRow> CalendarYears => Set<CalendarYearRow>();
+    internal DbSet<ServiceTargetRow> ServiceTargets => Set<ServiceTargetRow>();
     internal DbSet<ConversationRow> Conversations => Set<ConversationRow>();
     internal DbSet<ArticleRow> Articles => Set<ArticleRow>();
     internal DbSet<MessageRow> Messages => Set<MessageRow>();
@@ -67,6 +68,15 @@ internal class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
             e.Property(x => x.At).HasColumnName("at");
         });
+        modelBuilder.Entity<ServiceTargetRow>(e =>
+        {
+            e.ToTable("community_service_targets");
+            e.HasKey(x => x.Version);
+            e.Property(x => x.Version).HasColumnName("version").ValueGeneratedNever();
+            e.Property(x => x.Json).HasColumnName("json");
+            e.Property(x => x.By).HasColumnName("by").HasMaxLength(128);
+            e.Property(x => x.At).HasColumnName("at");
+        });
         modelBuilder.Entity<ConversationRow>(e =>
         {
             e.ToTable("community_conversations");
@@ -85,6 +95,7 @@ internal class CommunityDbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Team).HasColumnName("team").HasMaxLength(128);
             e.Property(x => x.Intent).HasColumnName("intent").HasMaxLength(32);
             e.Property(x => x.Sentiment).HasColumnName("sentiment").HasMaxLength(32);
+            e.Property(x => x.Tier).HasColumnName("tier").HasMaxLength(32);
             e.Property(x => x.Preview).HasColumnName("preview").HasMaxLength(400);
             e.Property(x => x.OpenedAt).HasColumnName("opened_at");
             e.Property(x => x.LastInboundAt).HasColumnName("last_inbound_at");
@@ -258,6 +269,15 @@ internal sealed class CorrectionRow
 
 /// <summary>An edited lexicon; the highest version is in use (none: the shipped one).</summary>
 internal sealed class LexiconRow
+{
+    public int Version { get; set; }
+    public string Json { get; set; } = "";
+    public string By { get; set; } = "";
+    public long At { get; set; }
+}
+
+/// <summary>An edited service-level table (JSON rows of intent, tier, channel and targets); the highest version is in use (none: the shipped one).</summary>
+internal sealed class ServiceTargetRow
 {
     public int Version { get; set; }
     public string Json { get; set; } = "";

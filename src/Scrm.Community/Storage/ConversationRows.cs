@@ -30,6 +30,9 @@ internal sealed class ConversationRow
     public string? Intent { get; set; }
     public string? Sentiment { get; set; }
 
+    /// <summary>The customer's value tier when their latest message arrived (the service-level targets depend on it).</summary>
+    public string? Tier { get; set; }
+
     /// <summary>The latest message, clipped.</summary>
     public string? Preview { get; set; }
     public long OpenedAt { get; set; }

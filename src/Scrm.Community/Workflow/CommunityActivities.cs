@@ -105,13 +105,19 @@ internal sealed class HandToLeads(IServiceProvider services) : Activity
 
 [Activity("community.assign", Kinds = ActivityKinds.SideEffect, Outcomes = ["assigned", "unassigned"],
     Description = "Makes sure one agent answers the conversation (the routing decision when nobody has it) and works out its service-level moments in business hours: the warning (80 % of the first-response target), the breach (100 %, the team lead) and the manager's turn.")]
-internal sealed class AssignConversation(IDbContextFactory<CommunityDbContext> contexts, AgentTeams teams, WorkingCalendars calendars) : Activity
+internal sealed class AssignConversation(IDbContextFactory<CommunityDbContext> contexts, AgentTeams teams, WorkingCalendars calendars, ServiceTargets targets) : Activity
 {
     [Input(Required = true, Description = "The conversation, usually {\"js\": \"input.conversationId\"}.")]
     public Input<long?> ConversationId { get; init; } = new();
 
     [Input(Description = "What the customer wants (community.classify's intent); it sets the first-response target.")]
     public Input<string> Intent { get; init; } = new();
+
+    [Input(Description = "The customer's value tier (high_value, high_contribution, general, dormant); the conversation's when absent. With the intent and the channel it picks the service-level target.")]
+    public Input<string> Tier { get; init; } = new();
+
+    [Input(Description = "The channel (wechat, wecom, weibo, web); the conversation's when absent.")]
+    public Input<string> Channel { get; init; } = new();
 
     [Input(Description = "When the customer began to wait (ISO 8601); now when absent.")]
     public Input<DateTimeOffset?> WaitingSince { get; init; } = new();
@@ -134,12 +140,23 @@ internal sealed class AssignConversation(IDbContextFactory<CommunityDbContext> c
             throw new ArgumentException($"community.assign needs 0 < warnShare < 1 and managerShare ≥ 1; it got {warn} and {manager}.");
         }
 
-        var moments = ServiceLevels.Moments(intent, since, calendars.Current, warn, manager)
-            ?? ServiceLevels.Moments(null, since, calendars.Current, warn, manager)!;
+        var (tier, channel) = (context.Get(Tier), context.Get(Channel));
+        if ((tier is null || channel is null) && id is { } known)
+        {
+            await using var db = await contexts.CreateDbContextAsync(context.CancellationToken);
+            var row = await db.Conversations.AsNoTracking().Where(c => c.Id == known).Select(c => new { c.Tier, c.Channel }).SingleOrDefaultAsync(context.CancellationToken);
+            (tier, channel) = (tier ?? row?.Tier, channel ?? row?.Channel);
+        }
+
+        var target = targets.Current.For(intent, tier, channel);
+        var moments = ServiceLevels.Moments(target, since, calendars.Current, warn, manager)
+            ?? ServiceLevels.Moments(targets.Current.For(null, null, null), since, calendars.Current, warn, manager)
+            ?? ServiceLevels.Moments(ServiceTargetTable.Default.For(null, null, null), since, calendars.Current, warn, manager)!;
         context.SetOutput("warnAt", Iso(moments.WarnAt));
         context.SetOutput("dueAt", Iso(moments.DueAt));
         context.SetOutput("managerAt", Iso(moments.ManagerAt));
-        context.SetOutput("owed", ServiceLevels.FirstResponseTarget(intent) is not null);
+        context.SetOutput("owed", target.FirstResponse is not null);
+        context.SetOutput("targetMinutes", target.FirstResponseMinutes);
         if (id is not { } conversationId)
         {
             if (!context.DryRun)

@@ -269,6 +269,11 @@ namespace Scrm.Community.Storage.Migrations.Postgres
                         .HasColumnType("character varying(300)")
                         .HasColumnName("thread_key");
 
+                    b.Property<string>("Tier")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("tier");
+
                     b.Property<long>("Urgency")
                         .HasColumnType("bigint")
                         .HasColumnName("urgency");
@@ -603,6 +608,32 @@ namespace Scrm.Community.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("community_reply_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Scrm.Community.Storage.ServiceTargetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("by");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("json");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("community_service_targets", (string)null);
                 });
 
             modelBuilder.Entity("Scrm.Community.Storage.SurveyRow", b =>

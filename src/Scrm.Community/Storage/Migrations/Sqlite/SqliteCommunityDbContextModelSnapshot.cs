@@ -258,6 +258,11 @@ namespace Scrm.Community.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("thread_key");
 
+                    b.Property<string>("Tier")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tier");
+
                     b.Property<long>("Urgency")
                         .HasColumnType("INTEGER")
                         .HasColumnName("urgency");
@@ -584,6 +589,32 @@ namespace Scrm.Community.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("community_reply_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Scrm.Community.Storage.ServiceTargetRow", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("json");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("community_service_targets", (string)null);
                 });
 
             modelBuilder.Entity("Scrm.Community.Storage.SurveyRow", b =>
