@@ -1,5 +1,5 @@
 # The Scrm host for the scaled deployment (docker-compose.yml). Build from the repository root.
-# tests/Scrm.Host.Tests/DockerLayoutTests.cs rebuilds this image's layout without Docker (the COPY
+# tests/Scrm.Host.Tests/DockerLayoutTests.cs lays out this image without Docker (the COPY
 # lines, the publish command, ENV, EXPOSE and HEALTHCHECK below) and starts it: keep them plain.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

@@ -8,9 +8,10 @@ using Scrm.Testing;
 namespace Scrm.Host.Tests;
 
 /// <summary>
-/// The image the Dockerfile builds, without a Docker engine: the build stage's COPY lines (minus
-/// .dockerignore) into a fresh folder, its publish command, then the runtime stage's environment,
-/// port and HEALTHCHECK, all read from the Dockerfile itself.
+/// The image the Dockerfile builds, without a Docker engine: the build stage's publish command, on
+/// the build of the projects this test run already made, with every file that build and publish
+/// read from the repository inside what the stage's COPY lines bring in (minus .dockerignore); then
+/// the runtime stage's environment, port and HEALTHCHECK, all read from the Dockerfile itself.
 /// </summary>
 public sealed partial class DockerLayoutTests
 {
@@ -25,20 +26,35 @@ public sealed partial class DockerLayoutTests
         var ignored = (await File.ReadAllLinesAsync(Path.Combine(Repo.Root, ".dockerignore"), Ct))
             .Select(l => l.Trim().Trim('/').Replace("**/", "", StringComparison.Ordinal)).Where(l => l.Length > 0).ToHashSet(StringComparer.Ordinal);
 
-        using var root = new TempDirectory("scrm-image");
-        var src = Directory.CreateDirectory(Path.Combine(root.Path, "src")).FullName;
-        var app = Path.Combine(root.Path, "app");
+        var copied = new List<string>();
         foreach (Match copy in CopyLine().Matches(stages[0]))
         {
             var parts = copy.Groups["args"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            foreach (var source in parts[..^1])
-            {
-                Copy(Path.Combine(Repo.Root, source.TrimEnd('/')), Path.Combine(src, parts[^1].TrimEnd('/') is "." ? Path.GetFileName(source.TrimEnd('/')) : parts[^1].TrimEnd('/')), ignored);
-            }
+            copied.AddRange(parts[..^1].Select(source => source.TrimEnd('/')));
         }
 
-        var publish = RunLine().Match(stages[0]).Groups["command"].Value.Replace(" /app", " " + app, StringComparison.Ordinal).Split(' ');
-        (await RunAsync(src, publish[0], publish[1..], new Dictionary<string, string>(), TimeSpan.FromMinutes(10))).ExitCode.ShouldBe(0);
+        // The stage's publish command on the projects as this run built them (the same command in
+        // the run's configuration, without a second compile), listing what it read and what it took.
+        using var root = new TempDirectory("scrm-image");
+        var app = Path.Combine(root.Path, "app");
+        var publish = RunLine().Match(stages[0]).Groups["command"].Value.Replace(" /app", " " + app, StringComparison.Ordinal)
+            .Replace(" -c Release", " -c " + Configuration, StringComparison.Ordinal).Split(' ');
+        string[] read = ["DirectoryBuildPropsPath", "DirectoryBuildTargetsPath", "DirectoryPackagesPropsPath"];
+        string[] listing = [.. publish[1..], "--no-build", .. read.Select(p => "-getProperty:" + p), "-getItem:ResolvedFileToPublish"];
+        var published = await RunAsync(Repo.Root, publish[0], listing, new Dictionary<string, string>(), TimeSpan.FromMinutes(10));
+        published.ExitCode.ShouldBe(0, published.Output);
+        using var json = JsonDocument.Parse(published.Stdout);
+        var properties = json.RootElement.GetProperty("Properties");
+        // The props every project imports, and the files every build reads without importing them (SDK choice, analyzer severities).
+        var imports = read.Select(p => properties.GetProperty(p).GetString()!).Where(p => p.Length > 0)
+            .Concat(new[] { "global.json", ".editorconfig" }.Select(f => Path.Combine(Repo.Root, f)).Where(File.Exists)).ToArray();
+        var taken = json.RootElement.GetProperty("Items").GetProperty("ResolvedFileToPublish").EnumerateArray().Select(i => i.GetProperty("FullPath").GetString()!).ToArray();
+        imports.ShouldContain(Path.Combine(Repo.Root, "Directory.Packages.props"));
+        taken.ShouldContain(Path.Combine(Repo.Root, "workflows", "definitions", "lead-conversion.json"));
+        // In the image the build reads only what was copied into it; bin and obj are what it builds there.
+        var outside = imports.Concat(taken).Select(f => Path.GetRelativePath(Repo.Root, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("../", StringComparison.Ordinal) && !Path.IsPathRooted(f) && !InImage(f, copied, ignored)).ToArray();
+        outside.ShouldBeEmpty("the image's build would not find these: the Dockerfile's COPY lines (or .dockerignore) leave them out");
 
         var environment = Environment(stages[1]);
         var port = FreePort();
@@ -77,6 +93,21 @@ public sealed partial class DockerLayoutTests
         refused.Output.ShouldContain("lead-conversion");
     }
 
+    /// <summary>The configuration this test run was built in (tests run from bin/&lt;Configuration&gt;/net10.0/).</summary>
+    private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    /// <summary>
+    /// Whether the image's build stage has the repository file <paramref name="path"/>: under a copied
+    /// source, in no folder .dockerignore leaves out, unless it is a bin or obj folder the build makes.
+    /// </summary>
+    private static bool InImage(string path, IReadOnlyList<string> copied, IReadOnlySet<string> ignored)
+    {
+        var segments = path.Split('/');
+        var made = Array.FindIndex(segments, s => s is "bin" or "obj");
+        var source = made < 0 ? segments : segments[..made];
+        return copied.Any(c => path == c || path.StartsWith(c + "/", StringComparison.Ordinal)) && !source.Any(ignored.Contains);
+    }
+
     private static Dictionary<string, string> Environment(string stage)
     {
         var joined = stage.Replace("\\\n", " ", StringComparison.Ordinal);
@@ -90,27 +121,6 @@ public sealed partial class DockerLayoutTests
         }
 
         return result;
-    }
-
-    private static void Copy(string from, string to, IReadOnlySet<string> ignored)
-    {
-        if (File.Exists(from))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(from, to);
-            return;
-        }
-
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(from).Where(d => !ignored.Contains(Path.GetFileName(d))))
-        {
-            Copy(directory, Path.Combine(to, Path.GetFileName(directory)), ignored);
-        }
     }
 
     private sealed record Started(Process Process) : IDisposable
@@ -148,7 +158,7 @@ public sealed partial class DockerLayoutTests
         return new Started(process);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string directory, string program, string[] arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Output, string Stdout)> RunAsync(string directory, string program, string[] arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -176,7 +186,7 @@ public sealed partial class DockerLayoutTests
             throw;
         }
 
-        return (process.ExitCode, await stdout + await stderr);
+        return (process.ExitCode, await stdout + await stderr, await stdout);
     }
 
     private static async Task WaitReadyAsync(HttpClient client, Process process)
