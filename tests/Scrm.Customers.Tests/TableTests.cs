@@ -52,7 +52,7 @@ public sealed class UploadTextTests
         var (text, _, why) = UploadText.Decode(bytes);
 
         text.ShouldBeNull();
-        why.ShouldBe(problem);
+        why.ShouldNotBeNull().In(Languages.English).ShouldBe(problem);
     }
 }
 

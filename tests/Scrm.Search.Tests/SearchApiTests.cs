@@ -154,6 +154,46 @@ public sealed class SearchApiTests(SearchApiTests.App app) : IClassFixture<Searc
     }
 
     [Fact]
+    public async Task Refusals_answer_in_the_readers_language_chinese_unless_english_is_asked()
+    {
+        using var client = app.ClientFor("marketer");
+
+        async Task<JsonElement> RefusedAsync(HttpStatusCode status, string? language, Func<HttpRequestMessage> request)
+        {
+            using var message = request();
+            if (language is not null)
+            {
+                message.Headers.AcceptLanguage.ParseAdd(language);
+            }
+
+            var response = await client.SendAsync(message, Ct);
+            response.StatusCode.ShouldBe(status);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        }
+
+        HttpRequestMessage BadParameters() => new(HttpMethod.Get, "/api/v1/search?size=0&sort=random");
+        var zh = await RefusedAsync(HttpStatusCode.BadRequest, null, BadParameters);
+        zh.GetProperty("detail").GetString().ShouldBe("请修正所列参数后再搜索。");
+        zh.GetProperty("errors").GetProperty("size")[0].GetString().ShouldBe("必须是 1 到 100 的整数");
+        zh.GetProperty("errors").GetProperty("sort")[0].GetString()!.ShouldStartWith("必须是 relevance（相关度）");
+        var en = await RefusedAsync(HttpStatusCode.BadRequest, "en-US,en;q=0.9", BadParameters);
+        en.GetProperty("detail").GetString().ShouldBe("Fix the listed parameters and search again.");
+        en.GetProperty("errors").GetProperty("size")[0].GetString().ShouldBe("must be a whole number from 1 to 100");
+
+        HttpRequestMessage NotJson() => new(HttpMethod.Post, "/api/v1/search") { Content = new StringContent("{\"q\": 收费}", Encoding.UTF8, "application/json") };
+        var zhJson = (await RefusedAsync(HttpStatusCode.BadRequest, "zh-CN", NotJson)).GetProperty("detail").GetString()!;
+        zhJson.ShouldStartWith("请求体不是有效的 JSON：第 1 行第 7 个字节处");
+        zhJson.ShouldNotContain("invalid", Case.Insensitive);
+        (await RefusedAsync(HttpStatusCode.BadRequest, "en", NotJson)).GetProperty("detail").GetString()!
+            .ShouldStartWith("The request body is not valid JSON: at line 1, byte 7");
+
+        HttpRequestMessage PlainText() => new(HttpMethod.Post, "/api/v1/search") { Content = new StringContent("q=收费", Encoding.UTF8, "text/plain") };
+        (await RefusedAsync(HttpStatusCode.UnsupportedMediaType, null, PlainText)).GetProperty("title").GetString().ShouldBe("不支持的媒体类型");
+        (await RefusedAsync(HttpStatusCode.UnsupportedMediaType, "en", PlainText)).GetProperty("title").GetString().ShouldBe("Unsupported media type");
+    }
+
+    [Fact]
     public async Task Hostile_queries_are_plain_text_and_answered_quickly()
     {
         await PostMentionsAsync(Mention("plain-1", "普通的內容"), Mention("plain-2", "其他普通內容"));

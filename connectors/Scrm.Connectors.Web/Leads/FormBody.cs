@@ -13,6 +13,13 @@ internal static class FormBody
 {
     public const int MaxFields = 100;
 
+    private static class Texts
+    {
+        public static readonly UserText Percent = new("含有后面不是两位十六进制数字的“%”", "has a '%' that is not followed by two hex digits");
+        public static readonly UserText Name = new("字段名{0}", "has a name that {0}");
+        public static readonly UserText TooManyFields = new("一个表单最多 {0} 个字段", "a form may carry at most {0} fields");
+    }
+
     /// <summary>The fields in order, names repeated as often as they were sent; null when the body is not a form at all.</summary>
     public static List<(string Name, string Value)>? Parse(ReadOnlySpan<byte> body, FieldErrors errors)
     {
@@ -30,7 +37,7 @@ internal static class FormBody
 
             if (++index > MaxFields)
             {
-                errors.Add("$", $"a form may carry at most {MaxFields} fields");
+                errors.Add("$", Texts.TooManyFields, MaxFields);
                 return null;
             }
 
@@ -40,7 +47,7 @@ internal static class FormBody
             var (name, nameProblem) = Decode(rawName);
             if (name is null)
             {
-                errors.Add($"field {index}", $"has a name that {nameProblem}");
+                errors.Add($"field {index}", Texts.Name, nameProblem);
                 continue;
             }
 
@@ -57,7 +64,7 @@ internal static class FormBody
         return fields;
     }
 
-    private static (string? Text, string? Problem) Decode(ReadOnlySpan<byte> raw)
+    private static (string? Text, UserText? Problem) Decode(ReadOnlySpan<byte> raw)
     {
         var bytes = raw.Length <= 1024 ? stackalloc byte[raw.Length] : new byte[raw.Length];
         var length = 0;
@@ -72,7 +79,7 @@ internal static class FormBody
             {
                 if (i + 2 >= raw.Length || !IsHex(raw[i + 1]) || !IsHex(raw[i + 2]))
                 {
-                    return (null, "has a '%' that is not followed by two hex digits");
+                    return (null, Texts.Percent);
                 }
 
                 b = (byte)((Hex(raw[i + 1]) << 4) | Hex(raw[i + 2]));

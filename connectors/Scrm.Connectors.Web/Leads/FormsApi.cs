@@ -71,12 +71,12 @@ internal static partial class FormsApi
         var log = logs.CreateLogger("Scrm.Connectors.Web.Forms");
         if (!options.Value.Forms.TryGetValue(formKey, out var form))
         {
-            return TypedResults.Problem("No form is configured under this key.", statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Problem(new UserText("没有以此为键配置的表单。", "No form is configured under this key.").In(request.HttpContext), statusCode: StatusCodes.Status404NotFound);
         }
 
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return Problems.UnsupportedMediaType("application/x-www-form-urlencoded");
+            return Problems.UnsupportedMediaType("application/x-www-form-urlencoded", request.HttpContext);
         }
 
         var errors = new FieldErrors();

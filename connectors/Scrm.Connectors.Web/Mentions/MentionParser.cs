@@ -15,6 +15,15 @@ internal static class MentionParser
 {
     public const int MaxItems = 1_000;
     public const int MaxTextLength = 20_000;
+
+    private static class Texts
+    {
+        public static readonly UserText Empty = new("至少要有一条提及", "must contain at least one mention");
+        public static readonly UserText TooMany = new("最多 {0} 条提及", "must contain at most {0} mentions");
+        public static readonly UserText Shape = new("必须是一条提及（对象）或提及的数组", "must be a mention object or an array of them");
+        public static readonly UserText Source = new("只能包含字母、数字和 . _ : -", "may contain only letters, digits and . _ : -");
+        public static readonly UserText Future = new("比现在晚了一天以上", "is more than a day in the future");
+    }
     /// <summary>
     /// What a mention posted here is filed under as its account: the channel is the mention's own
     /// <c>source</c> (<c>weibo</c>, like a polled Weibo mention), so search facets, reports and
@@ -36,10 +45,10 @@ internal static class MentionParser
                 Add(root, "", now, items, errors);
                 break;
             case JsonValueKind.Array when root.GetArrayLength() is 0:
-                errors.Add("$", "must contain at least one mention");
+                errors.Add("$", Texts.Empty);
                 break;
             case JsonValueKind.Array when root.GetArrayLength() > MaxItems:
-                errors.Add("$", $"must contain at most {MaxItems} mentions");
+                errors.Add("$", Texts.TooMany, MaxItems);
                 break;
             case JsonValueKind.Array:
                 var index = 0;
@@ -50,7 +59,7 @@ internal static class MentionParser
 
                 break;
             default:
-                errors.Add("$", "must be a mention object or an array of them");
+                errors.Add("$", Texts.Shape);
                 break;
         }
 
@@ -68,7 +77,7 @@ internal static class MentionParser
         var source = fields.Text("source", 64, required: true);
         if (source is not null && !IsIdentifier(source))
         {
-            errors.Add(Path(path, "source"), "may contain only letters, digits and . _ : -");
+            errors.Add(Path(path, "source"), Texts.Source);
             source = null;
         }
 
@@ -81,7 +90,7 @@ internal static class MentionParser
         var createdAt = fields.Time("createdAt") ?? now;
         if (createdAt > now.AddDays(1))
         {
-            errors.Add(Path(path, "createdAt"), "is more than a day in the future");
+            errors.Add(Path(path, "createdAt"), Texts.Future);
         }
 
         var metadata = fields.Scalars("metadata", maxProperties: 32, maxStringLength: 1_000);

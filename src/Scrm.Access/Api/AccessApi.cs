@@ -127,6 +127,7 @@ internal static class AccessApi
         public static readonly UserText SuccessorRequired = new("必填：由谁接手该用户的记录", "is required: who takes over the user's records");
         public static readonly UserText Reach = new("角色为 {0} 之一；资源为 {1} 之一；范围为 own（本人）、team（团队）或 all（全部）", "role one of {0}; resource one of {1}; reach own, team or all");
         public static readonly UserText KeyBody = new("owner 和 roles（每个为 {0} 之一）为必填；name 最多 128 个字符", "owner and roles (each one of {0}) are required; name at most 128 characters");
+        public static readonly UserText Limit = new("必须是 1 到 {0} 的整数", "must be a whole number from 1 to {0}");
         public static readonly UserText NoOwner = new("没有这个用户或服务账号", "no such user or service account");
     }
 
@@ -135,11 +136,11 @@ internal static class AccessApi
 
     private static async Task<Results<Ok<AuditLogPage>, ValidationProblem>> AuditAsync(
         string? actor, string? action, string? resource, string? resourceId, DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit,
-        AuditQuery audit, CancellationToken ct)
+        AuditQuery audit, HttpContext http, CancellationToken ct)
     {
         if (limit is < 1 or > 500)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["1 to 500"] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [Texts.Limit.In(http, 500)] });
         }
 
         return TypedResults.Ok(await audit.ReadAsync(new AuditFilter(actor, action, resource, resourceId, from, to, before, limit ?? 100), ct));

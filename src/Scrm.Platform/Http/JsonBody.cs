@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Scrm.Platform.Text;
 
 namespace Scrm.Platform.Http;
 
@@ -11,19 +12,19 @@ public static class JsonBody
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = MaxDepth };
 
     /// <summary>
-    /// The parsed body, or the problem to answer: 415 for another media type, 413 past
-    /// <paramref name="maxBytes"/>, 400 for invalid UTF-8, malformed or too deeply nested JSON.
+    /// The parsed body, or the problem to answer in the caller's language: 415 for another media type,
+    /// 413 past <paramref name="maxBytes"/>, 400 for invalid UTF-8, malformed or too deeply nested JSON.
     /// </summary>
     public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Problems.UnsupportedMediaType("application/json"));
+            return (null, Problems.UnsupportedMediaType("application/json", request.HttpContext));
         }
 
         if (request.ContentLength > maxBytes)
         {
-            return (null, Problems.TooLarge(maxBytes));
+            return (null, Problems.TooLarge(maxBytes, request.HttpContext));
         }
 
         try
@@ -32,11 +33,7 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
-            return (null, Problems.BadRequest($"The request body is not valid JSON ({Describe(ex)})."));
+            return (null, Problems.BadRequest(JsonTexts.NotJson, request.HttpContext, JsonTexts.Reason(ex)));
         }
     }
-
-    // The reader's message can quote input; only its position is repeated back.
-    private static string Describe(JsonException ex) =>
-        ex.LineNumber is { } line ? $"line {line + 1}, byte {ex.BytePositionInLine + 1}" : "unreadable";
 }

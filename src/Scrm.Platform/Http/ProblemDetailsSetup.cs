@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scrm.Platform.Text;
 
 namespace Scrm.Platform.Http;
 
@@ -37,16 +38,23 @@ public static partial class ProblemDetailsSetup
     /// </summary>
     private sealed partial class ClientErrorExceptionHandler(IProblemDetailsService problems, ILogger<ClientErrorExceptionHandler> log) : IExceptionHandler
     {
+        private static class Texts
+        {
+            public static readonly UserText TooLarge = new("请求体超过此接口接受的大小。", "The request body is larger than this endpoint accepts.");
+            public static readonly UserText Unreadable = new("无法读取请求。", "The request could not be read.");
+            public static readonly UserText Closed = new("客户端已关闭请求。", "The client closed the request.");
+        }
+
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
             var (status, detail) = exception switch
             {
-                BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? "The request body is larger than this endpoint accepts."
-                    : "The request could not be read."),
-                JsonException => (StatusCodes.Status400BadRequest, "The request body is not valid JSON."),
-                OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "The client closed the request."),
-                _ => (0, ""),
+                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, Texts.TooLarge),
+                BadHttpRequestException { InnerException: JsonException json } bad => (bad.StatusCode, JsonTexts.NotJson.Filled(JsonTexts.Reason(json))),
+                BadHttpRequestException bad => (bad.StatusCode, Texts.Unreadable),
+                JsonException json => (StatusCodes.Status400BadRequest, JsonTexts.NotJson.Filled(JsonTexts.Reason(json))),
+                OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, Texts.Closed),
+                _ => (0, null),
             };
             if (status == 0)
             {
@@ -64,7 +72,7 @@ public static partial class ProblemDetailsSetup
             {
                 HttpContext = context,
                 Exception = exception,
-                ProblemDetails = { Status = status, Detail = detail },
+                ProblemDetails = { Status = status, Detail = detail!.In(context) },
             });
         }
 

@@ -3,11 +3,17 @@ using Scrm.Platform.Text;
 
 namespace Scrm.Platform.Http;
 
-/// <summary>The problem answers connectors share.</summary>
+/// <summary>The problem answers connectors share, in the caller's language (Chinese unless it asks for English).</summary>
 public static class Problems
 {
-    public static IResult BadRequest(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid.");
+    private static class Texts
+    {
+        public static readonly UserText TooLarge = new("请求体超过 {0:N0} 字节。", "The request body is larger than {0:N0} bytes.");
+        public static readonly UserText MediaType = new("请求体必须是 {0}。", "The request body must be {0}.");
+    }
+
+    public static IResult BadRequest(UserText detail, HttpContext http, params object?[] args) =>
+        TypedResults.Problem(detail.In(http, args), statusCode: StatusCodes.Status400BadRequest);
 
     public static IResult Invalid(FieldErrors errors, string detail) =>
         TypedResults.ValidationProblem(errors.ToDictionary(), detail: detail);
@@ -16,9 +22,9 @@ public static class Problems
     public static IResult Invalid(FieldErrors errors, UserText detail, HttpContext http, params object?[] args) =>
         TypedResults.ValidationProblem(errors.ToDictionary(http.Language()), detail: detail.In(http, args));
 
-    public static IResult TooLarge(long maxBytes) =>
-        TypedResults.Problem($"The request body is larger than {maxBytes} bytes.", statusCode: StatusCodes.Status413PayloadTooLarge);
+    public static IResult TooLarge(long maxBytes, HttpContext http) =>
+        TypedResults.Problem(Texts.TooLarge.In(http, maxBytes), statusCode: StatusCodes.Status413PayloadTooLarge);
 
-    public static IResult UnsupportedMediaType(string expected) =>
-        TypedResults.Problem($"The request body must be {expected}.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+    public static IResult UnsupportedMediaType(string expected, HttpContext http) =>
+        TypedResults.Problem(Texts.MediaType.In(http, expected), statusCode: StatusCodes.Status415UnsupportedMediaType);
 }

@@ -52,7 +52,7 @@ internal static class Sheets
         var (text, encoding, problem) = UploadText.Decode(content);
         if (text is null)
         {
-            return (null, new UserText("文件不是可读的文本：" + problem, "The file is not readable text: " + problem));
+            return (null, new UserText("文件不是可读的文本：{0}", "The file is not readable text: {0}").Filled(problem));
         }
 
         using var reader = new StringReader(text);
@@ -106,9 +106,9 @@ internal static class Sheets
                 return (null, new UserText($"文件超过 {maxRows} 行，请分成多个文件导入。", $"The file has more than {maxRows} rows: split it into several files."));
             }
 
-            if (cells.FirstOrDefault(c => TextRule.Problem(c) is not null) is { } bad)
+            if (cells.Select(TextRule.Problem).FirstOrDefault(p => p is not null) is { } bad)
             {
-                return (null, new UserText($"第 {row} 行含有不允许的字符：{TextRule.Problem(bad)}", $"Row {row} {TextRule.Problem(bad)}."));
+                return (null, new UserText("第 {0} 行含有不允许的字符：{1}", "Row {0} {1}.").Filled(row, bad));
             }
 
             rows.Add(new SheetRow(row, cells));

@@ -14,6 +14,9 @@ public static class JsonTexts
     private static readonly UserText Unplaced = new("{0}", "{1}");
     private const string Malformed = "格式有误或值的类型不对";
 
+    /// <summary>A request body that is not JSON; the hole takes <see cref="Reason"/>.</summary>
+    public static readonly UserText NotJson = new("请求体不是有效的 JSON：{0}", "The request body is not valid JSON: {0}");
+
     public static UserText Reason(JsonException exception)
     {
         var message = exception.Message;

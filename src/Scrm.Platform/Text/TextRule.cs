@@ -12,20 +12,28 @@ public static class TextRule
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    private static class Texts
+    {
+        public static readonly UserText Nul = new("含有 NUL 字符", "contains a NUL character");
+        public static readonly UserText Control = new("含有控制字符 U+{0:X4}", "contains the control character U+{0:X4}");
+        public static readonly UserText Surrogate = new("不是有效的 Unicode 文本（代理项不成对）", "is not valid Unicode text (an unpaired surrogate)");
+        public static readonly UserText NotUtf8 = new("不是有效的 UTF-8 文本", "is not valid UTF-8 text");
+    }
+
     /// <summary>Why <paramref name="text"/> breaks the rule, or null when it keeps it.</summary>
-    public static string? Problem(string text)
+    public static UserText? Problem(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (c == '\0')
             {
-                return "contains a NUL character";
+                return Texts.Nul;
             }
 
             if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
             {
-                return $"contains the control character U+{(int)c:X4}";
+                return Texts.Control.Filled((int)c);
             }
 
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
@@ -34,7 +42,7 @@ public static class TextRule
             }
             else if (char.IsSurrogate(c))
             {
-                return "is not valid Unicode text (an unpaired surrogate)";
+                return Texts.Surrogate;
             }
         }
 
@@ -42,7 +50,7 @@ public static class TextRule
     }
 
     /// <summary>Decodes UTF-8 strictly (no overlong forms, no encoded surrogates), then applies <see cref="Problem(string)"/>.</summary>
-    public static (string? Text, string? Problem) Decode(ReadOnlySpan<byte> utf8)
+    public static (string? Text, UserText? Problem) Decode(ReadOnlySpan<byte> utf8)
     {
         string text;
         try
@@ -51,7 +59,7 @@ public static class TextRule
         }
         catch (DecoderFallbackException)
         {
-            return (null, "is not valid UTF-8 text");
+            return (null, Texts.NotUtf8);
         }
 
         return Problem(text) is { } problem ? (null, problem) : (text, null);

@@ -29,7 +29,7 @@ internal static class UploadText
     public static Encoding Gb18030Encoding => StrictGb18030;
 
     /// <summary>The text, the encoding it was read as, or why it is not text in an encoding we read.</summary>
-    public static (string? Text, string? Encoding, string? Problem) Decode(ReadOnlySpan<byte> bytes)
+    public static (string? Text, string? Encoding, UserText? Problem) Decode(ReadOnlySpan<byte> bytes)
     {
         var (encoding, name, skip) = Detect(bytes);
         string text;
@@ -40,8 +40,8 @@ internal static class UploadText
         catch (DecoderFallbackException)
         {
             return (null, null, name == Gb18030 && skip == 0
-                ? "is neither UTF-8 nor GB18030 text"
-                : $"is not valid {name} text");
+                ? new UserText("既不是 UTF-8 也不是 GB18030 文本", "is neither UTF-8 nor GB18030 text")
+                : new UserText("不是有效的 {0} 文本", "is not valid {0} text").Filled(name));
         }
 
         return TextRule.Problem(text) is { } problem ? (null, name, problem) : (text, name, null);

@@ -13,6 +13,19 @@ namespace Scrm.Search.Api;
 
 internal static partial class SearchApi
 {
+    private static class Texts
+    {
+        public static readonly UserText FixParameters = new("请修正所列参数后再搜索。", "Fix the listed parameters and search again.");
+        public static readonly UserText CursorOfQuery = new("不是本接口为此查询给出的游标", "is not a cursor this API returned for this query");
+        public static readonly UserText StartAgain = new(
+            "请不带游标重新开始，或用同一查询原样传入上一页给出的游标。",
+            "Start again without a cursor, or pass the cursor of the previous page unchanged with the same query.");
+        public static readonly UserText Unavailable = new("搜索引擎暂无响应，请稍后再试。", "The search engine is not answering; try again shortly.");
+        public static readonly UserText RebuildRunning = new(
+            "已有重建在进行；请在 GET /api/v1/search/rebuild 查看进度。",
+            "A rebuild is already running; follow it at GET /api/v1/search/rebuild.");
+    }
+
     public const long MaxBodyBytes = 64 * 1024;
 
     /// <summary>People who work in the CRM; machine keys that only deliver data (ingest) cannot read it back.</summary>
@@ -51,7 +64,7 @@ internal static partial class SearchApi
     private static Task<IResult> GetAsync(HttpRequest request, ISearchIndex index, SearchCursors cursors, IOptions<SearchOptions> options, IOptions<ProtectionOptions> protection, ILoggerFactory logs, CancellationToken ct)
     {
         var (search, errors) = SearchRequests.FromQueryString(request.Query, options.Value.FacetOffset);
-        return RunAsync(search, errors, Caller.Of(request.HttpContext.User), protection.Value, index, cursors, logs, ct);
+        return RunAsync(search, errors, request.HttpContext, protection.Value, index, cursors, logs, ct);
     }
 
     private static async Task<IResult> PostAsync(HttpRequest request, ISearchIndex index, SearchCursors cursors, IOptions<SearchOptions> options, IOptions<ProtectionOptions> protection, ILoggerFactory logs, CancellationToken ct)
@@ -65,18 +78,19 @@ internal static partial class SearchApi
         using (document)
         {
             var (search, errors) = SearchRequests.FromBody(document!.RootElement, options.Value.FacetOffset);
-            return await RunAsync(search, errors, Caller.Of(request.HttpContext.User), protection.Value, index, cursors, logs, ct);
+            return await RunAsync(search, errors, request.HttpContext, protection.Value, index, cursors, logs, ct);
         }
     }
 
     private static async Task<IResult> RunAsync(
-        SearchRequest? search, FieldErrors errors, Caller caller, ProtectionOptions protection, ISearchIndex index, SearchCursors cursors, ILoggerFactory logs, CancellationToken ct)
+        SearchRequest? search, FieldErrors errors, HttpContext http, ProtectionOptions protection, ISearchIndex index, SearchCursors cursors, ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger("Scrm.Search.Api");
+        var caller = Caller.Of(http.User);
         if (search is null)
         {
             LogRejected(log, errors.Count);
-            return Problems.Invalid(errors, "Fix the listed parameters and search again.");
+            return Problems.Invalid(errors, Texts.FixParameters, http);
         }
 
         var query = search.Query;
@@ -87,8 +101,8 @@ internal static partial class SearchApi
             {
                 LogRejected(log, 1);
                 var bad = new FieldErrors();
-                bad.Add("cursor", "is not a cursor this API returned for this query");
-                return Problems.Invalid(bad, "Start again without a cursor, or pass the cursor of the previous page unchanged with the same query.");
+                bad.Add("cursor", Texts.CursorOfQuery);
+                return Problems.Invalid(bad, Texts.StartAgain, http);
             }
 
             query = query with { After = after };
@@ -107,16 +121,16 @@ internal static partial class SearchApi
         catch (SearchUnavailableException ex)
         {
             LogUnavailable(log, ex);
-            return TypedResults.Problem("The search engine is not answering; try again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Problem(Texts.Unavailable.In(http), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 
-    private static async Task<Results<Accepted<RebuildStatus>, ProblemHttpResult>> StartRebuildAsync(SearchRebuild rebuild, CancellationToken ct)
+    private static async Task<Results<Accepted<RebuildStatus>, ProblemHttpResult>> StartRebuildAsync(SearchRebuild rebuild, HttpContext http, CancellationToken ct)
     {
         var (started, status) = await rebuild.StartAsync(ct);
         return started
             ? TypedResults.Accepted("/api/v1/search/rebuild", status)
-            : TypedResults.Problem("A rebuild is already running; follow it at GET /api/v1/search/rebuild.", statusCode: StatusCodes.Status409Conflict);
+            : TypedResults.Problem(Texts.RebuildRunning.In(http), statusCode: StatusCodes.Status409Conflict);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a search request with {Count} invalid parameter(s)")]

@@ -15,6 +15,28 @@ internal sealed record SearchRequest(SearchQuery Query, string? Cursor);
 /// </summary>
 internal static class SearchRequests
 {
+    internal static class Texts
+    {
+        public static readonly UserText UnknownParameter = new("不是可用的参数", "is not a known parameter");
+        public static readonly UserText Once = new("只能给出一次", "must be given once");
+        public static readonly UserText Size = new("必须是 1 到 {0} 的整数", "must be a whole number from 1 to {0}");
+        public static readonly UserText Boolean = new("必须是 true 或 false", "must be true or false");
+        public static readonly UserText Sort = new("必须是 relevance（相关度）、newest（最新）或 oldest（最早）", "must be relevance, newest or oldest");
+        public static readonly UserText ToAfterFrom = new("必须晚于 from", "must be later than from");
+        public static readonly UserText Cursor = new("不是本接口给出的游标", "is not a cursor this API returned");
+        public static readonly UserText TooLong = new("超过 {0} 个字符", "is longer than {0} characters");
+        public static readonly UserText Nul = new("含有 NUL 字符", "contains a NUL character");
+        public static readonly UserText TooManyValues = new("最多列出 {0} 个值", "may list at most {0} values");
+        public static readonly UserText Value = new("每个值须为 1 到 {0} 个字符且不含 NUL", "values must have 1 to {0} characters and no NUL");
+        public static readonly UserText Array = new("必须是最多 {0} 个字符串的数组", "must be an array of at most {0} strings");
+        public static readonly UserText StringsOnly = new("只能包含字符串", "must contain strings only");
+        public static readonly UserText Unicode = new("含有无效的 Unicode 文本", "contains text that is not valid Unicode");
+        public static readonly UserText Types = new("必须是 {0} 之一", "must be among {0}");
+        public static readonly UserText Time = new(
+            "必须是日期（2026-05-31）或带时区的 ISO 8601 时间（2026-05-31T17:46:55+08:00）",
+            "must be a date (2026-05-31) or an ISO 8601 time with an offset (2026-05-31T17:46:55+08:00)");
+    }
+
     public const int MaxValues = 50;
     public const int MaxValueLength = 256;
 
@@ -31,7 +53,7 @@ internal static class SearchRequests
         {
             if (!QueryParameters.Contains(key))
             {
-                errors.Add(key, "is not a known parameter");
+                errors.Add(key, Texts.UnknownParameter);
             }
         }
 
@@ -40,7 +62,7 @@ internal static class SearchRequests
             var values = query[name];
             if (values.Count > 1)
             {
-                errors.Add(name, "must be given once");
+                errors.Add(name, Texts.Once);
             }
 
             return values.Count == 0 ? null : values[0];
@@ -88,7 +110,7 @@ internal static class SearchRequests
         {
             if (sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt32(out size) || size is < 1 or > SearchQuery.MaxSize)
             {
-                errors.Add("size", $"must be a whole number from 1 to {SearchQuery.MaxSize}");
+                errors.Add("size", Texts.Size, SearchQuery.MaxSize);
             }
         }
 
@@ -97,7 +119,7 @@ internal static class SearchRequests
         {
             if (facetsElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                errors.Add("facets", "must be true or false");
+                errors.Add("facets", Texts.Boolean);
             }
             else
             {
@@ -133,17 +155,17 @@ internal static class SearchRequests
         var sort = SearchSort.Relevance;
         if (sortText is not null && !TryParseSort(sortText, out sort))
         {
-            errors.Add("sort", "must be relevance, newest or oldest");
+            errors.Add("sort", Texts.Sort);
         }
 
         if (filter.From is { } from && filter.To is { } to && from >= to)
         {
-            errors.Add("to", "must be later than from");
+            errors.Add("to", Texts.ToAfterFrom);
         }
 
         if (cursor is not null && (cursor.Length is 0 or > SearchCursors.MaxLength))
         {
-            errors.Add("cursor", "is not a cursor this API returned");
+            errors.Add("cursor", Texts.Cursor);
         }
 
         if (errors.Any)
@@ -164,13 +186,13 @@ internal static class SearchRequests
 
         if (text.Length > QueryText.MaxLength)
         {
-            errors.Add("q", $"is longer than {QueryText.MaxLength} characters");
+            errors.Add("q", Texts.TooLong, QueryText.MaxLength);
             return null;
         }
 
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            errors.Add("q", "contains a NUL character");
+            errors.Add("q", Texts.Nul);
             return null;
         }
 
@@ -181,7 +203,7 @@ internal static class SearchRequests
     {
         if (values.Count > MaxValues)
         {
-            errors.Add(name, $"may list at most {MaxValues} values");
+            errors.Add(name, Texts.TooManyValues, MaxValues);
             return [];
         }
 
@@ -189,7 +211,7 @@ internal static class SearchRequests
         {
             if (value.Length is 0 or > MaxValueLength || value.Contains('\0', StringComparison.Ordinal))
             {
-                errors.Add(name, $"values must have 1 to {MaxValueLength} characters and no NUL");
+                errors.Add(name, Texts.Value, MaxValueLength);
                 return [];
             }
         }
@@ -206,7 +228,7 @@ internal static class SearchRequests
 
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxValues)
         {
-            errors.Add(name, $"must be an array of at most {MaxValues} strings");
+            errors.Add(name, Texts.Array, MaxValues);
             return [];
         }
 
@@ -217,7 +239,7 @@ internal static class SearchRequests
             {
                 if (item.ValueKind != JsonValueKind.String)
                 {
-                    errors.Add(name, "must contain strings only");
+                    errors.Add(name, Texts.StringsOnly);
                     return [];
                 }
 
@@ -225,7 +247,7 @@ internal static class SearchRequests
             }
             catch (InvalidOperationException)
             {
-                errors.Add(name, "contains text that is not valid Unicode");
+                errors.Add(name, Texts.Unicode);
                 return [];
             }
         }
@@ -237,7 +259,7 @@ internal static class SearchRequests
     {
         if (types.Any(t => !DocumentTypes.All.Contains(t)))
         {
-            errors.Add(name, $"must be among {string.Join(", ", DocumentTypes.All)}");
+            errors.Add(name, Texts.Types, string.Join(", ", DocumentTypes.All));
             return [];
         }
 
@@ -263,7 +285,7 @@ internal static class SearchRequests
             return time;
         }
 
-        errors.Add(name, "must be a date (2026-05-31) or an ISO 8601 time with an offset (2026-05-31T17:46:55+08:00)");
+        errors.Add(name, Texts.Time);
         return null;
     }
 
@@ -274,7 +296,7 @@ internal static class SearchRequests
             return size;
         }
 
-        errors.Add("size", $"must be a whole number from 1 to {SearchQuery.MaxSize}");
+        errors.Add("size", Texts.Size, SearchQuery.MaxSize);
         return 20;
     }
 
@@ -285,7 +307,7 @@ internal static class SearchRequests
             return value;
         }
 
-        errors.Add(name, "must be true or false");
+        errors.Add(name, Texts.Boolean);
         return true;
     }
 

@@ -263,7 +263,6 @@ internal static class WorkflowsApi
         public static readonly UserText DefinitionNotUtf8 = new("工作流定义不是有效的 UTF-8。", "The definition is not valid UTF-8.");
         public static readonly UserText BodyTooLarge = new("请求体过大。", "The body is too large.");
         public static readonly UserText BodyNotUtf8 = new("请求体不是有效的 UTF-8。", "The body is not valid UTF-8.");
-        public static readonly UserText BodyNotJson = new("请求体不是有效的 JSON：{0}", "The body is not valid JSON: {0}");
     }
 
     private static async Task<(WorkflowDefinition?, ProblemHttpResult?)> ReadDefinitionAsync(HttpRequest request, int maxBytes, CancellationToken ct)
@@ -311,7 +310,7 @@ internal static class WorkflowsApi
         }
         catch (JsonException ex)
         {
-            return (null, TypedResults.Problem(Texts.BodyNotJson.In(request.HttpContext, JsonTexts.Reason(ex)), statusCode: StatusCodes.Status400BadRequest));
+            return (null, TypedResults.Problem(JsonTexts.NotJson.In(request.HttpContext, JsonTexts.Reason(ex)), statusCode: StatusCodes.Status400BadRequest));
         }
     }
 
