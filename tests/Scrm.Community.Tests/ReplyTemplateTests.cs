@@ -43,19 +43,28 @@ public sealed class ReplyTemplateTests : IAsyncLifetime
         var id = created.Body.GetProperty("id").GetInt64();
         created.Body.GetProperty("version").GetInt32().ShouldBe(1);
 
-        foreach (var (body, named) in new[]
+        foreach (var (body, named, chinese) in new[]
         {
-            ("{% if customer.name %}没有结束", "if"),
-            ("{{ custmer.name }}您好", "custmer"),
-            ("{{ customer.name | shout }}", "shout"),
-            ("{{ customer.name ", ""),
+            ("{% if customer.name %}没有结束", "if", "缺少结束标签 {% endif %}"),
+            ("{{ custmer.name }}您好", "custmer", "变量 custmer"),
+            ("{{ customer.name | shout }}", "shout", "过滤器 shout 不存在"),
+            ("{{ customer.name ", "", "标签缺少结尾 }}"),
         })
         {
             var bad = await SendAsync(agent, HttpMethod.Post, "/api/v1/community/templates", new { name = "坏模板", body });
             bad.Status.ShouldBe(HttpStatusCode.UnprocessableEntity, body);
             bad.Type.ShouldBe("application/problem+json");
-            bad.Body.GetProperty("liquidError").GetString()!.ShouldContain(named, Case.Insensitive, body);
-            bad.Body.GetProperty("detail").GetString()!.ShouldStartWith("模板不是有效的 Liquid");
+            var engineWords = bad.Body.GetProperty("liquidError").GetString()!;
+            engineWords.ShouldContain(named, Case.Insensitive, body);
+            var detail = bad.Body.GetProperty("detail").GetString()!;
+            detail.ShouldStartWith("模板不是有效的 Liquid：", customMessage: body);
+            detail.ShouldContain(chinese, customMessage: body);
+            detail.ShouldNotContain(engineWords, customMessage: body);
+
+            using var english = new HttpRequestMessage(HttpMethod.Post, "/api/v1/community/templates") { Content = JsonContent.Create(new { name = "坏模板", body }) };
+            english.Headers.AcceptLanguage.ParseAdd("en");
+            using var answer = await agent.SendAsync(english, Ct);
+            (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString().ShouldBe("The template is not valid Liquid: " + engineWords, body);
         }
 
         // A bad change leaves the saved template as it was.

@@ -117,4 +117,21 @@ public sealed class ValidatorTests
         chinese.ShouldNotContain("invalid", Case.Insensitive);
         parse.Error.In(Languages.English).ShouldContain(english);
     }
+
+    [Theory]
+    [InlineData("vars.x >", "第 1 行第 9 列无法解析：脚本意外结束", "Unexpected end of input")]
+    [InlineData("vars.x ) 1", "第 1 行第 8 列无法解析：意外的符号 )", "Unexpected token ')'")]
+    [InlineData("'未闭合", "无法解析：无效或意外的符号", "Invalid or unexpected token")]
+    public void A_script_that_does_not_parse_is_refused_in_chinese_at_its_place_and_in_english_with_the_parsers_words(string script, string chinese, string english)
+    {
+        var json = $$"""{ "id": "t", "name": "T", "triggers": [{{Start}}], "activities": [{ "id": "a", "type": "if", "inputs": { "condition": { "js": {{System.Text.Json.JsonSerializer.Serialize(script)}} } } }], "connections": [{ "source": "start", "target": "a" }] }""";
+
+        var error = Validator.Validate(DefinitionJson.Parse(json, 1 << 20).Definition!, 1000).Single(e => e.Code == "invalid-expression");
+
+        var zh = error.In(Languages.Chinese).Message;
+        zh.ShouldStartWith("活动 'a' 的输入 'condition' 表达式有误：脚本");
+        zh.ShouldContain(chinese);
+        zh.ShouldNotContain(english);
+        error.In(Languages.English).Message.ShouldContain(english);
+    }
 }

@@ -135,10 +135,11 @@ internal static class TemplatesApi
         return error is not null ? (null, BadLiquid(http, error)) : (text, null);
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BadLiquid(HttpContext http, string? error) =>
+    /// <summary>422 with the reason in the reader's language; <c>liquidError</c> keeps the template engine's own words.</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult BadLiquid(HttpContext http, UserText? error) =>
         TypedResults.Problem(Texts.Liquid.In(http, error), statusCode: StatusCodes.Status422UnprocessableEntity,
             title: http.Language() == Languages.English ? "Invalid Liquid template" : "Liquid 模板无效",
-            extensions: new Dictionary<string, object?> { ["liquidError"] = error });
+            extensions: new Dictionary<string, object?> { ["liquidError"] = error?.In(Languages.English) });
 
     /// <summary>Text an agent typed: no control characters besides line breaks and tabs, no lone surrogates.</summary>
     internal static bool CleanText(string text)

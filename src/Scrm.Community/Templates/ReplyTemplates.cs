@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Globalization;
 using Fluid;
 using Fluid.Values;
@@ -22,7 +23,7 @@ internal enum TemplateStatus
 }
 
 /// <summary>What a template change did; for bad Liquid, the engine's error.</summary>
-internal sealed record TemplateResult(TemplateStatus Status, ReplyTemplate? Template = null, string? Error = null);
+internal sealed record TemplateResult(TemplateStatus Status, ReplyTemplate? Template = null, UserText? Error = null);
 
 /// <summary>
 /// Reply templates in Liquid (Fluid). A template is checked when it is saved: it must parse, and
@@ -52,22 +53,22 @@ internal sealed class ReplyTemplates(IDbContextFactory<CommunityDbContext> conte
         new Dictionary<string, object?> { ["id"] = "SO-1", ["amount"] = 99.5m, ["currency"] = "CNY", ["channel"] = "tmall", ["date"] = "2026-12-01", ["products"] = new List<object?> { "面霜" } },
         new Dictionary<string, object?> { ["id"] = "agent" });
 
-    /// <summary>Why the Liquid is refused (the engine's words), or null when it parses and renders against every variable.</summary>
-    public static string? Problem(string body)
+    /// <summary>Why the Liquid is refused (the English keeps the engine's words), or null when it parses and renders against every variable.</summary>
+    public static UserText? Problem(string body)
     {
         if (!Parser.TryParse(body, out var template, out var error))
         {
-            return error;
+            return LiquidTexts.Reason(error);
         }
 
         try
         {
             var rendered = template.Render(Sample.Context(Strict));
-            return rendered.Length > MaxRendered ? $"renders more than {MaxRendered} characters" : null;
+            return rendered.Length > MaxRendered ? LiquidTexts.TooLong.Filled(MaxRendered) : null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return e.Message;
+            return LiquidTexts.Reason(e.Message);
         }
     }
 
@@ -151,11 +152,11 @@ internal sealed class ReplyTemplates(IDbContextFactory<CommunityDbContext> conte
     /// Renders <paramref name="body"/> (a saved template's or a draft) for a conversation the caller
     /// may see: the text, or null when the conversation is not theirs; bad Liquid in the error.
     /// </summary>
-    public async Task<(string? Text, string? Error, bool Found)> RenderForAsync(long conversationId, string body, Caller caller, CancellationToken cancellationToken)
+    public async Task<(string? Text, UserText? Error, bool Found)> RenderForAsync(long conversationId, string body, Caller caller, CancellationToken cancellationToken)
     {
         if (!Parser.TryParse(body, out var template, out var parseError))
         {
-            return (null, parseError, true);
+            return (null, LiquidTexts.Reason(parseError), true);
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -195,11 +196,11 @@ internal sealed class ReplyTemplates(IDbContextFactory<CommunityDbContext> conte
         try
         {
             var text = await template.RenderAsync(model.Context(Lenient));
-            return text.Length > MaxRendered ? (null, $"renders more than {MaxRendered} characters", true) : (text, null, true);
+            return text.Length > MaxRendered ? (null, LiquidTexts.TooLong.Filled(MaxRendered), true) : (text, null, true);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return (null, e.Message, true);
+            return (null, LiquidTexts.Reason(e.Message), true);
         }
     }
 

@@ -151,7 +151,7 @@ internal sealed partial class DefinitionValidator(ActivityRegistry registry, Scr
                 }
                 catch (ExpressionException ex)
                 {
-                    errors.Add(DefinitionError.Of(node.Id, "invalid-expression", Texts.Expression, node.Id, name, ex.Message));
+                    errors.Add(DefinitionError.Of(node.Id, "invalid-expression", Texts.Expression, node.Id, name, ex.Text));
                 }
             }
             else if (value.Kind == InputKind.Variable && string.IsNullOrEmpty(value.Text))

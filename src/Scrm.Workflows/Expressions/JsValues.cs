@@ -16,7 +16,7 @@ internal static class JsValues
     {
         if (depth > MaxDepth)
         {
-            throw new ExpressionException("A value is nested too deeply to pass to an expression.");
+            throw new ExpressionException(ScriptTexts.NestedIn);
         }
 
         switch (node)
@@ -89,7 +89,7 @@ internal static class JsValues
     {
         if (depth > MaxDepth)
         {
-            throw new ExpressionException("An expression returned a value nested too deeply.");
+            throw new ExpressionException(ScriptTexts.NestedOut);
         }
 
         switch (value.Type)

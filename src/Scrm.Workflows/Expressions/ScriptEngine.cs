@@ -46,7 +46,7 @@ internal sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
 
         if (source.Length > _limits.MaxScriptLength)
         {
-            throw new ExpressionException($"The script is {source.Length:N0} characters; at most {_limits.MaxScriptLength:N0} are allowed.");
+            throw new ExpressionException(ScriptTexts.TooLong.Filled(source.Length, _limits.MaxScriptLength));
         }
 
         try
@@ -57,7 +57,7 @@ internal sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
         }
         catch (Exception ex) when (ex.GetBaseException() is ParseErrorException parse)
         {
-            throw new ExpressionException($"The script does not parse: {parse.Description} (line {parse.LineNumber}, column {parse.Column}).", ex);
+            throw new ExpressionException(ScriptTexts.Parse(parse.LineNumber, parse.Column + 1, parse.Description), ex);
         }
 
         if (_scripts.Count >= MaxCachedScripts)
@@ -107,35 +107,35 @@ internal sealed class ScriptEngine(IOptions<WorkflowsOptions> options)
         }
         catch (JavaScriptException ex)
         {
-            throw new ExpressionException($"The expression threw: {ex.Message}", ex);
+            throw new ExpressionException(ScriptTexts.Thrown(ex.Message), ex);
         }
         catch (TimeoutException ex)
         {
-            throw new ExpressionException("The expression ran past its time limit.", ex);
+            throw new ExpressionException(ScriptTexts.TimeLimit, ex);
         }
         catch (StatementsCountOverflowException ex)
         {
-            throw new ExpressionException("The expression ran too many statements (a runaway loop?).", ex);
+            throw new ExpressionException(ScriptTexts.Statements, ex);
         }
         catch (MemoryLimitExceededException ex)
         {
-            throw new ExpressionException("The expression used more memory than allowed.", ex);
+            throw new ExpressionException(ScriptTexts.Memory, ex);
         }
         catch (RecursionDepthOverflowException ex)
         {
-            throw new ExpressionException("The expression recursed too deeply.", ex);
+            throw new ExpressionException(ScriptTexts.Recursion, ex);
         }
         catch (ExecutionCanceledException ex)
         {
-            throw new ExpressionException("The expression was cancelled.", ex);
+            throw new ExpressionException(ScriptTexts.Cancelled, ex);
         }
         catch (JintException ex)
         {
-            throw new ExpressionException($"The expression failed: {ex.Message}", ex);
+            throw new ExpressionException(ScriptTexts.Failed.Filled(ex.Message), ex);
         }
         catch (InvalidOperationException ex)
         {
-            throw new ExpressionException($"The expression failed: {ex.Message}", ex);
+            throw new ExpressionException(ScriptTexts.Failed.Filled(ex.Message), ex);
         }
     }
 

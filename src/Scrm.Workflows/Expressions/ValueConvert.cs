@@ -15,7 +15,7 @@ internal static class ValueConvert
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or JsonException or OverflowException or InvalidCastException)
         {
-            throw new ExpressionException($"Input '{input}' cannot be read as {Describe(typeof(T))}: {Short(node)}.", ex);
+            throw new ExpressionException(ScriptTexts.Unreadable.Filled(input, ScriptTexts.Kind(typeof(T)), Short(node)), ex);
         }
     }
 
@@ -89,8 +89,6 @@ internal static class ValueConvert
 
         return node.Deserialize(type, JsonSerializerOptions.Web);
     }
-
-    private static string Describe(Type type) => type == typeof(JsonArray) ? "a list" : type == typeof(JsonObject) ? "an object" : type.Name;
 
     private static string Short(JsonNode? node)
     {
