@@ -17,10 +17,14 @@ internal static class Fixtures
 
     public static JsonElement Negative(string id) => NegativeCases.Value.Single(v => v.GetProperty("id").GetString() == id);
 
-    public static TheoryData<string> VectorIds(params string[] kinds) =>
-        new(VectorCases.Value.Where(v => kinds.Contains(v.GetProperty("kind").GetString())).Select(v => v.GetProperty("id").GetString()!));
+    public static TheoryData<string> VectorIds(params string[] kinds) => new(VectorIdList(kinds));
 
-    public static TheoryData<string> NegativeIds() => new(NegativeCases.Value.Select(v => v.GetProperty("id").GetString()!));
+    public static string[] VectorIdList(params string[] kinds) =>
+        [.. VectorCases.Value.Where(v => kinds.Contains(v.GetProperty("kind").GetString())).Select(v => v.GetProperty("id").GetString()!)];
+
+    public static TheoryData<string> NegativeIds() => new(NegativeIdList());
+
+    public static string[] NegativeIdList() => [.. NegativeCases.Value.Select(v => v.GetProperty("id").GetString()!)];
 
     /// <summary>A hostile case's body: its file's bytes, or its generator evaluated.</summary>
     public static byte[] Hostile(string id)
