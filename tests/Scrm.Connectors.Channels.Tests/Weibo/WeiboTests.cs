@@ -74,15 +74,23 @@ public abstract class WeiboPollingTests(PostgresServer postgres, bool usePostgre
         ["Scrm:Connectors:Weibo:RateLimitDelay"] = "00:00:00.020",
     };
 
-    private Task<ModuleHost> StartAsync(TempDirectory data, bool scheduled = false) =>
-        ModuleHost.StartAsync(_storage, (s, c) =>
+    private Task<ModuleHost> StartAsync(TempDirectory data, bool scheduled = false, Dictionary<string, string?>? more = null)
+    {
+        var settings = Settings(scheduled ? "00:00:01" : "01:00:00");
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return ModuleHost.StartAsync(_storage, (s, c) =>
         {
             s.AddScrmIngestion(c).AddScrmWeiboConnector(c);
             if (scheduled)
             {
                 s.AddScrmScheduling(c);
             }
-        }, Settings(scheduled ? "00:00:01" : "01:00:00"), data: data);
+        }, settings, data: data);
+    }
 
     private static WeiboPost Mention(long id, string text) => new(id, "Tue May 31 17:46:55 +0800 2011", text, 1404376560, "小红");
 
@@ -155,17 +163,38 @@ public abstract class WeiboPollingTests(PostgresServer postgres, bool usePostgre
     [Fact]
     public async Task The_scheduled_job_polls_each_configured_account()
     {
+        // Two accounts on their own schedules: the fake answers every token with the same timeline,
+        // so each account's poll shows as the mention under that account's own key.
         _fake.State.AddMention(Mention(42, "@品牌官方 定时任务"));
-        await using var host = await StartAsync(new TempDirectory("scrm-weibo"), scheduled: true);
+        await using var host = await StartAsync(new TempDirectory("scrm-weibo"), scheduled: true, new()
+        {
+            ["Scrm:Connectors:Weibo:Accounts:service:AccessToken"] = "weibo-token-service",
+            ["Scrm:Connectors:Weibo:Accounts:service:PollInterval"] = "00:00:01",
+        });
         var journal = host.Get<JournalReader>();
+        string[] keys = ["weibo:brand:mention:42", "weibo:service:mention:42"];
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await journal.FindAsync("weibo:brand:mention:42", Ct) is null && DateTime.UtcNow < deadline)
+        while (await MissingAsync() > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, Ct);
         }
 
-        (await journal.FindAsync("weibo:brand:mention:42", Ct)).ShouldNotBeNull();
+        foreach (var key in keys)
+        {
+            (await journal.FindAsync(key, Ct)).ShouldNotBeNull(key);
+        }
+
+        async Task<int> MissingAsync()
+        {
+            var missing = 0;
+            foreach (var key in keys)
+            {
+                missing += await journal.FindAsync(key, Ct) is null ? 1 : 0;
+            }
+
+            return missing;
+        }
     }
 }
 
