@@ -76,7 +76,9 @@ public abstract class JournalTests(PostgresServer postgres, bool usePostgres) : 
             Task.Run(() => journal.AppendAsync([Item($"g-{i}")], TestContext.Current.CancellationToken))));
 
         var writer = host.Get<JournalWriter>();
-        writer.Commits.ShouldBeLessThan(2_000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"2,000 concurrent appends in {writer.Commits} commits");
+        // Grouped, not merely fewer than one commit per append: on average at least 10 appends share a commit.
+        writer.Commits.ShouldBeInRange(1, 200);
         (await host.Get<JournalReader>().LastPositionAsync(TestContext.Current.CancellationToken)).ShouldBeGreaterThanOrEqualTo(2_000);
         (await host.Get<JournalReader>().StatsAsync(TestContext.Current.CancellationToken)).Appended.ShouldBe(2_000);
     }
