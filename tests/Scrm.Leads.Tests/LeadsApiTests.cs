@@ -399,9 +399,21 @@ public sealed class LeadsApiTests : IAsyncLifetime
         var second = await rep.PostAsJsonAsync("/api/v1/leads/routing/simulate", new { province = "上海" }, TestContext.Current.CancellationToken);
         var a = await first.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var b = await second.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        a.GetProperty("owner").GetString().ShouldNotBeNull();
-        b.GetProperty("owner").GetString().ShouldBe(a.GetProperty("owner").GetString());
+        var owner = a.GetProperty("owner").GetString().ShouldNotBeNull();
+        b.GetProperty("owner").GetString().ShouldBe(owner);
         a.GetProperty("reasons").GetArrayLength().ShouldBeGreaterThan(0);
+
+        // Nothing was assigned: no lead exists, no rep has a notification, and the round robin has not
+        // moved, so the first real lead goes to the rep the simulator named.
+        using var admin = _app.ClientFor("admin");
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/leads", TestContext.Current.CancellationToken)).GetProperty("items").GetArrayLength().ShouldBe(0);
+        using (var named = Client(RepKey(owner)))
+        {
+            (await named.GetFromJsonAsync<JsonElement>("/api/v1/leads/notifications", TestContext.Current.CancellationToken)).GetArrayLength().ShouldBe(0);
+        }
+
+        var lead = await PostFormAndWaitForLeadAsync("+8613900000004");
+        lead.GetProperty("owner").GetString().ShouldBe(owner);
     }
 
     [Fact]
