@@ -210,7 +210,9 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
 
         await adapter.SearchAsync(new SearchQuery { Text = "會員積分", Size = 1, After = result.Next }, Ct);
         var next = JsonDocument.Parse(_fake.Calls.Last(c => c.Path.EndsWith("/_search", StringComparison.Ordinal)).Body);
-        next.RootElement.GetProperty("search_after").GetRawText().ShouldBe("""[2.5,1764000000000,"a"]""");
+        // The second page reads a point in time, with the shard tiebreaker last.
+        next.RootElement.GetProperty("search_after").GetRawText().ShouldBe("""[2.5,1764000000000,"a",9223372036854775807]""");
+        next.RootElement.GetProperty("pit").GetProperty("id").GetString().ShouldBe(JsonDocument.Parse(ElasticsearchContractTests.Example("open_point_in_time.response.1.json")).RootElement.GetProperty("id").GetString());
     }
 
     [Fact]

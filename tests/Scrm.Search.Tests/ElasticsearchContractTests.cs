@@ -92,6 +92,26 @@ public sealed class ElasticsearchContractTests
         }
     }
 
+    [Theory]
+    [InlineData("relevance")]
+    [InlineData("oldest")]
+    public void A_page_inside_a_point_in_time_names_no_index_and_ends_its_sort_with_the_shard_doc_tiebreaker(string sort)
+    {
+        var query = new SearchQuery { Text = "物流", Sort = Enum.Parse<SearchSort>(sort, ignoreCase: true), After = new SearchAfter(7.5, 1_700_000_000_000, "webhook:weibo:1") };
+        var match = ClientQueries.Match(query.Text, query.Filter, matchContacts: false).ShouldNotBeNull();
+        var request = ClientQueries.Search("crm", query, match, 10_000, TimeSpan.FromHours(8), new Elastic.Clients.Elasticsearch.Core.Search.PointInTimeReference { Id = "pit-1", KeepAlive = TimeSpan.FromMinutes(5) });
+        var search = Body(request);
+
+        Validate("search.request", search).ShouldBeEmpty(search);
+        request.Indices.ShouldBeNull();
+        var json = JsonNode.Parse(search)!;
+        json["pit"]!["id"]!.GetValue<string>().ShouldBe("pit-1");
+        json["sort"]!.AsArray()[^1]!.ToJsonString().ShouldContain("_shard_doc");
+        var after = json["search_after"]!.AsArray();
+        after.Count.ShouldBe(json["sort"]!.AsArray().Count);
+        after[^1]!.GetValue<long>().ShouldBe(long.MaxValue);
+    }
+
     [Fact]
     public void Punctuation_only_text_matches_nothing_instead_of_everything()
     {
@@ -290,6 +310,9 @@ public sealed class ElasticsearchContractTests
     [InlineData("indices.update_aliases", "POST", "/_aliases", null)]
     [InlineData("index", "PUT", "/{index}/_doc/{id}", null)]
     [InlineData("get", "GET", "/{index}/_doc/{id}", null)]
+    [InlineData("search", "POST", "/_search", "typed_keys")]
+    [InlineData("open_point_in_time", "POST", "/{index}/_pit", "keep_alive")]
+    [InlineData("close_point_in_time", "DELETE", "/_pit", null)]
     public void Every_call_the_adapter_makes_is_declared_in_the_rest_api_spec(string endpoint, string method, string path, string? parameter)
     {
         using var spec = JsonDocument.Parse(File.ReadAllText(Repo.Elasticsearch("api", endpoint + ".json")));

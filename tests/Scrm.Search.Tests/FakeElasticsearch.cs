@@ -183,6 +183,11 @@ public sealed class FakeElasticsearch : IAsyncDisposable
             return (200, Example("count.response.1.json"));
         }
 
+        if (path.EndsWith("/_pit", StringComparison.Ordinal))
+        {
+            return (200, Example(call.Method == "DELETE" ? "close_point_in_time.response.1.json" : "open_point_in_time.response.1.json"));
+        }
+
         if (path.EndsWith("/_refresh", StringComparison.Ordinal))
         {
             return (200, Example("indices.refresh.response.1.json"));

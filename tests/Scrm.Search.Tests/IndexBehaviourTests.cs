@@ -203,6 +203,7 @@ public sealed class FakeClusterIndexBehaviourTests : IndexBehaviourTests
             index.Dispose();
             await fake.DisposeAsync();
             fake.Cluster!.Unsupported.ShouldBeEmpty();
+            fake.Cluster.OpenPits.ShouldBeEmpty();
             fake.SchemaErrors.ShouldBeEmpty();
         }
     }

@@ -14,7 +14,7 @@ namespace Scrm.Search.Api;
 /// </summary>
 internal sealed class SearchCursors
 {
-    public const int MaxLength = 2_048;
+    public const int MaxLength = 8_192;
     private const int MacBytes = 16;
     private readonly byte[] _key;
 
@@ -29,8 +29,10 @@ internal sealed class SearchCursors
 
     public string Encode(SearchAfter after, string fingerprint)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new CursorPayload(fingerprint, after.Score, after.CreatedAtMs, after.Id), CursorJson.Default.CursorPayload);
-        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Mac(payload));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new CursorPayload(fingerprint, after.Score, after.CreatedAtMs, after.Id, after.PointInTime), CursorJson.Default.CursorPayload);
+        var cursor = Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Mac(payload));
+        // A snapshot id too long to carry is left out: the next page opens another one from the position.
+        return cursor.Length > MaxLength && after.PointInTime is not null ? Encode(after with { PointInTime = null }, fingerprint) : cursor;
     }
 
     /// <summary>The position, or null when the cursor is malformed, forged or belongs to another query.</summary>
@@ -50,7 +52,7 @@ internal sealed class SearchCursors
             }
 
             var p = JsonSerializer.Deserialize(payload, CursorJson.Default.CursorPayload);
-            return p is not null && p.Q == fingerprint && p.I is not null ? new SearchAfter(p.S, p.C, p.I) : null;
+            return p is not null && p.Q == fingerprint && p.I is not null ? new SearchAfter(p.S, p.C, p.I) { PointInTime = p.P } : null;
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
@@ -95,7 +97,8 @@ internal sealed class SearchCursors
     }
 }
 
-internal sealed record CursorPayload(string Q, double? S, long C, string? I);
+/// <summary>A cursor's content: query fingerprint, score, creation time, id and the engine's snapshot (absent in older cursors).</summary>
+internal sealed record CursorPayload(string Q, double? S, long C, string? I, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? P = null);
 
 [JsonSerializable(typeof(CursorPayload))]
 internal sealed partial class CursorJson : JsonSerializerContext;

@@ -14,6 +14,7 @@ internal static class ClientQueries
     public const string MarkStart = "\uE000";
     public const string MarkEnd = "\uE001";
     public const int FacetChannels = 50;
+    public const string ShardDoc = "_shard_doc";
 
     /// <summary>The query part, or null when the text can match nothing (only punctuation).</summary>
     public static Query? Match(string? text, SearchFilter filter, bool matchContacts)
@@ -110,26 +111,35 @@ internal static class ClientQueries
             ? SearchSort.Newest
             : query.Sort;
 
-    /// <summary>One page one hit longer than asked (to know whether there is a next one), sorted totally, with highlights and facets.</summary>
-    public static SearchRequest Search(string index, SearchQuery query, Query match, int trackTotalHitsUpTo, TimeSpan facetOffset)
+    /// <summary>
+    /// One page one hit longer than asked (to know whether there is a next one), sorted totally, with
+    /// highlights and facets; on the index, or inside a point in time (<paramref name="pit"/>) with
+    /// <c>_shard_doc</c> as the explicit last sort, so that Elasticsearch adds no tiebreaker of its own.
+    /// </summary>
+    public static SearchRequest Search(string index, SearchQuery query, Query match, int trackTotalHitsUpTo, TimeSpan facetOffset, PointInTimeReference? pit = null)
     {
         var sort = EffectiveSort(query);
-        var request = new SearchRequest(index)
+        var order = Sort(sort);
+        if (pit is not null)
         {
-            Query = match,
-            Size = query.Size + 1,
-            TrackTotalHits = new TrackHits(trackTotalHitsUpTo),
-            Sort = Sort(sort),
-            Highlight = new Highlight
+            order.Add(new SortOptions { Field = new FieldSort(ShardDoc) { Order = SortOrder.Asc } });
+        }
+
+        // Inside a point in time the request names no index: the point in time does.
+        var request = pit is null ? new SearchRequest(index) : new SearchRequest { Pit = pit };
+        request.Query = match;
+        request.Size = query.Size + 1;
+        request.TrackTotalHits = new TrackHits(trackTotalHitsUpTo);
+        request.Sort = order;
+        request.Highlight = new Highlight
+        {
+            PreTags = [MarkStart],
+            PostTags = [MarkEnd],
+            RequireFieldMatch = false,
+            Fields = new Dictionary<Field, HighlightField>
             {
-                PreTags = [MarkStart],
-                PostTags = [MarkEnd],
-                RequireFieldMatch = false,
-                Fields = new Dictionary<Field, HighlightField>
-                {
-                    [EsFields.Text] = Fragment(),
-                    [EsFields.Text + "." + ClientMapping.SingleSubfield] = Fragment(),
-                },
+                [EsFields.Text] = Fragment(),
+                [EsFields.Text + "." + ClientMapping.SingleSubfield] = Fragment(),
             },
         };
         if (query.After is { } after)
@@ -142,6 +152,13 @@ internal static class ClientQueries
 
             values.Add(FieldValue.Long(after.CreatedAtMs));
             values.Add(FieldValue.String(after.Id));
+            if (pit is not null)
+            {
+                // Creation time and id already order every document, so the tiebreaker only decides about the
+                // last hit itself: the largest value puts it before the next page, in this snapshot or a fresh one.
+                values.Add(FieldValue.Long(long.MaxValue));
+            }
+
             request.SearchAfter = values;
         }
 

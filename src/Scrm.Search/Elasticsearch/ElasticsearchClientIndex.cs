@@ -1,6 +1,8 @@
 using System.Globalization;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
+using Elastic.Clients.Elasticsearch.Core.Search;
+using Elastic.Clients.Elasticsearch.QueryDsl;
 using Elastic.Clients.Elasticsearch.IndexManagement;
 using Elastic.Transport;
 using Elastic.Transport.Products.Elasticsearch;
@@ -111,12 +113,82 @@ internal sealed partial class ElasticsearchClientIndex : IIndexBackend, IDisposa
             return new SearchResult([], 0, true, SearchFacets.Empty, null, false, []);
         }
 
-        var request = ClientQueries.Search(Alias, query, match, _options.TrackTotalHitsUpTo, _facetOffset);
-        var response = await CallAsync("search", ct => _client.SearchAsync<EsDocument>(request, ct), cancellationToken);
+        if (query.After is null)
+        {
+            var request = ClientQueries.Search(Alias, query, match, _options.TrackTotalHitsUpTo, _facetOffset);
+            var response = await CallAsync("search", ct => _client.SearchAsync<EsDocument>(request, ct), cancellationToken);
+            ThrowIfIndexMissing(response);
+            EnsureSuccess(response, "search");
+            return ClientResults.ToResult(response, query);
+        }
+
+        return await SearchInPointInTimeAsync(query, match, cancellationToken);
+    }
+
+    /// <summary>
+    /// The second and later pages read one point in time (opened for the second page, carried in the
+    /// cursor, closed after the last page), so documents written meanwhile neither shift nor repeat hits.
+    /// A point in time that has lapsed is replaced by a fresh one, from the same position.
+    /// </summary>
+    private async Task<SearchResult> SearchInPointInTimeAsync(SearchQuery query, Query match, CancellationToken cancellationToken)
+    {
+        var pit = query.After!.PointInTime ?? await OpenPointInTimeAsync(cancellationToken);
+        var response = await SearchPageAsync(pit);
+        if (query.After.PointInTime is not null && IsPointInTimeMissing(response))
+        {
+            LogPointInTimeLapsed(_log);
+            pit = await OpenPointInTimeAsync(cancellationToken);
+            response = await SearchPageAsync(pit);
+        }
+
         ThrowIfIndexMissing(response);
         EnsureSuccess(response, "search");
-        return ClientResults.ToResult(response, query);
+        var result = ClientResults.ToResult(response, query);
+        if (result.Next is null)
+        {
+            await ClosePointInTimeAsync(response.PitId ?? pit);
+            return result;
+        }
+
+        return result with { Next = result.Next with { PointInTime = response.PitId ?? pit } };
+
+        Task<SearchResponse<EsDocument>> SearchPageAsync(string id)
+        {
+            var request = ClientQueries.Search(Alias, query, match, _options.TrackTotalHitsUpTo, _facetOffset, new PointInTimeReference { Id = id, KeepAlive = _options.PointInTimeKeepAlive });
+            return CallAsync("search", ct => _client.SearchAsync<EsDocument>(request, ct), cancellationToken);
+        }
     }
+
+    private async Task<string> OpenPointInTimeAsync(CancellationToken cancellationToken)
+    {
+        var response = await CallAsync("open point in time", ct => _client.OpenPointInTimeAsync(new OpenPointInTimeRequest(Alias) { KeepAlive = _options.PointInTimeKeepAlive }, ct), cancellationToken);
+        ThrowIfIndexMissing(response);
+        EnsureSuccess(response, "open point in time");
+        return response.Id;
+    }
+
+    /// <summary>Frees the snapshot after the last page; if that fails it lapses after its keep-alive anyway.</summary>
+    private async Task ClosePointInTimeAsync(string id)
+    {
+        try
+        {
+            var response = await _client.ClosePointInTimeAsync(new ClosePointInTimeRequest { Id = id }, CancellationToken.None);
+            if (!response.ApiCallDetails.HasSuccessfulStatusCode && response.ApiCallDetails.HttpStatusCode != 404)
+            {
+                LogPointInTimeNotClosed(_log, response.ApiCallDetails.HttpStatusCode ?? 0);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPointInTimeNotClosed(_log, 0);
+        }
+    }
+
+    /// <summary>Elasticsearch no longer has the point in time: its keep-alive passed, or the node holding it restarted.</summary>
+    private static bool IsPointInTimeMissing(ElasticsearchResponse response) =>
+        response.ApiCallDetails.HttpStatusCode == 404
+        && response.ElasticsearchServerError?.Error is { } error
+        && (error.Type == "search_context_missing_exception" || error.RootCause?.Any(c => c.Type == "search_context_missing_exception") == true);
 
     public async Task<long> CountAsync(string? text, SearchFilter filter, CancellationToken cancellationToken)
     {
@@ -447,6 +519,12 @@ internal sealed partial class ElasticsearchClientIndex : IIndexBackend, IDisposa
             LogSwapped(owner._log, owner.Alias, next, previous);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A search cursor's point in time had lapsed; the page was read from a fresh one")]
+    private static partial void LogPointInTimeLapsed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Elasticsearch did not close a point in time (status {Status}); it lapses after its keep-alive")]
+    private static partial void LogPointInTimeNotClosed(ILogger logger, int status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created Elasticsearch index behind alias {Alias}")]
     private static partial void LogCreated(ILogger logger, string alias);

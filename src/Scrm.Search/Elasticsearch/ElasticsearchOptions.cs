@@ -54,6 +54,13 @@ internal sealed class ElasticsearchOptions : IValidatableObject
     [Range(0, 16)]
     public int Replicas { get; set; } = 1;
 
+    /// <summary>
+    /// How long a point in time (the snapshot deep paging reads from the second page on) stays open
+    /// after each page; a cursor used later continues on a fresh snapshot.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan PointInTimeKeepAlive { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Hits counted exactly; past this the total is a lower bound.</summary>
     [Range(1, int.MaxValue)]
     public int TrackTotalHitsUpTo { get; set; } = 10_000;

@@ -77,4 +77,11 @@ internal enum SearchSort
 /// Where a hit sits in its sort: the score (relevance sort only), the creation time and the id,
 /// which makes the order total and stable across refreshes.
 /// </summary>
-internal sealed record SearchAfter(double? Score, long CreatedAtMs, string Id);
+internal sealed record SearchAfter(double? Score, long CreatedAtMs, string Id)
+{
+    /// <summary>
+    /// The engine's snapshot the following pages read (an Elasticsearch point in time), if it keeps one;
+    /// opaque, and only an optimisation: the position alone is enough to go on.
+    /// </summary>
+    public string? PointInTime { get; init; }
+}
