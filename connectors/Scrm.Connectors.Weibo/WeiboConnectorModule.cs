@@ -4,14 +4,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Scrm.Connectors.Sdk.Contract;
+using Scrm.Connectors.Sdk.Outbound;
 using Scrm.Connectors.Weibo.Accounts;
+using Scrm.Connectors.Weibo.Outbound;
 using Scrm.Connectors.Weibo.Polling;
 using Scrm.Connectors.Weibo.Storage;
 using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.Weibo;
 
-/// <summary>Weibo: mentions and comments polled on a schedule per account, from a persisted checkpoint.</summary>
+/// <summary>Weibo: mentions and comments polled on a schedule per account, from a persisted checkpoint; public replies to them sent once per key.</summary>
 public static class WeiboConnectorModule
 {
     public static IServiceCollection AddScrmWeiboConnector(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +30,8 @@ public static class WeiboConnectorModule
             http.Timeout = TimeSpan.FromSeconds(20);
         }).RemoveAllLoggers(); // Request URIs carry access tokens (and WeCom's secret): the client logs nothing.
         services.AddSingleton<WeiboApiClient>();
+        services.AddSingleton<OutboundLedger<WeiboDbContext>>();
+        services.AddSingleton<IOutboundChannel, WeiboSender>();
         services.AddSingleton<WeiboPoller>();
 
         var accounts = section.Get<WeiboOptions>()?.Accounts ?? [];

@@ -28,7 +28,10 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
     {
         _fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
         var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
-        _app = new ScrmApp(storage, InboxApp.Settings(_fake.WeChat));
+        var settings = InboxApp.Settings(_fake.WeChat);
+        settings["Scrm:Connectors:Weibo:Accounts:brand:AccessToken"] = "weibo-token";
+        settings["Scrm:Connectors:Weibo:ApiBaseUrl"] = _fake.Weibo.ToString();
+        _app = new ScrmApp(storage, settings);
     }
 
     public async ValueTask DisposeAsync()
@@ -110,6 +113,28 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
             return d.GetProperty("conversation").GetProperty("status").GetString() == "open" ? d : null;
         });
         reopened.GetProperty("conversation").GetProperty("assignee").GetString().ShouldBe(agentName);
+
+        // A Weibo comment on the brand's post: the answer is a public reply under that comment, sent once however the request is retried.
+        await _app.CommentOnWeiboAsync("1900001", "5100000001", "4100000001", "你们的客服怎么一直不回复？", DateTimeOffset.UtcNow, Ct);
+        var weibo = await InboxApp.PollAsync(async () =>
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/conversations?channel=weibo", Ct);
+            var row = page.GetProperty("items").EnumerateArray().FirstOrDefault(i => i.GetProperty("assignee").ValueKind == JsonValueKind.String);
+            return row.ValueKind == JsonValueKind.Object ? row : null;
+        });
+        using var weiboAgent = _app.Agent(weibo.GetProperty("assignee").GetString()!);
+        var weiboId = weibo.GetProperty("id").GetInt64();
+        var publicReply = await ReplyAsync(weiboAgent, weiboId, "weibo-1", new { text = "您好，已私信您处理进度，请查收。" });
+        var publicRetry = await ReplyAsync(weiboAgent, weiboId, "weibo-1", new { text = "您好，已私信您处理进度，请查收。" });
+        publicReply.StatusCode.ShouldBe(HttpStatusCode.Created, await publicReply.Content.ReadAsStringAsync(Ct));
+        publicRetry.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var onWeibo = _fake.State.CallsTo("comments_reply").ToList();
+        onWeibo.Count.ShouldBe(1);
+        ((string?)onWeibo[0].Body["cid"], (string?)onWeibo[0].Body["id"], (string?)onWeibo[0].Body["comment"]).ShouldBe(("5100000001", "4100000001", "您好，已私信您处理进度，请查收。"));
+        var weiboMessages = (await weiboAgent.ConversationAsync(weiboId)).GetProperty("messages").EnumerateArray().ToList();
+        weiboMessages.Select(m => m.GetProperty("direction").GetString()).ShouldBe(["in", "out"]);
+        weiboMessages[1].GetProperty("status").GetString().ShouldBe("sent");
+        SentTo("custom_send", "1900001").ShouldBeEmpty();
     }
 
     [Fact]

@@ -60,6 +60,8 @@ public sealed class FakeChannelServer : IAsyncDisposable
         var weibo = app.MapGroup("/weibo/2");
         weibo.MapGet("/statuses/mentions.json", (HttpRequest r, FakeChannelState s) => WeiboApi.Page(r, s, "mentions"));
         weibo.MapGet("/comments/to_me.json", (HttpRequest r, FakeChannelState s) => WeiboApi.Page(r, s, "comments"));
+        weibo.MapPost("/comments/reply.json", (HttpRequest r, FakeChannelState s) => WeiboApi.CommentAsync(r, s, "comments_reply")).DisableAntiforgery();
+        weibo.MapPost("/comments/create.json", (HttpRequest r, FakeChannelState s) => WeiboApi.CommentAsync(r, s, "comments_create")).DisableAntiforgery();
         app.MapGet("/fake/calls", (FakeChannelState s) => TypedResults.Ok(s.Calls.Select(c => new { c.Channel, c.Api, Body = c.Body.ToJsonString() })));
         app.MapPost("/fake/weibo/mentions", async (HttpRequest r, FakeChannelState s) =>
         {

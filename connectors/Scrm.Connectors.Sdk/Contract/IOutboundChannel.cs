@@ -19,7 +19,13 @@ public sealed record OutboundMessage(string Channel, string Account, string Reci
 {
     /// <summary>When the customer last wrote or acted, for channels that only allow replies within a window after that.</summary>
     public DateTimeOffset? LastInboundAt { get; init; }
+
+    /// <summary>The customer's message this answers, for channels whose replies hang under it (a Weibo comment's public reply).</summary>
+    public OutboundReference? InReplyTo { get; init; }
 }
+
+/// <summary>A message on the channel: its id, and the thread it is in when the channel needs both (Weibo: the comment and the post it is on).</summary>
+public sealed record OutboundReference(string MessageId, string? ThreadId);
 
 /// <summary>What to send. Each channel accepts the kinds it supports and refuses the others.</summary>
 public abstract record OutboundContent;

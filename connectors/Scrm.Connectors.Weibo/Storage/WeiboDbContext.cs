@@ -1,15 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Connectors.Sdk.Outbound;
 
 namespace Scrm.Connectors.Weibo.Storage;
 
-/// <summary>The Weibo connector's own table: how far each account's feeds have been read.</summary>
-public class WeiboDbContext(DbContextOptions options) : DbContext(options)
+/// <summary>The Weibo connector's own tables: how far each account's feeds have been read, and the idempotency keys of replies it sent.</summary>
+public class WeiboDbContext(DbContextOptions options) : OutboundLedgerDbContext(options)
 {
+    protected override string SentMessagesTable => "weibo_sent_messages";
+
     internal DbSet<WeiboCheckpointRow> Checkpoints => Set<WeiboCheckpointRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<WeiboCheckpointRow>(e =>
         {
             e.ToTable("weibo_checkpoints");

@@ -99,7 +99,7 @@ internal sealed partial class ReplyService(
         {
             // Reserved before (a retry, or a crash after the send): resume with what was reserved.
             return (null, new Pending(existing.Id, conversationId, sourceKey, c.Channel, c.Account, c.Contact, c.LastInboundAt, existing.Type == "template"
-                ? content : new ReplyContent(existing.Text, null, null)));
+                ? content : new ReplyContent(existing.Text, null, null), await AnsweringAsync(db, c.Id, existing.Id, cancellationToken)));
         }
 
         if (version is { } seen && seen != c.Version)
@@ -112,6 +112,7 @@ internal sealed partial class ReplyService(
             return (new ReplyResult(ReplyStatus.OutsideWindow, WindowClosedAt: closed), null);
         }
 
+        var answering = await AnsweringAsync(db, c.Id, long.MaxValue, cancellationToken);
         var row = new MessageRow
         {
             ConversationId = c.Id,
@@ -141,7 +142,21 @@ internal sealed partial class ReplyService(
             return (new ReplyResult(ReplyStatus.InProgress), null);
         }
 
-        return (null, new Pending(row.Id, c.Id, sourceKey, c.Channel, c.Account, c.Contact, c.LastInboundAt, content));
+        return (null, new Pending(row.Id, c.Id, sourceKey, c.Channel, c.Account, c.Contact, c.LastInboundAt, content, answering));
+    }
+
+    /// <summary>
+    /// The customer's latest message before the reply (<paramref name="before"/>: the reply's row id) that
+    /// the channel knows by id: a Weibo reply hangs under that comment, or on the post that mentioned us.
+    /// </summary>
+    internal static async Task<OutboundReference?> AnsweringAsync(CommunityDbContext db, long conversationId, long before, CancellationToken cancellationToken)
+    {
+        var latest = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId && m.Direction == MessageDirections.In && m.ExternalId != null && m.Id < before)
+            .OrderByDescending(m => m.Id)
+            .Select(m => new { m.ExternalId, m.InReplyTo })
+            .FirstOrDefaultAsync(cancellationToken);
+        return latest is null ? null : new OutboundReference(latest.ExternalId!, latest.InReplyTo);
     }
 
     internal async Task<SendResult> SendAsync(Pending reply, CancellationToken cancellationToken)
@@ -155,6 +170,7 @@ internal sealed partial class ReplyService(
         var message = new OutboundMessage(reply.Channel, reply.Account, reply.Contact, "community:" + reply.SourceKey, reply.Content.ToOutbound())
         {
             LastInboundAt = DateTimeOffset.FromUnixTimeMilliseconds(reply.LastInboundAt),
+            InReplyTo = reply.InReplyTo,
         };
         return await channel.SendAsync(message, cancellationToken);
     }
@@ -209,7 +225,7 @@ internal sealed partial class ReplyService(
             outcome, Detail: outcome.Detail);
 
     /// <summary>A reply reserved and not yet recorded.</summary>
-    internal sealed record Pending(long MessageId, long ConversationId, string SourceKey, string Channel, string Account, string Contact, long LastInboundAt, ReplyContent Content);
+    internal sealed record Pending(long MessageId, long ConversationId, string SourceKey, string Channel, string Account, string Contact, long LastInboundAt, ReplyContent Content, OutboundReference? InReplyTo = null);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A {Channel} reply was not sent yet ({Status}); a retry with its key sends it")]
     private static partial void LogNotYet(ILogger logger, string channel, SendStatus status);

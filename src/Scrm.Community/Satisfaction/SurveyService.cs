@@ -115,8 +115,14 @@ internal sealed class SurveyService(
         }
         else
         {
+            OutboundReference? answering;
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                answering = await ReplyService.AnsweringAsync(db, c.Id, message.Id, cancellationToken);
+            }
+
             sent = await replies.SendAsync(new ReplyService.Pending(message.Id, c.Id, key, c.Channel, c.Account, c.Contact, c.LastInboundAt,
-                new ReplyContent(message.Text, null, null)), cancellationToken);
+                new ReplyContent(message.Text, null, null), answering), cancellationToken);
         }
 
         if (sent.Status is SendStatus.InProgress or SendStatus.RateLimited or SendStatus.Unavailable or SendStatus.QuotaExceeded)
