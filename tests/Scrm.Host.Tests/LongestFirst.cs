@@ -15,17 +15,18 @@ internal sealed class LongestFirst : ITestCollectionOrderer
     /// <summary>The slow classes, longest first (seconds in one run of the assembly under load).</summary>
     private static readonly string[] Slowest =
     [
-        nameof(PostgresCrashRecoveryTests), // 417
-        nameof(DockerLayoutTests), // 391
-        nameof(SqliteCrashRecoveryTests), // 328
-        nameof(SqliteCrashSoakTests), // 99
-        nameof(PostgresCrashSoakTests), // 96
-        nameof(PostgresDurabilityTests), // 67
-        nameof(ReplicaFailoverTests), // 59
-        nameof(SqliteDurabilityTests), // 48
-        nameof(StoreLayoutTests), // 37
-        nameof(FirstStartTests), // 36
-        nameof(ReadmeTests), // 21
+        nameof(PostgresCrashRecoveryTests), // 496
+        nameof(SqliteCrashRecoveryTests), // 193
+        nameof(SqliteCrashSoakTests), // 102
+        nameof(PostgresCrashSoakTests), // 99
+        nameof(ReplicaFailoverTests), // 63
+        nameof(PostgresDurabilityTests), // 59
+        nameof(SqliteDurabilityTests), // 41
+        nameof(FirstStartTests), // 39
+        nameof(DockerLayoutTests), // 32
+        nameof(SqliteStorageReportTests), // 24
+        nameof(ReadmeTests), // 23
+        nameof(StoreLayoutTests), // 12
     ];
 
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
