@@ -222,6 +222,7 @@ internal static class ModuleSurface
             "Scrm.Workflows.Activities.ActivityAttribute",
             "Scrm.Workflows.Activities.ActivityContext",
             "Scrm.Workflows.Activities.ActivityDescriptor",
+            "Scrm.Workflows.Activities.ActivityInputException",
             "Scrm.Workflows.Activities.ActivityKinds",
             "Scrm.Workflows.Activities.ActivityServiceCollectionExtensions",
             "Scrm.Workflows.Activities.BookmarkRequest",

@@ -60,6 +60,36 @@ public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<W
     }
 
     [Fact]
+    public async Task A_faulted_step_reads_in_the_readers_language_in_a_dry_run_and_on_the_stored_instance()
+    {
+        using var api = app.ClientFor("marketer");
+        using var english = app.ClientFor("marketer");
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        (await api.PostAsync("/api/v1/workflows/definitions", """
+            { "id": "faults", "name": "faults", "triggers": [{ "id": "start", "type": "start" }],
+              "activities": [{ "id": "name", "type": "script", "inputs": { "value": { "js": "input.customer.name" } } }],
+              "connections": [{ "source": "start", "target": "name" }] }
+            """)).Status.ShouldBe(HttpStatusCode.Created);
+        const string Chinese = "活动 'name'（script）出错：表达式出错：不能读取 undefined 的属性 name";
+        const string English = "Activity 'name' (script) faulted: The expression threw: ";
+
+        var (_, zh) = await api.PostAsync("/api/v1/workflows/definitions/faults/run?dryRun=true", "{}");
+        var incident = zh!["incidents"]!.AsArray().Single()!.AsObject();
+        incident["message"]!.GetValue<string>().ShouldBe(Chinese);
+        incident.ContainsKey("chinese").ShouldBeFalse();
+        var (_, en) = await english.PostAsync("/api/v1/workflows/definitions/faults/run?dryRun=true", "{}");
+        en!["incidents"]![0]!["message"]!.GetValue<string>().ShouldStartWith(English);
+
+        (await api.PostAsync("/api/v1/workflows/definitions/faults/publish")).Status.ShouldBe(HttpStatusCode.OK);
+        var id = await api.RunAsync("faults", "{}");
+        var stored = await api.WaitForStatusAsync(id, "faulted", TimeSpan.FromSeconds(10));
+        stored["incidentLog"]![0]!["message"]!.GetValue<string>().ShouldBe(Chinese);
+        var (_, storedEnglish) = await english.GetJsonAsync($"/api/v1/workflows/instances/{id}");
+        storedEnglish!["incidentLog"]![0]!["message"]!.GetValue<string>().ShouldStartWith(English);
+        storedEnglish["log"]!.AsArray().Last()!["error"]!.GetValue<string>().ShouldStartWith("The expression threw: ");
+    }
+
+    [Fact]
     public async Task Dry_run_returns_every_step_and_records_side_effects_instead_of_performing_them()
     {
         await using var recorder = await LoopbackRecorder.StartAsync();

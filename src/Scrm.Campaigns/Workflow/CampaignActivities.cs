@@ -130,7 +130,7 @@ internal sealed class SendCampaignMessage(IDbContextFactory<CampaignsDbContext> 
 
         if (campaign is null)
         {
-            throw new ArgumentException($"campaign.send: there is no campaign {campaignId:D}.");
+            throw new ActivityInputException(new UserText("campaign.send：没有 ID 为 {0:D} 的营销活动。", "campaign.send: there is no campaign {0:D}.").Filled(campaignId));
         }
 
         if (segment is { } seg && !context.DryRun && !await watch.IsMemberAsync(seg, customer, context.CancellationToken))
@@ -235,5 +235,5 @@ internal static class CampaignSteps
     public static string ClickKey(Guid campaign, Guid customer) => campaign.ToString("D") + "/" + customer.ToString("D");
 
     public static Guid Id(string? value, string step, string input) =>
-        Guid.TryParse(value, out var id) ? id : throw new ArgumentException($"{step} needs '{input}', an id; it got '{value}'.");
+        Guid.TryParse(value, out var id) ? id : throw new ActivityInputException(new UserText("{0} 需要 '{1}'（一个 ID），得到的是 '{2}'。", "{0} needs '{1}', an id; it got '{2}'.").Filled(step, input, value));
 }

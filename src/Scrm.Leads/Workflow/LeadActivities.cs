@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scrm.Customers.Directory;
@@ -11,14 +12,26 @@ namespace Scrm.Leads.Workflow;
     Description = "Creates a lead for the customer identity resolution put the item on (a customer with an open lead gets the item attached instead), scores it and correlates the instance with the lead.")]
 internal sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers = null) : Activity
 {
+    private static class Texts
+    {
+        public static readonly UserText NoItem = new(
+            "lead.create 需要 'item'：一条线索或提及的日志记录 {{kind, channel, position, payload}}；它的值为空。",
+            "lead.create needs 'item': a lead or mention journal item {{kind, channel, position, payload}}; it got nothing.");
+
+        public static readonly UserText NotAnItem = new(
+            "lead.create 需要 'item'：一条线索或提及的日志记录 {{kind, channel, position, payload}}；得到的是不含线索或提及内容的 {0}。",
+            "lead.create needs 'item': a lead or mention journal item {{kind, channel, position, payload}}; it got {0} without a lead or mention payload.");
+    }
+
     [Input(Required = true, Description = "The journal item the workflow started on, usually {\"js\": \"input\"}.")]
     public Input<JsonNode> Item { get; init; } = new();
 
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
         var item = context.Get(Item);
-        var draft = LeadDrafts.From(item) ?? throw new ArgumentException(
-            "lead.create needs 'item': a lead or mention journal item {kind, channel, position, payload}; it got " + (item is null ? "nothing." : $"{item.GetValueKind()} without a lead or mention payload."));
+        var draft = LeadDrafts.From(item) ?? throw new ActivityInputException(item is null
+            ? Texts.NoItem
+            : Texts.NotAnItem.Filled(item.GetValueKind()));
         // The workflows read a journal item only after identity resolution has committed it (the
         // journal order the leads module declares), so this answer is final, whatever the load:
         // no customer here means the item names nobody, and its own contacts key the lead.
@@ -64,6 +77,10 @@ internal sealed class CreateLead(LeadIntake intake, CustomerDirectory? customers
     Description = "Routes the lead to exactly one owner (notified, first contact planned), or to the shared pool; a customer without an owner gets this one.")]
 internal sealed class RouteLead(LeadRouting routing, CustomerDirectory? customers = null) : Activity
 {
+    private static readonly UserText NoLeadId = new(
+        "lead.route 需要 'leadId'，即 lead.create 给出的 ID（outputs.create.leadId）；它的值为空。是否在它之前有 lead.create 步骤？",
+        "lead.route needs 'leadId', the id lead.create put out (outputs.create.leadId); it evaluated to nothing. Does a lead.create step run before it?");
+
     [Input(Required = true, Description = "The lead to route: lead.create's output, usually {\"js\": \"outputs.create.leadId\"}.")]
     public Input<long?> LeadId { get; init; } = new();
 
@@ -73,7 +90,7 @@ internal sealed class RouteLead(LeadRouting routing, CustomerDirectory? customer
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
         var leadId = context.Get(LeadId)
-            ?? throw new ArgumentException("lead.route needs 'leadId', the id lead.create put out (outputs.create.leadId); it evaluated to nothing. Does a lead.create step run before it?");
+            ?? throw new ActivityInputException(NoLeadId);
         var customerKey = CustomerKey.IsSet ? context.Get(CustomerKey) : null;
         var decision = await context.RunEffectAsync(new JsonObject { ["leadId"] = leadId }, (key, ct) => routing.RouteAsync(leadId, $"workflow:{context.DefinitionId}", key, ct));
         if (decision?.Owner is { } owner && customerKey?.StartsWith("customer:", StringComparison.Ordinal) == true

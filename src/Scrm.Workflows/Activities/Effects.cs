@@ -1,3 +1,4 @@
+using Scrm.Platform.Text;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -32,7 +33,7 @@ internal sealed class HttpRequest(IHttpClientFactory clients) : Activity
         var body = context.Get(Body);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"'{url}' is not an absolute http(s) URL.");
+            throw new ActivityInputException(new UserText("'{0}' 不是完整的 http(s) 网址。", "'{0}' is not an absolute http(s) URL.").Filled(url));
         }
 
         var request = new JsonObject { ["method"] = method, ["url"] = url, ["body"] = body?.DeepClone() };

@@ -140,7 +140,9 @@ internal static class WorkflowsApi
             }
 
             var (dry, refused) = await runtime.DryRunAsync(view.Definition, input, trigger, ct);
-            return dry is null ? TypedResults.Problem(refused!.In(request.HttpContext), statusCode: StatusCodes.Status400BadRequest) : TypedResults.Ok(dry);
+            return dry is null
+                ? TypedResults.Problem(refused!.In(request.HttpContext), statusCode: StatusCodes.Status400BadRequest)
+                : TypedResults.Ok(dry with { Incidents = [.. dry.Incidents.Select(i => i.In(request.HttpContext.Language()))] });
         }
 
         var result = await runtime.RunAsync(id, input, null, ct);
@@ -162,8 +164,10 @@ internal static class WorkflowsApi
         return TypedResults.Ok(await queries.ListAsync(definition, status, Math.Clamp(limit ?? 100, 1, 1000), ct));
     }
 
-    private static async Task<Results<Ok<InstanceDetail>, NotFound>> GetInstanceAsync(string id, InstanceQueries queries, CancellationToken ct) =>
-        await queries.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+    private static async Task<Results<Ok<InstanceDetail>, NotFound>> GetInstanceAsync(string id, InstanceQueries queries, HttpContext http, CancellationToken ct) =>
+        await queries.GetAsync(id, ct) is { } detail
+            ? TypedResults.Ok(detail with { IncidentLog = [.. detail.IncidentLog.Select(i => i.In(http.Language()))] })
+            : TypedResults.NotFound();
 
     private static async Task<Results<Ok<RunResult>, ProblemHttpResult>> CancelAsync(string id, WorkflowRuntime runtime, HttpContext http, CancellationToken ct) =>
         Changed(await runtime.CancelAsync(id, ct), Texts.Cancel, http.Language());

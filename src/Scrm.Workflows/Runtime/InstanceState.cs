@@ -94,7 +94,16 @@ internal sealed record BookmarkState(
     long CreatedAt);
 
 /// <summary>A fault recorded against the activity that caused it.</summary>
-public sealed record Incident(string ActivityId, string ActivityType, string Message, DateTimeOffset At);
+public sealed record Incident(string ActivityId, string ActivityType, string Message, DateTimeOffset At)
+{
+    /// <summary>The message in Chinese (incidents recorded before it was kept have the English only).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Chinese { get; init; }
+
+    /// <summary>This incident as a reader of <paramref name="language"/> sees it.</summary>
+    public Incident In(string language) =>
+        language == Scrm.Platform.Text.Languages.English || Chinese is null ? this with { Chinese = null } : this with { Message = Chinese, Chinese = null };
+}
 
 /// <summary>One activity execution in the instance's log.</summary>
 public sealed record ActivityLogRecord(

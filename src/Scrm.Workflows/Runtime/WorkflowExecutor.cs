@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Scrm.Workflows.Activities;
+using Scrm.Platform.Text;
 using Scrm.Workflows.Expressions;
 using ActivityContext = Scrm.Workflows.Activities.ActivityContext;
 
@@ -13,6 +14,8 @@ namespace Scrm.Workflows.Runtime;
 /// </summary>
 internal static class WorkflowExecutor
 {
+    private static readonly UserText Faulted = new("活动 '{0}'（{1}）出错：{2}", "Activity '{0}' ({1}) faulted: {2}");
+
     public static InstanceState NewInstance(CompiledWorkflow workflow, string id, JsonNode? input, string? correlationId, string? parentId, long now)
     {
         var state = new InstanceState
@@ -146,7 +149,7 @@ internal static class WorkflowExecutor
         burst.RanSideEffect |= node.Descriptor.Is(ActivityKinds.SideEffect);
         var startedAt = burst.Time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
-        string? error = null;
+        UserText? error = null;
         try
         {
             var running = resumed is null ? node.Activity.ExecuteAsync(context) : node.Activity.ResumeAsync(context);
@@ -161,7 +164,11 @@ internal static class WorkflowExecutor
         }
         catch (ExpressionException ex)
         {
-            error = ex.Message;
+            error = ex.Text;
+        }
+        catch (ActivityInputException ex)
+        {
+            error = ex.Text;
         }
         catch (OperationCanceledException) when (burst.CancellationToken.IsCancellationRequested)
         {
@@ -169,22 +176,26 @@ internal static class WorkflowExecutor
         }
         catch (Exception ex)
         {
-            error = $"{ex.GetType().Name}: {ex.Message}";
+            var technical = $"{ex.GetType().Name}: {ex.Message}";
+            error = UserText.Plain(technical, technical);
         }
 
         var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         Apply(burst, node, item, iteration, context, error, startedAt, duration);
     }
 
-    private static void Apply(Burst burst, CompiledNode node, WorkItem item, int iteration, ActivityContext context, string? error, DateTimeOffset startedAt, double duration)
+    private static void Apply(Burst burst, CompiledNode node, WorkItem item, int iteration, ActivityContext context, UserText? error, DateTimeOffset startedAt, double duration)
     {
         var state = burst.State;
         var type = node.Descriptor.Type;
         if (error is not null)
         {
-            burst.Log.Add(new ActivityLogRecord(node.Id, type, iteration, LogStatus.Faulted, null, context.RecordedInputs, context.RecordedOutputs, startedAt, duration, error));
+            burst.Log.Add(new ActivityLogRecord(node.Id, type, iteration, LogStatus.Faulted, null, context.RecordedInputs, context.RecordedOutputs, startedAt, duration, error.In(Languages.English)));
             burst.Count(node.Id, faulted: 1);
-            state.Incidents.Add(new Incident(node.Id, type, $"Activity '{node.Id}' ({type}) faulted: {error}", burst.Time.GetUtcNow()));
+            state.Incidents.Add(new Incident(node.Id, type, Faulted.In(Languages.English, node.Id, type, error), burst.Time.GetUtcNow())
+            {
+                Chinese = Faulted.In(Languages.Chinese, node.Id, type, error),
+            });
             state.Status = WorkflowStatus.Faulted;
             state.FaultedItem = item;
             return;
