@@ -68,7 +68,7 @@ internal sealed class HandToLeads(IServiceProvider services) : Activity
 
     public override async ValueTask ExecuteAsync(ActivityContext context)
     {
-        var message = context.Get(Message) ?? throw new ArgumentException("community.lead needs 'message', the community.waiting input ({\"js\": \"input\"}).");
+        var message = context.Get(Message) ?? throw new ActivityInputException(CommunityStepTexts.NoMessage);
         var channel = (string?)message["channel"] ?? "";
         var item = new JsonObject
         {
@@ -137,7 +137,7 @@ internal sealed class AssignConversation(IDbContextFactory<CommunityDbContext> c
         var manager = context.Get(ManagerShare) ?? 2;
         if (warn is <= 0 or >= 1 || manager < 1)
         {
-            throw new ArgumentException($"community.assign needs 0 < warnShare < 1 and managerShare ≥ 1; it got {warn} and {manager}.");
+            throw new ActivityInputException(CommunityStepTexts.Shares.Filled(warn, manager));
         }
 
         var (tier, channel) = (context.Get(Tier), context.Get(Channel));
@@ -161,7 +161,7 @@ internal sealed class AssignConversation(IDbContextFactory<CommunityDbContext> c
         {
             if (!context.DryRun)
             {
-                throw new ArgumentException("community.assign needs 'conversationId' (input.conversationId of community.waiting); it evaluated to nothing.");
+                throw new ActivityInputException(CommunityStepTexts.NoConversation.Filled("community.assign"));
             }
 
             context.SetOutput("assignee", null);
@@ -263,7 +263,7 @@ internal sealed class EscalateConversation(ServiceLevelAlerts alerts) : Activity
         var level = context.Get(Level) ?? "";
         if (!AlertLevels.All.Contains(level))
         {
-            throw new ArgumentException($"community.escalate's level must be one of {string.Join(", ", AlertLevels.All)}; it got '{level}'.");
+            throw new ActivityInputException(CommunityStepTexts.Level.Filled(string.Join(", ", AlertLevels.All), level));
         }
 
         var id = context.Get(ConversationId);
@@ -272,7 +272,7 @@ internal sealed class EscalateConversation(ServiceLevelAlerts alerts) : Activity
         {
             if (!context.DryRun)
             {
-                throw new ArgumentException("community.escalate needs 'conversationId'; it evaluated to nothing.");
+                throw new ActivityInputException(CommunityStepTexts.NoConversation.Filled("community.escalate"));
             }
 
             context.SetOutput("dryRun", true);
@@ -317,7 +317,7 @@ internal sealed class ReplyToCustomer(ReplyService replies) : Activity
         var template = TemplateId.IsSet ? context.Get(TemplateId) : null;
         if ((text is { Length: > 0 }) == (template is { Length: > 0 }))
         {
-            throw new ArgumentException("community.reply needs either 'text' or 'templateId'.");
+            throw new ActivityInputException(CommunityStepTexts.NoReply);
         }
 
         var values = Values.IsSet ? context.Get(Values)?.ToDictionary(v => v.Key, v => v.Value?.ToString() ?? "", StringComparer.Ordinal) : null;
@@ -327,7 +327,7 @@ internal sealed class ReplyToCustomer(ReplyService replies) : Activity
         {
             if (!context.DryRun)
             {
-                throw new ArgumentException("community.reply needs 'conversationId'; it evaluated to nothing.");
+                throw new ActivityInputException(CommunityStepTexts.NoConversation.Filled("community.reply"));
             }
 
             context.Complete("sent");
@@ -363,7 +363,7 @@ internal sealed class SendSurvey(SurveyService surveys) : Activity
         {
             if (!context.DryRun)
             {
-                throw new ArgumentException("community.survey needs 'conversationId' and 'resolution' (the community.resolved input).");
+                throw new ActivityInputException(CommunityStepTexts.NoSurvey);
             }
 
             context.Complete("sent");
@@ -375,4 +375,26 @@ internal sealed class SendSurvey(SurveyService surveys) : Activity
         context.SetOutput("status", outcome);
         context.Complete(outcome is null or SurveyStatus.Sent or SurveyStatus.Answered ? "sent" : "notSent");
     }
+}
+
+/// <summary>Why a community step cannot run on its inputs, in both languages.</summary>
+internal static class CommunityStepTexts
+{
+    public static readonly UserText NoMessage = new(
+        "community.lead 需要 'message'，即 community.waiting 的输入（{{\"js\": \"input\"}}）。",
+        "community.lead needs 'message', the community.waiting input ({{\"js\": \"input\"}}).");
+
+    public static readonly UserText Shares = new(
+        "community.assign 需要 0 < warnShare < 1 且 managerShare ≥ 1；得到的是 {0} 和 {1}。",
+        "community.assign needs 0 < warnShare < 1 and managerShare ≥ 1; it got {0} and {1}.");
+
+    public static readonly UserText NoConversation = new("{0} 需要 'conversationId'；它的值为空。", "{0} needs 'conversationId'; it evaluated to nothing.");
+
+    public static readonly UserText Level = new("community.escalate 的 level 必须是 {0} 之一；得到的是 '{1}'。", "community.escalate's level must be one of {0}; it got '{1}'.");
+
+    public static readonly UserText NoReply = new("community.reply 需要 'text' 或 'templateId'。", "community.reply needs either 'text' or 'templateId'.");
+
+    public static readonly UserText NoSurvey = new(
+        "community.survey 需要 'conversationId' 和 'resolution'（community.resolved 的输入）。",
+        "community.survey needs 'conversationId' and 'resolution' (the community.resolved input).");
 }
