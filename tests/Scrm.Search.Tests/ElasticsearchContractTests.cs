@@ -113,6 +113,31 @@ public sealed class ElasticsearchContractTests
     }
 
     [Fact]
+    public void A_word_analyser_adds_a_words_subfield_to_the_definition_and_optional_word_phrases_to_the_query()
+    {
+        var plain = Body(ClientMapping.Create("crm-v1", new ElasticsearchOptions { Url = "http://127.0.0.1:9200" }, "crm"));
+        var json = Body(ClientMapping.Create("crm-v1", new ElasticsearchOptions { Url = "http://127.0.0.1:9200", WordAnalyzer = "ik_max_word" }, "crm"));
+
+        Validate("indices.create.request", json).ShouldBeEmpty(json);
+        plain.ShouldNotContain("words");
+        var properties = JsonNode.Parse(json)!["mappings"]!["properties"]!;
+        foreach (var field in new[] { "text", "title", "author_name" })
+        {
+            properties[field]!["fields"]!["words"]!["analyzer"]!.GetValue<string>().ShouldBe("ik_max_word");
+            properties[field]!["analyzer"]!.GetValue<string>().ShouldBe(ClientMapping.PairAnalyzer);
+        }
+
+        var match = ClientQueries.Match("和服 -投訴", SearchFilter.None, matchContacts: false, words: true).ShouldNotBeNull();
+        var search = Body(ClientQueries.Search("crm", new SearchQuery { Text = "和服 -投訴" }, match, 10_000, TimeSpan.FromHours(8)));
+        Validate("search.request", search).ShouldBeEmpty(search);
+        var root = JsonNode.Parse(search)!["query"]!["bool"]!;
+        root["should"]!.AsArray().Select(q => q!["match_phrase"]!.AsObject().Single().Key).ShouldBe(["text.words", "title.words"]);
+        root["minimum_should_match"].ShouldBeNull();
+        root["must_not"]!.ToJsonString().ShouldNotContain("words");
+        Body(ClientQueries.Search("crm", new SearchQuery { Text = "和服" }, ClientQueries.Match("和服", SearchFilter.None, false)!, 10_000, TimeSpan.FromHours(8))).ShouldNotContain("words");
+    }
+
+    [Fact]
     public void Punctuation_only_text_matches_nothing_instead_of_everything()
     {
         ClientQueries.Match("*:* \\ ((( ", SearchFilter.None, matchContacts: true).ShouldBeNull();

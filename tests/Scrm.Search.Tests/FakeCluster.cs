@@ -16,7 +16,7 @@ namespace Scrm.Search.Tests;
 /// Elasticsearch's behaviour for the part of the REST API the product uses, kept in memory behind
 /// <see cref="FakeElasticsearch"/>: indices made from their create-index body (analysis chains built
 /// from the Lucene components Elasticsearch names: <c>standard</c>, <c>cjk_width</c>, <c>lowercase</c>,
-/// <c>cjk_bigram</c>, <c>porter_stem</c>; plugin analysers are refused as on a cluster without them), aliases,
+/// <c>cjk_bigram</c>, <c>porter_stem</c>; the <c>smartcn</c> plugin's analyser when <see cref="Plugins"/> has it), aliases,
 /// strict mappings, bulk writes, <c>bool</c>/<c>match_phrase</c>/<c>match</c>/<c>term</c>/<c>terms</c>/
 /// <c>range</c>/<c>exists</c>/<c>match_all</c> queries, highlights, <c>terms</c> and
 /// <c>date_histogram</c> aggregations, sorts with <c>search_after</c>, counts and points in time.
@@ -32,6 +32,9 @@ public sealed class FakeCluster
     private readonly Dictionary<string, Dictionary<string, bool>> _aliases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Pit> _pits = new(StringComparer.Ordinal);
     private long _sequence;
+
+    /// <summary>Analysis plugins the cluster has: <c>smartcn</c> (Lucene's Chinese word segmenter, which that plugin wraps). Without it, its analyser is refused.</summary>
+    public HashSet<string> Plugins { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Requests the fake could not evaluate faithfully (also answered 400).</summary>
     public List<string> Unsupported { get; } = [];
@@ -197,6 +200,7 @@ public sealed class FakeCluster
     private Analyzer? BuiltIn(string name) => name switch
     {
         "standard" => new Chain("standard", ["lowercase"]),
+        "smartcn" when Plugins.Contains("smartcn") => new Words(),
         _ => null,
     };
 
@@ -1197,6 +1201,64 @@ public sealed class FakeCluster
             }
 
             return new TokenStreamComponents(source, stream);
+        }
+    }
+
+    /// <summary>
+    /// The smartcn plugin's word segmentation: Lucene's hidden-Markov-model segmenter over the whole text,
+    /// keeping words, letters and numbers (lower case, full width folded), dropping punctuation. (The
+    /// plugin's own tokenizer first splits sentences with ICU, which needs culture data this process runs without.)
+    /// </summary>
+    private sealed class Words : Analyzer
+    {
+        private static readonly global::Lucene.Net.Analysis.Cn.Smart.Hhmm.HHMMSegmenter Segmenter = new();
+
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader) => new(new WordTokenizer(reader));
+
+        private sealed class WordTokenizer : Tokenizer
+        {
+            private readonly ICharTermAttribute _term;
+            private readonly IOffsetAttribute _offset;
+            private List<(string Term, int Start, int End)>? _tokens;
+            private int _next;
+
+            public WordTokenizer(TextReader input)
+                : base(input)
+            {
+                _term = AddAttribute<ICharTermAttribute>();
+                _offset = AddAttribute<IOffsetAttribute>();
+            }
+
+            public override bool IncrementToken()
+            {
+                ClearAttributes();
+                if (_tokens is null)
+                {
+                    var text = m_input.ReadToEnd();
+                    var filter = new global::Lucene.Net.Analysis.Cn.Smart.Hhmm.SegTokenFilter();
+                    _tokens = [.. Segmenter.Process(text).Select(filter.Filter)
+                        .Where(t => t.WordType is not (global::Lucene.Net.Analysis.Cn.Smart.WordType.SENTENCE_BEGIN or global::Lucene.Net.Analysis.Cn.Smart.WordType.SENTENCE_END or global::Lucene.Net.Analysis.Cn.Smart.WordType.DELIMITER))
+                        .Select(t => (new string(t.CharArray).Trim(), t.StartOffset, t.EndOffset))
+                        .Where(t => t.Item1.Length > 0 && t.Item1.Any(char.IsLetterOrDigit))];
+                }
+
+                if (_next >= _tokens.Count)
+                {
+                    return false;
+                }
+
+                var (term, start, end) = _tokens[_next++];
+                _term.SetEmpty().Append(term);
+                _offset.SetOffset(CorrectOffset(start), CorrectOffset(end));
+                return true;
+            }
+
+            public override void Reset()
+            {
+                base.Reset();
+                _tokens = null;
+                _next = 0;
+            }
         }
     }
 

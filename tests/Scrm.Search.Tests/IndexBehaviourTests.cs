@@ -186,11 +186,19 @@ public sealed class ElasticsearchIndexBehaviourTests : IndexBehaviourTests
 /// </summary>
 public sealed class FakeClusterIndexBehaviourTests : IndexBehaviourTests
 {
-    private protected override async Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync()
+    private protected override Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync() => OpenOnFakeAsync(null);
+
+    /// <summary>The adapter on a fresh fake cluster; with a word analyser, the cluster has that plugin.</summary>
+    internal static async Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenOnFakeAsync(string? wordAnalyzer)
     {
         var fake = await FakeElasticsearch.StartAsync();
         fake.Cluster = new FakeCluster();
-        var options = new ElasticsearchOptions { Url = fake.Url.ToString(), Index = "scrm-behaviour", Replicas = 0, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(5) };
+        if (wordAnalyzer is not null)
+        {
+            fake.Cluster.Plugins.Add(wordAnalyzer);
+        }
+
+        var options = new ElasticsearchOptions { Url = fake.Url.ToString(), Index = "scrm-behaviour", Replicas = 0, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(5), WordAnalyzer = wordAnalyzer };
         var index = new ElasticsearchClientIndex(ClientSettings.Create(options), Options.Create(options), Options.Create(new SearchOptions()), TimeProvider.System, NullLogger<ElasticsearchClientIndex>.Instance);
         await index.EnsureIndexAsync(Ct);
         return (index, () => index.RefreshAsync(Ct), new StopFake(fake, index));
@@ -207,4 +215,11 @@ public sealed class FakeClusterIndexBehaviourTests : IndexBehaviourTests
             fake.SchemaErrors.ShouldBeEmpty();
         }
     }
+}
+
+/// <summary>The same behaviour with a word subfield (the cluster has the smartcn plugin): the words only rank, the hits stay the same.</summary>
+public sealed class FakeClusterWordFieldIndexBehaviourTests : IndexBehaviourTests
+{
+    private protected override Task<(ISearchIndex Index, Func<Task> Refresh, IAsyncDisposable Cleanup)> OpenAsync() =>
+        FakeClusterIndexBehaviourTests.OpenOnFakeAsync("smartcn");
 }

@@ -8,13 +8,15 @@ namespace Scrm.Search.Elasticsearch;
 /// <summary>
 /// The index in the client's types: CJK analysis matching the embedded engine (standard tokenizer,
 /// <c>cjk_width</c>, lower case, <c>cjk_bigram</c>, Porter stemming; a <c>.single</c> subfield without
-/// pairs for one-character queries) and a strict mapping of <see cref="EsDocument"/>.
+/// pairs for one-character queries; a <c>.words</c> subfield cut by a plugin's word analyser when one is
+/// configured) and a strict mapping of <see cref="EsDocument"/>.
 /// </summary>
 internal static class ClientMapping
 {
     public const string PairAnalyzer = "scrm_cjk";
     public const string SingleAnalyzer = "scrm_cjk_single";
     public const string SingleSubfield = "single";
+    public const string WordsSubfield = "words";
 
     public static CreateIndexRequest Create(string index, ElasticsearchOptions options, string? writeAlias) => new(index)
     {
@@ -42,13 +44,13 @@ internal static class ClientMapping
                 { EsFields.Channel, new KeywordProperty() },
                 { EsFields.Account, new KeywordProperty() },
                 { EsFields.AuthorId, new KeywordProperty() },
-                { EsFields.AuthorName, Text() },
+                { EsFields.AuthorName, Text(options.WordAnalyzer) },
                 { EsFields.Contacts, new KeywordProperty() },
                 { EsFields.Owner, new KeywordProperty() },
                 { EsFields.Tags, new KeywordProperty() },
                 { EsFields.CreatedAt, new DateProperty { Format = "epoch_millis" } },
-                { EsFields.Title, Text() },
-                { EsFields.Text, Text() },
+                { EsFields.Title, Text(options.WordAnalyzer) },
+                { EsFields.Text, Text(options.WordAnalyzer) },
             },
         },
         Aliases = writeAlias is null ? null : new Dictionary<Name, Alias> { [writeAlias] = new() { IsWriteIndex = true } },
@@ -67,11 +69,16 @@ internal static class ClientMapping
 
     private static CustomAnalyzer Analyzer(params string[] filters) => new() { Tokenizer = "standard", Filter = filters };
 
-    private static TextProperty Text() => new()
+    private static TextProperty Text(string? wordAnalyzer)
     {
-        Analyzer = PairAnalyzer,
-        Fields = new Properties { { SingleSubfield, new TextProperty { Analyzer = SingleAnalyzer } } },
-    };
+        var fields = new Properties { { SingleSubfield, new TextProperty { Analyzer = SingleAnalyzer } } };
+        if (!string.IsNullOrEmpty(wordAnalyzer))
+        {
+            fields.Add(WordsSubfield, new TextProperty { Analyzer = wordAnalyzer });
+        }
+
+        return new TextProperty { Analyzer = PairAnalyzer, Fields = fields };
+    }
 }
 
 /// <summary>A feed's mark as stored in the marks index.</summary>

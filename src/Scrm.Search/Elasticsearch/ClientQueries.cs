@@ -16,8 +16,12 @@ internal static class ClientQueries
     public const int FacetChannels = 50;
     public const string ShardDoc = "_shard_doc";
 
-    /// <summary>The query part, or null when the text can match nothing (only punctuation).</summary>
-    public static Query? Match(string? text, SearchFilter filter, bool matchContacts)
+    /// <summary>
+    /// The query part, or null when the text can match nothing (only punctuation). With
+    /// <paramref name="words"/> (a word subfield exists) each word or phrase is also looked for as words:
+    /// optional clauses that only raise the score, so the hits are the same as without.
+    /// </summary>
+    public static Query? Match(string? text, SearchFilter filter, bool matchContacts, bool words = false)
     {
         var clauses = QueryText.Parse(text).Where(c => c.Text.Any(char.IsLetterOrDigit)).ToList();
         if (!string.IsNullOrWhiteSpace(text) && clauses.Count == 0)
@@ -37,6 +41,7 @@ internal static class ClientQueries
 
         var must = new List<Query>();
         var mustNot = new List<Query>();
+        var should = new List<Query>();
         foreach (var clause in clauses)
         {
             if (clause.Contact is { } contact)
@@ -57,6 +62,11 @@ internal static class ClientQueries
                 MinimumShouldMatch = 1,
             };
             (clause.Exclude ? mustNot : must).Add(new Query { Bool = either });
+            if (words && !clause.Exclude)
+            {
+                should.Add(Phrase(EsFields.Text + "." + ClientMapping.WordsSubfield, clause.Text, 2));
+                should.Add(Phrase(EsFields.Title + "." + ClientMapping.WordsSubfield, clause.Text, 4));
+            }
         }
 
         var filters = new List<Query>();
@@ -99,6 +109,7 @@ internal static class ClientQueries
             Bool = new BoolQuery
             {
                 Must = must.Count > 0 ? must : null,
+                Should = should.Count > 0 ? should : null,
                 Filter = filters.Count > 0 ? filters : null,
                 MustNot = mustNot.Count > 0 ? mustNot : null,
             },

@@ -76,6 +76,9 @@ internal sealed partial class ElasticsearchClientIndex : IIndexBackend, IDisposa
 
     public string Alias => _options.Index;
 
+    /// <summary>The index has word subfields (<see cref="ElasticsearchOptions.WordAnalyzer"/>).</summary>
+    private bool Words => !string.IsNullOrEmpty(_options.WordAnalyzer);
+
     /// <summary>The feeds' marks live in a small index of their own beside the versioned ones, so a rebuild keeps them.</summary>
     private string MarksIndex => Alias + "-marks";
 
@@ -108,7 +111,7 @@ internal sealed partial class ElasticsearchClientIndex : IIndexBackend, IDisposa
     public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
         await EnsureIndexAsync(cancellationToken);
-        if (ClientQueries.Match(query.Text, query.Filter, query.MatchContacts) is not { } match)
+        if (ClientQueries.Match(query.Text, query.Filter, query.MatchContacts, Words) is not { } match)
         {
             return new SearchResult([], 0, true, SearchFacets.Empty, null, false, []);
         }

@@ -61,6 +61,15 @@ internal sealed class ElasticsearchOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan PointInTimeKeepAlive { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// An analyser from an analysis plugin the cluster has, e.g. <c>smartcn</c> or <c>ik_max_word</c>:
+    /// the text, title and author name get a <c>words</c> subfield cut into words by it, and documents
+    /// where a query's words match as words rank higher. Which documents match stays the same (the CJK
+    /// pairs decide). Empty: no word subfield; a cluster without the plugin refuses the index.
+    /// </summary>
+    [RegularExpression("^[a-z0-9_]{1,100}$")]
+    public string? WordAnalyzer { get; set; }
+
     /// <summary>Hits counted exactly; past this the total is a lower bound.</summary>
     [Range(1, int.MaxValue)]
     public int TrackTotalHitsUpTo { get; set; } = 10_000;
