@@ -43,7 +43,10 @@ public sealed class SatisfactionTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _fake = await FakeChannelServer.StartAsync(cancellationToken: Ct);
-        _app = new ScrmApp(settings: InboxApp.Settings(_fake.WeChat));
+        var settings = InboxApp.Settings(_fake.WeChat);
+        // Agents reach their own conversations only: their CSAT report is about those.
+        settings["Scrm:Access:Reach:community:conversations"] = "Own";
+        _app = new ScrmApp(settings: settings);
     }
 
     public async ValueTask DisposeAsync()
@@ -141,6 +144,10 @@ public sealed class SatisfactionTests : IAsyncLifetime
         }
 
         report.GetProperty("byChannel").EnumerateArray().Single().GetProperty("key").GetString().ShouldBe("wechat");
+        // An agent's report counts the surveys on the conversations they reach.
+        var happyOwn = await happyAgent.GetFromJsonAsync<JsonElement>("/api/v1/community/reports/csat", Ct);
+        happyOwn.GetProperty("byAgent").EnumerateArray().Select(r => r.GetProperty("key").GetString()).ShouldBe([happyName]);
+        happyOwn.GetProperty("overall").GetProperty("sent").GetInt32().ShouldBe(happyName == sadName ? 2 : 1);
         report.GetProperty("byIntent").EnumerateArray().Sum(r => r.GetProperty("answered").GetInt32()).ShouldBe(2);
         (await admin.GetAsync("/api/v1/community/reports/csat?from=2026-12-31&to=2026-01-01", Ct)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         happyAgent.Dispose();

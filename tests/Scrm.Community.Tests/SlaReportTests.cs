@@ -35,6 +35,8 @@ public abstract class SlaReportTests(PostgresServer postgres, bool usePostgres) 
         settings["Scrm:Auth:ApiKeys:9:Role"] = "community";
         settings["Scrm:Auth:ApiKeys:9:Name"] = "manager-m";
         settings["Scrm:Workflows:SweepInterval"] = "00:00:00.200";
+        // Agents reach their own conversations only: their report is about those.
+        settings["Scrm:Access:Reach:community:conversations"] = "Own";
         var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
         _app = new ScrmApp(storage, settings, services: s => s.AddSingleton<TimeProvider>(_clock));
     }
@@ -139,6 +141,13 @@ public abstract class SlaReportTests(PostgresServer postgres, bool usePostgres) 
         var silentsAgent = Row(report, "byAgent", silent.GetProperty("assignee").GetString()!);
         silentsAgent.GetProperty("openBreachingNow").GetInt32().ShouldBe(1);
         silentsAgent.GetProperty("escalations").GetInt32().ShouldBeGreaterThanOrEqualTo(2);
+
+        // An agent's report holds only the conversations they reach: their own.
+        var lateName = late.GetProperty("assignee").GetString()!;
+        var own = await ReportAsync(lateAgent);
+        own.GetProperty("byAgent").EnumerateArray().Select(r => r.GetProperty("key").GetString()).ShouldBe([lateName]);
+        own.GetProperty("overall").GetProperty("conversations").GetInt32().ShouldBe(Row(report, "byAgent", lateName).GetProperty("conversations").GetInt32());
+        own.GetProperty("overall").GetProperty("conversations").GetInt32().ShouldBeLessThan(3);
 
         // Tuesday noon: the late and the silent customers are unresolved past their working day; the quick one was resolved in time.
         _clock.JumpTo(Monday.AddDays(1).AddHours(2));

@@ -21,9 +21,9 @@ public static class CommunityApi
         community.MapGet("/notifications", NotificationsAsync)
             .WithSummary("My notifications, newest first: service-level warnings and escalations, low satisfaction scores; before= pages back.");
         community.MapGet("/reports/csat", CsatAsync)
-            .WithSummary("Satisfaction per agent, channel and intent over the surveys sent from= to= (ISO dates; the last 30 days by default): sent, answered, average score, CSAT %.");
+            .WithSummary("Satisfaction per agent, channel and intent over the surveys sent from= to= on the conversations in the caller's data scope (ISO dates; the last 30 days by default): sent, answered, average score, CSAT %.");
         community.MapGet("/reports/sla", SlaAsync)
-            .WithSummary("Service levels per team, agent, channel and intent over the conversations opened from= to= (ISO dates; the last 30 days by default): conversations, first-response time p50/p90 in working minutes, first-response and resolution breaches, escalations, and those open and overdue now.");
+            .WithSummary("Service levels per team, agent, channel and intent over the conversations in the caller's data scope opened from= to= (ISO dates; the last 30 days by default): conversations, first-response time p50/p90 in working minutes, first-response and resolution breaches, escalations, and those open and overdue now.");
         community.MapGet("/service-targets", ServiceTargetsApi.Get)
             .WithSummary("The service-level targets per intent × customer value tier × channel (business minutes to the first response and to resolution); the most specific matching row decides.");
         community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
@@ -52,7 +52,7 @@ public static class CommunityApi
         var start = from ?? end.AddDays(-30);
         return start >= end || end - start > TimeSpan.FromDays(366)
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [Texts.Period.In(http)] })
-            : TypedResults.Ok(await report.BuildAsync(start, end, ct));
+            : TypedResults.Ok(await report.BuildAsync(start, end, Caller.Of(http.User).Scope(DataResources.Conversations), ct));
     }
 
     private static async Task<IResult> SlaAsync(Conversations.SlaReport report, TimeProvider time, HttpContext http, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
@@ -61,7 +61,7 @@ public static class CommunityApi
         var start = from ?? end.AddDays(-30);
         return start >= end || end - start > TimeSpan.FromDays(366)
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [Texts.Period.In(http)] })
-            : TypedResults.Ok(await report.BuildAsync(start, end, ct));
+            : TypedResults.Ok(await report.BuildAsync(start, end, Caller.Of(http.User).Scope(DataResources.Conversations), ct));
     }
 
     private static class Texts

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Scrm.Community.Calendar;
 using Scrm.Community.Storage;
 using Scrm.Platform.Calendar;
+using Scrm.Platform.Security;
 
 namespace Scrm.Community.Conversations;
 
@@ -28,14 +29,15 @@ internal sealed record SlaFacts(
 /// <summary>The service-level report: facts read by the store, the figures by a pure function of them, the clock and the calendar.</summary>
 internal sealed class SlaReport(IDbContextFactory<CommunityDbContext> contexts, WorkingCalendars calendars, ServiceTargets targets, TimeProvider time)
 {
-    public async Task<SlaReportView> BuildAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>The report over the conversations in <paramref name="reach"/> (the caller's data scope: their own, their team's, or all, with the unassigned ones).</summary>
+    public async Task<SlaReportView> BuildAsync(DateTimeOffset from, DateTimeOffset to, OwnerScope reach, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var start = from.ToUnixTimeMilliseconds();
         var end = to.ToUnixTimeMilliseconds();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var scope = db.Conversations.AsNoTracking().Where(c =>
+        var scope = reach.Apply(db.Conversations.AsNoTracking(), c => c.Assignee).Where(c =>
             (c.OpenedAt >= start && c.OpenedAt < end) || (c.Status == ConversationStatus.Open && c.DueAt != null && c.DueAt < nowMs));
         var rows = await scope
             .Select(c => new { c.Id, c.Team, c.Assignee, c.Channel, c.Intent, c.Tier, c.Status, c.OpenedAt, c.ResolvedAt, c.LastMessageAt, c.DueAt })

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Scrm.Community.Storage;
+using Scrm.Platform.Security;
 
 namespace Scrm.Community.Satisfaction;
 
@@ -8,15 +9,20 @@ internal sealed record CsatRow(string Key, int Sent, int Answered, double? Avera
 
 internal sealed record CsatReportView(CsatRow Overall, IReadOnlyList<CsatRow> ByAgent, IReadOnlyList<CsatRow> ByChannel, IReadOnlyList<CsatRow> ByIntent);
 
-/// <summary>CSAT per agent, channel and intent over the surveys sent in a period, counted by the store.</summary>
+/// <summary>CSAT per agent, channel and intent over the surveys sent in a period on the conversations in the caller's data scope, counted by the store.</summary>
 internal sealed class CsatReport(IDbContextFactory<CommunityDbContext> contexts)
 {
-    public async Task<CsatReportView> BuildAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<CsatReportView> BuildAsync(DateTimeOffset from, DateTimeOffset to, OwnerScope reach, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var start = from.ToUnixTimeMilliseconds();
         var end = to.ToUnixTimeMilliseconds();
         var surveys = db.Surveys.AsNoTracking().Where(s => s.SentAt != null && s.SentAt >= start && s.SentAt < end);
+        if (!reach.IsAll)
+        {
+            var conversations = reach.Apply(db.Conversations.AsNoTracking(), c => c.Assignee);
+            surveys = surveys.Where(s => conversations.Any(c => c.Id == s.ConversationId));
+        }
         var byAgent = await surveys.GroupBy(s => s.Agent ?? "")
             .Select(g => new Tally(g.Key, g.Count(), g.Count(s => s.Score != null), g.Sum(s => s.Score ?? 0), g.Count(s => s.Score >= 4)))
             .ToListAsync(cancellationToken);
