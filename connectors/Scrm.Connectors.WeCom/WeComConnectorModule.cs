@@ -13,7 +13,7 @@ using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.WeCom;
 
-/// <summary>WeCom external contacts: callbacks in, welcome messages and mass sends out.</summary>
+/// <summary>WeCom external contacts: callbacks in, customer-service (kf) messages pulled on their callback, welcome messages and mass sends out.</summary>
 public static class WeComConnectorModule
 {
     public static IServiceCollection AddScrmWeComConnector(this IServiceCollection services, IConfiguration configuration)
@@ -23,6 +23,8 @@ public static class WeComConnectorModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WeComAccounts>();
         services.AddSingleton<WeComInbound>();
+        services.AddSingleton<Kf.KfSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<Kf.KfSync>());
 
         services.AddScrmDbContext<WeComDbContext, SqliteWeComDbContext, PostgresWeComDbContext>("wecom");
         services.TryAddSingleton<AccessTokenCache>();

@@ -56,6 +56,7 @@ public sealed class FakeChannelServer : IAsyncDisposable
         var wecom = app.MapGroup("/wecom/cgi-bin");
         wecom.MapGet("/gettoken", WeChatApi.WeComTokenAsync);
         wecom.MapPost("/externalcontact/send_welcome_msg", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wecom", "send_welcome_msg"));
+        wecom.MapPost("/kf/sync_msg", WeChatApi.KfSyncAsync);
         wecom.MapPost("/externalcontact/add_msg_template", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wecom", "add_msg_template"));
         var weibo = app.MapGroup("/weibo/2");
         weibo.MapGet("/statuses/mentions.json", (HttpRequest r, FakeChannelState s) => WeiboApi.Page(r, s, "mentions"));

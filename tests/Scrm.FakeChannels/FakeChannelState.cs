@@ -25,6 +25,33 @@ public sealed class FakeChannelState
 
     public ConcurrentQueue<RecordedCall> Calls { get; } = new();
 
+    private readonly List<JsonObject> _kfMessages = [];
+
+    /// <summary>Every kf/sync_msg request as the product sent it (cursor, token, open_kfid).</summary>
+    public ConcurrentQueue<JsonObject> KfSyncRequests { get; } = new();
+
+    /// <summary>A customer-service message WeCom holds for kf/sync_msg, in the API's shape (msgid, open_kfid, external_userid, send_time, origin, msgtype, text).</summary>
+    public void AddKfMessage(JsonObject message)
+    {
+        lock (_weibo)
+        {
+            _kfMessages.Add(message);
+        }
+    }
+
+    /// <summary>The messages after <paramref name="cursor"/> (an opaque position), at most <paramref name="limit"/>, and the cursor after them.</summary>
+    internal (List<JsonObject> Messages, string NextCursor, bool HasMore) KfPage(string openKfId, string? cursor, int limit)
+    {
+        lock (_weibo)
+        {
+            var start = cursor is { Length: > 2 } c && c.StartsWith("c-", StringComparison.Ordinal) && int.TryParse(c.AsSpan(2), out var n) ? n : 0;
+            var all = _kfMessages.Where(m => (string?)m["open_kfid"] == openKfId).ToList();
+            var page = all.Skip(start).Take(limit).Select(m => m.DeepClone().AsObject()).ToList();
+            var next = start + page.Count;
+            return (page, $"c-{next}", next < all.Count);
+        }
+    }
+
     /// <summary>The since_id of every Weibo request, per API (<c>mentions</c>, <c>comments</c>).</summary>
     public ConcurrentQueue<(string Api, long SinceId)> WeiboRequests { get; } = new();
 

@@ -131,14 +131,19 @@ internal static class TencentCallbacks
         var token = Text(body, "token") ?? DemoAccounts.WeComToken;
         var aesKey = Text(body, "encodingAesKey") ?? DemoAccounts.WeComAesKey;
         var changeType = Text(body, "event") ?? "add_external_contact";
-        if (changeType is not ("add_external_contact" or "edit_external_contact" or "del_external_contact" or "del_follow_user"))
+        if (changeType is not ("add_external_contact" or "edit_external_contact" or "del_external_contact" or "del_follow_user" or "kf_msg_or_event"))
         {
-            return TypedResults.Problem("event must be add_external_contact, edit_external_contact, del_external_contact or del_follow_user.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem("event must be add_external_contact, edit_external_contact, del_external_contact, del_follow_user or kf_msg_or_event.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var state = Text(body, "state");
-        var xml = $"<xml><ToUserName>{TencentSigning.Cdata(corpId)}</ToUserName><FromUserName>{TencentSigning.Cdata("sys")}</FromUserName><CreateTime>{now}</CreateTime>"
+        var xml = changeType == "kf_msg_or_event"
+            // New customer-service messages: the token lets kf/sync_msg read them (valid 10 minutes).
+            ? $"<xml><ToUserName>{TencentSigning.Cdata(corpId)}</ToUserName><CreateTime>{now}</CreateTime><MsgType>{TencentSigning.Cdata("event")}</MsgType>"
+              + $"<Event>{TencentSigning.Cdata("kf_msg_or_event")}</Event><Token>{TencentSigning.Cdata(Text(body, "kfToken") ?? "ENCApHxnGDNAVNY4AaSJKj4Tb5mwsEMzxhFmHVGcra996NR")}</Token>"
+              + $"<OpenKfId>{TencentSigning.Cdata(Text(body, "openKfId") ?? "wkFakeKf0001")}</OpenKfId></xml>"
+            : $"<xml><ToUserName>{TencentSigning.Cdata(corpId)}</ToUserName><FromUserName>{TencentSigning.Cdata("sys")}</FromUserName><CreateTime>{now}</CreateTime>"
             + $"<MsgType>{TencentSigning.Cdata("event")}</MsgType><Event>{TencentSigning.Cdata("change_external_contact")}</Event><ChangeType>{TencentSigning.Cdata(changeType)}</ChangeType>"
             + $"<UserID>{TencentSigning.Cdata(Text(body, "userId") ?? "zhangsan")}</UserID><ExternalUserID>{TencentSigning.Cdata(Text(body, "externalUserId") ?? "wmFakeExternal0001")}</ExternalUserID>"
             + (state is null ? "" : $"<State>{TencentSigning.Cdata(state)}</State>")

@@ -77,4 +77,36 @@ internal static class WeChatApi
     }
 
     private static IResult Error(int code, string message) => TypedResults.Json(new JsonObject { ["errcode"] = code, ["errmsg"] = message });
+
+    /// <summary><c>POST cgi-bin/kf/sync_msg</c>: the customer-service messages after the cursor, with next_cursor and has_more; a token from a callback is required.</summary>
+    public static async Task<IResult> KfSyncAsync(HttpRequest request, FakeChannelState state)
+    {
+        if (!state.IsValid(request.Query["access_token"]))
+        {
+            return Error(42001, "access_token expired");
+        }
+
+        var body = await ReadAsync(request);
+        if (body is null || (string?)body["open_kfid"] is not { Length: > 0 } openKfId)
+        {
+            return Error(95000, "invalid open_kfid");
+        }
+
+        state.KfSyncRequests.Enqueue(body);
+        if ((string?)body["token"] is not { Length: > 0 })
+        {
+            return Error(95007, "invalid msg token");
+        }
+
+        var limit = body["limit"] is JsonValue l && l.TryGetValue<int>(out var n) ? Math.Clamp(n, 1, 1_000) : 1_000;
+        var (messages, next, more) = state.KfPage(openKfId, (string?)body["cursor"], limit);
+        return TypedResults.Json(new JsonObject
+        {
+            ["errcode"] = 0,
+            ["errmsg"] = "ok",
+            ["next_cursor"] = next,
+            ["has_more"] = more ? 1 : 0,
+            ["msg_list"] = new JsonArray([.. messages]),
+        });
+    }
 }

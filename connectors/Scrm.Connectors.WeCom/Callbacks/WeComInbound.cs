@@ -6,13 +6,21 @@ using Scrm.Ingestion;
 namespace Scrm.Connectors.WeCom.Callbacks;
 
 /// <summary>WeCom's inbound contract: every callback is encrypted and signed with msg_signature.</summary>
-internal sealed class WeComInbound(WeComAccounts accounts) : IInboundConnector<CallbackDelivery>
+internal sealed class WeComInbound(WeComAccounts accounts, Kf.KfSync kf) : IInboundConnector<CallbackDelivery>
 {
     public string Channel => WeComChannel.Name;
 
     public InboundItem? Parse(string account, CallbackDelivery delivery, DateTimeOffset now)
     {
         var a = accounts.Find(account) ?? throw new ArgumentException("No such WeCom account.", nameof(account));
-        return WeComEvents.Map(a.Name, TencentCallback.OpenEncrypted(a.Token, a.Cipher, delivery.Query, delivery.Body, now, accounts.ReplayWindow));
+        var xml = TencentCallback.OpenEncrypted(a.Token, a.Cipher, delivery.Query, delivery.Body, now, accounts.ReplayWindow);
+        if (xml["Event"] == "kf_msg_or_event" && xml["Token"] is { Length: > 0 and <= 256 } token && xml["OpenKfId"] is { Length: > 0 and <= 128 } openKfId)
+        {
+            // New customer-service messages: pulled with the callback's token, after the platform is answered.
+            kf.Request(new Kf.KfPull(a.Name, openKfId, token));
+            return null;
+        }
+
+        return WeComEvents.Map(a.Name, xml);
     }
 }

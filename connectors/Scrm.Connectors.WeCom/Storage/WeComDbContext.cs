@@ -13,6 +13,8 @@ public class WeComDbContext(DbContextOptions options) : OutboundLedgerDbContext(
 
     internal DbSet<MassSendCountRow> MassSendCounts => Set<MassSendCountRow>();
 
+    internal DbSet<KfCursorRow> KfCursors => Set<KfCursorRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -25,6 +27,15 @@ public class WeComDbContext(DbContextOptions options) : OutboundLedgerDbContext(
             e.Property(x => x.Month).HasColumnName("month").HasMaxLength(7);
             e.Property(x => x.Count).HasColumnName("count");
         });
+        modelBuilder.Entity<KfCursorRow>(e =>
+        {
+            e.ToTable("wecom_kf_cursors");
+            e.HasKey(x => new { x.Account, x.OpenKfId });
+            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
+            e.Property(x => x.OpenKfId).HasColumnName("open_kfid").HasMaxLength(128);
+            e.Property(x => x.Cursor).HasColumnName("cursor").HasMaxLength(256);
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
     }
 }
 
@@ -35,6 +46,17 @@ internal sealed class MassSendCountRow
     public string ExternalUserId { get; set; } = "";
     public string Month { get; set; } = "";
     public int Count { get; set; }
+}
+
+/// <summary>How far <c>kf/sync_msg</c> has read one customer-service account's messages: the next pull starts at <see cref="Cursor"/>.</summary>
+internal sealed class KfCursorRow
+{
+    public string Account { get; set; } = "";
+    public string OpenKfId { get; set; } = "";
+    public string Cursor { get; set; } = "";
+
+    /// <summary>Unix milliseconds.</summary>
+    public long UpdatedAt { get; set; }
 }
 
 public sealed class SqliteWeComDbContext(DbContextOptions<SqliteWeComDbContext> options) : WeComDbContext(options);

@@ -73,6 +73,33 @@ namespace Scrm.Connectors.WeCom.Storage.Migrations.Postgres
                     b.ToTable("wecom_sent_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Connectors.WeCom.Storage.KfCursorRow", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("account");
+
+                    b.Property<string>("OpenKfId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<string>("Cursor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("cursor");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Account", "OpenKfId");
+
+                    b.ToTable("wecom_kf_cursors", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Connectors.WeCom.Storage.MassSendCountRow", b =>
                 {
                     b.Property<string>("Account")

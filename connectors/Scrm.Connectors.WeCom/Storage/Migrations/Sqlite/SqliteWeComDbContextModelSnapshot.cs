@@ -68,6 +68,33 @@ namespace Scrm.Connectors.WeCom.Storage.Migrations.Sqlite
                     b.ToTable("wecom_sent_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Connectors.WeCom.Storage.KfCursorRow", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account");
+
+                    b.Property<string>("OpenKfId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("open_kfid");
+
+                    b.Property<string>("Cursor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cursor");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Account", "OpenKfId");
+
+                    b.ToTable("wecom_kf_cursors", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Connectors.WeCom.Storage.MassSendCountRow", b =>
                 {
                     b.Property<string>("Account")
