@@ -207,6 +207,7 @@ public sealed class ElasticsearchAdapterTests : IAsyncLifetime
         var sent = _fake.Calls.Single(c => c.Path.EndsWith("/_search", StringComparison.Ordinal));
         sent.Query.ShouldContain("typed_keys=true");
         sent.Text.ShouldContain("會員積分");
+        sent.Body.ShouldContain("會員積分", customMessage: "query bodies carry Chinese as UTF-8, not \\u escapes");
 
         await adapter.SearchAsync(new SearchQuery { Text = "會員積分", Size = 1, After = result.Next }, Ct);
         var next = JsonDocument.Parse(_fake.Calls.Last(c => c.Path.EndsWith("/_search", StringComparison.Ordinal)).Body);

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Serialization;
 using Elastic.Transport;
+using Elastic.Transport.Extensions;
 
 namespace Scrm.Search.Elasticsearch;
 
@@ -47,6 +48,17 @@ internal static class ClientSettings
                 CertificateValidations.AuthorityIsRoot(X509CertificateLoader.LoadCertificateFromFile(options.CertificateAuthorityPath)));
         }
 
-        return new ElasticsearchClient(settings);
+        var client = new ElasticsearchClient(settings);
+        // Request bodies (queries with the user's words) are written as UTF-8 too: the client builds their
+        // serializer options without a hook, but hands them out until their first use.
+        foreach (var formatting in new[] { SerializationFormatting.None, SerializationFormatting.Indented })
+        {
+            if (client.RequestResponseSerializer.TryGetJsonSerializerOptions(out var json, formatting) && !json.IsReadOnly)
+            {
+                json.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            }
+        }
+
+        return client;
     }
 }
