@@ -73,7 +73,7 @@ public sealed partial class DockerLayoutTests
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             await WaitReadyAsync(client, host.Process);
             var posted = await client.PostAsync("/forms/contact", new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "docker@example.com" }), Ct);
-            posted.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            posted.StatusCode.ShouldBe(HttpStatusCode.Accepted, host.Output);
             client.DefaultRequestHeaders.Add("X-Api-Key", ScrmApp.KeyFor("admin"));
             (await client.GetAsync("/api/v1/workflows/definitions/lead-conversion", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -125,6 +125,28 @@ public sealed partial class DockerLayoutTests
 
     private sealed record Started(Process Process) : IDisposable
     {
+        private readonly System.Text.StringBuilder _output = new();
+
+        /// <summary>What the host wrote so far (for a failure message).</summary>
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public void Append(string? line)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+
         public void Dispose()
         {
             if (!Process.HasExited)
@@ -151,11 +173,12 @@ public sealed partial class DockerLayoutTests
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var started = new Started(process);
+        process.OutputDataReceived += (_, e) => started.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new Started(process);
+        return started;
     }
 
     private static async Task<(int ExitCode, string Output, string Stdout)> RunAsync(string directory, string program, string[] arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
