@@ -28,7 +28,7 @@ for module in "${modules[@]}"; do
   rm -rf "$out"; mkdir -p "$out"
   echo "== $module: $(basename "$testdir")"
   started=$(date +%s)
-  (cd "$testdir" && timeout "${MUTATION_TIMEOUT:-25m}" nice -n 10 dotnet stryker --config-file "$config" --output "$out" --concurrency 1) \
+  (cd "$testdir" && UseMicrosoftTestingPlatformRunner=true timeout "${MUTATION_TIMEOUT:-25m}" nice -n 10 dotnet stryker --config-file "$config" --output "$out" --concurrency 1) \
     > "$out/stryker.log" 2>&1
   status=$?
   took=$(( $(date +%s) - started ))
