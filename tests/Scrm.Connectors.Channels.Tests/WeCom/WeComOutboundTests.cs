@@ -1,3 +1,4 @@
+using Scrm.Ingestion;
 using Microsoft.Extensions.Time.Testing;
 using Scrm.Connectors.Channels.Tests.Compliance;
 using Scrm.Connectors.Sdk.Contract;
@@ -11,7 +12,7 @@ namespace Scrm.Connectors.Channels.Tests.WeCom;
 internal static class WeComOutbound
 {
     public static Task<ModuleHost> StartAsync(FakeChannelServer fake, StorageUnderTest storage, TimeProvider? time = null) =>
-        ModuleHost.StartAsync(storage, (s, c) => s.AddScrmWeComConnector(c), WeComDeliveries.Account("corp", fake.WeCom.ToString()), time);
+        ModuleHost.StartAsync(storage, (s, c) => s.AddScrmIngestion(c).AddScrmWeComConnector(c), WeComDeliveries.Account("corp", fake.WeCom.ToString()), time);
 
     public static OutboundMessage Welcome(string key) => new("wecom", "corp", "wmEXT001", key, new WelcomeContent("WELCOMECODE", "您好，我是您的专属顾问张三。"));
 }
