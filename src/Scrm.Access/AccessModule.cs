@@ -63,6 +63,7 @@ public static class AccessModule
         services.AddSingleton<ApiKeys>();
         services.AddScoped<Seeding>();
         services.AddScoped<PeopleAdmin>();
+        services.AddSingleton<Handovers>();
         services.AddHostedService<AccessRefresh>();
         services.AddSingleton(new ModuleMigration(typeof(Seeding), async (sp, ct) =>
         {

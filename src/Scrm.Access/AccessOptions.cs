@@ -58,6 +58,13 @@ internal sealed class AccessOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan LastUsedFlushInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after a deactivation the last handover pass runs: by then every replica has re-read
+    /// the directory, so nothing new reaches the person, and what did meanwhile is moved too.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan HandoverSettle { get; set; } = TimeSpan.FromMinutes(1);
+
     public OidcOptions Oidc { get; set; } = new();
 
     internal static Dictionary<string, Reach> AllOf(Reach reach) =>

@@ -44,6 +44,7 @@ public static class CommunityModule
         services.AddSingleton<ConversationQueries>();
         services.AddSingleton<AgentTeams>();
         services.AddSingleton<ConversationWork>();
+        services.AddSingleton<Scrm.Platform.Security.IOwnerHandover, ConversationHandover>();
         services.AddSingleton<ReplyService>();
         services.AddSingleton<ConversationClassification>();
         services.AddSingleton<CommunityEvents>();

@@ -67,7 +67,8 @@ internal static class AccessApi
         return !found ? TypedResults.NotFound() : errors is not null ? TypedResults.ValidationProblem(errors.ToDictionary(http.Language())) : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<Deactivation>, NotFound, ValidationProblem>> DeactivateAsync(string id, DeactivateRequest request, PeopleAdmin people, HttpContext http, CancellationToken ct)
+    /// <summary>200 when every record was handed over; 202 when the person is deactivated and the rest of the handover is finished in the background.</summary>
+    private static async Task<Results<Ok<Deactivation>, Accepted<Deactivation>, NotFound, ValidationProblem>> DeactivateAsync(string id, DeactivateRequest request, PeopleAdmin people, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Successor))
         {
@@ -75,7 +76,8 @@ internal static class AccessApi
         }
 
         var (result, problem) = await people.DeactivateAsync(id, request.Successor, Me(http.User), ct);
-        return result is not null ? TypedResults.Ok(result)
+        return result is { Complete: true } ? TypedResults.Ok(result)
+            : result is not null ? TypedResults.Accepted((string?)null, result)
             : problem is not null ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["successor"] = [problem.In(http)] })
             : TypedResults.NotFound();
     }

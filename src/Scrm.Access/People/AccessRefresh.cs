@@ -6,10 +6,11 @@ using Scrm.Access.Keys;
 namespace Scrm.Access.People;
 
 /// <summary>
-/// Re-reads the directory now and then (changes made on another replica) and writes the keys'
-/// last-used times: the request path only stores a number in memory.
+/// Re-reads the directory now and then (changes made on another replica), writes the keys'
+/// last-used times (the request path only stores a number in memory) and finishes the handovers of
+/// deactivated people.
 /// </summary>
-internal sealed partial class AccessRefresh(AccessDirectory directory, ApiKeys keys, IOptions<AccessOptions> options, TimeProvider time, ILogger<AccessRefresh> log) : BackgroundService
+internal sealed partial class AccessRefresh(AccessDirectory directory, ApiKeys keys, Handovers handovers, IOptions<AccessOptions> options, TimeProvider time, ILogger<AccessRefresh> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,6 +30,7 @@ internal sealed partial class AccessRefresh(AccessDirectory directory, ApiKeys k
                     }
 
                     await directory.ReloadAsync(stoppingToken);
+                    await handovers.FinishDueAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Scrm.Access.SignIn;
 using Scrm.Access.Storage;
 using Scrm.Platform.Audit;
@@ -27,22 +28,26 @@ internal sealed record TeamRequest(string? Strategy, string? Lead, string? Paren
 
 internal sealed record TeamMemberRequest(string UserId, int? Weight, int? Capacity);
 
-/// <summary>What a deactivation moved to the successor, per kind of record.</summary>
-internal sealed record Deactivation(string User, string Successor, IReadOnlyDictionary<string, int> HandedOver);
+/// <summary>
+/// What a deactivation moved to the successor, per kind of record; <paramref name="Complete"/> is
+/// false when the handover failed part-way and is being finished in the background.
+/// </summary>
+internal sealed record Deactivation(string User, string Successor, IReadOnlyDictionary<string, int> HandedOver, bool Complete);
 
 /// <summary>
 /// The admin's side of people and teams; every change is seen by routing at once and audited in
 /// its own transaction (a person's changes on <paramref name="store"/>, the context the user manager
 /// saves through), so a change and its audit entry are stored together or not at all.
 /// </summary>
-internal sealed class PeopleAdmin(
+internal sealed partial class PeopleAdmin(
     IDbContextFactory<AccessDbContext> contexts,
     UserManager<AccessUser> users,
     AccessDirectory directory,
     AccessDbContext store,
-    IEnumerable<IOwnerHandover> handovers,
+    Handovers handovers,
     AuditOutbox audit,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<PeopleAdmin> log)
 {
     public static readonly IReadOnlySet<string> Strategies = new HashSet<string>(StringComparer.Ordinal) { "RoundRobin", "Weighted", "LeastLoaded" };
 
@@ -171,9 +176,12 @@ internal sealed class PeopleAdmin(
     }
 
     /// <summary>
-    /// Hands every open lead, customer and conversation of <paramref name="id"/> to the successor,
-    /// then deactivates the user: sessions end, keys stop working, routing skips them. One audit
-    /// entry names what moved. Safe to repeat after a failure part-way.
+    /// Deactivates <paramref name="id"/> and hands their open leads, customers and conversations to
+    /// the successor. The deactivation, the handover decision and its audit entry commit together
+    /// first: from then on sessions end, keys stop working and routing skips them. Then every module
+    /// moves its records in its own store (each with its own audit entry). When that pass fails
+    /// part-way the result says so (<see cref="Deactivation.Complete"/> false) and the refresh loop
+    /// finishes it; repeating the request is safe too.
     /// </summary>
     public async Task<(Deactivation? Result, UserText? Problem)> DeactivateAsync(string id, string successor, string by, CancellationToken cancellationToken)
     {
@@ -188,29 +196,33 @@ internal sealed class PeopleAdmin(
             return (null, Texts.Successor);
         }
 
-        var moved = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var handover in handovers)
-        {
-            moved[handover.Resource] = moved.GetValueOrDefault(handover.Resource) + await handover.HandOverAsync(id, successor, by, cancellationToken);
-        }
-
-        // Each kind of record moved in its own store's transaction with its own audit entry; the
-        // person's deactivation is one more, here.
         await using (var transaction = await store.Database.BeginTransactionAsync(cancellationToken))
         {
             await store.Teams.Where(t => t.Lead == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Lead, successor), cancellationToken);
             await store.Users.Where(u => u.Manager == id).ExecuteUpdateAsync(s => s.SetProperty(u => u.Manager, successor), cancellationToken);
+            await store.Handovers.Where(h => h.UserId == id).ExecuteDeleteAsync(cancellationToken);
+            store.Handovers.Add(new HandoverRow { UserId = id, Successor = successor, By = by, RequestedAt = time.GetUtcNow().ToUnixTimeMilliseconds() });
             user.Active = false;
             Seeding.Check(await users.UpdateAsync(user));
             Seeding.Check(await users.UpdateSecurityStampAsync(user));
-            await audit.AddAsync(store.Database, new AuditEvent(by, "user.deactivate", "user", id,
-                Json.Object([("successor", successor), .. moved.Select(m => (m.Key, (object?)m.Value))])), cancellationToken);
+            await audit.AddAsync(store.Database, new AuditEvent(by, "user.deactivate", "user", id, Json.Object(("successor", successor))), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         await audit.DeliverAsync(CancellationToken.None);
         await directory.ReloadAsync(cancellationToken);
-        return (new Deactivation(id, successor, moved), null);
+        var moved = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            await handovers.PassAsync(id, successor, by, moved, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPassFailed(log, id, ex);
+            return (new Deactivation(id, successor, moved, Complete: false), null);
+        }
+
+        return (new Deactivation(id, successor, moved, Complete: true), null);
     }
 
     public async Task<bool> ReactivateAsync(string id, string by, CancellationToken cancellationToken)
@@ -223,6 +235,8 @@ internal sealed class PeopleAdmin(
 
         await using (var transaction = await store.Database.BeginTransactionAsync(cancellationToken))
         {
+            // Back at work: what has not been handed over yet stays theirs.
+            await store.Handovers.Where(h => h.UserId == id).ExecuteDeleteAsync(cancellationToken);
             user.Active = true;
             Seeding.Check(await users.UpdateAsync(user));
             await audit.AddAsync(store.Database, new AuditEvent(by, "user.reactivate", "user", id), cancellationToken);
@@ -396,4 +410,7 @@ internal sealed class PeopleAdmin(
         [.. snapshot.Teams.Where(t => t.Members.Any(m => m.Id == u.Id)).Select(t => t.Name)],
         u.Manager, u.Active, u.OutOfOfficeUntil is { } o ? DateTimeOffset.FromUnixTimeMilliseconds(o) : null, u.WorkFrom, u.WorkTo, u.UtcOffsetHours,
         u.TwoFactorEnabled, u.LockoutEnd is { } end && end > time.GetUtcNow() ? end : null);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} is deactivated; handing over their records failed part-way and is finished in the background")]
+    private static partial void LogPassFailed(ILogger logger, string user, Exception exception);
 }

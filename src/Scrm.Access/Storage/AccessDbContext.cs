@@ -18,6 +18,7 @@ internal class AccessDbContext(DbContextOptions options) : IdentityDbContext<Acc
     internal DbSet<TeamMemberRow> TeamMembers => Set<TeamMemberRow>();
     internal DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     internal DbSet<RoleReachRow> RoleReach => Set<RoleReachRow>();
+    internal DbSet<HandoverRow> Handovers => Set<HandoverRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -74,6 +75,14 @@ internal class AccessDbContext(DbContextOptions options) : IdentityDbContext<Acc
             e.Property(x => x.Role).HasMaxLength(32);
             e.Property(x => x.Resource).HasMaxLength(32);
             e.Property(x => x.Reach).HasConversion<string>().HasMaxLength(8);
+        });
+        builder.Entity<HandoverRow>(e =>
+        {
+            e.ToTable("access_handovers");
+            e.HasKey(x => x.UserId);
+            e.Property(x => x.UserId).HasMaxLength(128);
+            e.Property(x => x.Successor).HasMaxLength(128);
+            e.Property(x => x.By).HasMaxLength(128);
         });
 
         foreach (var entity in builder.Model.GetEntityTypes())

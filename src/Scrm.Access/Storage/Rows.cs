@@ -77,3 +77,15 @@ internal sealed class RoleReachRow
     public string Resource { get; set; } = "";
     public Reach Reach { get; set; }
 }
+
+/// <summary>
+/// A deactivated person whose records are still being handed over: written with the deactivation,
+/// removed by the last handover pass, so a handover cut short is finished later, never forgotten.
+/// </summary>
+internal sealed class HandoverRow
+{
+    public string UserId { get; set; } = "";
+    public string Successor { get; set; } = "";
+    public string By { get; set; } = "";
+    public long RequestedAt { get; set; }
+}

@@ -131,8 +131,14 @@ public sealed class LeadRouting : IAsyncDisposable
             });
         }
 
-        await db.FollowUps.Where(f => f.Owner == from && f.DoneAt == null)
+        var followUps = await db.FollowUps.Where(f => f.Owner == from && f.DoneAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Owner, to), cancellationToken);
+        if (leads.Count == 0 && followUps == 0 && !customersFollow)
+        {
+            // A deactivation's later pass that finds nothing left leaves no empty handover behind.
+            return new HandoverResult(0, 0);
+        }
+
         if (leads.Count > 0)
         {
             Notifications.Add(db, to, NotificationKind.Handover, settings, null, $"handover:{from}:{to}:{now}", now, leads.Count, from);

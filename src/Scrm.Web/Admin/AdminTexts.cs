@@ -40,6 +40,7 @@ internal static class AdminTexts
     public static readonly UserText Deactivate = new("停用", "Deactivate");
     public static readonly UserText DeactivateUser = new("停用 {0}", "Deactivate {0}");
     public static readonly UserText Deactivated = new("已停用 {0}，移交记录：{1}", "{0} deactivated; records handed over: {1}");
+    public static readonly UserText HandoverContinues = new("已停用 {0}，已移交：{1}；其余记录的移交未完成，系统会在后台自动完成", "{0} deactivated; handed over so far: {1}; the rest is being handed over in the background");
     public static readonly UserText Reactivate = new("重新启用 {0}", "Reactivate {0}");
     public static readonly UserText Refused = new("未保存：{0}", "Not saved: {0}");
     public static readonly UserText NewKey = new("新建 API 密钥", "New API key");

@@ -365,6 +365,34 @@ namespace Scrm.Access.Storage.Migrations.Postgres
                     b.ToTable("access_api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Access.Storage.HandoverRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("by");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("Successor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("successor");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("access_handovers", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Access.Storage.RoleReachRow", b =>
                 {
                     b.Property<string>("Role")

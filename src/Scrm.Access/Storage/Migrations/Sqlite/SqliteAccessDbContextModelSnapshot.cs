@@ -356,6 +356,34 @@ namespace Scrm.Access.Storage.Migrations.Sqlite
                     b.ToTable("access_api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Scrm.Access.Storage.HandoverRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("Successor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("successor");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("access_handovers", (string)null);
+                });
+
             modelBuilder.Entity("Scrm.Access.Storage.RoleReachRow", b =>
                 {
                     b.Property<string>("Role")
