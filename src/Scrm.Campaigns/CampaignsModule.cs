@@ -55,6 +55,7 @@ public static class CampaignsModule
         services.AddScoped<CampaignStore>();
         services.AddScoped<CampaignSender>();
         services.AddScoped<CampaignInsight>();
+        services.AddSingleton<Attribution.LeadConversions>();
         services.AddScoped<WinnerPicker>();
         services.AddHostedService<CampaignRunner>();
         services.AddWorkflowActivity<SegmentTrigger>()

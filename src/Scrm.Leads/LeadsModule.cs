@@ -56,6 +56,7 @@ public static class LeadsModule
         services.AddSingleton<LeadSweep>();
         services.AddSingleton<LeadQueries>();
         services.AddSingleton<ChannelReports>();
+        services.AddSingleton<WonLeads>();
         services.AddSingleton<LeadEvents>();
         services.AddEffectOutcomes<LeadsDbContext>();
         services.AddSingleton<IConsistencyCheck, UnroutedLeads>();

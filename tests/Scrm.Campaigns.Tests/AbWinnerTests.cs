@@ -181,6 +181,51 @@ public abstract class AbWinnerTests(PostgresServer postgres, bool usePostgres) :
         (await marketer.DeleteAsync($"{costs}/{design.GetProperty("id").GetInt64()}", Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report", Ct)).GetProperty("results").GetProperty("cost").GetDecimal().ShouldBe(20m);
         (await marketer.PostAsJsonAsync($"/api/v1/campaigns/{Guid.CreateVersion7()}/costs", new { amount = 1m }, Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // A recipient texted by the campaign calls in; sales enters the lead, works it and wins it with ¥8,800 paid.
+        // The lead is the customer's (resolved by phone), so the campaign counts it as a conversion and its payment as revenue.
+        var buyer = rows.First(r => r.Status == RecipientStatus.Sent && r.Channel == "sms");
+        var phone = _world.People.Single(p => p.Id == buyer.CustomerId).Phone!;
+        using var sales = _app.ClientFor("admin");
+        var entered = await sales.PostAsJsonAsync("/api/v1/leads/manual", new { name = "来电客户", phone, product = "年度会员" }, Ct);
+        entered.IsSuccessStatusCode.ShouldBeTrue(await entered.Content.ReadAsStringAsync(Ct));
+        var leadId = (await entered.Content.ReadFromJsonAsync<JsonElement>(Ct)).TryGetProperty("leadId", out var made) && made.ValueKind == JsonValueKind.Number
+            ? made.GetInt64()
+            : (await CampaignWorld.PollAsync(async () =>
+            {
+                var page = await sales.GetFromJsonAsync<JsonElement>("/api/v1/leads", Ct);
+                return page.GetProperty("items").GetArrayLength() > 0 ? page.GetProperty("items")[0] : null;
+            })).GetProperty("id").GetInt64();
+        var leadPath = $"/api/v1/leads/{leadId}";
+        // The lead workflow resolves the caller to the customer the campaign texted.
+        var lead = await CampaignWorld.PollAsync(async () =>
+        {
+            var detail = await sales.GetFromJsonAsync<JsonElement>(leadPath, Ct);
+            return detail.GetProperty("customerKey").GetString() is { } key && key.StartsWith("customer:", StringComparison.Ordinal) ? detail : null;
+        });
+        lead.GetProperty("customerKey").GetString().ShouldBe($"customer:{buyer.CustomerId}");
+        (await sales.PostAsJsonAsync($"{leadPath}/contacts", new { kind = "phone", outcome = "interested" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await sales.PatchAsJsonAsync(leadPath, new { need = "年度会员", amount = 8800m, expectedClose = "2030-12-31" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        foreach (var stage in new[] { "Prospect", "Opportunity" })
+        {
+            (await sales.PostAsJsonAsync($"{leadPath}/transitions", new { to = stage }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        (await sales.PostAsJsonAsync($"{leadPath}/payments", new { paymentId = "pay-ab-1", amount = 8800m }, Ct)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var wonBefore = (await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report", Ct)).GetProperty("results").GetProperty("sent");
+        wonBefore.GetProperty("leadsWon").GetInt32().ShouldBe(0);
+        (await sales.PostAsJsonAsync($"{leadPath}/transitions", new { to = "Won" }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        results = (await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report", Ct)).GetProperty("results");
+        var sent = results.GetProperty("sent");
+        sent.GetProperty("converted").GetInt32().ShouldBe(1);
+        sent.GetProperty("leadsWon").GetInt32().ShouldBe(1);
+        sent.GetProperty("revenue").GetDecimal().ShouldBe(8800m);
+        results.GetProperty("byChannel").GetProperty("sms").GetProperty("leadsWon").GetInt32().ShouldBe(1);
+        results.GetProperty("revenueT1").GetDecimal().ShouldBe(8800m);
+        // ROI = (8,800 − 20) / 20 = 439.
+        results.GetProperty("roiT1").GetDouble().ShouldBe(439);
+        results.GetProperty("holdout").GetProperty("leadsWon").GetInt32().ShouldBe(0);
     }
 }
 

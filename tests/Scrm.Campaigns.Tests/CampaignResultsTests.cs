@@ -105,4 +105,55 @@ public sealed class CampaignResultsTests
         report.RevenueT1.ShouldBe(100m);
         report.RoiT1.ShouldBe(0.996);
     }
+    [Fact]
+    public void A_lead_won_by_sales_is_a_conversion_like_an_order_and_its_payments_are_revenue()
+    {
+        // Started 11 November 09:00 (T); a 3-day window; ¥20 entered for the campaign.
+        var started = At(11, 11, 9);
+        ResultRecipient[] recipients =
+        [
+            new(C(1), "A", false, "sms", At(11, 11, 9, 1), null),
+            new(C(2), "A", false, "sms", At(11, 11, 9, 1), null),
+            new(C(3), "B", false, "email", At(11, 11, 9, 2), null),
+            new(C(11), null, true, null, null, null),
+            new(C(12), null, true, null, null, null),
+        ];
+        ResultOrder[] events =
+        [
+            new(C(1), At(11, 11, 15), 5_000),                 // an order, ¥50 on T
+            new(C(1), At(11, 12, 10), 300_000, Lead: true),    // and a lead won on T+1, ¥3,000 paid: C1 converts once
+            new(C(2), At(11, 13, 8), 1_200_000, Lead: true),   // a lead won on T+2, ¥12,000
+            new(C(3), At(11, 10, 8), 800_000, Lead: true),     // won before the message: not attributed
+            new(C(3), At(11, 15, 8), 800_000, Lead: true),     // won 4 days after the message: outside the window
+            new(C(11), At(11, 12, 8), 100_000, Lead: true),    // the holdout wins one too, ¥1,000
+        ];
+
+        var report = CampaignResults.Build(recipients, events, started, TimeSpan.FromDays(3), new Dictionary<string, decimal>(), [new EnteredCost(null, 2_000)]);
+
+        // Sent 3, converted C1 and C2 = 0.6667; revenue 50 + 3,000 + 12,000 = ¥15,050; two leads won.
+        report.Sent.ShouldBe(new ConversionFigures(3, 2, 0.6667, 15_050m, 2));
+        // Holdout 2, C11 converted = 0.5, ¥1,000, one lead.
+        report.Holdout.ShouldBe(new ConversionFigures(2, 1, 0.5, 1_000m, 1));
+        report.Uplift.ShouldBe(0.1667);
+        // By the end of T+1: 50 + 3,000; by the end of T+2 also 12,000. ROI (3,050 − 20) / 20 = 151.5; (15,050 − 20) / 20 = 751.5.
+        report.RevenueT1.ShouldBe(3_050m);
+        report.RevenueT2.ShouldBe(15_050m);
+        report.RoiT1.ShouldBe(151.5);
+        report.RoiT2.ShouldBe(751.5);
+        report.ByChannel["sms"].ShouldBe(new ConversionFigures(2, 2, 1, 15_050m, 2));
+        report.ByChannel["email"].ShouldBe(new ConversionFigures(1, 0, 0, 0m, 0));
+        report.Variants["A"].Figures.LeadsWon.ShouldBe(2);
+        report.Variants["B"].Figures.Converted.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("customer:0198f2a4-1c3b-7d2e-9a6f-3b2c1d0e9f8a", "0198f2a4-1c3b-7d2e-9a6f-3b2c1d0e9f8a")]
+    [InlineData("phone:+8613800000001", null)]
+    [InlineData("email:a@example.com", null)]
+    [InlineData("weibo:123", null)]
+    [InlineData("customer:not-a-guid", null)]
+    [InlineData("Customer:0198f2a4-1c3b-7d2e-9a6f-3b2c1d0e9f8a", null)]
+    [InlineData(null, null)]
+    public void A_leads_customer_key_names_a_customer_only_once_resolved(string? key, string? expected) =>
+        LeadConversions.CustomerOf(key).ShouldBe(expected is null ? null : Guid.Parse(expected));
 }

@@ -176,6 +176,8 @@ internal static class ModuleSurface
             "Scrm.Leads.Api.Notification",
             "Scrm.Leads.Api.OnboardingTask",
             "Scrm.Leads.Api.StageChange",
+            "Scrm.Leads.Attribution.WonLead",
+            "Scrm.Leads.Attribution.WonLeads",
             "Scrm.Leads.Funnel.ChangeResult",
             "Scrm.Leads.Funnel.ChangeStatus",
             "Scrm.Leads.Funnel.LeadProgress",

@@ -8,11 +8,14 @@ internal sealed record ResultRecipient(Guid Customer, string? Variant, bool Hold
 /// <summary>A cost a marketer entered for the campaign (fen), for one channel or (null) the campaign as a whole.</summary>
 public sealed record EnteredCost(string? Channel, long Fen);
 
-/// <summary>A value event of the customer model: an order (amount in fen).</summary>
-internal sealed record ResultOrder(Guid Customer, long At, long AmountCents);
+/// <summary>A value event: an order of the customer model, or (<paramref name="Lead"/>) a lead won by sales, at its win; amount in fen.</summary>
+internal sealed record ResultOrder(Guid Customer, long At, long AmountCents, bool Lead = false);
 
-/// <summary>One group's conversions: recipients, those with an attributed order, the rate, and the orders' revenue (yuan).</summary>
-internal sealed record ConversionFigures(int Recipients, int Converted, double Rate, decimal Revenue);
+/// <summary>
+/// One group's conversions: recipients, those with an attributed order or won lead, the rate, and the
+/// revenue (yuan) of both; <paramref name="LeadsWon"/> counts the attributed won leads.
+/// </summary>
+internal sealed record ConversionFigures(int Recipients, int Converted, double Rate, decimal Revenue, int LeadsWon = 0);
 
 /// <summary>A variant's conversions and its uplift over the holdout (rate difference, null without a holdout).</summary>
 internal sealed record VariantResult(ConversionFigures Figures, double? Uplift);
@@ -41,10 +44,10 @@ internal sealed record CampaignResultsReport(
     decimal CostEntered = 0);
 
 /// <summary>
-/// Attribution of orders to a campaign, as a pure function. An order counts for a sent recipient
+/// Attribution of orders and won leads to a campaign, as a pure function. An order (or a lead won) counts for a sent recipient
 /// when it is placed after the message and within the window after the message or, when later,
 /// their first click; for a holdout recipient, within the window after the campaign started.
-/// A customer converts once however many orders they place; revenue sums every attributed order.
+/// A customer converts once however many orders they place or leads they win; revenue sums every attributed one.
 /// </summary>
 internal static class CampaignResults
 {
@@ -82,7 +85,7 @@ internal static class CampaignResults
             var list = group.ToList();
             var converted = list.Count(r => attributed[r.Customer].Count > 0);
             var revenue = list.Sum(r => attributed[r.Customer].Sum(o => o.AmountCents));
-            return new ConversionFigures(list.Count, converted, Rate(converted, list.Count), revenue / 100m);
+            return new ConversionFigures(list.Count, converted, Rate(converted, list.Count), revenue / 100m, list.Sum(r => attributed[r.Customer].Count(o => o.Lead)));
         }
 
         var sentGroup = recipients.Where(r => !r.Holdout && r.SentAt is not null).ToList();

@@ -30,7 +30,7 @@ internal sealed record RecipientPreview(Guid Customer, string? Channel, string? 
 /// <summary>Dry runs, per-recipient previews and reports.</summary>
 internal sealed class CampaignInsight(
     IDbContextFactory<CampaignsDbContext> contexts, SegmentStore segments, SegmentMembers members, FactIndex index, CustomerFactSheets facts,
-    CampaignSender sender, ContentRenderer renderer, UnsubscribeLinks links, TrackedLinks tracked, CustomerOrders orders,
+    CampaignSender sender, ContentRenderer renderer, UnsubscribeLinks links, TrackedLinks tracked, CustomerOrders orders, Attribution.LeadConversions leads,
     Microsoft.Extensions.Options.IOptions<CampaignsOptions> options, TimeProvider time)
 {
     /// <summary>The campaign's segment as it is now, run through every rule the send applies, without claiming or sending anything.</summary>
@@ -155,7 +155,7 @@ internal sealed class CampaignInsight(
             campaign.StartedAt is { } started ? await ResultsAsync(db, campaign.Id, started, cancellationToken) : null);
     }
 
-    /// <summary>Orders attributed to the campaign's sent recipients and to its holdout, with cost and ROI.</summary>
+    /// <summary>Orders and won leads attributed to the campaign's sent recipients and to its holdout, with cost and ROI.</summary>
     private async Task<Attribution.CampaignResultsReport> ResultsAsync(CampaignsDbContext db, Guid campaignId, long started, CancellationToken cancellationToken)
     {
         var rows = await db.Recipients.AsNoTracking()
@@ -172,6 +172,7 @@ internal sealed class CampaignInsight(
                 .Select(o => new Attribution.ResultOrder(o.Customer, o.OccurredAt, o.AmountCents)));
         }
 
+        placed.AddRange(await leads.WonAsync(recipients.Select(r => r.Customer).ToHashSet(), started, cancellationToken));
         var entered = await db.Costs.AsNoTracking().Where(c => c.CampaignId == campaignId).Select(c => new { c.Channel, c.Fen }).ToListAsync(cancellationToken);
         var o = options.Value;
         return Attribution.CampaignResults.Build(recipients, placed, started, o.AttributionWindow, o.MessageCosts,
