@@ -152,7 +152,16 @@ internal sealed partial class ConversationHandler(
             db.Messages.Add(message);
         }
 
-        await RouteAsync(db, teams, time.GetUtcNow(), added.Select(a => a.Conversation).Where(c => c.Assignee is null && c.Status == ConversationStatus.Open).Distinct().ToList(), cancellationToken);
+        // A conversation that opens again while its agent has left (deactivated, not an agent any more) is routed anew.
+        var plan = teams.Plan();
+        var toRoute = added.Select(a => a.Conversation).Distinct()
+            .Where(c => c.Status == ConversationStatus.Open && (c.Assignee is null || !teams.IsAgent(c.Assignee, plan))).ToList();
+        await RouteAsync(db, teams, time.GetUtcNow(), toRoute, cancellationToken);
+        foreach (var orphan in toRoute.Where(c => c.Assignee is { } agent && !teams.IsAgent(agent, plan)))
+        {
+            orphan.Assignee = null;
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogStored(log, added.Count, batch[^1].Position);
