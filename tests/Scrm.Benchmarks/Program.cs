@@ -18,6 +18,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["access"] = AccessBenchmark.RunAsync,
     ["storage"] = StorageBenchmark.RunAsync,
     ["segments"] = SegmentsBenchmark.RunAsync,
+    ["campaign-fanout"] = CampaignFanOutBenchmark.RunAsync,
     ["imports"] = ImportBenchmark.RunAsync,
     ["inbox"] = InboxBenchmark.RunAsync,
 };
@@ -37,6 +38,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine("  access [--customers 50000] [--leads 50000] [--samples 2000]");
     Console.WriteLine(StorageBenchmark.Usage);
     Console.WriteLine(SegmentsBenchmark.Usage);
+    Console.WriteLine(CampaignFanOutBenchmark.Usage);
     Console.WriteLine(InboxBenchmark.Usage);
     return 1;
 }
