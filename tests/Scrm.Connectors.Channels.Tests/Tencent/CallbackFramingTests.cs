@@ -47,6 +47,10 @@ public sealed class CallbackFramingTests
     }
 
     [Fact]
+    public void The_shortest_frame_of_random_bytes_and_a_zero_length_opens_to_an_empty_message_for_an_empty_receive_id() =>
+        new CallbackCipher(Key, "").Decrypt(Encrypt(Frame([], 0, []))).ShouldBe("");
+
+    [Fact]
     public void A_frame_shorter_than_its_random_bytes_and_length_is_refused_as_padding()
     {
         var refusal = Refusal(Encrypt(new byte[19]));
@@ -123,6 +127,10 @@ public sealed class CallbackFramingTests
     }
 
     [Fact]
-    public void Encrypting_takes_exactly_sixteen_random_bytes() =>
-        Should.Throw<ArgumentException>(() => new CallbackCipher(Key, AppId).Encrypt("x", new byte[15])).ParamName.ShouldBe("random16");
+    public void Encrypting_takes_exactly_sixteen_random_bytes()
+    {
+        var refusal = Should.Throw<ArgumentException>(() => new CallbackCipher(Key, AppId).Encrypt("x", new byte[15]));
+
+        (refusal.ParamName, refusal.Message).ShouldBe(("random16", "Exactly 16 random bytes are needed. (Parameter 'random16')"));
+    }
 }

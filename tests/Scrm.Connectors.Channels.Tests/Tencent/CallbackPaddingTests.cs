@@ -60,7 +60,7 @@ public sealed class CallbackPaddingTests
 
         var refusal = Should.Throw<CallbackRejectedException>(() => new CallbackCipher(Key, AppId).Decrypt(Encrypt(content, padding)));
 
-        refusal.Failure.ShouldBe(CallbackFailure.BadPadding);
+        (refusal.Failure, refusal.Message).ShouldBe((CallbackFailure.BadPadding, "The encrypted message's padding is not valid."));
     }
 
     [Fact]
@@ -73,6 +73,6 @@ public sealed class CallbackPaddingTests
         var refusal = Should.Throw<CallbackRejectedException>(() =>
             new CallbackCipher(Key, AppId).Decrypt(Encrypt(content, Enumerable.Repeat((byte)pad, pad).ToArray())));
 
-        refusal.Failure.ShouldBe(CallbackFailure.BadPadding);
+        (refusal.Failure, refusal.Message).ShouldBe((CallbackFailure.BadPadding, "The encrypted message's padding is not valid."));
     }
 }
