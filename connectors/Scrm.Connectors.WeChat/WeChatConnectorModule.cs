@@ -13,7 +13,7 @@ using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.WeChat;
 
-/// <summary>WeChat Official Accounts: callbacks in, customer-service and template messages out.</summary>
+/// <summary>WeChat Official Accounts: callbacks in, followers' UnionIDs looked up, customer-service and template messages out.</summary>
 public static class WeChatConnectorModule
 {
     public static IServiceCollection AddScrmWeChatConnector(this IServiceCollection services, IConfiguration configuration)
@@ -23,6 +23,8 @@ public static class WeChatConnectorModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WeChatAccounts>();
         services.AddSingleton<WeChatInbound>();
+        services.AddSingleton<Followers.UnionIdLookup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Followers.UnionIdLookup>());
 
         services.AddScrmDbContext<WeChatDbContext, SqliteWeChatDbContext, PostgresWeChatDbContext>("wechat");
         services.TryAddSingleton<AccessTokenCache>();

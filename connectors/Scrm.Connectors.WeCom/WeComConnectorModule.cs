@@ -13,7 +13,7 @@ using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.WeCom;
 
-/// <summary>WeCom external contacts: callbacks in, customer-service (kf) messages pulled on their callback, welcome messages and mass sends out.</summary>
+/// <summary>WeCom external contacts: callbacks in, contacts' UnionIDs looked up, customer-service (kf) messages pulled on their callback, kf replies, welcome messages and mass sends out.</summary>
 public static class WeComConnectorModule
 {
     public static IServiceCollection AddScrmWeComConnector(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +25,8 @@ public static class WeComConnectorModule
         services.AddSingleton<WeComInbound>();
         services.AddSingleton<Kf.KfSync>();
         services.AddHostedService(sp => sp.GetRequiredService<Kf.KfSync>());
+        services.AddSingleton<Contacts.UnionIdLookup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Contacts.UnionIdLookup>());
 
         services.AddScrmDbContext<WeComDbContext, SqliteWeComDbContext, PostgresWeComDbContext>("wecom");
         services.TryAddSingleton<AccessTokenCache>();

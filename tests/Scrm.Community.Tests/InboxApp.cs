@@ -73,6 +73,51 @@ internal static class InboxApp
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
+    public const string CorpId = "ww0123456789abcdef";
+    private const string WeComToken = "QDG6eK";
+    private const string WeComAesKey = "Ko1kxXoq0mHxg6vXcfGrpwSIQO3Ty2sx7YqjBgDkiYr";
+
+    /// <summary>A WeCom corporation <c>corp</c> whose API is the fake channel server's.</summary>
+    public static void AddWeCom(Dictionary<string, string?> settings, Uri fakeWeCom)
+    {
+        settings["Scrm:Connectors:WeCom:Accounts:corp:CorpId"] = CorpId;
+        settings["Scrm:Connectors:WeCom:Accounts:corp:Token"] = WeComToken;
+        settings["Scrm:Connectors:WeCom:Accounts:corp:EncodingAesKey"] = WeComAesKey;
+        settings["Scrm:Connectors:WeCom:Accounts:corp:Secret"] = "wecom-secret";
+        settings["Scrm:Connectors:WeCom:ApiBaseUrl"] = fakeWeCom.ToString();
+    }
+
+    /// <summary>
+    /// WeCom tells the host that customer service (微信客服) account <paramref name="openKfId"/> has new
+    /// messages: the encrypted, signed <c>kf_msg_or_event</c> callback, as the platform sends it.
+    /// </summary>
+    public static async Task SendKfCallbackAsync(this ScrmApp app, string openKfId, string token, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var xml = $"<xml><ToUserName><![CDATA[{CorpId}]]></ToUserName><CreateTime>{now}</CreateTime><MsgType><![CDATA[event]]></MsgType>" +
+                  $"<Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[{token}]]></Token><OpenKfId><![CDATA[{openKfId}]]></OpenKfId></xml>";
+        var ts = now.ToString(CultureInfo.InvariantCulture);
+        var nonce = Random.Shared.Next(100_000_000, 999_999_999).ToString(CultureInfo.InvariantCulture);
+        var encrypted = new CallbackCipher(WeComAesKey, CorpId).Encrypt(xml);
+        var body = $"<xml><ToUserName><![CDATA[{CorpId}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>";
+        using var client = app.CreateClient();
+        var response = await client.PostAsync($"/connectors/wecom/corp?msg_signature={CallbackSignature.Compute(WeComToken, ts, nonce, encrypted)}&timestamp={ts}&nonce={nonce}",
+            new StringContent(body, Encoding.UTF8, "text/xml"), ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>A customer-service message the fake WeCom holds for <c>kf/sync_msg</c> (origin 3: from the customer).</summary>
+    public static System.Text.Json.Nodes.JsonObject KfMessage(string openKfId, string msgId, string customer, string text, DateTimeOffset at) => new()
+    {
+        ["msgid"] = msgId,
+        ["open_kfid"] = openKfId,
+        ["external_userid"] = customer,
+        ["send_time"] = at.ToUnixTimeSeconds(),
+        ["origin"] = 3,
+        ["msgtype"] = "text",
+        ["text"] = new System.Text.Json.Nodes.JsonObject { ["content"] = text },
+    };
+
     /// <summary>A WeChat message as the connector appends it, sent at <paramref name="at"/> (a message from long ago).</summary>
     public static async Task WeChatMessageAtAsync(this ScrmApp app, string from, string msgId, string text, DateTimeOffset at, CancellationToken ct)
     {

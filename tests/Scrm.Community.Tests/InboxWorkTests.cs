@@ -31,6 +31,7 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         var settings = InboxApp.Settings(_fake.WeChat);
         settings["Scrm:Connectors:Weibo:Accounts:brand:AccessToken"] = "weibo-token";
         settings["Scrm:Connectors:Weibo:ApiBaseUrl"] = _fake.Weibo.ToString();
+        InboxApp.AddWeCom(settings, _fake.WeCom);
         _app = new ScrmApp(storage, settings);
     }
 
@@ -135,6 +136,33 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         weiboMessages.Select(m => m.GetProperty("direction").GetString()).ShouldBe(["in", "out"]);
         weiboMessages[1].GetProperty("status").GetString().ShouldBe("sent");
         SentTo("custom_send", "1900001").ShouldBeEmpty();
+
+        // A WeCom customer-service (微信客服) message, pulled with kf/sync_msg on its callback: the answer goes out through kf/send_msg
+        // from the kf account the customer wrote to, once however the request is retried or resumed after a crash.
+        _fake.State.AddKfMessage(InboxApp.KfMessage("wkBrandService", "kf-in-1", "wmKfCustomer9", "你好，我的退款到哪一步了？", DateTimeOffset.UtcNow));
+        await _app.SendKfCallbackAsync("wkBrandService", "kf-token-1", Ct);
+        var kf = await InboxApp.PollAsync(async () =>
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/conversations?channel=wecom", Ct);
+            var row = page.GetProperty("items").EnumerateArray().FirstOrDefault(i => i.GetProperty("assignee").ValueKind == JsonValueKind.String);
+            return row.ValueKind == JsonValueKind.Object ? row : null;
+        });
+        using var kfAgent = _app.Agent(kf.GetProperty("assignee").GetString()!);
+        var kfId = kf.GetProperty("id").GetInt64();
+        var kfReply = await ReplyAsync(kfAgent, kfId, "kf-1", new { text = "您好，退款已提交，预计 1 到 3 个工作日到账。" });
+        var kfRetry = await ReplyAsync(kfAgent, kfId, "kf-1", new { text = "您好，退款已提交，预计 1 到 3 个工作日到账。" });
+        kfReply.StatusCode.ShouldBe(HttpStatusCode.Created, await kfReply.Content.ReadAsStringAsync(Ct));
+        kfRetry.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var kfReserved = await replies.ReserveAsync(kfId, "kf-2", new ReplyContent("还有其他可以帮您的吗？", null, null), null, new Caller(kf.GetProperty("assignee").GetString()!, ScrmRoles.Community), Ct);
+        (await replies.SendAsync(kfReserved.Message!, Ct)).Status.ShouldBe(Scrm.Connectors.Sdk.Contract.SendStatus.Sent);
+        (await ReplyAsync(kfAgent, kfId, "kf-2", new { text = "还有其他可以帮您的吗？" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var kfSent = _fake.State.CallsTo("kf_send_msg").ToList();
+        kfSent.Select(c => ((string?)c.Body["touser"], (string?)c.Body["open_kfid"], (string?)c.Body["text"]!["content"])).ShouldBe(
+            [("wmKfCustomer9", "wkBrandService", "您好，退款已提交，预计 1 到 3 个工作日到账。"), ("wmKfCustomer9", "wkBrandService", "还有其他可以帮您的吗？")]);
+        kfSent.Select(c => (string?)c.Body["msgid"]).Distinct().Count().ShouldBe(2);
+        _fake.State.CallsTo("add_msg_template").ShouldBeEmpty();
+        (await kfAgent.ConversationAsync(kfId)).GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("direction").GetString(), m.GetProperty("status").GetString()))
+            .ShouldBe([("in", null), ("out", "sent"), ("out", "sent")]);
     }
 
     [Fact]
@@ -194,7 +222,50 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         var template = await ReplyAsync(admin, id, "late-2", new { templateId = "TPL_AFTER_SALES", values = new Dictionary<string, string> { ["first"] = "您的售后申请已受理" } });
         template.StatusCode.ShouldBe(HttpStatusCode.Created);
         SentTo("template_send", "oUser4").Single().GetProperty("template_id").GetString().ShouldBe("TPL_AFTER_SALES");
+
+        // WeChat customer service (微信客服): nothing later than 48 hours after the customer's last message, and at most 5 messages before they write again.
+        _fake.State.AddKfMessage(InboxApp.KfMessage("wkBrandService", "kf-old-1", "wmKfLate", "顾客五：客服在吗", DateTimeOffset.UtcNow.AddHours(-49)));
+        _fake.State.AddKfMessage(InboxApp.KfMessage("wkBrandService", "kf-new-1", "wmKfChatty", "顾客六：我想改收货地址", DateTimeOffset.UtcNow));
+        await _app.SendKfCallbackAsync("wkBrandService", "kf-token-window", Ct);
+        var late = await KfConversationAsync(admin, "顾客五");
+        var lateReply = await ReplyAsync(admin, late, "kf-late-1", new { text = "抱歉回复晚了" });
+        lateReply.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var lateProblem = await lateReply.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        (lateProblem.GetProperty("window").GetString(), lateProblem.GetProperty("alternative").GetString()).ShouldBe(("wecom-kf-48h", "wait-for-customer"));
+        lateProblem.GetProperty("detail").GetString()!.ShouldContain("48 小时");
+
+        var chatty = await KfConversationAsync(admin, "顾客六");
+        for (var i = 1; i <= 5; i++)
+        {
+            (await ReplyAsync(admin, chatty, $"kf-chatty-{i}", new { text = $"第 {i} 条回复" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        }
+
+        using var english = _app.ClientFor("admin");
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var sixth = await ReplyAsync(english, chatty, "kf-chatty-6", new { text = "第 6 条回复" });
+        sixth.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var sixthProblem = await sixth.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        sixthProblem.GetProperty("window").GetString().ShouldBe("wecom-kf-5");
+        sixthProblem.GetProperty("detail").GetString()!.ShouldContain("at most 5");
+        _fake.State.CallsTo("kf_send_msg").Count(c => (string?)c.Body["touser"] == "wmKfChatty").ShouldBe(5);
+        _fake.State.CallsTo("kf_send_msg").ShouldNotContain(c => (string?)c.Body["touser"] == "wmKfLate");
+
+        // The customer writes again: a new allowance.
+        _fake.State.AddKfMessage(InboxApp.KfMessage("wkBrandService", "kf-new-2", "wmKfChatty", "顾客六：好的，改成公司地址", DateTimeOffset.UtcNow.AddSeconds(1)));
+        await _app.SendKfCallbackAsync("wkBrandService", "kf-token-window-2", Ct);
+        await InboxApp.PollAsync(async () => (await admin.ConversationAsync(chatty)).GetProperty("messages").EnumerateArray().Count(m => m.GetProperty("direction").GetString() == "in") == 2
+            ? default(JsonElement) : null);
+        (await ReplyAsync(admin, chatty, "kf-chatty-7", new { text = "已为您修改" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        _fake.State.CallsTo("kf_send_msg").Count(c => (string?)c.Body["touser"] == "wmKfChatty").ShouldBe(6);
     }
+
+    private static async Task<long> KfConversationAsync(HttpClient client, string contact) =>
+        (await InboxApp.PollAsync(async () =>
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>("/api/v1/conversations?channel=wecom", Ct);
+            var row = page.GetProperty("items").EnumerateArray().FirstOrDefault(i => i.GetProperty("preview").GetString()!.Contains(contact, StringComparison.Ordinal));
+            return row.ValueKind == JsonValueKind.Object ? row : null;
+        })).GetProperty("id").GetInt64();
 
     [Theory]
     [InlineData("{}")]

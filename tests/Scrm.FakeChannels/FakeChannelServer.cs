@@ -52,11 +52,14 @@ public sealed class FakeChannelServer : IAsyncDisposable
         var wechat = app.MapGroup("/wechat/cgi-bin");
         wechat.MapPost("/stable_token", WeChatApi.TokenAsync);
         wechat.MapPost("/message/custom/send", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wechat", "custom_send"));
+        wechat.MapGet("/user/info", WeChatApi.UserInfo);
         wechat.MapPost("/message/template/send", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wechat", "template_send"));
         var wecom = app.MapGroup("/wecom/cgi-bin");
         wecom.MapGet("/gettoken", WeChatApi.WeComTokenAsync);
         wecom.MapPost("/externalcontact/send_welcome_msg", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wecom", "send_welcome_msg"));
         wecom.MapPost("/kf/sync_msg", WeChatApi.KfSyncAsync);
+        wecom.MapPost("/kf/send_msg", WeChatApi.KfSendAsync);
+        wecom.MapGet("/externalcontact/get", WeChatApi.ExternalContact);
         wecom.MapPost("/externalcontact/add_msg_template", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wecom", "add_msg_template"));
         var weibo = app.MapGroup("/weibo/2");
         weibo.MapGet("/statuses/mentions.json", (HttpRequest r, FakeChannelState s) => WeiboApi.Page(r, s, "mentions"));

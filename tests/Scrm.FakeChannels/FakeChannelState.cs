@@ -25,7 +25,14 @@ public sealed class FakeChannelState
 
     public ConcurrentQueue<RecordedCall> Calls { get; } = new();
 
+    /// <summary>The Official Account's followers by OpenID, with their UnionID when the account is bound to an Open Platform account (cgi-bin/user/info).</summary>
+    public ConcurrentDictionary<string, string?> Followers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The corporation's external contacts by external_userid, with their UnionID when it is bound to an Open Platform account (cgi-bin/externalcontact/get).</summary>
+    public ConcurrentDictionary<string, string?> ExternalContacts { get; } = new(StringComparer.Ordinal);
+
     private readonly List<JsonObject> _kfMessages = [];
+    private readonly Dictionary<string, int> _kfSent = new(StringComparer.Ordinal);
 
     /// <summary>Every kf/sync_msg request as the product sent it (cursor, token, open_kfid).</summary>
     public ConcurrentQueue<JsonObject> KfSyncRequests { get; } = new();
@@ -49,6 +56,33 @@ public sealed class FakeChannelState
             var page = all.Skip(start).Take(limit).Select(m => m.DeepClone().AsObject()).ToList();
             var next = start + page.Count;
             return (page, $"c-{next}", next < all.Count);
+        }
+    }
+
+    /// <summary>
+    /// Whether the kf account may send <paramref name="customer"/> one more message now (and counts it):
+    /// the customer wrote within 48 hours and fewer than 5 messages went to them since.
+    /// </summary>
+    internal bool TryTakeKfAllowance(string openKfId, string customer, DateTimeOffset now)
+    {
+        lock (_weibo)
+        {
+            var last = _kfMessages.Where(m => (string?)m["open_kfid"] == openKfId && (string?)m["external_userid"] == customer && (int?)m["origin"] == 3)
+                .Select(m => (long?)m["send_time"]).Max();
+            if (last is not { } seconds || now >= DateTimeOffset.FromUnixTimeSeconds(seconds).AddHours(48))
+            {
+                return false;
+            }
+
+            var key = $"{openKfId}\n{customer}\n{seconds}";
+            var sent = _kfSent.GetValueOrDefault(key);
+            if (sent >= 5)
+            {
+                return false;
+            }
+
+            _kfSent[key] = sent + 1;
+            return true;
         }
     }
 

@@ -47,13 +47,15 @@ public static class TencentApi
     public static bool IsTokenRejected(int code) => code is 40001 or 40014 or 42001;
 
     /// <param name="requestToken">Asks the token API; its answer carries <c>access_token</c> and <c>expires_in</c>.</param>
+    /// <param name="path">The API path, with its own query when it has one (the access token is added to it).</param>
+    /// <param name="body">The JSON posted; null for an API read with GET (<c>cgi-bin/user/info</c>).</param>
     public static async Task<TencentReply> CallAsync(
         HttpClient client,
         AccessTokenCache tokens,
         string cacheKey,
         Func<CancellationToken, Task<HttpResponseMessage>> requestToken,
         string path,
-        JsonObject body,
+        JsonObject? body,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -74,7 +76,8 @@ public static class TencentApi
                 return new TencentReply(-1, "token service unreachable", null);
             }
 
-            using var response = await client.PostAsync($"{path}?access_token={Uri.EscapeDataString(token)}", Json(body), cancellationToken);
+            var uri = $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}access_token={Uri.EscapeDataString(token)}";
+            using var response = body is null ? await client.GetAsync(uri, cancellationToken) : await client.PostAsync(uri, Json(body), cancellationToken);
             var reply = await TencentReply.ReadAsync(response, cancellationToken);
             if (attempt == 0 && IsTokenRejected(reply.ErrCode))
             {

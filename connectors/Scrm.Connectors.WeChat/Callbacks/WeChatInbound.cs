@@ -9,7 +9,7 @@ namespace Scrm.Connectors.WeChat.Callbacks;
 /// The Official Account's inbound contract: a safe-mode account takes encrypted callbacks only; an
 /// account without an EncodingAESKey takes plain ones, signed over token, timestamp and nonce.
 /// </summary>
-internal sealed class WeChatInbound(WeChatAccounts accounts) : IInboundConnector<CallbackDelivery>
+internal sealed class WeChatInbound(WeChatAccounts accounts, Followers.UnionIdLookup unionIds) : IInboundConnector<CallbackDelivery>
 {
     public string Channel => WeChatChannel.Name;
 
@@ -29,6 +29,13 @@ internal sealed class WeChatInbound(WeChatAccounts accounts) : IInboundConnector
             xml = TencentCallback.OpenPlain(a.Token, query, body, now, accounts.ReplayWindow);
         }
 
-        return WeChatMessages.Map(a.Name, xml);
+        var item = WeChatMessages.Map(a.Name, xml);
+        if (xml["MsgType"] != "event" || xml["Event"] is "subscribe" or "SCAN")
+        {
+            // A follower who follows, scans or writes: their UnionID is looked up after the platform is answered.
+            unionIds.Request(a, xml.Required("FromUserName"));
+        }
+
+        return item;
     }
 }

@@ -14,7 +14,8 @@ internal sealed class WeChatApiClient(IHttpClientFactory clients, AccessTokenCac
 {
     public const string HttpClientName = "wechat-api";
 
-    public Task<TencentReply> CallAsync(WeChatAccount account, string path, JsonObject body, CancellationToken cancellationToken)
+    /// <param name="body">Posted as JSON; null reads the API with GET (<paramref name="path"/> then carries the query).</param>
+    public Task<TencentReply> CallAsync(WeChatAccount account, string path, JsonObject? body, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(HttpClientName);
         return TencentApi.CallAsync(client, tokens, "wechat:" + account.Name, ct => client.PostAsync("cgi-bin/stable_token", TencentApi.Json(new JsonObject

@@ -6,7 +6,7 @@ using Scrm.Ingestion;
 namespace Scrm.Connectors.WeCom.Callbacks;
 
 /// <summary>WeCom's inbound contract: every callback is encrypted and signed with msg_signature.</summary>
-internal sealed class WeComInbound(WeComAccounts accounts, Kf.KfSync kf) : IInboundConnector<CallbackDelivery>
+internal sealed class WeComInbound(WeComAccounts accounts, Kf.KfSync kf, Contacts.UnionIdLookup unionIds) : IInboundConnector<CallbackDelivery>
 {
     public string Channel => WeComChannel.Name;
 
@@ -19,6 +19,13 @@ internal sealed class WeComInbound(WeComAccounts accounts, Kf.KfSync kf) : IInbo
             // New customer-service messages: pulled with the callback's token, after the platform is answered.
             kf.Request(new Kf.KfPull(a.Name, openKfId, token));
             return null;
+        }
+
+        if (xml["Event"] == "change_external_contact" && xml["ChangeType"] is "add_external_contact" or "add_half_external_contact" or "edit_external_contact"
+            && xml["ExternalUserID"] is { } externalUserId)
+        {
+            // A contact a rep added or edited: their UnionID is looked up after the platform is answered.
+            unionIds.Request(a, externalUserId);
         }
 
         return WeComEvents.Map(a.Name, xml);

@@ -10,7 +10,8 @@ internal sealed class WeComApiClient(IHttpClientFactory clients, AccessTokenCach
 {
     public const string HttpClientName = "wecom-api";
 
-    public Task<TencentReply> CallAsync(WeComAccount account, string path, JsonObject body, CancellationToken cancellationToken)
+    /// <param name="body">Posted as JSON; null reads the API with GET (<paramref name="path"/> then carries the query).</param>
+    public Task<TencentReply> CallAsync(WeComAccount account, string path, JsonObject? body, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(HttpClientName);
         return TencentApi.CallAsync(client, tokens, "wecom:" + account.Name, ct => client.GetAsync(

@@ -14,6 +14,7 @@ internal static class WeComErrors
         40013 or 41004 or 48002 or 60011 or 60020 or 301002 =>
             Result(SendStatus.NotConfigured, reply, "The corporation's CorpId, secret, IP allowlist or API permission needs an admin."),
         40096 or 84061 or 41051 => Result(SendStatus.RecipientUnavailable, reply, "The customer is not this rep's contact or cannot receive this message."),
+        95001 => Result(SendStatus.OutsideWindow, reply, "WeChat customer service takes at most 5 messages within 48 hours of the customer's last message."),
         45009 or 45033 => Result(SendStatus.RateLimited, reply, "Too many calls now."),
         41048 or 44004 or 45002 or 47001 or 40058 => Result(SendStatus.Rejected, reply, "WeCom refused the message content."),
         _ => Result(SendStatus.Rejected, reply, "WeCom refused the message."),

@@ -21,8 +21,9 @@ public sealed record MassSendRequest(string Account, string IdempotencyKey, IRea
 public sealed record MassSendResult(SendStatus Status, string? MessageId, IReadOnlyList<string> Sent, IReadOnlyList<string> OverLimit, IReadOnlyList<string> Failed, string? Detail);
 
 /// <summary>
-/// Sends through a WeCom corporation: welcome messages (<see cref="WelcomeContent"/>) and mass
-/// messages, one customer (<see cref="TextContent"/>) or many (<see cref="MassSendAsync"/>). Every
+/// Sends through a WeCom corporation: welcome messages (<see cref="WelcomeContent"/>), replies to
+/// customer-service (kf) messages (text <see cref="OutboundMessage.InReplyTo"/> a message whose thread is
+/// the kf account), and mass messages, one customer (<see cref="TextContent"/>) or many (<see cref="MassSendAsync"/>). Every
 /// send is idempotent on its key; mass sends respect the monthly per-customer limit.
 /// </summary>
 internal sealed class WeComSender(
@@ -30,6 +31,9 @@ internal sealed class WeComSender(
     : IOutboundChannel
 {
     public const int MaxTextLength = 4_000;
+
+    /// <summary>A customer-service text message's limit in UTF-8 bytes.</summary>
+    public const int MaxKfTextBytes = 2_048;
 
     public string Channel => WeComChannel.Name;
 
@@ -46,6 +50,8 @@ internal sealed class WeComSender(
                 var body = new JsonObject { ["welcome_code"] = welcome.WelcomeCode, ["text"] = new JsonObject { ["content"] = welcome.Text } };
                 return await ledger.SendOnceAsync(message,
                     async ct => WeComErrors.ToResult(await api.CallAsync(account, "cgi-bin/externalcontact/send_welcome_msg", body, ct)), cancellationToken);
+            case TextContent { Text.Length: > 0 } kfText when message.InReplyTo is { ThreadId: { Length: > 0 and <= 128 } openKfId }:
+                return await SendKfAsync(message, openKfId, kfText.Text, cancellationToken);
             case TextContent { Text.Length: > 0 and <= MaxTextLength } text:
                 var result = await MassSendAsync(new MassSendRequest(message.Account, message.IdempotencyKey, [message.Recipient], text.Text, null), cancellationToken);
                 return new SendResult(result.Status, result.MessageId, result.Detail);
@@ -53,6 +59,42 @@ internal sealed class WeComSender(
                 return new SendResult(SendStatus.Rejected, Detail: "WeCom sends a welcome message or text of 1 to 4,000 characters.");
         }
     }
+
+    /// <summary>
+    /// A reply in a customer-service (微信客服) conversation: <c>kf/send_msg</c> from the kf account the
+    /// customer wrote to, once per idempotency key (the ledger, and the key's digest as WeCom's msgid).
+    /// WeCom takes at most 5 messages within 48 hours of the customer's last message (errcode 95001 otherwise).
+    /// </summary>
+    private async Task<SendResult> SendKfAsync(OutboundMessage message, string openKfId, string text, CancellationToken cancellationToken)
+    {
+        if (accounts.Find(message.Account) is not { Secret: not null } account)
+        {
+            return NotConfigured;
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxKfTextBytes)
+        {
+            return new SendResult(SendStatus.Rejected, Detail: "WeChat customer service sends text of at most 2,048 bytes (about 680 Chinese characters).");
+        }
+
+        var body = new JsonObject
+        {
+            ["touser"] = message.Recipient,
+            ["open_kfid"] = openKfId,
+            ["msgid"] = KfMessageId(message.IdempotencyKey),
+            ["msgtype"] = "text",
+            ["text"] = new JsonObject { ["content"] = text },
+        };
+        return await ledger.SendOnceAsync(message, async ct =>
+        {
+            var reply = await api.CallAsync(account, "cgi-bin/kf/send_msg", body, ct);
+            return WeComErrors.ToResult(reply, reply.MessageId);
+        }, cancellationToken);
+    }
+
+    /// <summary>WeCom's msgid for a kf message (at most 32 characters of [0-9a-zA-Z_-]): the idempotency key's digest, the same on every retry.</summary>
+    internal static string KfMessageId(string idempotencyKey) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(idempotencyKey)))[..32];
 
     public async Task<MassSendResult> MassSendAsync(MassSendRequest request, CancellationToken cancellationToken)
     {

@@ -63,6 +63,13 @@ internal static partial class ConversationWorkApi
         public static readonly UserText Window = new(
             "已超出微信 48 小时客服消息窗口（客户最后一条消息后 48 小时，已于 {0:yyyy-MM-dd HH:mm} UTC 关闭）；窗口外只能发送模板消息",
             "outside WeChat's 48-hour customer-service window (48 hours after the customer's last message, closed at {0:yyyy-MM-dd HH:mm} UTC); only a template message may be sent now");
+        public static readonly UserText KfWindow = new(
+            "已超出微信客服的 48 小时回复期限（客户最后一条消息后 48 小时，已于 {0:yyyy-MM-dd HH:mm} UTC 结束）；客户再次发来消息后才能回复",
+            "outside WeChat customer service's 48-hour window (48 hours after the customer's last message, closed at {0:yyyy-MM-dd HH:mm} UTC); a reply is possible once the customer writes again");
+        public static readonly UserText KfCount = new(
+            "客户最后一条消息后已发送 {0} 条消息：微信客服在客户再次发来消息前最多发送 5 条（48 小时内）",
+            "{0} messages were sent since the customer's last message: WeChat customer service allows at most 5 (within 48 hours) until the customer writes again");
+        public static readonly UserText ChannelWindow = new("渠道的回复窗口已关闭，渠道拒绝了这条回复：{0}", "the channel's reply window is closed and it refused the reply: {0}");
         public static readonly UserText InProgress = new("使用此 Idempotency-Key 的回复正在发送中", "a reply with this Idempotency-Key is being sent");
         public static readonly UserText Unavailable = new("渠道暂时无法发送（{0}），请用同一个 Idempotency-Key 稍后重试", "the channel cannot send now ({0}); retry later with the same Idempotency-Key");
         public static readonly UserText Refused = new("渠道拒绝了这条回复（{0}）：{1}", "the channel refused the reply ({0}): {1}");
@@ -163,16 +170,34 @@ internal static partial class ConversationWorkApi
             ReplyStatus.Sent => TypedResults.Created($"/api/v1/conversations/{id}", Of(result.Outcome!)),
             ReplyStatus.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound),
             ReplyStatus.Conflict => Conflict(http, result.Current),
-            ReplyStatus.OutsideWindow => TypedResults.Problem(
-                Texts.Window.In(http, result.WindowClosedAt ?? DateTimeOffset.MinValue),
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: http.Language() == Languages.English ? "Outside the 48-hour reply window" : "超出 48 小时回复窗口",
-                extensions: new Dictionary<string, object?> { ["window"] = "wechat-48h", ["windowClosedAt"] = result.WindowClosedAt, ["alternative"] = "template" }),
+            ReplyStatus.OutsideWindow => OutsideWindow(http, result),
             ReplyStatus.InProgress => TypedResults.Problem(Texts.InProgress.In(http), statusCode: StatusCodes.Status409Conflict),
             ReplyStatus.ChannelUnavailable => TypedResults.Problem(Texts.Unavailable.In(http, result.Detail), statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => TypedResults.Problem(Texts.Refused.In(http, result.Outcome?.ChannelStatus, result.Detail), statusCode: StatusCodes.Status502BadGateway,
                 extensions: new Dictionary<string, object?> { ["messageId"] = result.Outcome?.MessageId, ["channelStatus"] = result.Outcome?.ChannelStatus }),
         };
+    }
+
+    /// <summary>422 naming the channel rule that closed the conversation to this reply, and what may be done instead.</summary>
+    private static ProblemHttpResult OutsideWindow(HttpContext http, ReplyResult result)
+    {
+        var english = http.Language() == Languages.English;
+        var closed = result.WindowClosedAt ?? DateTimeOffset.MinValue;
+        var (detail, title, alternative) = result.Window switch
+        {
+            ReplyWindows.Kf => (Texts.KfWindow.In(http, closed), english ? "Outside the 48-hour customer-service window" : "超出微信客服 48 小时回复期限", "wait-for-customer"),
+            ReplyWindows.KfCount => (Texts.KfCount.In(http, result.SentInWindow ?? 0), english ? "Customer-service message limit reached" : "已达微信客服消息条数上限", "wait-for-customer"),
+            ReplyWindows.Channel => (Texts.ChannelWindow.In(http, result.Detail), english ? "Outside the channel's reply window" : "超出渠道回复窗口", (string?)null),
+            _ => (Texts.Window.In(http, closed), english ? "Outside the 48-hour reply window" : "超出 48 小时回复窗口", "template"),
+        };
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: title,
+            extensions: new Dictionary<string, object?>
+            {
+                ["window"] = result.Window ?? ReplyWindows.WeChat,
+                ["windowClosedAt"] = result.WindowClosedAt,
+                ["alternative"] = alternative,
+                ["messageId"] = result.Outcome?.MessageId,
+            });
     }
 
     private static ReplyAnswer Of(ReplyOutcome o) => new(o.MessageId, o.Status, o.ChannelStatus, o.Version);

@@ -7,7 +7,7 @@ namespace Scrm.Community.Conversations;
 
 /// <summary>A customer's message, comment or mention as a conversation receives it.</summary>
 /// <param name="ThreadKey">The conversation it belongs to: <c>{channel}:{account}:{contact}</c>.</param>
-/// <param name="InReplyTo">What it answers on the channel (the Weibo post a comment is on).</param>
+/// <param name="InReplyTo">What it answers on the channel: the Weibo post a comment is on, the WeCom customer-service account (open_kfid) a kf message came to.</param>
 internal sealed record InboundMessage(
     long Position,
     string SourceKey,
@@ -26,6 +26,9 @@ internal sealed record InboundMessage(
 internal static class InboundMessages
 {
     public const int MaxText = 10_000;
+
+    /// <summary>The metadata key under which the WeCom connector names the customer-service account (open_kfid) a message came to.</summary>
+    public const string KfMetadata = "kf";
 
     public static InboundMessage? From(JournalEntry entry)
     {
@@ -52,8 +55,10 @@ internal static class InboundMessages
             return null;
         }
 
+        // A WeCom customer-service (kf) message is answered through the kf account it came to: that account is its thread on the channel.
+        var kf = message.Metadata?.GetValueOrDefault(KfMetadata) is { } openKfId && IsToken(openKfId) ? openKfId : null;
         return new InboundMessage(entry.Position, entry.IdempotencyKey, ThreadKey(entry.Channel, entry.Account, from.Id), entry.Channel, entry.Account,
-            from.Id, Clip(from.Name, 200), Clip(message.MessageType, 16) ?? "other", Clip(message.Text ?? message.Link?.Title, MaxText), Clip(message.MessageId, 200), null, message.SentAt);
+            from.Id, Clip(from.Name, 200), Clip(message.MessageType, 16) ?? "other", Clip(message.Text ?? message.Link?.Title, MaxText), Clip(message.MessageId, 200), kf, message.SentAt);
     }
 
     private static InboundMessage? FromMention(JournalEntry entry, MentionPayload? mention)

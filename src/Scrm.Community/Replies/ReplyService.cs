@@ -35,7 +35,27 @@ internal enum ReplyStatus
 internal sealed record ReplyOutcome(long MessageId, string Status, string? ChannelStatus, string? Detail, int Version);
 
 /// <summary>What a reply request did: the outcome, or why nothing was sent.</summary>
-internal sealed record ReplyResult(ReplyStatus Status, ReplyOutcome? Outcome = null, ConversationSummary? Current = null, DateTimeOffset? WindowClosedAt = null, string? Detail = null);
+/// <param name="Window">Which channel rule refused an <see cref="ReplyStatus.OutsideWindow"/> reply (one of <see cref="ReplyWindows"/>).</param>
+/// <param name="SentInWindow">For <see cref="ReplyWindows.KfCount"/>: how many messages went out since the customer's last message.</param>
+internal sealed record ReplyResult(
+    ReplyStatus Status, ReplyOutcome? Outcome = null, ConversationSummary? Current = null, DateTimeOffset? WindowClosedAt = null, string? Detail = null,
+    string? Window = null, int? SentInWindow = null);
+
+/// <summary>The channel rules that close a conversation to free replies.</summary>
+internal static class ReplyWindows
+{
+    /// <summary>WeChat Official Account: free text only within 48 hours of the customer's last message; a template message after.</summary>
+    public const string WeChat = "wechat-48h";
+
+    /// <summary>WeCom customer service (微信客服): nothing at all later than 48 hours after the customer's last message.</summary>
+    public const string Kf = "wecom-kf-48h";
+
+    /// <summary>WeCom customer service: at most 5 messages between two messages of the customer.</summary>
+    public const string KfCount = "wecom-kf-5";
+
+    /// <summary>The channel itself refused the reply as outside its window.</summary>
+    public const string Channel = "channel";
+}
 
 /// <summary>
 /// Replies through the conversation's channel, once per idempotency key. The reply is first reserved
@@ -109,10 +129,19 @@ internal sealed partial class ReplyService(
 
         if (c.Channel == "wechat" && !content.IsTemplate && ReplyWindow.ClosedAt(c.LastInboundAt, now) is { } closed)
         {
-            return (new ReplyResult(ReplyStatus.OutsideWindow, WindowClosedAt: closed), null);
+            return (new ReplyResult(ReplyStatus.OutsideWindow, WindowClosedAt: closed, Window: ReplyWindows.WeChat), null);
         }
 
         var answering = await AnsweringAsync(db, c.Id, long.MaxValue, cancellationToken);
+        if (KfWindow.Applies(c.Channel, answering))
+        {
+            var sentSince = await db.Messages.CountAsync(m => m.ConversationId == c.Id && m.Direction == MessageDirections.Out
+                && m.Status != "failed" && m.At >= c.LastInboundAt, cancellationToken);
+            if (KfWindow.Refusal(c.LastInboundAt, sentSince, now) is { } refusal)
+            {
+                return (refusal, null);
+            }
+        }
         var row = new MessageRow
         {
             ConversationId = c.Id,
@@ -221,8 +250,9 @@ internal sealed partial class ReplyService(
     }
 
     private static ReplyResult Answer(ReplyOutcome outcome) =>
-        new(outcome.Status == "sent" ? ReplyStatus.Sent : outcome.ChannelStatus == nameof(SendStatus.OutsideWindow) ? ReplyStatus.OutsideWindow : ReplyStatus.ChannelRefused,
-            outcome, Detail: outcome.Detail);
+        outcome.Status == "sent" ? new(ReplyStatus.Sent, outcome, Detail: outcome.Detail)
+        : outcome.ChannelStatus == nameof(SendStatus.OutsideWindow) ? new(ReplyStatus.OutsideWindow, outcome, Detail: outcome.Detail, Window: ReplyWindows.Channel)
+        : new(ReplyStatus.ChannelRefused, outcome, Detail: outcome.Detail);
 
     /// <summary>A reply reserved and not yet recorded.</summary>
     internal sealed record Pending(long MessageId, long ConversationId, string SourceKey, string Channel, string Account, string Contact, long LastInboundAt, ReplyContent Content, OutboundReference? InReplyTo = null);
@@ -242,5 +272,33 @@ internal static class ReplyWindow
     {
         var closes = DateTimeOffset.FromUnixTimeMilliseconds(lastInboundAt) + ReplyService.WeChatWindow;
         return now >= closes ? closes : null;
+    }
+}
+
+/// <summary>
+/// WeCom customer service (微信客服): after the customer's message the business may send at most
+/// <see cref="MaxMessages"/> messages within <see cref="Length"/>; the customer's next message opens a
+/// new allowance. Replies go to the kf account the customer's latest message came to. Pure.
+/// </summary>
+internal static class KfWindow
+{
+    public const int MaxMessages = 5;
+
+    public static readonly TimeSpan Length = TimeSpan.FromHours(48);
+
+    /// <summary>Whether the reply answers a customer-service message: a WeCom message that names its kf account as its thread.</summary>
+    public static bool Applies(string channel, OutboundReference? answering) => channel == "wecom" && answering?.ThreadId is { Length: > 0 };
+
+    /// <summary>Why nothing may be sent now, or null when a message may go out.</summary>
+    /// <param name="sentSince">Messages sent (or being sent) to the customer since their last message.</param>
+    public static ReplyResult? Refusal(long lastInboundAt, int sentSince, DateTimeOffset now)
+    {
+        var closes = DateTimeOffset.FromUnixTimeMilliseconds(lastInboundAt) + Length;
+        if (now >= closes)
+        {
+            return new ReplyResult(ReplyStatus.OutsideWindow, WindowClosedAt: closes, Window: ReplyWindows.Kf);
+        }
+
+        return sentSince >= MaxMessages ? new ReplyResult(ReplyStatus.OutsideWindow, WindowClosedAt: closes, Window: ReplyWindows.KfCount, SentInWindow: sentSince) : null;
     }
 }

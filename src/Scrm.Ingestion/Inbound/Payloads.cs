@@ -130,6 +130,9 @@ public static class ContactEventTypes
     public const string MenuView = "menu_view";
     public const string LocationReport = "location_report";
 
+    /// <summary>The channel told the contact's cross-app UnionID (WeChat <c>user/info</c>); nothing else happened.</summary>
+    public const string Identified = "identified";
+
     /// <summary>A rep added the customer as an external contact.</summary>
     public const string ContactAdded = "contact_added";
     public const string ContactEdited = "contact_edited";

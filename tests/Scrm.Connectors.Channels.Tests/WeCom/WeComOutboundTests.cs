@@ -71,6 +71,35 @@ public abstract class WeComOutboundTests(PostgresServer postgres, bool usePostgr
     }
 
     [Fact]
+    public async Task A_customer_service_reply_goes_out_through_kf_send_msg_once_per_key_and_the_sixth_in_a_window_is_outside_it()
+    {
+        _fake.State.AddKfMessage(new System.Text.Json.Nodes.JsonObject
+        {
+            ["msgid"] = "kf-in-1", ["open_kfid"] = "wkService", ["external_userid"] = "wmKf1", ["send_time"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["origin"] = 3, ["msgtype"] = "text", ["text"] = new System.Text.Json.Nodes.JsonObject { ["content"] = "在吗" },
+        });
+        OutboundMessage Reply(string key) => new("wecom", "corp", "wmKf1", key, new TextContent("您好，在的。")) { InReplyTo = new OutboundReference("kf-in-1", "wkService") };
+
+        (await Sender.SendAsync(Reply("kf-1"), Ct)).Status.ShouldBe(SendStatus.Sent);
+        (await Sender.SendAsync(Reply("kf-1"), Ct)).Status.ShouldBe(SendStatus.AlreadySent);
+
+        var body = _fake.State.CallsTo("kf_send_msg").ShouldHaveSingleItem().Body;
+        ((string?)body["touser"], (string?)body["open_kfid"], (string?)body["msgtype"], (string?)body["text"]!["content"]).ShouldBe(("wmKf1", "wkService", "text", "您好，在的。"));
+        ((string?)body["msgid"]).ShouldBe(WeComSender.KfMessageId("kf-1"));
+        ((string?)body["msgid"])!.Length.ShouldBe(32);
+        _fake.State.CallsTo("add_msg_template").ShouldBeEmpty();
+
+        for (var i = 2; i <= 5; i++)
+        {
+            (await Sender.SendAsync(Reply($"kf-{i}"), Ct)).Status.ShouldBe(SendStatus.Sent);
+        }
+
+        var sixth = await Sender.SendAsync(Reply("kf-6"), Ct);
+        (sixth.Status, sixth.ErrorCode).ShouldBe((SendStatus.OutsideWindow, 95001));
+        _fake.State.CallsTo("kf_send_msg").Count().ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Mass_sends_stop_at_the_monthly_limit_per_customer_and_start_again_next_month()
     {
         var results = new List<MassSendResult>();
