@@ -1,3 +1,4 @@
+using Scrm.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using Scrm.Connectors.Channels.Tests.Compliance;
 using Scrm.Connectors.Sdk.Contract;
@@ -15,7 +16,7 @@ internal static class WeChatOutbound
         var settings = WeChatDeliveries.Account("brand", safeMode: true);
         settings["Scrm:Connectors:WeChat:Accounts:brand:AppSecret"] = "app-secret";
         settings["Scrm:Connectors:WeChat:ApiBaseUrl"] = fake.WeChat.ToString();
-        return ModuleHost.StartAsync(storage ?? StorageUnderTest.Sqlite, (s, c) => s.AddScrmWeChatConnector(c), settings, time);
+        return ModuleHost.StartAsync(storage ?? StorageUnderTest.Sqlite, (s, c) => s.AddScrmIngestion(c).AddScrmWeChatConnector(c), settings, time);
     }
 
     public static OutboundMessage Text(string key, string text = "您好，已为您登记。") =>
