@@ -96,8 +96,12 @@ public sealed class LeadQueries(IDbContextFactory<LeadsDbContext> contexts)
     /// </summary>
     private static IQueryable<LeadRow> InScopeNewest(LeadsDbContext db, IQueryable<LeadRow> query, IReadOnlySet<string> owners, int take)
     {
+        // A rep's own scope is one owner: an equality keeps the statement the same on every call, so EF
+        // reuses its SQL instead of writing it again for the parameter list (most lead-queue reads are a rep's).
         var list = owners.ToList();
-        var ids = query.Where(l => EF.MultipleParameters(list).Contains(l.Owner!)).Select(l => l.Id)
+        var only = list.Count == 1 ? list[0] : null;
+        var owned = only is not null ? query.Where(l => l.Owner == only) : query.Where(l => EF.MultipleParameters(list).Contains(l.Owner!));
+        var ids = owned.Select(l => l.Id)
             .Concat(query.Where(l => l.Owner == null).Select(l => l.Id))
             .OrderByDescending(id => id).Take(take);
         return db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id));

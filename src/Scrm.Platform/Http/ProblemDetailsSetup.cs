@@ -47,12 +47,13 @@ public static partial class ProblemDetailsSetup
 
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
+            // A body that is not JSON, thrown by the reader itself or wrapped by request binding.
+            var json = exception as JsonException ?? (exception as BadHttpRequestException)?.InnerException as JsonException;
             var (status, detail) = exception switch
             {
                 BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, Texts.TooLarge),
-                BadHttpRequestException { InnerException: JsonException json } bad => (bad.StatusCode, JsonTexts.NotJson.Filled(JsonTexts.Reason(json))),
+                _ when json is not null => ((exception as BadHttpRequestException)?.StatusCode ?? StatusCodes.Status400BadRequest, JsonTexts.NotJson.Filled(JsonTexts.Reason(json))),
                 BadHttpRequestException bad => (bad.StatusCode, Texts.Unreadable),
-                JsonException json => (StatusCodes.Status400BadRequest, JsonTexts.NotJson.Filled(JsonTexts.Reason(json))),
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, Texts.Closed),
                 _ => (0, null),
             };

@@ -37,7 +37,6 @@ internal static class ProblemTitles
     {
         "One or more validation errors occurred.",
         "An error occurred while processing your request.",
-        "The request is not valid.",
     };
 
     public static void Localize(ProblemDetails problem, HttpContext context)
