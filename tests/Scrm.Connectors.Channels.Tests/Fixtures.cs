@@ -32,7 +32,7 @@ internal static class Fixtures
         var c = HostileCases.Value.Single(v => v.GetProperty("id").GetString() == id);
         return c.TryGetProperty("file", out var file)
             ? File.ReadAllBytes(Repo.Fixture("hostile", file.GetString()!))
-            : Encoding.UTF8.GetBytes(Generator.Evaluate(c.GetProperty("generator").GetString()!));
+            : Encoding.UTF8.GetBytes(HostileGenerator.Evaluate(c.GetProperty("generator").GetString()!));
     }
 
     public static string HostileFile(string name) => Repo.Fixture("hostile", name);
@@ -46,80 +46,5 @@ internal static class Fixtures
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(Repo.Fixture(path)));
         return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
-    }
-}
-
-/// <summary>
-/// Evaluates the fixtures' body generators, which are Python expressions of one shape: string
-/// literals repeated with <c>*</c> and joined with <c>+</c>.
-/// </summary>
-internal static class Generator
-{
-    public static string Evaluate(string expression)
-    {
-        var builder = new StringBuilder();
-        var i = 0;
-        while (true)
-        {
-            Skip(expression, ref i);
-            var literal = ReadString(expression, ref i);
-            Skip(expression, ref i);
-            var times = 1;
-            if (i < expression.Length && expression[i] == '*')
-            {
-                i++;
-                Skip(expression, ref i);
-                var start = i;
-                while (i < expression.Length && (char.IsAsciiDigit(expression[i]) || expression[i] == '_'))
-                {
-                    i++;
-                }
-
-                times = int.Parse(expression[start..i].Replace("_", ""), System.Globalization.CultureInfo.InvariantCulture);
-                Skip(expression, ref i);
-            }
-
-            builder.Insert(builder.Length, literal, times);
-            if (i >= expression.Length)
-            {
-                return builder.ToString();
-            }
-
-            if (expression[i++] != '+')
-            {
-                throw new FormatException($"Unexpected '{expression[i - 1]}' in generator at {i - 1}.");
-            }
-        }
-    }
-
-    private static void Skip(string s, ref int i)
-    {
-        while (i < s.Length && s[i] == ' ')
-        {
-            i++;
-        }
-    }
-
-    private static string ReadString(string s, ref int i)
-    {
-        var quote = s[i];
-        if (quote is not ('\'' or '"'))
-        {
-            throw new FormatException($"Expected a string literal at {i}.");
-        }
-
-        var builder = new StringBuilder();
-        for (i++; s[i] != quote; i++)
-        {
-            if (s[i] == '\\')
-            {
-                i++;
-            }
-
-            builder.Append(s[i]);
-        }
-
-        i++;
-        return builder.ToString();
     }
 }

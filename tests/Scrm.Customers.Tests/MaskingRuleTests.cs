@@ -16,10 +16,12 @@ public sealed class MaskingRuleTests
         Masking.Phone(value).ShouldBe(masked);
 
     [Theory]
+    [InlineData(null, null)]
+    [InlineData("", "")]
     [InlineData("@example.com", "***")]
     [InlineData("no-at-sign", "***")]
     [InlineData("a@b.cn", "a***@b.cn")]
-    public void An_address_without_a_local_part_is_hidden_entirely(string value, string masked) => Masking.Email(value).ShouldBe(masked);
+    public void An_address_without_a_local_part_is_hidden_entirely_and_no_address_stays_as_it_was(string? value, string? masked) => Masking.Email(value).ShouldBe(masked);
 
     [Theory]
     [InlineData(null, null)]

@@ -33,21 +33,7 @@ public sealed class HostileInputTests : IClassFixture<HostileInputTests.App>
     private static JsonElement[] Cases() =>
         JsonDocument.Parse(File.ReadAllText(Repo.Fixture("hostile", "cases.json"))).RootElement.EnumerateArray().ToArray();
 
-    private static byte[] Body(string id)
-    {
-        var c = Cases().Single(x => x.GetProperty("id").GetString() == id);
-        if (c.TryGetProperty("file", out var file))
-        {
-            return File.ReadAllBytes(Repo.Fixture("hostile", file.GetString()!));
-        }
-
-        return id switch
-        {
-            "json-deep-nesting" => Encoding.ASCII.GetBytes(new string('[', 100_000) + new string(']', 100_000)),
-            "json-huge-string" => Encoding.ASCII.GetBytes("{\"source\":\"x\",\"externalId\":\"1\",\"text\":\"" + new string('a', 20_000_000) + "\"}"),
-            _ => throw new InvalidOperationException("No generator for " + id),
-        };
-    }
+    private static byte[] Body(string id) => Hostile.Body(id);
 
     private async Task<int> JournalCountAsync() =>
         (await _app.Services.GetRequiredService<JournalReader>().ReadAsync(0, 100_000, CancellationToken.None)).Count;

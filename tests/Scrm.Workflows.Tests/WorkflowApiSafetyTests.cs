@@ -165,22 +165,7 @@ public sealed class WorkflowApiSafetyTests(WorkflowApiTests.App app) : IClassFix
         (await api.GetJsonAsync("/api/v1/workflows/definitions")).Status.ShouldBe(HttpStatusCode.OK);
     }
 
-    private static byte[] HostileBody(string id)
-    {
-        var c = JsonDocument.Parse(File.ReadAllText(Repo.Fixture("hostile", "cases.json"))).RootElement.EnumerateArray()
-            .Single(x => x.GetProperty("id").GetString() == id);
-        if (c.TryGetProperty("file", out var file))
-        {
-            return File.ReadAllBytes(Repo.Fixture("hostile", file.GetString()!));
-        }
-
-        return id switch
-        {
-            "json-deep-nesting" => Encoding.ASCII.GetBytes(new string('[', 100_000) + new string(']', 100_000)),
-            "json-huge-string" => Encoding.ASCII.GetBytes("{\"source\":\"x\",\"externalId\":\"1\",\"text\":\"" + new string('a', 20_000_000) + "\"}"),
-            _ => throw new InvalidOperationException("No generator for " + id),
-        };
-    }
+    private static byte[] HostileBody(string id) => Hostile.Body(id);
 
     private static async Task<(HttpStatusCode, JsonDocument)> SendRawAsync(HttpClient api, string path, byte[] body)
     {

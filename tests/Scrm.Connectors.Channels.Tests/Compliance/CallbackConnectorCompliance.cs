@@ -122,7 +122,7 @@ public abstract class CallbackConnectorCompliance(ScrmApp app)
     [Fact]
     public async Task Oversized_body_is_refused_before_it_is_read()
     {
-        var huge = Generator.Evaluate(Fixtures.Negative("neg-oversized").GetProperty("inputs").Text("generator"));
+        var huge = HostileGenerator.Evaluate(Fixtures.Negative("neg-oversized").GetProperty("inputs").Text("generator"));
         await RefusedAsync(Deliver(Message(NextId(), DateTimeOffset.UtcNow), Now, Token) with { Body = huge }, HttpStatusCode.RequestEntityTooLarge, "oversized");
     }
 

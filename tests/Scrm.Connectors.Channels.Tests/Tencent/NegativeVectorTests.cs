@@ -1,4 +1,5 @@
 using Scrm.Connectors.Sdk.Tencent;
+using Scrm.Testing;
 
 namespace Scrm.Connectors.Channels.Tests.Tencent;
 
@@ -32,7 +33,7 @@ public sealed class NegativeVectorTests
             return;
         }
 
-        var xml = inputs.OptionalText("xml") ?? Generator.Evaluate(inputs.Text("generator"));
+        var xml = inputs.OptionalText("xml") ?? HostileGenerator.Evaluate(inputs.Text("generator"));
         CallbackXml.Parse(xml);
     }
 }
