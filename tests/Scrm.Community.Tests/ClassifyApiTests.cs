@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Scrm.Community.Conversations;
+using Scrm.Community.Storage;
 using Scrm.Testing;
 
 namespace Scrm.Community.Tests;
@@ -185,5 +189,43 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
             return page.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("preview").GetString() == "这个多少钱一件？").Select(i => (JsonElement?)i).FirstOrDefault();
         });
         row.GetProperty("dueAt").GetDateTimeOffset().ShouldBe(sent.AddMinutes(10));
+    }
+
+    [Fact]
+    public async Task A_service_level_table_replaced_on_one_replica_is_in_use_on_another_within_the_recheck_time()
+    {
+        // A second replica on the same database: its own copy of the table, its own clock for how old that copy is.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var other = new ServiceTargets(app.Services.GetRequiredService<IDbContextFactory<CommunityDbContext>>(), clock);
+        await other.LoadAsync(Ct);
+        using var admin = app.ClientFor("admin");
+        var version = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/community/service-targets", Ct)).GetProperty("version").GetInt32();
+        other.Current.Version.ShouldBe(version);
+
+        // Replaced through this host: the other replica goes on with its copy until its recheck time has passed, then uses the new table.
+        object[] table =
+        [
+            new { firstResponseMinutes = 240, resolutionMinutes = 1_440, note = "默认" },
+            new { channel = "weibo", firstResponseMinutes = 20, resolutionMinutes = 200, note = "微博：20 分钟内回复" },
+        ];
+        (await admin.PutAsJsonAsync("/api/v1/community/service-targets", new { version, targets = table }, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await other.FreshAsync(Ct)).Version.ShouldBe(version);
+        clock.Advance(ServiceTargets.RecheckEvery);
+        var seen = await other.FreshAsync(Ct);
+        (seen.Version, seen.For("question", null, "weibo").FirstResponseMinutes).ShouldBe((version + 1, 20));
+
+        // Replaced on the other replica: this host's API answers the new version, and its next wait is timed by it.
+        (await other.SetAsync(version + 1, [new ServiceTarget(null, null, null, 240, 1_440, "默认"), new ServiceTarget(null, null, "wechat", 15, 150, "公众号：15 分钟")], "other-replica", Ct))
+            .ShouldBeTrue();
+        (await admin.GetFromJsonAsync<JsonElement>("/api/v1/community/service-targets", Ct)).GetProperty("version").GetInt32().ShouldBe(version + 2);
+        var sent = DateTimeOffset.Parse("2026-03-03T10:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture);
+        await app.WeChatMessageAtAsync("oTargets2", "targets-2", "请问有发票吗", sent, Ct);
+        using var agent = app.ClientFor("community");
+        var row = await InboxApp.PollAsync(async () =>
+        {
+            var page = await agent.GetFromJsonAsync<JsonElement>("/api/v1/conversations?channel=wechat&size=200", Ct);
+            return page.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("preview").GetString() == "请问有发票吗").Select(i => (JsonElement?)i).FirstOrDefault();
+        });
+        row.GetProperty("dueAt").GetDateTimeOffset().ShouldBe(sent.AddMinutes(15));
     }
 }

@@ -22,8 +22,12 @@ internal static class ServiceTargetsApi
         public static readonly UserText Stale = new("服务级别目标已被他人更改（当前版本 {0}），请刷新后重试", "The service-level targets changed meanwhile (now version {0}); reload and try again");
     }
 
-    public static Ok<ServiceTargetsResponse> Get(ServiceTargets targets) =>
-        TypedResults.Ok(new ServiceTargetsResponse(targets.Current.Version, targets.Current.Targets));
+    /// <summary>The stored table as it is now (an admin's screen reads past this replica's copy).</summary>
+    public static async Task<Ok<ServiceTargetsResponse>> GetAsync(ServiceTargets targets, CancellationToken ct)
+    {
+        var table = await targets.FreshAsync(ct, TimeSpan.Zero);
+        return TypedResults.Ok(new ServiceTargetsResponse(table.Version, table.Targets));
+    }
 
     public static async Task<IResult> SetAsync(ServiceTargetsRequest? request, ServiceTargets targets, HttpContext http, CancellationToken ct)
     {
@@ -45,6 +49,6 @@ internal static class ServiceTargetsApi
                 extensions: new Dictionary<string, object?> { ["current"] = new ServiceTargetsResponse(targets.Current.Version, targets.Current.Targets) });
         }
 
-        return Get(targets);
+        return await GetAsync(targets, ct);
     }
 }

@@ -157,19 +157,62 @@ internal sealed record ServiceTargetTable(int Version, IReadOnlyList<ServiceTarg
     }
 }
 
-/// <summary>The service-level table in use: the shipped one until an admin replaces it; every replacement is kept as a new version.</summary>
+/// <summary>
+/// The service-level table in use: the shipped one until an admin replaces it; every replacement is kept
+/// as a new version. Each replica keeps the table in memory and, when read through <see cref="FreshAsync"/>,
+/// compares its version with the stored one at most every <see cref="RecheckEvery"/> (one read of the
+/// highest version number), so a table replaced on another replica is in use here within that time.
+/// </summary>
 internal sealed class ServiceTargets(IDbContextFactory<CommunityDbContext> contexts, TimeProvider time)
 {
-    private volatile ServiceTargetTable _current = ServiceTargetTable.Default;
+    /// <summary>How long a replica may go on with its copy before it looks for a newer version.</summary>
+    public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(5);
 
+    private volatile ServiceTargetTable _current = ServiceTargetTable.Default;
+    private long _checkedAt = long.MinValue;
+
+    /// <summary>The table as this replica last read it (no database read).</summary>
     public ServiceTargetTable Current => _current;
+
+    /// <summary>
+    /// The table in use, looking for a newer stored version first when this replica last looked more than
+    /// <paramref name="maxAge"/> (default <see cref="RecheckEvery"/>) ago.
+    /// </summary>
+    public async ValueTask<ServiceTargetTable> FreshAsync(CancellationToken cancellationToken, TimeSpan? maxAge = null)
+    {
+        var checkedAt = Interlocked.Read(ref _checkedAt);
+        if (checkedAt != long.MinValue && time.GetElapsedTime(checkedAt) < (maxAge ?? RecheckEvery))
+        {
+            return _current;
+        }
+
+        var started = time.GetTimestamp();
+        int latest;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            latest = await db.ServiceTargets.MaxAsync(t => (int?)t.Version, cancellationToken) ?? 0;
+        }
+
+        if (latest != _current.Version)
+        {
+            await LoadAsync(cancellationToken);
+        }
+        else
+        {
+            Interlocked.Exchange(ref _checkedAt, started);
+        }
+
+        return _current;
+    }
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.ServiceTargets.AsNoTracking().OrderByDescending(t => t.Version).FirstOrDefaultAsync(cancellationToken);
         _current = row is null ? ServiceTargetTable.Default
             : new ServiceTargetTable(row.Version, JsonSerializer.Deserialize<List<ServiceTarget>>(row.Json, JsonSerializerOptions.Web)!);
+        Interlocked.Exchange(ref _checkedAt, started);
     }
 
     /// <summary>Stores <paramref name="targets"/> as the version after <paramref name="version"/>; false when someone else replaced the table meanwhile.</summary>

@@ -148,9 +148,10 @@ internal sealed class AssignConversation(IDbContextFactory<CommunityDbContext> c
             (tier, channel) = (tier ?? row?.Tier, channel ?? row?.Channel);
         }
 
-        var target = targets.Current.For(intent, tier, channel);
+        var table = await targets.FreshAsync(context.CancellationToken);
+        var target = table.For(intent, tier, channel);
         var moments = ServiceLevels.Moments(target, since, calendars.Current, warn, manager)
-            ?? ServiceLevels.Moments(targets.Current.For(null, null, null), since, calendars.Current, warn, manager)
+            ?? ServiceLevels.Moments(table.For(null, null, null), since, calendars.Current, warn, manager)
             ?? ServiceLevels.Moments(ServiceTargetTable.Default.For(null, null, null), since, calendars.Current, warn, manager)!;
         context.SetOutput("warnAt", Iso(moments.WarnAt));
         context.SetOutput("dueAt", Iso(moments.DueAt));
