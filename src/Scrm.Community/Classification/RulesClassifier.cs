@@ -47,18 +47,25 @@ internal sealed class LexiconHits
     private readonly LexiconMatcher _matcher;
     private readonly float[] _counts;
 
-    private LexiconHits(LexiconMatcher matcher, float[] counts)
+    private LexiconHits(LexiconMatcher matcher, float[] counts, bool asks)
     {
         _matcher = matcher;
         _counts = counts;
+        Asks = asks;
     }
 
     public static LexiconHits Of(LexiconMatcher matcher, string foldedText)
     {
         var counts = new float[matcher.ClassNames.Count];
         matcher.Count(foldedText, counts);
-        return new LexiconHits(matcher, counts);
+        return new LexiconHits(matcher, counts, PlainQuestion.Asks(foldedText));
     }
+
+    /// <summary>The text is short and asks politely, without reproach (<see cref="PlainQuestion.Asks"/>).</summary>
+    public bool Asks { get; }
+
+    /// <summary>A plain question: it asks politely and holds no negative, complaint or spam word.</summary>
+    public bool IsPlainQuestion => Asks && Negative == 0 && Intent(Taxonomy.Intents.Complaint) == 0 && Intent(Taxonomy.Intents.Spam) == 0;
 
     public float Positive => Count(Lexicon.Positive);
 
@@ -97,4 +104,26 @@ internal sealed class LexiconHits
 
         return 0;
     }
+}
+
+/// <summary>
+/// A customer's plain question (请问你们周末营业吗？): short, asked with a polite asking word (请问, 想问,
+/// 咨询 ...), with no reproach (为什么, 怎么回事, 还没 ...). The labelled review sets the trained model
+/// learnt from hold no neutral questions, and their questions are mostly rhetorical complaints, so the
+/// model reads any question as a complaint; such a text is decided by the word lists instead. Pure.
+/// </summary>
+internal static class PlainQuestion
+{
+    /// <summary>Longer texts are reviews or stories, whatever words they hold.</summary>
+    public const int MaxLength = 40;
+
+    private static readonly string[] Asking = ["请问", "想问", "问一下", "问下", "咨询", "请教", "打听"];
+
+    private static readonly string[] Reproach =
+        ["为什么", "为啥", "怎么回事", "凭什么", "怎么还", "还没", "一直", "到底", "难道", "怎么这么", "竟然", "居然", "一星", "差评", "不想"];
+
+    public static bool Asks(string folded) =>
+        folded.Length <= MaxLength
+        && Asking.Any(a => folded.Contains(a, StringComparison.Ordinal))
+        && !Reproach.Any(r => folded.Contains(r, StringComparison.Ordinal));
 }

@@ -131,19 +131,26 @@ internal sealed class TrainedModel : IDisposable
 
     internal static TextClassification Decide(ModelOutput output, LexiconHits hits, ModelThresholds t, string version)
     {
+        if (hits.IsPlainQuestion)
+        {
+            // The model never saw a neutral question: the word lists decide, and an asking text is a question at least.
+            var asked = RulesClassifier.Classify(hits, version);
+            var plainSentiment = hits.Positive > 0 ? Taxonomy.Sentiments.Positive : Taxonomy.Sentiments.Neutral;
+            var plainIntent = RulesClassifier.Intent(hits, plainSentiment);
+            return asked with
+            {
+                Sentiment = plainSentiment,
+                Intent = plainIntent is Taxonomy.Intents.Other or Taxonomy.Intents.Praise ? Taxonomy.Intents.Question : plainIntent,
+                Topics = [.. asked.Topics.Union(ModelTopics(output, t))],
+            };
+        }
+
         var negativeSide = output.Complaint >= t.ComplaintAt || output.Sentiment < t.PositiveAt
             || output.ClauseComplaint >= t.ClauseComplaintAt || output.ClauseSentiment < t.ClausePositiveAt;
         var sentiment = negativeSide
             ? output.Sentiment >= t.MixedAt ? Taxonomy.Sentiments.Mixed : Taxonomy.Sentiments.Negative
             : hits.Positive + hits.Negative == 0 && output.Sentiment < t.NeutralBelow ? Taxonomy.Sentiments.Neutral : Taxonomy.Sentiments.Positive;
-        var topics = new List<string>();
-        foreach (var topic in Taxonomy.TrainedTopics)
-        {
-            if (output.Topic(topic) >= t.TopicAt.GetValueOrDefault(topic, 0.5f))
-            {
-                topics.Add(topic);
-            }
-        }
+        var topics = ModelTopics(output, t);
 
         // Topics the model was not trained on come from the word lists.
         foreach (var topic in hits.Topics())
@@ -155,6 +162,20 @@ internal sealed class TrainedModel : IDisposable
         }
 
         return new TextClassification(RulesClassifier.Intent(hits, sentiment), sentiment, topics, version);
+    }
+
+    private static List<string> ModelTopics(ModelOutput output, ModelThresholds t)
+    {
+        var topics = new List<string>();
+        foreach (var topic in Taxonomy.TrainedTopics)
+        {
+            if (output.Topic(topic) >= t.TopicAt.GetValueOrDefault(topic, 0.5f))
+            {
+                topics.Add(topic);
+            }
+        }
+
+        return topics;
     }
 
     public void Dispose() => _engines.Dispose();
