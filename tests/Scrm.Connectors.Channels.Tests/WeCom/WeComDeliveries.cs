@@ -16,7 +16,8 @@ internal static class WeComDeliveries
         [$"Scrm:Connectors:WeCom:Accounts:{name}:CorpId"] = CorpId,
         [$"Scrm:Connectors:WeCom:Accounts:{name}:Token"] = Token,
         [$"Scrm:Connectors:WeCom:Accounts:{name}:EncodingAesKey"] = AesKey,
-        [$"Scrm:Connectors:WeCom:Accounts:{name}:Secret"] = "wecom-secret",
+        // Without the fake server's address the account only takes callbacks: no secret, so nothing calls WeCom's own servers.
+        [$"Scrm:Connectors:WeCom:Accounts:{name}:Secret"] = apiBase is null ? null : "wecom-secret",
         ["Scrm:Connectors:WeCom:ApiBaseUrl"] = apiBase,
     };
 
