@@ -1,11 +1,9 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Scrm.Connectors.WeChat.Accounts;
 using Scrm.Connectors.WeChat.Outbound;
+using Scrm.Connectors.Sdk.Tencent;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
 using Scrm.Ingestion.Journal;
@@ -47,15 +45,8 @@ internal static class UserInfo
 /// callback.
 /// </summary>
 internal sealed partial class UnionIdLookup(WeChatAccounts accounts, WeChatApiClient api, IJournal journal, TimeProvider time, ILogger<UnionIdLookup> log)
-    : BackgroundService
+    : OncePerContact(log)
 {
-    /// <summary>How many OpenIDs are remembered as looked up; past it every follower is looked up again (the journal keeps one item each).</summary>
-    private const int MaxRemembered = 1_000_000;
-
-    private readonly ConcurrentDictionary<(string Account, string OpenId), byte> _seen = new();
-    private readonly Channel<(string Account, string OpenId)> _lookups =
-        Channel.CreateBounded<(string, string)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
-
     /// <summary>Queues a lookup unless this OpenID was looked up already or the account cannot call the API (no AppSecret).</summary>
     public void Request(WeChatAccount account, string openId)
     {
@@ -64,38 +55,11 @@ internal sealed partial class UnionIdLookup(WeChatAccounts accounts, WeChatApiCl
             return;
         }
 
-        if (_seen.Count >= MaxRemembered)
-        {
-            _seen.Clear();
-        }
-
-        if (_seen.TryAdd((account.Name, openId), 0) && !_lookups.Writer.TryWrite((account.Name, openId)))
-        {
-            _seen.TryRemove((account.Name, openId), out _);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var (accountName, openId) in _lookups.Reader.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                if (!await LookUpAsync(accountName, openId, stoppingToken))
-                {
-                    _seen.TryRemove((accountName, openId), out _);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                _seen.TryRemove((accountName, openId), out _);
-                LogFailed(log, accountName, ex.GetType().Name);
-            }
-        }
+        Enqueue(account.Name, openId);
     }
 
     /// <summary>False when the platform did not answer (tried again on the follower's next callback).</summary>
-    internal async Task<bool> LookUpAsync(string accountName, string openId, CancellationToken cancellationToken)
+    protected override async Task<bool> LookUpAsync(string accountName, string openId, CancellationToken cancellationToken)
     {
         if (accounts.Find(accountName) is not { AppSecret: not null } account)
         {
@@ -105,7 +69,7 @@ internal sealed partial class UnionIdLookup(WeChatAccounts accounts, WeChatApiCl
         var reply = await api.CallAsync(account, $"cgi-bin/user/info?openid={Uri.EscapeDataString(openId)}&lang=zh_CN", null, cancellationToken);
         if (reply.ErrCode != 0 || reply.Body is not { } answer)
         {
-            LogRefused(log, account.Name, reply.ErrCode);
+            LogRefused(Log, account.Name, reply.ErrCode);
             return false;
         }
 
@@ -116,9 +80,6 @@ internal sealed partial class UnionIdLookup(WeChatAccounts accounts, WeChatApiCl
 
         return true;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking up a WeChat follower's UnionID for account {Account} failed ({Reason}); tried again on their next callback")]
-    private static partial void LogFailed(ILogger logger, string account, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeChat refused cgi-bin/user/info for account {Account} (errcode {ErrCode})")]
     private static partial void LogRefused(ILogger logger, string account, int errCode);

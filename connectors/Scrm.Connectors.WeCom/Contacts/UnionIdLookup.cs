@@ -1,11 +1,9 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Scrm.Connectors.WeCom.Accounts;
 using Scrm.Connectors.WeCom.Outbound;
+using Scrm.Connectors.Sdk.Tencent;
 using Scrm.Ingestion;
 using Scrm.Ingestion.Inbound;
 using Scrm.Ingestion.Journal;
@@ -44,14 +42,8 @@ internal static class ExternalContact
 /// person's Official Account OpenID. A failed lookup is tried again on the contact's next change.
 /// </summary>
 internal sealed partial class UnionIdLookup(WeComAccounts accounts, WeComApiClient api, IJournal journal, TimeProvider time, ILogger<UnionIdLookup> log)
-    : BackgroundService
+    : OncePerContact(log)
 {
-    private const int MaxRemembered = 1_000_000;
-
-    private readonly ConcurrentDictionary<(string Account, string ExternalUserId), byte> _seen = new();
-    private readonly Channel<(string Account, string ExternalUserId)> _lookups =
-        Channel.CreateBounded<(string, string)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
-
     public void Request(WeComAccount account, string externalUserId)
     {
         if (account.Secret is null || !ExternalContact.IsToken(externalUserId))
@@ -59,38 +51,11 @@ internal sealed partial class UnionIdLookup(WeComAccounts accounts, WeComApiClie
             return;
         }
 
-        if (_seen.Count >= MaxRemembered)
-        {
-            _seen.Clear();
-        }
-
-        if (_seen.TryAdd((account.Name, externalUserId), 0) && !_lookups.Writer.TryWrite((account.Name, externalUserId)))
-        {
-            _seen.TryRemove((account.Name, externalUserId), out _);
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var (accountName, externalUserId) in _lookups.Reader.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                if (!await LookUpAsync(accountName, externalUserId, stoppingToken))
-                {
-                    _seen.TryRemove((accountName, externalUserId), out _);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                _seen.TryRemove((accountName, externalUserId), out _);
-                LogFailed(log, accountName, ex.GetType().Name);
-            }
-        }
+        Enqueue(account.Name, externalUserId);
     }
 
     /// <summary>False when the platform did not answer (tried again on the contact's next change).</summary>
-    internal async Task<bool> LookUpAsync(string accountName, string externalUserId, CancellationToken cancellationToken)
+    protected override async Task<bool> LookUpAsync(string accountName, string externalUserId, CancellationToken cancellationToken)
     {
         if (accounts.Find(accountName) is not { Secret: not null } account)
         {
@@ -100,7 +65,7 @@ internal sealed partial class UnionIdLookup(WeComAccounts accounts, WeComApiClie
         var reply = await api.CallAsync(account, $"cgi-bin/externalcontact/get?external_userid={Uri.EscapeDataString(externalUserId)}", null, cancellationToken);
         if (reply.ErrCode != 0 || reply.Body is not { } answer)
         {
-            LogRefused(log, account.Name, reply.ErrCode);
+            LogRefused(Log, account.Name, reply.ErrCode);
             return false;
         }
 
@@ -111,9 +76,6 @@ internal sealed partial class UnionIdLookup(WeComAccounts accounts, WeComApiClie
 
         return true;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking up a WeCom contact's UnionID for account {Account} failed ({Reason}); tried again on the contact's next change")]
-    private static partial void LogFailed(ILogger logger, string account, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom refused cgi-bin/externalcontact/get for account {Account} (errcode {ErrCode})")]
     private static partial void LogRefused(ILogger logger, string account, int errCode);
