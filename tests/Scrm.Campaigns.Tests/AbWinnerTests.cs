@@ -226,6 +226,26 @@ public abstract class AbWinnerTests(PostgresServer postgres, bool usePostgres) :
         // ROI = (8,800 − 20) / 20 = 439.
         results.GetProperty("roiT1").GetDouble().ShouldBe(439);
         results.GetProperty("holdout").GetProperty("leadsWon").GetInt32().ShouldBe(0);
+
+        // The shop reports the same deal as an order under the id sales recorded the payment with, and
+        // a second order of ¥500: the deal counts once, the new order adds its own revenue.
+        foreach (var (orderId, amount) in new[] { ("pay-ab-1", 8800m), ("shop-ab-2", 500m) })
+        {
+            var order = await sales.PostAsJsonAsync("/api/v1/orders", new { orderId, customerId = buyer.CustomerId, amount, channel = "shop", occurredAt = DateTimeOffset.UtcNow }, Ct);
+            order.StatusCode.ShouldBe(HttpStatusCode.Created, await order.Content.ReadAsStringAsync(Ct));
+        }
+
+        results = await CampaignWorld.PollAsync(async () =>
+        {
+            var r = (await marketer.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/report", Ct)).GetProperty("results");
+            return r.GetProperty("sent").GetProperty("revenue").GetDecimal() != 8800m ? r : (JsonElement?)null;
+        });
+        sent = results.GetProperty("sent");
+        (sent.GetProperty("converted").GetInt32(), sent.GetProperty("leadsWon").GetInt32()).ShouldBe((1, 1));
+        sent.GetProperty("revenue").GetDecimal().ShouldBe(9300m);
+        results.GetProperty("revenueT1").GetDecimal().ShouldBe(9300m);
+        // ROI = (9,300 − 20) / 20 = 464.
+        results.GetProperty("roiT1").GetDouble().ShouldBe(464);
     }
 }
 

@@ -177,6 +177,7 @@ internal static class ModuleSurface
             "Scrm.Leads.Api.OnboardingTask",
             "Scrm.Leads.Api.StageChange",
             "Scrm.Leads.Attribution.WonLead",
+            "Scrm.Leads.Attribution.WonLeadPayment",
             "Scrm.Leads.Attribution.WonLeads",
             "Scrm.Leads.Funnel.ChangeResult",
             "Scrm.Leads.Funnel.ChangeStatus",

@@ -6,14 +6,19 @@ namespace Scrm.Campaigns.Attribution;
 /// <summary>
 /// Leads won by a campaign's recipients, as value events beside their orders: the lead names its
 /// customer by key (<c>customer:{id}</c> once resolved); a lead without one is placed by the journal
-/// items it was made from, as the customer model resolved them. Its value is what was paid on it.
+/// items it was made from, as the customer model resolved them. Its value is what was paid on it,
+/// less payments recorded under the id of one of the customer's orders: those are the order's money,
+/// already counted with the order.
 /// </summary>
 internal sealed class LeadConversions(WonLeads? leads = null, CustomerDirectory? directory = null)
 {
     private const string CustomerKeyPrefix = "customer:";
 
-    /// <summary>Won leads after <paramref name="from"/> whose customer is one of <paramref name="customers"/>.</summary>
-    public async Task<IReadOnlyList<ResultOrder>> WonAsync(IReadOnlySet<Guid> customers, long from, CancellationToken cancellationToken)
+    /// <summary>
+    /// Won leads after <paramref name="from"/> whose customer is one of <paramref name="customers"/>;
+    /// <paramref name="orders"/> are the orders counted beside them (customer and order id).
+    /// </summary>
+    public async Task<IReadOnlyList<ResultOrder>> WonAsync(IReadOnlySet<Guid> customers, long from, IReadOnlySet<(Guid Customer, string OrderId)> orders, CancellationToken cancellationToken)
     {
         if (leads is null || customers.Count == 0)
         {
@@ -25,8 +30,14 @@ internal sealed class LeadConversions(WonLeads? leads = null, CustomerDirectory?
         var owners = await Task.WhenAll(won.Select(l => CustomerOfAsync(l, cancellationToken)));
         return [.. won.Zip(owners)
             .Where(w => w.Second is { } customer && customers.Contains(customer))
-            .Select(w => new ResultOrder(w.Second!.Value, w.First.WonAt, (long)Math.Round(w.First.Paid * 100m, MidpointRounding.AwayFromZero), Lead: true))];
+            .Select(w => new ResultOrder(w.Second!.Value, w.First.WonAt, Fen(Paid(w.First, w.Second!.Value, orders)), Lead: true))];
     }
+
+    /// <summary>What was paid on a lead and not already counted as one of the customer's orders.</summary>
+    internal static decimal Paid(WonLead lead, Guid customer, IReadOnlySet<(Guid Customer, string OrderId)> orders) =>
+        lead.Payments.Where(p => !orders.Contains((customer, p.PaymentId))).Sum(p => p.Amount);
+
+    private static long Fen(decimal yuan) => (long)Math.Round(yuan * 100m, MidpointRounding.AwayFromZero);
 
     private async Task<Guid?> CustomerOfAsync(WonLead lead, CancellationToken cancellationToken)
     {

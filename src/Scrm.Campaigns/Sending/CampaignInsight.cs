@@ -166,13 +166,17 @@ internal sealed class CampaignInsight(
             ? new Attribution.ResultRecipient(r.CustomerId, r.Variant, false, r.Channel, r.DoneAt, clicks.TryGetValue(r.CustomerId, out var at) ? at : null)
             : new Attribution.ResultRecipient(r.CustomerId, r.Variant, true, null, null, null)).ToList();
         var placed = new List<Attribution.ResultOrder>();
+        var orderIds = new HashSet<(Guid, string)>();
         foreach (var chunk in recipients.Select(r => r.Customer).Chunk(2_000))
         {
-            placed.AddRange((await orders.PlacedAsync(chunk, started, long.MaxValue, cancellationToken))
-                .Select(o => new Attribution.ResultOrder(o.Customer, o.OccurredAt, o.AmountCents)));
+            foreach (var order in await orders.PlacedAsync(chunk, started, long.MaxValue, cancellationToken))
+            {
+                placed.Add(new Attribution.ResultOrder(order.Customer, order.OccurredAt, order.AmountCents));
+                orderIds.Add((order.Customer, order.OrderId));
+            }
         }
 
-        placed.AddRange(await leads.WonAsync(recipients.Select(r => r.Customer).ToHashSet(), started, cancellationToken));
+        placed.AddRange(await leads.WonAsync(recipients.Select(r => r.Customer).ToHashSet(), started, orderIds, cancellationToken));
         var entered = await db.Costs.AsNoTracking().Where(c => c.CampaignId == campaignId).Select(c => new { c.Channel, c.Fen }).ToListAsync(cancellationToken);
         var o = options.Value;
         return Attribution.CampaignResults.Build(recipients, placed, started, o.AttributionWindow, o.MessageCosts,
