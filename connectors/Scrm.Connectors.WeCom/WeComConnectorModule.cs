@@ -13,7 +13,7 @@ using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.WeCom;
 
-/// <summary>WeCom external contacts: callbacks in, contacts' UnionIDs looked up, customer-service (kf) messages pulled on their callback, kf replies, welcome messages and mass sends out.</summary>
+/// <summary>WeCom external contacts: callbacks in, contacts' UnionIDs looked up, customer-service (kf) messages pulled on their callback and their customers' UnionIDs looked up, kf replies, welcome messages and mass sends out.</summary>
 public static class WeComConnectorModule
 {
     public static IServiceCollection AddScrmWeComConnector(this IServiceCollection services, IConfiguration configuration)
@@ -23,6 +23,8 @@ public static class WeComConnectorModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WeComAccounts>();
         services.AddSingleton<WeComInbound>();
+        services.AddSingleton<Kf.KfCustomerLookup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Kf.KfCustomerLookup>());
         services.AddSingleton<Kf.KfSync>();
         services.AddHostedService(sp => sp.GetRequiredService<Kf.KfSync>());
         services.AddSingleton<Contacts.UnionIdLookup>();

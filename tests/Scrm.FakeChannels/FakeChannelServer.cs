@@ -59,6 +59,7 @@ public sealed class FakeChannelServer : IAsyncDisposable
         wecom.MapPost("/externalcontact/send_welcome_msg", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wecom", "send_welcome_msg"));
         wecom.MapPost("/kf/sync_msg", WeChatApi.KfSyncAsync);
         wecom.MapPost("/kf/send_msg", WeChatApi.KfSendAsync);
+        wecom.MapPost("/kf/customer/batchget", WeChatApi.KfCustomersAsync);
         wecom.MapGet("/externalcontact/get", WeChatApi.ExternalContact);
         wecom.MapPost("/externalcontact/add_msg_template", (HttpRequest r, FakeChannelState s) => WeChatApi.SendAsync(r, s, "wecom", "add_msg_template"));
         var weibo = app.MapGroup("/weibo/2");

@@ -31,6 +31,12 @@ public sealed class FakeChannelState
     /// <summary>The corporation's external contacts by external_userid, with their UnionID when it is bound to an Open Platform account (cgi-bin/externalcontact/get).</summary>
     public ConcurrentDictionary<string, string?> ExternalContacts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Customer-service (微信客服) customers by external_userid, with their UnionID when the kf account is bound to a
+    /// WeChat developer account (cgi-bin/kf/customer/batchget); a customer not here is answered as invalid.
+    /// </summary>
+    public ConcurrentDictionary<string, string?> KfCustomers { get; } = new(StringComparer.Ordinal);
+
     private readonly List<JsonObject> _kfMessages = [];
     private readonly Dictionary<string, int> _kfSent = new(StringComparer.Ordinal);
 

@@ -166,6 +166,54 @@ internal static class WeChatApi
     }
 
     /// <summary>
+    /// <c>POST cgi-bin/kf/customer/batchget</c> (WeCom document 95159): <c>external_userid_list</c> of 1 to 100
+    /// ids; answers <c>customer_list</c> (external_userid, nickname, avatar, gender, and unionid only when the
+    /// kf account is bound to a WeChat developer account) and the ids it does not know in <c>invalid_external_userid</c>.
+    /// </summary>
+    public static async Task<IResult> KfCustomersAsync(HttpRequest request, FakeChannelState state)
+    {
+        if (!state.IsValid(request.Query["access_token"]))
+        {
+            return Error(42001, "access_token expired");
+        }
+
+        var body = await ReadAsync(request);
+        if (body?["external_userid_list"] is not JsonArray list || list.Count is 0 or > 100
+            || list.Any(i => i is not JsonValue v || !v.TryGetValue<string>(out var id) || id.Length == 0))
+        {
+            return Error(40096, "invalid external userid");
+        }
+
+        var ids = list.Select(i => (string)i!).ToList();
+        state.Calls.Enqueue(new RecordedCall("wecom", "kf_customer_batchget", new JsonObject { ["external_userid_list"] = new JsonArray([.. ids.Select(i => (JsonNode)i)]) }));
+        if (state.NextFailure("kf_customer_batchget") is { } failure)
+        {
+            return Error(failure.ErrorCode, "injected failure");
+        }
+
+        var customers = new JsonArray();
+        var invalid = new JsonArray();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            if (!state.KfCustomers.TryGetValue(id, out var unionId))
+            {
+                invalid.Add(id);
+                continue;
+            }
+
+            var customer = new JsonObject { ["external_userid"] = id, ["nickname"] = "微信用户", ["avatar"] = "http://wx.qlogo.cn/fake/0", ["gender"] = 0 };
+            if (unionId is not null)
+            {
+                customer["unionid"] = unionId;
+            }
+
+            customers.Add(customer);
+        }
+
+        return TypedResults.Json(new JsonObject { ["errcode"] = 0, ["errmsg"] = "ok", ["customer_list"] = customers, ["invalid_external_userid"] = invalid });
+    }
+
+    /// <summary>
     /// <c>GET cgi-bin/user/info?openid=&amp;lang=</c>: a follower's profile as the Official Account API answers
     /// it (subscribe, openid, language, subscribe_time, subscribe_scene; unionid only when the account is bound
     /// to an Open Platform account); 40003 for an OpenID the account does not know.

@@ -55,7 +55,8 @@ internal static class KfMessages
 /// the journal acknowledges it as duplicates, so every message is ingested exactly once.
 /// </summary>
 internal sealed partial class KfSync(
-    WeComAccounts accounts, WeComApiClient api, IDbContextFactory<WeComDbContext> contexts, IJournal journal, TimeProvider time, ILogger<KfSync> log) : BackgroundService
+    WeComAccounts accounts, WeComApiClient api, IDbContextFactory<WeComDbContext> contexts, IJournal journal, KfCustomerLookup customers, TimeProvider time,
+    ILogger<KfSync> log) : BackgroundService
 {
     public const int PageSize = 1_000;
     private const int MaxPages = 100;
@@ -110,11 +111,18 @@ internal sealed partial class KfSync(
                 return appended;
             }
 
-            var items = (answer["msg_list"] as JsonArray ?? []).OfType<JsonObject>().Select(m => KfMessages.ToItem(account.Name, m)).OfType<InboundItem>().ToList();
-            if (items.Count > 0)
+            var pulled = (answer["msg_list"] as JsonArray ?? []).OfType<JsonObject>()
+                .Select(m => (Item: KfMessages.ToItem(account.Name, m), Customer: m["external_userid"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null))
+                .Where(p => p.Item is not null).ToList();
+            if (pulled.Count > 0)
             {
-                await journal.AppendAsync(items, cancellationToken);
-                appended += items.Count;
+                await journal.AppendAsync([.. pulled.Select(p => p.Item!)], cancellationToken);
+                appended += pulled.Count;
+                foreach (var customer in pulled.Select(p => p.Customer).Distinct(StringComparer.Ordinal))
+                {
+                    // Once per customer while the host runs: their UnionID joins them with the same person elsewhere.
+                    customers.Request(account, customer!);
+                }
             }
 
             if (answer["next_cursor"] is JsonValue next && next.TryGetValue<string>(out var nextCursor) && nextCursor.Length is > 0 and <= 256)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Scrm.Connectors.Channels.Tests.Compliance;
 using Scrm.Connectors.Channels.Tests.WeCom;
 using Scrm.FakeChannels;
@@ -91,6 +92,61 @@ public sealed class UnionIdTests : IAsyncLifetime
         _fake.State.CallsTo("user_info").Select(c => (string?)c.Body["openid"]).ShouldBe(["oFan0001", "oOther0002"], ignoreOrder: true);
         _fake.State.CallsTo("externalcontact_get").Select(c => (string?)c.Body["external_userid"]).ShouldBe(["wmFan0001"]);
     }
+
+    [Fact]
+    public async Task A_customer_service_customer_with_the_followers_unionid_joins_the_follower_and_is_looked_up_once()
+    {
+        _fake.State.Followers["oFanKf01"] = "uUnionKf01";
+        _fake.State.KfCustomers["wmKfFan01"] = "uUnionKf01";
+        _fake.State.KfCustomers["wmKfUnbound"] = null; // a kf account not bound to a WeChat developer account answers no unionid
+        var now = DateTimeOffset.UtcNow;
+        JsonObject Kf(string id, string customer, string text) => new()
+        {
+            ["msgid"] = id, ["open_kfid"] = "wkKfJoin01", ["external_userid"] = customer, ["send_time"] = now.ToUnixTimeSeconds(),
+            ["origin"] = 3, ["msgtype"] = "text", ["text"] = new JsonObject { ["content"] = text },
+        };
+        _fake.State.AddKfMessage(Kf("kf-join-1", "wmKfFan01", "请问有货吗"));
+        _fake.State.AddKfMessage(Kf("kf-join-2", "wmKfUnbound", "在吗"));
+
+        await PostAsync("/connectors/wechat/brand", WeChatDeliveries.Plain(Subscribe("oFanKf01", now), now.ToUnixTimeSeconds()));
+        await PostAsync("/connectors/wecom/corp", WeComDeliveries.Deliver(KfCallback("kf-join-token-1", now), now.ToUnixTimeSeconds()));
+        await PostAsync("/connectors/wecom/corp", WeComDeliveries.Deliver(KfCallback("kf-join-token-2", now), now.ToUnixTimeSeconds()));
+        _fake.State.AddKfMessage(Kf("kf-join-3", "wmKfFan01", "多少钱"));
+        await PostAsync("/connectors/wecom/corp", WeComDeliveries.Deliver(KfCallback("kf-join-token-3", now), now.ToUnixTimeSeconds()));
+
+        using var admin = _scrm.ClientFor("admin");
+        var joined = await InboxWaitFor(async () =>
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>("/api/v1/customers?limit=50", Ct);
+            foreach (var row in page.GetProperty("items").EnumerateArray())
+            {
+                var view = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{row.GetProperty("id").GetGuid()}", Ct);
+                var values = view.GetProperty("identities").EnumerateArray().Select(i => i.GetProperty("value").GetString()).ToHashSet();
+                if (values.Contains("oFanKf01") && values.Contains("wmKfFan01"))
+                {
+                    return (JsonElement?)view;
+                }
+            }
+
+            return null;
+        });
+
+        var identities = joined.GetProperty("identities").EnumerateArray().Select(i => (i.GetProperty("type").GetString(), i.GetProperty("value").GetString())).ToList();
+        identities.ShouldContain(("wechat_unionid", "uUnionKf01"));
+        identities.ShouldContain(("wechat_openid", "oFanKf01"));
+        identities.ShouldContain(("wecom_external_userid", "wmKfFan01"));
+        identities.ShouldNotContain(i => i.Item2 == "wmKfUnbound");
+
+        // One batchget per kf customer while the host runs, however many messages and pulls; on WeCom's documented contract.
+        await InboxWait.UntilAsync(() => _fake.State.KfSyncRequests.Count >= 3 && _fake.State.CallsTo("kf_customer_batchget").Count() >= 2 ? 1 : (int?)null);
+        var lookups = _fake.State.CallsTo("kf_customer_batchget").Select(c => c.Body["external_userid_list"]!.AsArray().Select(i => (string?)i).Single()).ToList();
+        lookups.ShouldBe(["wmKfFan01", "wmKfUnbound"], ignoreOrder: true);
+        _fake.State.CallsTo("externalcontact_get").ShouldBeEmpty();
+    }
+
+    private static string KfCallback(string token, DateTimeOffset at) =>
+        $"<xml><ToUserName><![CDATA[{WeComDeliveries.CorpId}]]></ToUserName><CreateTime>{at.ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType>" +
+        $"<Event><![CDATA[kf_msg_or_event]]></Event><Token><![CDATA[{token}]]></Token><OpenKfId><![CDATA[wkKfJoin01]]></OpenKfId></xml>";
 
     private static async Task<JsonElement> InboxWaitFor(Func<Task<JsonElement?>> probe)
     {
