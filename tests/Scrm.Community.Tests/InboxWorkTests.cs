@@ -75,6 +75,10 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         using var agent = _app.Agent(agentName);
         var detail = await agent.ConversationAsync(id);
         detail.GetProperty("assignments").EnumerateArray().Single().GetProperty("kind").GetString().ShouldBe("routed");
+        // The WeChat window is shown before the agent replies: open, until 48 hours after the customer's message.
+        var window = detail.GetProperty("replyWindow");
+        (window.GetProperty("window").GetString(), window.GetProperty("open").GetBoolean(), window.GetProperty("alternative").GetString()).ShouldBe(("wechat-48h", true, "template"));
+        window.GetProperty("closesAt").GetDateTimeOffset().ShouldBe(detail.GetProperty("conversation").GetProperty("lastInboundAt").GetDateTimeOffset().AddHours(48));
         (await agent.GetFromJsonAsync<JsonElement>("/api/v1/conversations?assignee=me", Ct)).GetProperty("items").EnumerateArray()
             .Select(i => i.GetProperty("id").GetInt64()).ShouldBe([id]);
 
@@ -132,7 +136,9 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         var onWeibo = _fake.State.CallsTo("comments_reply").ToList();
         onWeibo.Count.ShouldBe(1);
         ((string?)onWeibo[0].Body["cid"], (string?)onWeibo[0].Body["id"], (string?)onWeibo[0].Body["comment"]).ShouldBe(("5100000001", "4100000001", "您好，已私信您处理进度，请查收。"));
-        var weiboMessages = (await weiboAgent.ConversationAsync(weiboId)).GetProperty("messages").EnumerateArray().ToList();
+        var weiboDetail = await weiboAgent.ConversationAsync(weiboId);
+        weiboDetail.GetProperty("replyWindow").ValueKind.ShouldBe(JsonValueKind.Null); // a public reply on Weibo has no window
+        var weiboMessages = weiboDetail.GetProperty("messages").EnumerateArray().ToList();
         weiboMessages.Select(m => m.GetProperty("direction").GetString()).ShouldBe(["in", "out"]);
         weiboMessages[1].GetProperty("status").GetString().ShouldBe("sent");
         SentTo("custom_send", "1900001").ShouldBeEmpty();
@@ -210,6 +216,10 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         var row = await AssignedAsync(admin, "顾客四");
         var id = row.GetProperty("id").GetInt64();
 
+        var shown = (await admin.ConversationAsync(id)).GetProperty("replyWindow");
+        (shown.GetProperty("window").GetString(), shown.GetProperty("open").GetBoolean(), shown.GetProperty("alternative").GetString()).ShouldBe(("wechat-48h", false, "template"));
+        shown.GetProperty("closesAt").GetDateTimeOffset().ShouldBeLessThan(DateTimeOffset.UtcNow.AddHours(-1));
+
         var refused = await ReplyAsync(admin, id, "late-1", new { text = "抱歉回复晚了" });
 
         refused.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
@@ -228,6 +238,9 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         _fake.State.AddKfMessage(InboxApp.KfMessage("wkBrandService", "kf-new-1", "wmKfChatty", "顾客六：我想改收货地址", DateTimeOffset.UtcNow));
         await _app.SendKfCallbackAsync("wkBrandService", "kf-token-window", Ct);
         var late = await KfConversationAsync(admin, "顾客五");
+        var lateWindow = (await admin.ConversationAsync(late)).GetProperty("replyWindow");
+        (lateWindow.GetProperty("window").GetString(), lateWindow.GetProperty("open").GetBoolean(), lateWindow.GetProperty("messagesLeft").GetInt32(), lateWindow.GetProperty("alternative").GetString())
+            .ShouldBe(("wecom-kf-48h", false, 0, "wait-for-customer"));
         var lateReply = await ReplyAsync(admin, late, "kf-late-1", new { text = "抱歉回复晚了" });
         lateReply.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         var lateProblem = await lateReply.Content.ReadFromJsonAsync<JsonElement>(Ct);
@@ -235,10 +248,24 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         lateProblem.GetProperty("detail").GetString()!.ShouldContain("48 小时");
 
         var chatty = await KfConversationAsync(admin, "顾客六");
+        async Task<(bool Open, int Left, int Allowed)> KfWindowAsync()
+        {
+            var w = (await admin.ConversationAsync(chatty)).GetProperty("replyWindow");
+            w.GetProperty("closesAt").GetDateTimeOffset().ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddHours(47));
+            return (w.GetProperty("open").GetBoolean(), w.GetProperty("messagesLeft").GetInt32(), w.GetProperty("messagesAllowed").GetInt32());
+        }
+
+        (await KfWindowAsync()).ShouldBe((true, 5, 5));
         for (var i = 1; i <= 5; i++)
         {
             (await ReplyAsync(admin, chatty, $"kf-chatty-{i}", new { text = $"第 {i} 条回复" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+            if (i == 2)
+            {
+                (await KfWindowAsync()).ShouldBe((true, 3, 5));
+            }
         }
+
+        (await KfWindowAsync()).ShouldBe((false, 0, 5));
 
         using var english = _app.ClientFor("admin");
         english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
@@ -255,6 +282,7 @@ public abstract class InboxWorkTests(PostgresServer postgres, bool usePostgres) 
         await _app.SendKfCallbackAsync("wkBrandService", "kf-token-window-2", Ct);
         await InboxApp.PollAsync(async () => (await admin.ConversationAsync(chatty)).GetProperty("messages").EnumerateArray().Count(m => m.GetProperty("direction").GetString() == "in") == 2
             ? default(JsonElement) : null);
+        (await KfWindowAsync()).ShouldBe((true, 5, 5));
         (await ReplyAsync(admin, chatty, "kf-chatty-7", new { text = "已为您修改" })).StatusCode.ShouldBe(HttpStatusCode.Created);
         _fake.State.CallsTo("kf_send_msg").Count(c => (string?)c.Body["touser"] == "wmKfChatty").ShouldBe(6);
     }

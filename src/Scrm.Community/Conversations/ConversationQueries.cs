@@ -31,8 +31,9 @@ internal sealed record ConversationCustomer(Guid Id, string? Name, string? Nickn
 /// <summary>Who the conversation was given to, by whom and why.</summary>
 internal sealed record ConversationAssignment(string? From, string To, string? Team, string Kind, IReadOnlyList<string> Reasons, string By, DateTimeOffset At);
 
+/// <param name="ReplyWindow">The channel's reply window now (WeChat: free text until when; customer service: until when and how many messages are left); null when the channel has none.</param>
 internal sealed record ConversationDetail(ConversationSummary Conversation, ConversationCustomer? Customer, IReadOnlyList<ConversationMessage> Messages,
-    IReadOnlyList<ConversationAssignment> Assignments);
+    IReadOnlyList<ConversationAssignment> Assignments, Replies.ReplyWindowState? ReplyWindow);
 
 /// <summary>What the inbox is filtered by; null means any.</summary>
 /// <param name="Assignee">An agent's id; <see cref="Unassigned"/> for conversations nobody has.</param>
@@ -137,7 +138,10 @@ internal sealed class ConversationQueries(IDbContextFactory<CommunityDbContext> 
         var assignments = await db.Assignments.AsNoTracking().Where(a => a.ConversationId == id).OrderBy(a => a.Id).Take(200).ToListAsync(cancellationToken);
         var card = c.CustomerId is { } customerId ? await customers.CardAsync(customerId, cancellationToken) : null;
         var masked = FieldPolicy.Decide(caller, card?.Owner, unmaskedRoles).Masked;
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var at = time.GetUtcNow();
+        var now = at.ToUnixTimeMilliseconds();
+        var answering = c.Channel == "wecom" ? await Replies.ReplyService.AnsweringAsync(db, c.Id, long.MaxValue, cancellationToken) : null;
+        var sentSince = Replies.KfWindow.Applies(c.Channel, answering) ? await Replies.ReplyService.SentSinceCustomerAsync(db, c, cancellationToken) : 0;
         return new ConversationDetail(
             Summary(c, now, masked),
             card is null ? null : new ConversationCustomer(card.Id, card.Name, card.Nickname, card.Company,
@@ -145,7 +149,8 @@ internal sealed class ConversationQueries(IDbContextFactory<CommunityDbContext> 
                 card.Owner, card.Tier, card.Province, card.City, masked),
             messages.ConvertAll(m => new ConversationMessage(m.Id, m.Direction, m.Type, masked ? Masking.Text(m.Text) : m.Text, m.Author, At(m.At),
                 m.Intent, m.Sentiment, m.Topics is null ? null : JsonSerializer.Deserialize<string[]>(m.Topics), m.Model, m.Status)),
-            assignments.ConvertAll(a => new ConversationAssignment(a.From, a.Assignee, a.Team, a.Kind, JsonSerializer.Deserialize<string[]>(a.Reasons) ?? [], a.By, At(a.At))));
+            assignments.ConvertAll(a => new ConversationAssignment(a.From, a.Assignee, a.Team, a.Kind, JsonSerializer.Deserialize<string[]>(a.Reasons) ?? [], a.By, At(a.At))),
+            Replies.ReplyWindowState.Of(c.Channel, answering, c.LastInboundAt, sentSince, at));
     }
 
     internal static ConversationSummary Summary(ConversationRow c, long now, bool masked) => new(

@@ -135,8 +135,7 @@ internal sealed partial class ReplyService(
         var answering = await AnsweringAsync(db, c.Id, long.MaxValue, cancellationToken);
         if (KfWindow.Applies(c.Channel, answering))
         {
-            var sentSince = await db.Messages.CountAsync(m => m.ConversationId == c.Id && m.Direction == MessageDirections.Out
-                && m.Status != "failed" && m.At >= c.LastInboundAt, cancellationToken);
+            var sentSince = await SentSinceCustomerAsync(db, c, cancellationToken);
             if (KfWindow.Refusal(c.LastInboundAt, sentSince, now) is { } refusal)
             {
                 return (refusal, null);
@@ -187,6 +186,10 @@ internal sealed partial class ReplyService(
             .FirstOrDefaultAsync(cancellationToken);
         return latest is null ? null : new OutboundReference(latest.ExternalId!, latest.InReplyTo);
     }
+
+    /// <summary>Replies sent (or being sent) to the customer since their last message: what the customer-service allowance counts.</summary>
+    internal static Task<int> SentSinceCustomerAsync(CommunityDbContext db, ConversationRow c, CancellationToken cancellationToken) =>
+        db.Messages.CountAsync(m => m.ConversationId == c.Id && m.Direction == MessageDirections.Out && m.Status != "failed" && m.At >= c.LastInboundAt, cancellationToken);
 
     internal async Task<SendResult> SendAsync(Pending reply, CancellationToken cancellationToken)
     {
@@ -262,6 +265,36 @@ internal sealed partial class ReplyService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Channel} channel refused a reply ({Status})")]
     private static partial void LogRefused(ILogger logger, string channel, SendStatus status);
+}
+
+/// <summary>
+/// The channel's reply window on a conversation as it stands now, shown before an agent replies.
+/// </summary>
+/// <param name="Window">The rule: <see cref="ReplyWindows.WeChat"/> (free text until <paramref name="ClosesAt"/>, a template after) or <see cref="ReplyWindows.Kf"/> (customer service: nothing after <paramref name="ClosesAt"/>, at most <paramref name="MessagesAllowed"/> messages before the customer writes again).</param>
+/// <param name="Open">Whether a free reply may go out now.</param>
+/// <param name="MessagesLeft">Customer service: how many more messages may go out before the customer writes again.</param>
+/// <param name="Alternative">What remains once it is closed: <c>template</c> (WeChat) or <c>wait-for-customer</c> (customer service).</param>
+internal sealed record ReplyWindowState(string Window, bool Open, DateTimeOffset ClosesAt, int? MessagesAllowed, int? MessagesLeft, string Alternative)
+{
+    /// <summary>The window of a conversation on <paramref name="channel"/>, or null when the channel has none (Weibo, web). Pure.</summary>
+    /// <param name="sentSince">Messages sent (or being sent) to the customer since their last message (customer service only).</param>
+    public static ReplyWindowState? Of(string channel, OutboundReference? answering, long lastInboundAt, int sentSince, DateTimeOffset now)
+    {
+        if (channel == "wechat")
+        {
+            var closes = DateTimeOffset.FromUnixTimeMilliseconds(lastInboundAt) + ReplyService.WeChatWindow;
+            return new ReplyWindowState(ReplyWindows.WeChat, now < closes, closes, null, null, "template");
+        }
+
+        if (KfWindow.Applies(channel, answering))
+        {
+            var closes = DateTimeOffset.FromUnixTimeMilliseconds(lastInboundAt) + KfWindow.Length;
+            var left = now < closes ? Math.Max(0, KfWindow.MaxMessages - sentSince) : 0;
+            return new ReplyWindowState(ReplyWindows.Kf, left > 0, closes, KfWindow.MaxMessages, left, "wait-for-customer");
+        }
+
+        return null;
+    }
 }
 
 /// <summary>WeChat's customer-service window: free-form replies only within 48 hours of the customer's last message. Pure.</summary>
