@@ -232,4 +232,50 @@ public sealed class ClassifyApiTests(ClassifyApiTests.App app) : IClassFixture<C
         // The class shares one host: the table goes back to what this test found.
         (await other.SetAsync(version + 2, found, "test", Ct)).ShouldBeTrue();
     }
+    [Fact]
+    public async Task A_calendar_year_edited_on_one_replica_is_in_use_on_another_within_the_recheck_time()
+    {
+        // A second replica on the same database: its own copy of the calendar, its own clock for how old that copy is.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var other = new Scrm.Community.Calendar.WorkingCalendars(
+            app.Services.GetRequiredService<IDbContextFactory<CommunityDbContext>>(), new Scrm.Platform.Calendar.WorkingCalendarProvider(), clock);
+        await other.LoadAsync(Ct);
+        var monday = new DateOnly(2031, 3, 3);
+        other.Current.IsWorkingDay(monday).ShouldBeTrue();
+        using var admin = app.ClientFor("admin");
+        object Year(string from, string to, string workday) => new
+        {
+            year = 2031,
+            status = "official",
+            source = new { title = "国务院办公厅关于2031年部分节假日安排的通知", document = "示例", published = "2030-11-01", url = (string?)null },
+            holidays = new[] { new { name = "测试假期", from, to } },
+            workdays = new[] { workday },
+        };
+
+        // Edited through this host: the other replica goes on with its copy until its recheck time has passed, then counts the holiday.
+        (await admin.PutAsJsonAsync("/api/v1/community/calendar/2031", Year("2031-03-03", "2031-03-04", "2031-03-08"), Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await other.FreshAsync(Ct)).IsWorkingDay(monday).ShouldBeTrue();
+        clock.Advance(Scrm.Community.Calendar.WorkingCalendars.RecheckEvery);
+        var seen = await other.FreshAsync(Ct);
+        (seen.IsWorkingDay(monday), seen.HolidayOn(monday), seen.IsWorkingDay(new DateOnly(2031, 3, 8))).ShouldBe((false, "测试假期", true));
+
+        // Edited on the other replica: this host's API answers the new year at once, and its service levels count in it.
+        await other.SetYearAsync(new Scrm.Platform.Calendar.CalendarYear(2031, "official", new("通知", null, null, null),
+            [new("另一个假期", new DateOnly(2031, 3, 10), new DateOnly(2031, 3, 10))], []), "other-replica", Ct);
+        using var agent = app.ClientFor("community");
+        var calendar = await agent.GetFromJsonAsync<JsonElement>("/api/v1/community/calendar", Ct);
+        calendar.GetProperty("years").EnumerateArray().Single(y => y.GetProperty("year").GetInt32() == 2031)
+            .GetProperty("holidays")[0].GetProperty("name").GetString().ShouldBe("另一个假期");
+        var hostCalendars = app.Services.GetRequiredService<Scrm.Community.Calendar.WorkingCalendars>();
+        hostCalendars.Current.IsWorkingDay(new DateOnly(2031, 3, 10)).ShouldBeFalse();
+        hostCalendars.Current.IsWorkingDay(monday).ShouldBeTrue();
+
+        // The class shares one host: the year goes back to unedited.
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<CommunityDbContext>>().CreateDbContextAsync(Ct))
+        {
+            await db.CalendarYears.Where(y => y.Year == 2031).ExecuteDeleteAsync(Ct);
+        }
+
+        await hostCalendars.LoadAsync(Ct);
+    }
 }

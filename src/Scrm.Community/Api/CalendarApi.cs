@@ -11,8 +11,9 @@ internal sealed record CalendarResponse(string Zone, IReadOnlyList<CalendarYear>
 /// <summary>The working calendar service levels count in: read it, and replace a year from its notice.</summary>
 internal static class CalendarApi
 {
-    public static Ok<CalendarResponse> Get(WorkingCalendars calendars) =>
-        TypedResults.Ok(new CalendarResponse(ChinaTime.OffsetText, calendars.Current.Years));
+    /// <summary>The calendar as stored now (an admin's screen reads past this replica's copy).</summary>
+    public static async Task<Ok<CalendarResponse>> GetAsync(WorkingCalendars calendars, CancellationToken ct) =>
+        TypedResults.Ok(new CalendarResponse(ChinaTime.OffsetText, (await calendars.FreshAsync(ct, TimeSpan.Zero)).Years));
 
     private static readonly UserText YearMismatch = new("请求体中的 year 必须与路径中的年份一致", "the body's year must be the year in the path.");
 

@@ -26,7 +26,7 @@ public static class CommunityApi
             .WithSummary("Service levels per team, agent, channel and intent over the conversations in the caller's data scope opened from= to= (ISO dates; the last 30 days by default): conversations, first-response time p50/p90 in working minutes, first-response and resolution breaches, escalations, and those open and overdue now.");
         community.MapGet("/service-targets", ServiceTargetsApi.GetAsync)
             .WithSummary("The service-level targets per intent × customer value tier × channel (business minutes to the first response and to resolution); the most specific matching row decides.");
-        community.MapGet("/calendar", CalendarApi.Get).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
+        community.MapGet("/calendar", CalendarApi.GetAsync).WithSummary("The working calendar (public holidays and adjusted working days, with their sources).");
 
         var admin = app.MapGroup("/api/v1/community").WithTags("Community").RequireAuthorization(ScrmPolicies.Admin).LogRefusals();
         admin.MapPost("/models/retrain", ClassifierApi.Retrain).TakesNoBody().ProducesProblem(StatusCodes.Status409Conflict).WithSummary("Retrains the classifier from the labelled data and every correction, in the background.");

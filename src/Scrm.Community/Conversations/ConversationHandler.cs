@@ -66,7 +66,7 @@ internal sealed partial class ConversationHandler(
             .ToHashSet(StringComparer.Ordinal);
         var threadKeys = inbound.Select(m => m.ThreadKey).Distinct().ToList();
         var threads = await db.Conversations.Where(c => threadKeys.Contains(c.ThreadKey)).ToDictionaryAsync(c => c.ThreadKey, StringComparer.Ordinal, cancellationToken);
-        var calendar = calendars.Current;
+        var calendar = await calendars.FreshAsync(cancellationToken);
         var table = await targets.FreshAsync(cancellationToken);
         var resolvedIds = threads.Values.Where(c => c.Status == ConversationStatus.Resolved).Select(c => c.Id).ToList();
         var surveys = resolvedIds.Count == 0 ? [] : await db.Surveys.Where(s => resolvedIds.Contains(s.ConversationId) && s.Status == SurveyStatus.Sent)

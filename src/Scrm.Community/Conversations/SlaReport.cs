@@ -62,7 +62,7 @@ internal sealed class SlaReport(IDbContextFactory<CommunityDbContext> contexts, 
             escalations.GetValueOrDefault(r.Id),
             r.OpenedAt >= start && r.OpenedAt < end,
             r.Tier)).ToList();
-        return SlaFigures.Build(facts, from, to, now, calendars.Current, await targets.FreshAsync(cancellationToken));
+        return SlaFigures.Build(facts, from, to, now, await calendars.FreshAsync(cancellationToken), await targets.FreshAsync(cancellationToken));
     }
 
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

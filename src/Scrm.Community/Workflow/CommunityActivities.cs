@@ -150,9 +150,10 @@ internal sealed class AssignConversation(IDbContextFactory<CommunityDbContext> c
 
         var table = await targets.FreshAsync(context.CancellationToken);
         var target = table.For(intent, tier, channel);
-        var moments = ServiceLevels.Moments(target, since, calendars.Current, warn, manager)
-            ?? ServiceLevels.Moments(table.For(null, null, null), since, calendars.Current, warn, manager)
-            ?? ServiceLevels.Moments(ServiceTargetTable.Default.For(null, null, null), since, calendars.Current, warn, manager)!;
+        var calendar = await calendars.FreshAsync(context.CancellationToken);
+        var moments = ServiceLevels.Moments(target, since, calendar, warn, manager)
+            ?? ServiceLevels.Moments(table.For(null, null, null), since, calendar, warn, manager)
+            ?? ServiceLevels.Moments(ServiceTargetTable.Default.For(null, null, null), since, calendar, warn, manager)!;
         context.SetOutput("warnAt", Iso(moments.WarnAt));
         context.SetOutput("dueAt", Iso(moments.DueAt));
         context.SetOutput("managerAt", Iso(moments.ManagerAt));
