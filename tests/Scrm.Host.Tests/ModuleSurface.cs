@@ -20,6 +20,7 @@ internal static class ModuleSurface
             "Scrm.Platform.Audit.AuditQuery",
             "Scrm.Platform.Audit.IAuditTrail",
             "Scrm.Platform.Batching.GroupCommit`2",
+            "Scrm.Platform.Batching.GroupCommitOptions`1",
             "Scrm.Platform.Calendar.BusinessHours",
             "Scrm.Platform.Calendar.CalendarSource",
             "Scrm.Platform.Calendar.CalendarYear",
