@@ -1,9 +1,9 @@
 using System.Data;
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Platform.Batching;
 using Scrm.Platform.Faults;
 using Scrm.Platform.Storage;
 
@@ -20,78 +20,58 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
     // and a consumer reading "after N" can never miss a lower position that commits later.
     private const long PostgresAppendLock = 0x5C2B_0001;
 
-    private readonly Channel<PendingAppend> _queue;
+    private readonly GroupCommit<IReadOnlyList<InboundItem>, IReadOnlyList<AppendResult>> _appends;
     private readonly ScrmDatabase _database;
     private readonly JournalOptions _options;
-    private readonly JournalSignal _signal;
     private readonly TimeProvider _time;
     private readonly ILogger<JournalWriter> _log;
-    private Task? _loop;
     private Statements? _statements;
-    private long _commits;
 
     public JournalWriter(ScrmDatabase database, IOptions<JournalOptions> options, JournalSignal signal, TimeProvider time, ILogger<JournalWriter> log)
     {
         _database = database;
         _options = options.Value;
-        _signal = signal;
         _time = time;
         _log = log;
-        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(_options.QueueCapacity)
+        _appends = new(CommitAsync, new GroupCommitOptions<IReadOnlyList<InboundItem>>
         {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+            Name = "journal appends",
+            MaxBatch = _options.MaxBatchItems,
+            Weight = items => items.Count,
+            Capacity = _options.QueueCapacity,
+            Committed = () =>
+            {
+                CrashPoints.Reach(CrashPoints.JournalAppended);
+                signal.Notify();
+            },
+            Stopped = () => new JournalUnavailableException("The journal is shutting down."),
+        }, log);
     }
 
-    public bool IsRunning => _loop is { IsCompleted: false };
+    public bool IsRunning => _appends.IsRunning;
 
     /// <summary>Transactions committed since start; appends per commit is the group-commit factor.</summary>
-    public long Commits => Interlocked.Read(ref _commits);
+    public long Commits => _appends.Commits;
 
-    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<InboundItem> items, CancellationToken cancellationToken)
-    {
-        if (items.Count == 0)
-        {
-            return [];
-        }
-
-        var pending = new PendingAppend(items);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            try
-            {
-                await _queue.Writer.WriteAsync(pending, cancellationToken);
-            }
-            catch (ChannelClosedException)
-            {
-                throw new JournalUnavailableException("The journal is shutting down.");
-            }
-        }
-
-        return await pending.Completion.Task.WaitAsync(cancellationToken);
-    }
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<InboundItem> items, CancellationToken cancellationToken) =>
+        items.Count == 0 ? [] : await _appends.SubmitAsync(items, cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _appends.Start();
         return Task.CompletedTask;
     }
 
     /// <summary>Stops taking appends, commits everything already queued, then returns.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
-        if (_loop is not null)
-        {
-            await _loop.WaitAsync(cancellationToken);
-            LogDrained(_log);
-        }
+        await _appends.StopAsync(cancellationToken);
+        LogDrained(_log);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        await _appends.DisposeAsync();
         if (_statements is not null)
         {
             await _statements.DisposeAsync();
@@ -99,67 +79,21 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
         }
     }
 
-    private async Task RunAsync()
-    {
-        var batch = new List<PendingAppend>();
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            var items = 0;
-            while (items < _options.MaxBatchItems && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                items += pending.Items.Count;
-            }
-
-            await CommitAsync(batch);
-        }
-    }
-
-    private async Task CommitAsync(List<PendingAppend> batch)
+    /// <summary>One batch in one transaction; an append that fails on its own is answered 503 (nothing stored).</summary>
+    private async Task<IReadOnlyList<IReadOnlyList<AppendResult>>> CommitAsync(IReadOnlyList<IReadOnlyList<InboundItem>> batch, CancellationToken cancellationToken)
     {
         try
         {
-            var results = await WriteAsync(batch);
-            CrashPoints.Reach(CrashPoints.JournalAppended);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Completion.TrySetResult(results[i]);
-            }
-
-            _signal.Notify();
-            return;
+            return await WriteAsync(batch);
         }
-        catch (Exception ex) when (batch.Count > 1)
-        {
-            // One bad append must not fail its neighbours: retry each on its own.
-            LogBatchFailed(_log, ex, batch.Count);
-        }
-        catch (Exception ex)
+        catch (Exception ex) when (batch.Count == 1)
         {
             LogAppendFailed(_log, ex);
-            batch[0].Completion.TrySetException(new JournalUnavailableException("The journal could not commit the append.", ex));
-            return;
-        }
-
-        foreach (var pending in batch)
-        {
-            try
-            {
-                var results = await WriteAsync([pending]);
-                CrashPoints.Reach(CrashPoints.JournalAppended);
-                pending.Completion.TrySetResult(results[0]);
-                _signal.Notify();
-            }
-            catch (Exception ex)
-            {
-                LogAppendFailed(_log, ex);
-                pending.Completion.TrySetException(new JournalUnavailableException("The journal could not commit the append.", ex));
-            }
+            throw new JournalUnavailableException("The journal could not commit the append.", ex);
         }
     }
 
-    private async Task<AppendResult[][]> WriteAsync(List<PendingAppend> batch)
+    private async Task<AppendResult[][]> WriteAsync(IReadOnlyList<IReadOnlyList<InboundItem>> batch)
     {
         var s = _statements ??= await Statements.OpenAsync(_database.Store(JournalStore.Name), _options.SqliteSynchronous);
         try
@@ -176,7 +110,7 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
             var results = new AppendResult[batch.Count][];
             for (var b = 0; b < batch.Count; b++)
             {
-                var items = batch[b].Items;
+                var items = batch[b];
                 var itemResults = results[b] = new AppendResult[items.Count];
                 for (var i = 0; i < items.Count; i++)
                 {
@@ -196,7 +130,6 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
             await AddToCounterAsync(s, JournalCounters.Appended, appended);
             await AddToCounterAsync(s, JournalCounters.Duplicates, duplicates);
             await transaction.CommitAsync();
-            Interlocked.Increment(ref _commits);
             return results;
         }
         catch
@@ -257,14 +190,6 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
         s.AddToCounter.Parameters[0].Value = amount;
         s.AddToCounter.Parameters[1].Value = counter;
         await s.AddToCounter.ExecuteNonQueryAsync();
-    }
-
-    private sealed class PendingAppend(IReadOnlyList<InboundItem> items)
-    {
-        public IReadOnlyList<InboundItem> Items { get; } = items;
-
-        public TaskCompletionSource<IReadOnlyList<AppendResult>> Completion { get; } =
-            new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>The writer's own connection and prepared statements; the same SQL runs on both providers.</summary>
@@ -345,9 +270,6 @@ internal sealed partial class JournalWriter : IJournal, IHostedService, IAsyncDi
             return command;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} appends failed; retrying them one by one")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An append could not be committed")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception);
