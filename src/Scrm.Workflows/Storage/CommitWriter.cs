@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scrm.Platform.Batching;
 using Scrm.Platform.Faults;
 using Scrm.Platform.Storage;
 using Scrm.Workflows.Runtime;
@@ -12,111 +12,56 @@ using Scrm.Workflows.Runtime;
 namespace Scrm.Workflows.Storage;
 
 /// <summary>
-/// Group commit for instance state: bursts wait in a queue; one writer takes everything waiting,
-/// writes each instance's state, log, bookmarks, counters and outbox in one transaction, and
-/// completes every waiter only after the commit. Each instance's state is committed before its
-/// caller hears back; thousands of short instances share one fsync.
+/// Group commit for instance state: bursts wait in the group-commit loop; it takes everything
+/// waiting, and this writes each instance's state, log, bookmarks, counters and outbox in one
+/// transaction; every waiter hears back only after the commit. Each instance's state is committed
+/// before its caller hears back; thousands of short instances share one fsync.
 /// </summary>
 /// <remarks>
-/// The queue is lock-free (many bursts enqueue at once; a lock there was a measured hot spot) and
-/// the writer is woken at most once per batch. Its SQLite connection waits for a competing writer
-/// with SQLite's own short back-off instead of the provider's fixed 150 ms retry sleep.
+/// Its SQLite connection waits for a competing writer with SQLite's own short back-off instead of
+/// the provider's fixed 150 ms retry sleep.
 /// </remarks>
-internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
+internal sealed class CommitWriter : IHostedService, IAsyncDisposable
 {
-    private readonly ConcurrentQueue<Pending> _queue = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly CancellationTokenSource _stopping = new();
-    private int _awake;
-    private volatile bool _stopped;
-    private volatile bool _finished;
-    private int _disposed;
+    private readonly GroupCommit<InstanceCommit, CommitResult> _bursts;
     private readonly ScrmDatabase _database;
     private readonly WorkflowsOptions _options;
-    private readonly ILogger<CommitWriter> _log;
-    private Task? _loop;
     private CommitStatements? _statements;
-    private long _commits;
 
     public CommitWriter(ScrmDatabase database, IOptions<WorkflowsOptions> options, ILogger<CommitWriter> log)
     {
         _database = database.Store(WorkflowsDbContext.Store);
         _options = options.Value;
-        _log = log;
+        _bursts = new((batch, _) => WriteAsync(batch), new GroupCommitOptions<InstanceCommit>
+        {
+            Name = "workflow bursts",
+            MaxBatch = _options.MaxCommitBatch,
+            Committed = () => CrashPoints.Reach(CrashPoints.InstanceCommitted),
+            Stopped = () => new InvalidOperationException("The workflow commit writer is stopped."),
+        }, log);
     }
 
-    public long Transactions => Interlocked.Read(ref _commits);
+    /// <summary>Transactions committed since start.</summary>
+    public long Transactions => _bursts.Commits;
 
     /// <summary>Whether logs and ended instances' state are written compressed (<see cref="StoredJson"/>): on SQLite unless switched off.</summary>
     public bool CompressesHistory => !_database.IsPostgres && _options.History.Compress;
 
-    public Task<CommitResult> CommitAsync(InstanceCommit commit)
-    {
-        if (_stopped)
-        {
-            throw new InvalidOperationException("The workflow commit writer is stopped.");
-        }
-
-        var pending = new Pending(commit);
-        _queue.Enqueue(pending);
-        // Only the first burst after the writer took its batch wakes it.
-        if (Interlocked.Exchange(ref _awake, 1) == 0)
-        {
-            _wake.Release();
-        }
-
-        if (_finished)
-        {
-            // Raced with the writer's exit: nothing will take it.
-            FailQueued();
-        }
-
-        return pending.Completion.Task;
-    }
+    public Task<CommitResult> CommitAsync(InstanceCommit commit) => _bursts.SubmitAsync(commit, CancellationToken.None);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _bursts.Start();
         return Task.CompletedTask;
     }
 
     /// <summary>Stops taking bursts, commits everything already queued, then returns.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _stopped = true;
-        try
-        {
-            await _stopping.CancelAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed before the host stopped it: the dispose already drained the queue and ended the loop.
-            return;
-        }
-
-        if (_loop is not null)
-        {
-            await _loop.WaitAsync(cancellationToken);
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _bursts.StopAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        // Registered as a singleton and as a hosted service: the container disposes it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-
-        _stopped = true;
-        await _stopping.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        _stopping.Dispose();
-        _wake.Dispose();
+        // Registered as a singleton and as a hosted service: the container disposes it twice, which the loop allows.
+        await _bursts.DisposeAsync();
         if (_statements is not null)
         {
             await _statements.DisposeAsync();
@@ -124,86 +69,7 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task RunAsync()
-    {
-        var batch = new List<Pending>();
-        while (true)
-        {
-            if (_queue.IsEmpty)
-            {
-                if (_stopped)
-                {
-                    _finished = true;
-                    FailQueued();
-                    return;
-                }
-
-                try
-                {
-                    await _wake.WaitAsync(_stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Stopping: commit whatever is still queued, then leave.
-                }
-
-                // Cleared before draining, so a burst queued after the drain always wakes the writer again.
-                Volatile.Write(ref _awake, 0);
-            }
-
-            batch.Clear();
-            while (batch.Count < _options.MaxCommitBatch && _queue.TryDequeue(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var results = await WriteAsync(batch);
-                CrashPoints.Reach(CrashPoints.InstanceCommitted);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Completion.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception ex) when (batch.Count > 1)
-            {
-                LogBatchFailed(_log, ex, batch.Count);
-                foreach (var pending in batch)
-                {
-                    try
-                    {
-                        var single = await WriteAsync([pending]);
-                        CrashPoints.Reach(CrashPoints.InstanceCommitted);
-                        pending.Completion.TrySetResult(single[0]);
-                    }
-                    catch (Exception failed)
-                    {
-                        pending.Completion.TrySetException(failed);
-                    }
-                }
-            }
-            catch (Exception ex)
-            {
-                batch[0].Completion.TrySetException(ex);
-            }
-        }
-    }
-
-    private void FailQueued()
-    {
-        while (_queue.TryDequeue(out var pending))
-        {
-            pending.Completion.TrySetException(new InvalidOperationException("The workflow commit writer is stopped."));
-        }
-    }
-
-    private async Task<CommitResult[]> WriteAsync(List<Pending> batch)
+    private async Task<IReadOnlyList<CommitResult>> WriteAsync(IReadOnlyList<InstanceCommit> batch)
     {
         var s = _statements ??= await CommitStatements.OpenAsync(_database);
         try
@@ -212,10 +78,9 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
             if (_database.IsPostgres)
             {
                 // Over the network (PostgreSQL): two round trips for the whole group instead of one per statement.
-                var batched = await BatchedCommit.WriteAsync(s.Connection, transaction, batch.ConvertAll(p => p.Commit));
+                var batched = await BatchedCommit.WriteAsync(s.Connection, transaction, batch);
                 CrashPoints.Reach(CrashPoints.InstanceCommitWriting);
                 await transaction.CommitAsync();
-                Interlocked.Increment(ref _commits);
                 return batched;
             }
 
@@ -224,7 +89,7 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
             var counts = new Dictionary<(string, int, string), ActivityCounts>();
             for (var i = 0; i < batch.Count; i++)
             {
-                results[i] = await WriteOneAsync(s, batch[i].Commit, counts);
+                results[i] = await WriteOneAsync(s, batch[i], counts);
             }
 
             foreach (var ((definition, version, activity), c) in counts)
@@ -242,7 +107,6 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
 
             CrashPoints.Reach(CrashPoints.InstanceCommitWriting);
             await transaction.CommitAsync();
-            Interlocked.Increment(ref _commits);
             return results;
         }
         catch
@@ -358,14 +222,4 @@ internal sealed partial class CommitWriter : IHostedService, IAsyncDisposable
 
         return new CommitResult(CommitOutcome.Committed, commit.ExpectedVersion + 1, outboxIds);
     }
-
-    private sealed class Pending(InstanceCommit commit)
-    {
-        public InstanceCommit Commit { get; } = commit;
-
-        public TaskCompletionSource<CommitResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} workflow bursts failed; retrying them one by one")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
 }
