@@ -47,6 +47,10 @@ public sealed class LeadsOptions
     [Range(0, 100)]
     public int HotThreshold { get; set; } = 60;
 
+    /// <summary>How long a rep's hand-entered lead waits to be created and routed before the entry answers 202 instead of 201 with the owner.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:02:00")]
+    public TimeSpan EntryRoutedWithin { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often reminders, escalations and the pool are swept.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);

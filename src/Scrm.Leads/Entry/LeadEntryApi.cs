@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scrm.Customers.Orders;
 using Scrm.Ingestion.Journal;
 using Scrm.Leads.Pipeline;
@@ -24,9 +25,6 @@ internal sealed record LeadEntryAnswer(long Position, bool Duplicate, long? Lead
 /// <summary>Sales enter leads by hand and import them from CSV or .xlsx; both go through the journal and are routed like any other lead.</summary>
 internal static class LeadEntryApi
 {
-    /// <summary>How long an entry waits for its lead to be created and routed before answering 202.</summary>
-    public static readonly TimeSpan RoutedWithin = TimeSpan.FromSeconds(5);
-
     public static void Map(IEndpointRouteBuilder app)
     {
         var sales = app.MapGroup("/api/v1/leads").WithTags("Leads").RequireAuthorization(ScrmPolicies.Sales);
@@ -37,7 +35,7 @@ internal static class LeadEntryApi
         sales.MapGet("/imports/{id:guid}", ImportStatusAsync).WithSummary("A lead import's progress and its rows refused, by row number.");
     }
 
-    private static async Task<IResult> EnterAsync(ManualLead lead, IJournal journal, IDbContextFactory<LeadsDbContext> contexts, TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> EnterAsync(ManualLead lead, IJournal journal, IDbContextFactory<LeadsDbContext> contexts, IOptions<LeadsOptions> options, TimeProvider time, HttpContext http, CancellationToken ct)
     {
         var (item, errors) = LeadEntries.ToItem(lead, Caller.Of(http.User).Id, imported: false, time.GetUtcNow(), http.Language());
         if (item is null)
@@ -46,18 +44,18 @@ internal static class LeadEntryApi
         }
 
         var appended = (await journal.AppendAsync([item], ct))[0];
-        var answer = await RoutedAsync(contexts, appended, ct);
+        var answer = await RoutedAsync(contexts, appended, options.Value.EntryRoutedWithin, ct);
         return answer.LeadId is null ? TypedResults.Accepted((string?)null, answer)
             : appended.Duplicate ? TypedResults.Ok(answer)
             : TypedResults.Created($"/api/v1/leads/{answer.LeadId}", answer);
     }
 
-    /// <summary>Waits (bounded) until the journal item's lead exists and is routed, owned or pooled.</summary>
-    private static async Task<LeadEntryAnswer> RoutedAsync(IDbContextFactory<LeadsDbContext> contexts, AppendResult appended, CancellationToken ct)
+    /// <summary>Waits (at most <paramref name="within"/>) until the journal item's lead exists and is routed, owned or pooled.</summary>
+    private static async Task<LeadEntryAnswer> RoutedAsync(IDbContextFactory<LeadsDbContext> contexts, AppendResult appended, TimeSpan within, CancellationToken ct)
     {
         var answer = new LeadEntryAnswer(appended.Position, appended.Duplicate);
         var key = LeadDrafts.JournalKey(appended.Position);
-        var deadline = DateTime.UtcNow + RoutedWithin;
+        var deadline = DateTime.UtcNow + within;
         await using var db = await contexts.CreateDbContextAsync(ct);
         while (DateTime.UtcNow < deadline)
         {
