@@ -107,23 +107,49 @@ internal sealed class LexiconHits
 }
 
 /// <summary>
-/// A customer's plain question (请问你们周末营业吗？): short, asked with a polite asking word (请问, 想问,
-/// 咨询 ...), with no reproach (为什么, 怎么回事, 还没 ...). The labelled review sets the trained model
-/// learnt from hold no neutral questions, and their questions are mostly rhetorical complaints, so the
-/// model reads any question as a complaint; such a text is decided by the word lists instead. Pure.
+/// A customer's plain question: short, and asking — with a polite asking word (请问你们周末营业吗？,
+/// 想问, 咨询 ...) or, shorter still, as a bare question (周末营业吗？ 有货吗 多少钱？: a closing 吗, a 么/呢
+/// with a question mark, or a question word such as 多少钱, 什么时候, 有没有) — with no reproach (为什么,
+/// 怎么回事, 还没, 不是说, 这也叫 ...). The labelled review sets the trained model learnt from hold no neutral
+/// questions, and their questions are mostly rhetorical complaints, so the model reads any question as a
+/// complaint; such a text is decided by the word lists instead (a negative, complaint or spam word still
+/// makes it a complaint, see <see cref="LexiconHits.IsPlainQuestion"/>). A question mark alone does not ask:
+/// reviews end with one where an emoji was. Pure.
 /// </summary>
 internal static class PlainQuestion
 {
     /// <summary>Longer texts are reviews or stories, whatever words they hold.</summary>
     public const int MaxLength = 40;
 
+    /// <summary>A question without a polite word asks only this briefly; longer ones are mostly reviews' rhetorical questions.</summary>
+    public const int MaxBareLength = 20;
+
     private static readonly string[] Asking = ["请问", "想问", "问一下", "问下", "咨询", "请教", "打听"];
 
-    private static readonly string[] Reproach =
-        ["为什么", "为啥", "怎么回事", "凭什么", "怎么还", "还没", "一直", "到底", "难道", "怎么这么", "竟然", "居然", "一星", "差评", "不想"];
+    private static readonly string[] QuestionWords =
+        ["多少钱", "什么时候", "何时", "几点", "哪里", "哪儿", "在哪", "哪个", "哪家", "有没有", "能不能", "可不可以",
+         "怎么买", "怎么用", "怎么联系", "怎么退", "怎么换", "怎么开", "怎么预约", "怎么付"];
 
-    public static bool Asks(string folded) =>
-        folded.Length <= MaxLength
-        && Asking.Any(a => folded.Contains(a, StringComparison.Ordinal))
-        && !Reproach.Any(r => folded.Contains(r, StringComparison.Ordinal));
+    private static readonly string[] Reproach =
+        ["为什么", "为啥", "怎么回事", "凭什么", "怎么还", "还没", "一直", "到底", "难道", "怎么这么", "竟然", "居然", "一星", "差评", "不想",
+         "不是说", "说好的", "搞错", "这也", "这还", "这就", "就这", "这叫", "咋", "何来", "好意思", "走心", "!", "??"];
+
+    public static bool Asks(string folded)
+    {
+        if (folded.Length > MaxLength || Reproach.Any(r => folded.Contains(r, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        return Asking.Any(a => folded.Contains(a, StringComparison.Ordinal))
+            || (folded.Length <= MaxBareLength && (EndsAsQuestion(folded) || QuestionWords.Any(q => folded.Contains(q, StringComparison.Ordinal))));
+    }
+
+    /// <summary>Ends with 吗 (a question mark or not), or with 么/呢 and a question mark. (几天, 多久, 是否 ask nothing alone: 穿几天就松了.)</summary>
+    private static bool EndsAsQuestion(string folded)
+    {
+        var trimmed = folded.TrimEnd(' ', '?', '.', '。', '~');
+        var marked = trimmed.Length < folded.Length && folded.AsSpan(trimmed.Length).Contains('?');
+        return trimmed.EndsWith('吗') || (marked && (trimmed.EndsWith('么') || trimmed.EndsWith('呢')));
+    }
 }
