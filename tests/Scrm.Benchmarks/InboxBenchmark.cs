@@ -11,14 +11,14 @@ using Scrm.Testing;
 namespace Scrm.Benchmarks;
 
 /// <summary>
-/// The inbox query on the embedded store at a large conversation count: an agent's own inbox
+/// The inbox query on the embedded store at a large conversation count (1M conversations with 5M messages by default): an agent's own inbox
 /// (assignee=me), with filters, and following its keyset cursor page by page, each timed as the
 /// endpoint runs it (<see cref="ConversationQueries.InboxAsync"/>), and one through HTTP with the
 /// agent's key. The baseline in the same run is a plain primary-key page of the same size.
 /// </summary>
 internal static class InboxBenchmark
 {
-    public const string Usage = "  inbox [--conversations 1000000] [--agents 200] [--samples 2000]";
+    public const string Usage = "  inbox [--conversations 1000000] [--messages-per-conversation 5] [--agents 200] [--samples 2000]";
 
     private static readonly string[] Channels = ["wechat", "wechat", "wechat", "wechat", "wechat", "wecom", "wecom", "weibo", "weibo", "web"];
     private static readonly string[] Intents = ["complaint", "question", "question", "praise", "purchase", "other", "spam"];
@@ -28,6 +28,7 @@ internal static class InboxBenchmark
         var conversations = int.Parse(LoadDriver.Option(args, "--conversations", "1000000"), CultureInfo.InvariantCulture);
         var agents = int.Parse(LoadDriver.Option(args, "--agents", "200"), CultureInfo.InvariantCulture);
         var samples = int.Parse(LoadDriver.Option(args, "--samples", "2000"), CultureInfo.InvariantCulture);
+        var perConversation = int.Parse(LoadDriver.Option(args, "--messages-per-conversation", "5"), CultureInfo.InvariantCulture);
         var settings = new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Warning",
@@ -37,7 +38,7 @@ internal static class InboxBenchmark
             ["Scrm:Auth:ApiKeys:7:Name"] = "agent-7",
             ["Scrm:Access:Reach:community:conversations"] = "All",
         };
-        Console.WriteLine($"Inbox benchmark: {conversations:N0} conversations, {agents} agents (and 10 % unassigned), {samples:N0} samples per query, {Environment.ProcessorCount} cores, SQLite");
+        Console.WriteLine($"Inbox benchmark: {conversations:N0} conversations, {(long)conversations * perConversation:N0} messages, {agents} agents (and 10 % unassigned), {samples:N0} samples per query, {Environment.ProcessorCount} cores, SQLite");
         await using var app = new ScrmApp(StorageUnderTest.Sqlite, settings);
         using var client = app.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", "agent-7-key-0123456789abcdef");
@@ -45,8 +46,12 @@ internal static class InboxBenchmark
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var seed = Stopwatch.StartNew();
-        await SeedAsync(app, conversations, agents, now);
+        await SeedAsync(app, conversations, perConversation, agents, now);
         Console.WriteLine($"seeded in {seed.Elapsed.TotalSeconds:N1} s");
+        await using (var count = await app.Services.GetRequiredService<IDbContextFactory<CommunityDbContext>>().CreateDbContextAsync())
+        {
+            Console.WriteLine($"stored: {await count.Conversations.LongCountAsync():N0} conversations, {await count.Messages.LongCountAsync():N0} messages");
+        }
 
         var queries = app.Services.GetRequiredService<ConversationQueries>();
         var contexts = app.Services.GetRequiredService<IDbContextFactory<CommunityDbContext>>();
@@ -79,6 +84,13 @@ internal static class InboxBenchmark
                 }
             }, perCall: 4),
             await TimeAsync("status=open (a team lead's whole open inbox)", samples, () => Inbox(new InboxFilter(null, "open", null, null, null, null, 50))),
+            await TimeAsync("one conversation with its messages (the detail's read)", samples, async () =>
+            {
+                await using var db = await contexts.CreateDbContextAsync();
+                var id = 1 + random.NextInt64(conversations);
+                await db.Conversations.AsNoTracking().SingleAsync(c => c.Id == id);
+                await db.Messages.AsNoTracking().Where(m => m.ConversationId == id).OrderBy(m => m.Id).Take(500).ToListAsync();
+            }),
             await TimeAsync("HTTP GET /api/v1/conversations?assignee=me&status=open", samples, async () =>
             {
                 using var response = await client.GetAsync("/api/v1/conversations?assignee=me&status=open");
@@ -95,8 +107,11 @@ internal static class InboxBenchmark
         Console.WriteLine($"process RSS {LoadDriver.RssMegabytes():N0} MB");
     }
 
-    /// <summary>Conversations written straight into the module's table in one transaction; indexes as the migrations made them.</summary>
-    private static async Task SeedAsync(ScrmApp app, int count, int agents, long now)
+    /// <summary>
+    /// Conversations and their messages (<paramref name="perConversation"/> each: the customer's, and replies
+    /// after the first) written straight into the module's tables in one transaction; indexes as the migrations made them.
+    /// </summary>
+    private static async Task SeedAsync(ScrmApp app, int count, int perConversation, int agents, long now)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<CommunityDbContext>>().CreateDbContextAsync();
         var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -112,6 +127,15 @@ internal static class InboxBenchmark
         string[] names = ["$thread", "$channel", "$contact", "$name", "$status", "$assignee", "$intent", "$preview", "$opened", "$inbound", "$last", "$due", "$urgency", "$messages"];
         var parameters = names.ToDictionary(n => n, n => insert.Parameters.Add(new SqliteParameter(n, null)));
         insert.Prepare();
+        await using var message = connection.CreateCommand();
+        message.Transaction = transaction;
+        message.CommandText = """
+            INSERT INTO community_messages (conversation_id, source_key, direction, type, text, author, at, intent, sentiment, topics, model, status)
+            VALUES ($conversation, $key, $direction, 'text', $text, $author, $at, $intent, $sentiment, $topics, $model, $status)
+            """;
+        string[] messageNames = ["$conversation", "$key", "$direction", "$text", "$author", "$at", "$intent", "$sentiment", "$topics", "$model", "$status"];
+        var m = messageNames.ToDictionary(n => n, n => message.Parameters.Add(new SqliteParameter(n, null)));
+        message.Prepare();
         var random = new Random(42);
         for (var i = 0; i < count; i++)
         {
@@ -135,8 +159,24 @@ internal static class InboxBenchmark
             parameters["$last"].Value = last;
             parameters["$due"].Value = due is { } d ? d : DBNull.Value;
             parameters["$urgency"].Value = ConversationRules.Urgency(row);
-            parameters["$messages"].Value = 1 + random.Next(9);
+            parameters["$messages"].Value = perConversation;
             await insert.ExecuteNonQueryAsync();
+            for (var j = 0; j < perConversation; j++)
+            {
+                var inbound = j % 2 == 0;
+                m["$conversation"].Value = i + 1L;
+                m["$key"].Value = inbound ? $"{channel}:brand:c{i}:m{j}" : $"reply:{i + 1}:r{j}";
+                m["$direction"].Value = inbound ? "in" : "out";
+                m["$text"].Value = inbound ? "请问订单什么时候发货？我等了好几天了" : "您好，已为您查询，预计明天送达。";
+                m["$author"].Value = inbound ? DBNull.Value : parameters["$assignee"].Value;
+                m["$at"].Value = opened + (last - opened) * j / Math.Max(1, perConversation - 1);
+                m["$intent"].Value = inbound ? parameters["$intent"].Value : DBNull.Value;
+                m["$sentiment"].Value = inbound ? "neutral" : DBNull.Value;
+                m["$topics"].Value = inbound ? "[\"delivery\"]" : DBNull.Value;
+                m["$model"].Value = inbound ? "trained-v1" : DBNull.Value;
+                m["$status"].Value = inbound ? DBNull.Value : "sent";
+                await message.ExecuteNonQueryAsync();
+            }
         }
 
         await transaction.CommitAsync();

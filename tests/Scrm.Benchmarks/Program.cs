@@ -21,6 +21,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["campaign-fanout"] = CampaignFanOutBenchmark.RunAsync,
     ["imports"] = ImportBenchmark.RunAsync,
     ["inbox"] = InboxBenchmark.RunAsync,
+    ["inbox-pipeline"] = InboxPipelineBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
@@ -40,6 +41,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine(SegmentsBenchmark.Usage);
     Console.WriteLine(CampaignFanOutBenchmark.Usage);
     Console.WriteLine(InboxBenchmark.Usage);
+    Console.WriteLine(InboxPipelineBenchmark.Usage);
     return 1;
 }
 
