@@ -17,6 +17,7 @@ var scenarios = new Dictionary<string, Func<string[], Task>>(StringComparer.Ordi
     ["lead-effects"] = LeadEffectsBenchmark.RunAsync,
     ["access"] = AccessBenchmark.RunAsync,
     ["storage"] = StorageBenchmark.RunAsync,
+    ["retention"] = RetentionBenchmark.RunAsync,
     ["segments"] = SegmentsBenchmark.RunAsync,
     ["campaign-fanout"] = CampaignFanOutBenchmark.RunAsync,
     ["imports"] = ImportBenchmark.RunAsync,
@@ -38,6 +39,7 @@ if (args.Length == 0 || !scenarios.TryGetValue(args[0], out var run))
     Console.WriteLine(LeadEffectsBenchmark.Usage);
     Console.WriteLine("  access [--customers 50000] [--leads 50000] [--samples 2000]");
     Console.WriteLine(StorageBenchmark.Usage);
+    Console.WriteLine(RetentionBenchmark.Usage);
     Console.WriteLine(SegmentsBenchmark.Usage);
     Console.WriteLine(CampaignFanOutBenchmark.Usage);
     Console.WriteLine(InboxBenchmark.Usage);

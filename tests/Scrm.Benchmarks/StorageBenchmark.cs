@@ -158,7 +158,7 @@ internal static class StorageBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static string[] ReadTexts()
+    internal static string[] ReadTexts()
     {
         var texts = new List<string>();
         foreach (var file in new[] { "online_shopping_train.jsonl", "ecommerce_aspects_train.jsonl" })
