@@ -55,6 +55,22 @@ public sealed class ChildHost : IAsyncDisposable
     public static async Task<ChildHost> StartAsync(StorageUnderTest storage, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null,
         bool configureKeys = true, string waitFor = "/health/ready")
     {
+        // The free port is let go before the host binds it; when another process took it meanwhile, start again on another.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(storage, dataDirectory, settings, workingDirectory, configureKeys, waitFor);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<ChildHost> StartOnceAsync(StorageUnderTest storage, string dataDirectory, IReadOnlyDictionary<string, string>? settings, string? workingDirectory,
+        bool configureKeys, string waitFor)
+    {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
