@@ -72,6 +72,7 @@ internal static class ModuleSurface
             "Scrm.Platform.Security.TeamInfo",
             "Scrm.Platform.Storage.IRetentionReport",
             "Scrm.Platform.Storage.IStorageFootprint",
+            "Scrm.Platform.Storage.ModelConventions",
             "Scrm.Platform.Storage.ModuleMigration",
             "Scrm.Platform.Storage.RetentionDue",
             "Scrm.Platform.Storage.ScrmDatabase",

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.Crawler.Storage;
 
@@ -8,18 +9,20 @@ public class CrawlerDbContext(DbContextOptions options) : DbContext(options)
 {
     internal DbSet<CrawledPageRow> Pages => Set<CrawledPageRow>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseScrmConventions();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<CrawledPageRow>(e =>
         {
             e.ToTable("crawler_pages");
             e.HasKey(x => new { x.Site, x.UrlHash });
-            e.Property(x => x.Site).HasColumnName("site").HasMaxLength(64);
-            e.Property(x => x.UrlHash).HasColumnName("url_hash").HasMaxLength(64);
-            e.Property(x => x.Url).HasColumnName("url").HasMaxLength(2048);
+            e.Property(x => x.Site).HasMaxLength(64);
+            e.Property(x => x.UrlHash).HasMaxLength(64);
+            e.Property(x => x.Url).HasMaxLength(2048);
             e.Property(x => x.ETag).HasColumnName("etag").HasMaxLength(256);
-            e.Property(x => x.LastModified).HasColumnName("last_modified").HasMaxLength(64);
-            e.Property(x => x.FetchedAt).HasColumnName("fetched_at");
+            e.Property(x => x.LastModified).HasMaxLength(64);
         });
     }
 }

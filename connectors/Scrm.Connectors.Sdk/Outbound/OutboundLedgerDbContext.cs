@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Scrm.Platform.Storage;
 
 namespace Scrm.Connectors.Sdk.Outbound;
 
@@ -13,21 +14,21 @@ public abstract class OutboundLedgerDbContext(DbContextOptions options) : DbCont
 
     internal DbSet<SentMessageRow> SentMessages => Set<SentMessageRow>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseScrmConventions();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<SentMessageRow>(e =>
         {
             e.ToTable(SentMessagesTable);
             e.HasKey(x => x.IdempotencyKey);
-            e.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(300);
-            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
-            e.Property(x => x.Recipient).HasColumnName("recipient").HasMaxLength(128);
-            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(32);
-            e.Property(x => x.ChannelMessageId).HasColumnName("channel_message_id").HasMaxLength(128);
-            e.Property(x => x.ErrorCode).HasColumnName("error_code");
-            e.Property(x => x.Detail).HasColumnName("detail").HasMaxLength(500);
-            e.Property(x => x.ClaimedAt).HasColumnName("claimed_at");
-            e.Property(x => x.CompletedAt).HasColumnName("completed_at");
+            e.Property(x => x.IdempotencyKey).HasMaxLength(300);
+            e.Property(x => x.Account).HasMaxLength(64);
+            e.Property(x => x.Recipient).HasMaxLength(128);
+            e.Property(x => x.Status).HasMaxLength(32);
+            e.Property(x => x.ChannelMessageId).HasMaxLength(128);
+            e.Property(x => x.Detail).HasMaxLength(500);
         });
     }
 }

@@ -22,19 +22,17 @@ public class WeComDbContext(DbContextOptions options) : OutboundLedgerDbContext(
         {
             e.ToTable(MassSendCountsTable);
             e.HasKey(x => new { x.Account, x.ExternalUserId, x.Month });
-            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
-            e.Property(x => x.ExternalUserId).HasColumnName("external_user_id").HasMaxLength(128);
-            e.Property(x => x.Month).HasColumnName("month").HasMaxLength(7);
-            e.Property(x => x.Count).HasColumnName("count");
+            e.Property(x => x.Account).HasMaxLength(64);
+            e.Property(x => x.ExternalUserId).HasMaxLength(128);
+            e.Property(x => x.Month).HasMaxLength(7);
         });
         modelBuilder.Entity<KfCursorRow>(e =>
         {
             e.ToTable("wecom_kf_cursors");
             e.HasKey(x => new { x.Account, x.OpenKfId });
-            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
+            e.Property(x => x.Account).HasMaxLength(64);
             e.Property(x => x.OpenKfId).HasColumnName("open_kfid").HasMaxLength(128);
-            e.Property(x => x.Cursor).HasColumnName("cursor").HasMaxLength(256);
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Cursor).HasMaxLength(256);
         });
     }
 }

@@ -18,10 +18,8 @@ public class WeiboDbContext(DbContextOptions options) : OutboundLedgerDbContext(
         {
             e.ToTable("weibo_checkpoints");
             e.HasKey(x => new { x.Account, x.Feed });
-            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
-            e.Property(x => x.Feed).HasColumnName("feed").HasMaxLength(32);
-            e.Property(x => x.SinceId).HasColumnName("since_id");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Account).HasMaxLength(64);
+            e.Property(x => x.Feed).HasMaxLength(32);
         });
     }
 }

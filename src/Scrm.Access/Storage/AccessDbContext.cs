@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Platform.Storage;
 
 namespace Scrm.Access.Storage;
 
@@ -19,6 +20,9 @@ internal class AccessDbContext(DbContextOptions options) : IdentityDbContext<Acc
     internal DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
     internal DbSet<RoleReachRow> RoleReach => Set<RoleReachRow>();
     internal DbSet<HandoverRow> Handovers => Set<HandoverRow>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseScrmConventions();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -84,30 +88,6 @@ internal class AccessDbContext(DbContextOptions options) : IdentityDbContext<Acc
             e.Property(x => x.Successor).HasMaxLength(128);
             e.Property(x => x.By).HasMaxLength(128);
         });
-
-        foreach (var entity in builder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(SnakeCase(property.Name));
-            }
-        }
-    }
-
-    private static string SnakeCase(string name)
-    {
-        var result = new System.Text.StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0 && !char.IsUpper(name[i - 1]))
-            {
-                result.Append('_');
-            }
-
-            result.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return result.ToString();
     }
 }
 

@@ -11,53 +11,34 @@ internal static class CampaignTables
         {
             e.ToTable("campaigns");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
-            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(CampaignRow.NameLength);
-            e.Property(x => x.SegmentId).HasColumnName("segment_id");
-            e.Property(x => x.Plan).HasColumnName("plan");
-            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(32);
-            e.Property(x => x.ScheduledAt).HasColumnName("scheduled_at");
-            e.Property(x => x.StartedAt).HasColumnName("started_at");
-            e.Property(x => x.FinishedAt).HasColumnName("finished_at");
-            e.Property(x => x.Audience).HasColumnName("audience");
-            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(128);
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedBy).HasColumnName("updated_by").HasMaxLength(128);
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
-            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
-            e.Property(x => x.Decision).HasColumnName("decision");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Name).HasMaxLength(CampaignRow.NameLength);
+            e.Property(x => x.Status).HasMaxLength(32);
+            e.Property(x => x.CreatedBy).HasMaxLength(128);
+            e.Property(x => x.UpdatedBy).HasMaxLength(128);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.Status);
         });
         modelBuilder.Entity<RecipientRow>(e =>
         {
             e.ToTable("campaign_recipients");
             e.HasKey(x => new { x.CampaignId, x.CustomerId });
-            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
-            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
-            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(64);
-            e.Property(x => x.Address).HasColumnName("address").HasMaxLength(256);
-            e.Property(x => x.Step).HasColumnName("step");
-            e.Property(x => x.Reason).HasColumnName("reason").HasMaxLength(32);
-            e.Property(x => x.Detail).HasColumnName("detail").HasMaxLength(500);
-            e.Property(x => x.ChannelMessageId).HasColumnName("channel_message_id").HasMaxLength(128);
-            e.Property(x => x.Attempts).HasColumnName("attempts");
-            e.Property(x => x.NextAttemptAt).HasColumnName("next_attempt_at");
-            e.Property(x => x.ClaimedAt).HasColumnName("claimed_at");
-            e.Property(x => x.DoneAt).HasColumnName("done_at");
-            e.Property(x => x.Variant).HasColumnName("variant").HasMaxLength(32);
+            e.Property(x => x.Status).HasMaxLength(16);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.Account).HasMaxLength(64);
+            e.Property(x => x.Address).HasMaxLength(256);
+            e.Property(x => x.Reason).HasMaxLength(32);
+            e.Property(x => x.Detail).HasMaxLength(500);
+            e.Property(x => x.ChannelMessageId).HasMaxLength(128);
+            e.Property(x => x.Variant).HasMaxLength(32);
             e.HasIndex(x => new { x.CampaignId, x.Status, x.CustomerId });
         });
         modelBuilder.Entity<ContactRow>(e =>
         {
             e.ToTable("campaign_contacts");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
-            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
-            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Channel).HasMaxLength(32);
             e.HasIndex(x => new { x.CustomerId, x.At });
             // One marketing message per customer per campaign, whatever runs the send.
             e.HasIndex(x => new { x.CampaignId, x.CustomerId }).IsUnique();
@@ -66,52 +47,36 @@ internal static class CampaignTables
         {
             e.ToTable("campaign_clicks");
             e.HasKey(x => new { x.CampaignId, x.CustomerId });
-            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
-            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.Channel).HasMaxLength(32);
         });
         modelBuilder.Entity<CostRow>(e =>
         {
             e.ToTable("campaign_costs");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
-            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
-            e.Property(x => x.Fen).HasColumnName("fen");
-            e.Property(x => x.Currency).HasColumnName("currency").HasMaxLength(3);
-            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
-            e.Property(x => x.Note).HasColumnName("note").HasMaxLength(CostRow.NoteLength);
-            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(128);
-            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Channel).HasMaxLength(32);
+            e.Property(x => x.Note).HasMaxLength(CostRow.NoteLength);
+            e.Property(x => x.CreatedBy).HasMaxLength(128);
             e.HasIndex(x => x.CampaignId);
         });
         modelBuilder.Entity<SegmentMemberRow>(e =>
         {
             e.ToTable("segment_members");
             e.HasKey(x => new { x.SegmentId, x.CustomerId });
-            e.Property(x => x.SegmentId).HasColumnName("segment_id");
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.EnteredAt).HasColumnName("entered_at");
         });
         modelBuilder.Entity<SegmentChangeRow>(e =>
         {
             e.ToTable("segment_changes");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
-            e.Property(x => x.SegmentId).HasColumnName("segment_id");
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(16);
-            e.Property(x => x.EnteredAt).HasColumnName("entered_at");
-            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Kind).HasMaxLength(16);
         });
         modelBuilder.Entity<UnsubscribeRow>(e =>
         {
             e.ToTable("campaign_unsubscribes");
             e.HasKey(x => new { x.CustomerId, x.Channel });
-            e.Property(x => x.CustomerId).HasColumnName("customer_id");
-            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(32);
-            e.Property(x => x.CampaignId).HasColumnName("campaign_id");
-            e.Property(x => x.At).HasColumnName("at");
+            e.Property(x => x.Channel).HasMaxLength(32);
         });
     }
 }

@@ -38,16 +38,12 @@ internal class CampaignsDbContext(DbContextOptions options) : OutboundLedgerDbCo
         {
             e.ToTable("campaign_segments");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
-            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(SegmentRow.NameLength);
-            e.Property(x => x.Description).HasColumnName("description").HasMaxLength(SegmentRow.DescriptionLength);
-            e.Property(x => x.Rule).HasColumnName("rule");
-            e.Property(x => x.CreatedBy).HasColumnName("created_by").HasMaxLength(128);
-            e.Property(x => x.CreatedAt).HasColumnName("created_at");
-            e.Property(x => x.UpdatedBy).HasColumnName("updated_by").HasMaxLength(128);
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
-            e.Property(x => x.Version).HasColumnName("version").IsConcurrencyToken();
-            e.Property(x => x.MembersAt).HasColumnName("members_at");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Name).HasMaxLength(SegmentRow.NameLength);
+            e.Property(x => x.Description).HasMaxLength(SegmentRow.DescriptionLength);
+            e.Property(x => x.CreatedBy).HasMaxLength(128);
+            e.Property(x => x.UpdatedBy).HasMaxLength(128);
+            e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.Name);
         });
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Platform.Storage;
 
 namespace Scrm.Ingestion.Journal;
 
@@ -14,21 +15,21 @@ public class JournalDbContext(DbContextOptions options) : DbContext(options)
 
     internal DbSet<DeadLetterRow> DeadLetters => Set<DeadLetterRow>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseScrmConventions();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<JournalRow>(e =>
         {
             e.ToTable("journal_items");
             e.HasKey(x => x.Position);
-            e.Property(x => x.Position).HasColumnName("position").ValueGeneratedOnAdd();
-            e.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(600);
-            e.Property(x => x.DedupKey).HasColumnName("dedup_key").HasMaxLength(600);
-            e.Property(x => x.Kind).HasColumnName("kind").HasMaxLength(32);
-            e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(64);
-            e.Property(x => x.Account).HasColumnName("account").HasMaxLength(128);
-            e.Property(x => x.OccurredAt).HasColumnName("occurred_at");
-            e.Property(x => x.ReceivedAt).HasColumnName("received_at");
-            e.Property(x => x.Payload).HasColumnName("payload");
+            e.Property(x => x.Position).ValueGeneratedOnAdd();
+            e.Property(x => x.IdempotencyKey).HasMaxLength(600);
+            e.Property(x => x.DedupKey).HasMaxLength(600);
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.Channel).HasMaxLength(64);
+            e.Property(x => x.Account).HasMaxLength(128);
             e.HasIndex(x => x.IdempotencyKey).IsUnique().HasDatabaseName("ux_journal_items_idempotency_key");
             e.HasIndex(x => x.DedupKey).HasFilter("dedup_key IS NOT NULL").HasDatabaseName("ix_journal_items_dedup_key");
         });
@@ -36,29 +37,23 @@ public class JournalDbContext(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("journal_checkpoints");
             e.HasKey(x => x.Consumer);
-            e.Property(x => x.Consumer).HasColumnName("consumer").HasMaxLength(128);
-            e.Property(x => x.Position).HasColumnName("position");
-            e.Property(x => x.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
-            e.Property(x => x.LeaseUntil).HasColumnName("lease_until");
-            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.Property(x => x.Consumer).HasMaxLength(128);
+            e.Property(x => x.LeaseOwner).HasMaxLength(128);
         });
         modelBuilder.Entity<CounterRow>(e =>
         {
             e.ToTable("journal_counters");
             e.HasKey(x => x.Name);
-            e.Property(x => x.Name).HasColumnName("name").HasMaxLength(64);
-            e.Property(x => x.Value).HasColumnName("value");
+            e.Property(x => x.Name).HasMaxLength(64);
             e.HasData(new CounterRow { Name = JournalCounters.Appended }, new CounterRow { Name = JournalCounters.Duplicates });
         });
         modelBuilder.Entity<DeadLetterRow>(e =>
         {
             e.ToTable("journal_dead_letters");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
-            e.Property(x => x.Consumer).HasColumnName("consumer").HasMaxLength(128);
-            e.Property(x => x.Position).HasColumnName("position");
-            e.Property(x => x.Error).HasColumnName("error").HasMaxLength(2000);
-            e.Property(x => x.FailedAt).HasColumnName("failed_at");
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Consumer).HasMaxLength(128);
+            e.Property(x => x.Error).HasMaxLength(2000);
             e.HasIndex(x => new { x.Consumer, x.Position }).IsUnique();
         });
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Scrm.Platform.Storage;
 
 namespace Scrm.Platform.Audit;
 
@@ -11,20 +12,22 @@ public class AuditDbContext(DbContextOptions options) : DbContext(options)
 
     internal DbSet<AuditRow> Entries => Set<AuditRow>();
 
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseScrmConventions();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<AuditRow>(e =>
         {
             e.ToTable("audit_log");
             e.HasKey(x => x.Id);
-            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
-            e.Property(x => x.At).HasColumnName("at");
-            e.Property(x => x.Actor).HasColumnName("actor").HasMaxLength(128);
-            e.Property(x => x.Action).HasColumnName("action").HasMaxLength(64);
-            e.Property(x => x.Resource).HasColumnName("resource").HasMaxLength(64);
-            e.Property(x => x.ResourceId).HasColumnName("resource_id").HasMaxLength(128);
-            e.Property(x => x.Detail).HasColumnName("detail").HasMaxLength(4000);
-            e.Property(x => x.Origin).HasColumnName("origin").HasMaxLength(200);
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
+            e.Property(x => x.Actor).HasMaxLength(128);
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.Resource).HasMaxLength(64);
+            e.Property(x => x.ResourceId).HasMaxLength(128);
+            e.Property(x => x.Detail).HasMaxLength(4000);
+            e.Property(x => x.Origin).HasMaxLength(200);
             e.HasIndex(x => x.At);
             e.HasIndex(x => x.Origin).IsUnique();
             e.HasIndex(x => new { x.Resource, x.ResourceId });

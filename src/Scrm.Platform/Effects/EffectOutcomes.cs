@@ -40,9 +40,7 @@ public static class EffectOutcomes
         {
             e.ToTable($"{prefix}_effect_outcomes");
             e.HasKey(x => x.Key).HasName($"pk_{prefix}_effect_outcomes");
-            e.Property(x => x.Key).HasColumnName("key").HasMaxLength(300);
-            e.Property(x => x.Outcome).HasColumnName("outcome");
-            e.Property(x => x.RecordedAt).HasColumnName("recorded_at");
+            e.Property(x => x.Key).HasMaxLength(300);
             e.HasIndex(x => x.RecordedAt).HasDatabaseName($"ix_{prefix}_effect_outcomes_recorded_at");
         });
 

@@ -48,7 +48,7 @@ public static class StorageServiceCollectionExtensions
         {
             await Database(sp, store).UseWriteAheadLogAsync(ct);
             await using var db = await sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContextAsync(ct);
-            await db.Database.MigrateAsync(ct);
+            await SquashedMigrations.MigrateAsync(db, ct);
         }));
         return services;
     }
