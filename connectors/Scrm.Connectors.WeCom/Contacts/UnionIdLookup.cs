@@ -36,14 +36,22 @@ internal static class ExternalContact
 }
 
 /// <summary>
-/// Looks up the UnionID of external contacts a rep adds or edits (<c>cgi-bin/externalcontact/get</c>,
-/// after the callback is answered), once per contact while the host runs. A UnionID found is appended to
-/// the journal under one key per contact, so identity resolution joins the WeCom contact with the same
-/// person's Official Account OpenID. A failed lookup is tried again on the contact's next change.
+/// Looks up a WeCom customer's UnionID once per customer while the host runs, after the callback or pull
+/// that named them is answered, and appends what it finds to the journal under the contact's UnionID key,
+/// so identity resolution joins the WeCom customer with the same person's Official Account OpenID. The
+/// two lookups differ only in the WeCom call and how its answer reads. A call WeCom refuses is tried again
+/// on the contact's next change; an answer without a UnionID is an answer.
 /// </summary>
-internal sealed partial class UnionIdLookup(WeComAccounts accounts, WeComApiClient api, IJournal journal, TimeProvider time, ILogger<UnionIdLookup> log)
+internal abstract partial class WeComUnionIdLookup(WeComAccounts accounts, WeComApiClient api, IJournal journal, TimeProvider time, ILogger log)
     : OncePerContact(log)
 {
+    /// <summary>The API path, for the log line (never with the customer's id).</summary>
+    protected abstract string Endpoint { get; }
+
+    protected abstract Task<TencentReply> CallAsync(WeComApiClient api, WeComAccount account, string externalUserId, CancellationToken cancellationToken);
+
+    protected abstract InboundItem? ToItem(string account, string externalUserId, JsonObject answer, DateTimeOffset now);
+
     public void Request(WeComAccount account, string externalUserId)
     {
         if (account.Secret is null || !ExternalContact.IsToken(externalUserId))
@@ -62,14 +70,14 @@ internal sealed partial class UnionIdLookup(WeComAccounts accounts, WeComApiClie
             return true;
         }
 
-        var reply = await api.CallAsync(account, $"cgi-bin/externalcontact/get?external_userid={Uri.EscapeDataString(externalUserId)}", null, cancellationToken);
+        var reply = await CallAsync(api, account, externalUserId, cancellationToken);
         if (reply.ErrCode != 0 || reply.Body is not { } answer)
         {
-            LogRefused(Log, account.Name, reply.ErrCode);
+            LogRefused(Log, Endpoint, account.Name, reply.ErrCode);
             return false;
         }
 
-        if (ExternalContact.ToItem(account.Name, externalUserId, answer, time.GetUtcNow()) is { } item)
+        if (ToItem(account.Name, externalUserId, answer, time.GetUtcNow()) is { } item)
         {
             await journal.AppendAsync([item], cancellationToken);
         }
@@ -77,6 +85,19 @@ internal sealed partial class UnionIdLookup(WeComAccounts accounts, WeComApiClie
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom refused cgi-bin/externalcontact/get for account {Account} (errcode {ErrCode})")]
-    private static partial void LogRefused(ILogger logger, string account, int errCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom refused {Endpoint} for account {Account} (errcode {ErrCode})")]
+    private static partial void LogRefused(ILogger logger, string endpoint, string account, int errCode);
+}
+
+/// <summary>The UnionID of external contacts a rep adds or edits, with <c>cgi-bin/externalcontact/get</c>.</summary>
+internal sealed class UnionIdLookup(WeComAccounts accounts, WeComApiClient api, IJournal journal, TimeProvider time, ILogger<UnionIdLookup> log)
+    : WeComUnionIdLookup(accounts, api, journal, time, log)
+{
+    protected override string Endpoint => "cgi-bin/externalcontact/get";
+
+    protected override Task<TencentReply> CallAsync(WeComApiClient api, WeComAccount account, string externalUserId, CancellationToken cancellationToken) =>
+        api.CallAsync(account, $"{Endpoint}?external_userid={Uri.EscapeDataString(externalUserId)}", null, cancellationToken);
+
+    protected override InboundItem? ToItem(string account, string externalUserId, JsonObject answer, DateTimeOffset now) =>
+        ExternalContact.ToItem(account, externalUserId, answer, now);
 }

@@ -26,48 +26,18 @@ internal static class KfCustomer
 }
 
 /// <summary>
-/// Looks up the UnionID of customers who write to a customer-service (微信客服) account with
-/// <c>cgi-bin/kf/customer/batchget</c>, once per customer while the host runs, after their messages are
-/// pulled. A UnionID found is appended under the contact's UnionID key, so identity resolution joins the kf
-/// customer with the same person's Official Account OpenID and WeCom contact. WeCom answers an id it does
-/// not know in <c>invalid_external_userid</c>: that is an answer, not tried again.
+/// The UnionID of customers who write to a customer-service (微信客服) account, with
+/// <c>cgi-bin/kf/customer/batchget</c> after their messages are pulled. WeCom answers an id it does not
+/// know in <c>invalid_external_userid</c>: that is an answer, not tried again.
 /// </summary>
-internal sealed partial class KfCustomerLookup(WeComAccounts accounts, WeComApiClient api, IJournal journal, TimeProvider time, ILogger<KfCustomerLookup> log)
-    : OncePerContact(log)
+internal sealed class KfCustomerLookup(WeComAccounts accounts, WeComApiClient api, IJournal journal, TimeProvider time, ILogger<KfCustomerLookup> log)
+    : WeComUnionIdLookup(accounts, api, journal, time, log)
 {
-    public void Request(WeComAccount account, string externalUserId)
-    {
-        if (account.Secret is null || !ExternalContact.IsToken(externalUserId))
-        {
-            return;
-        }
+    protected override string Endpoint => "cgi-bin/kf/customer/batchget";
 
-        Enqueue(account.Name, externalUserId);
-    }
+    protected override Task<TencentReply> CallAsync(WeComApiClient api, WeComAccount account, string externalUserId, CancellationToken cancellationToken) =>
+        api.CallAsync(account, Endpoint, new JsonObject { ["external_userid_list"] = new JsonArray(externalUserId), ["need_enter_session_context"] = 0 }, cancellationToken);
 
-    protected override async Task<bool> LookUpAsync(string accountName, string externalUserId, CancellationToken cancellationToken)
-    {
-        if (accounts.Find(accountName) is not { Secret: not null } account)
-        {
-            return true;
-        }
-
-        var body = new JsonObject { ["external_userid_list"] = new JsonArray(externalUserId), ["need_enter_session_context"] = 0 };
-        var reply = await api.CallAsync(account, "cgi-bin/kf/customer/batchget", body, cancellationToken);
-        if (reply.ErrCode != 0 || reply.Body is not { } answer)
-        {
-            LogRefused(Log, account.Name, reply.ErrCode);
-            return false;
-        }
-
-        if (KfCustomer.ToItem(account.Name, externalUserId, answer, time.GetUtcNow()) is { } item)
-        {
-            await journal.AppendAsync([item], cancellationToken);
-        }
-
-        return true;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "WeCom refused cgi-bin/kf/customer/batchget for account {Account} (errcode {ErrCode})")]
-    private static partial void LogRefused(ILogger logger, string account, int errCode);
+    protected override InboundItem? ToItem(string account, string externalUserId, JsonObject answer, DateTimeOffset now) =>
+        KfCustomer.ToItem(account, externalUserId, answer, now);
 }
