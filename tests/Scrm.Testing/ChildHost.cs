@@ -38,6 +38,13 @@ public sealed class ChildHost : IAsyncDisposable
 
     private readonly System.Text.StringBuilder _output = new();
 
+    /// <summary>The last lines the host wrote (at most <paramref name="chars"/> characters), for a failure message.</summary>
+    public string OutputTail(int chars = 8_000)
+    {
+        var output = Output;
+        return output.Length <= chars ? output : "…" + output[^chars..];
+    }
+
     public static string HostDirectory
     {
         get
@@ -107,7 +114,16 @@ public sealed class ChildHost : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await host.WaitUntilReadyAsync(waitFor, TimeSpan.FromSeconds(90));
+        try
+        {
+            await host.WaitUntilReadyAsync(waitFor, TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
         return host;
     }
 
@@ -166,7 +182,7 @@ public sealed class ChildHost : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The host exited with code {_process.ExitCode} before it was ready:\n{Output}");
+                throw new InvalidOperationException($"The host exited with code {_process.ExitCode} before it was ready:\n{OutputTail()}");
             }
 
             try
@@ -187,7 +203,7 @@ public sealed class ChildHost : IAsyncDisposable
         }
 
         Kill();
-        throw new TimeoutException("The host did not become ready in time.");
+        throw new TimeoutException($"The host did not become ready in {timeout.TotalSeconds:N0} s; it said:\n{OutputTail()}");
     }
 
     private static int FreePort()

@@ -71,6 +71,7 @@ public sealed class CrashSoak(StorageUnderTest storage, CrashSoak.Options option
         var took = Stopwatch.StartNew();
         var data = new TempDirectory("scrm-soak");
         Result? result = null;
+        var keep = false;
         var sent = new ConcurrentBag<Sent>();
         var host = await ChildHost.StartAsync(storage, data.Path, Settings());
         try
@@ -98,10 +99,16 @@ public sealed class CrashSoak(StorageUnderTest storage, CrashSoak.Options option
             result = await SettleAndCountAsync(host, data.Path, [.. sent], took, cancellationToken);
             return result.Clean ? result : result with { Kept = data.Path, Output = host.Output };
         }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A host that stopped answering: what it wrote is the only clue, and the data stays for a look.
+            keep = true;
+            throw new InvalidOperationException($"The soak failed after {took.Elapsed.TotalSeconds:N0} s; data kept in {data.Path}; the last host said:\n{host.OutputTail()}", e);
+        }
         finally
         {
             await host.DisposeAsync();
-            if (result is not { Clean: false })
+            if (result is not { Clean: false } && !keep)
             {
                 data.Dispose();
             }
