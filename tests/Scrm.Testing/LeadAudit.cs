@@ -109,7 +109,7 @@ public sealed class LeadAudit : IAsyncDisposable
     private async Task<(string Id, string Status, string Steps, string Log)?> CreatingInstanceAsync(long leadId)
     {
         await using var connection = await _database.Store("workflows").OpenConnectionAsync(CancellationToken.None);
-        var rows = await RowsAsync(connection, $"SELECT id, status FROM workflow_instances WHERE correlation_id = 'lead:{leadId}' ORDER BY created_at");
+        var rows = await RowsAsync(connection, $"SELECT id, status, state FROM workflow_instances WHERE correlation_id = 'lead:{leadId}' ORDER BY created_at");
         if (rows.Count == 0)
         {
             return null;
@@ -118,9 +118,14 @@ public sealed class LeadAudit : IAsyncDisposable
         var id = (string)rows[0][0]!;
         var steps = new List<string>();
         var outputs = new List<string>();
-        foreach (var log in await RowsAsync(connection, $"SELECT records FROM workflow_log WHERE instance_id = '{id}' ORDER BY seq"))
+        var logs = (await RowsAsync(connection, $"SELECT records FROM workflow_log WHERE instance_id = '{id}' ORDER BY seq"))
+            .Select(log => Scrm.Workflows.Storage.StoredJson.Decode(log[0]!))
+            // A finished instance's last burst may be stored with its state.
+            .Append(Scrm.Workflows.Storage.StoredJson.DecodeWithLog(rows[0][2]!).Log)
+            .OfType<string>();
+        foreach (var log in logs)
         {
-            foreach (var record in JsonNode.Parse(Scrm.Workflows.Storage.StoredJson.Decode(log[0]!))!.AsArray())
+            foreach (var record in JsonNode.Parse(log)!.AsArray())
             {
                 steps.Add($"{record!["activityId"]}:{record["status"]}:{record["outcome"]}");
                 outputs.Add($"{record["activityId"]} {record["startedAt"]} {record["outputs"]?.ToJsonString()}");

@@ -185,16 +185,28 @@ public abstract class HistoryTests(PostgresServer postgres, bool usePostgres) : 
             (await StoredTypeAsync(engine, "SELECT state FROM workflow_instances WHERE id = @id", ended)).ShouldBe(blobs ? "blob" : "text", "an ended instance's state is history");
             (await StoredTypeAsync(engine, "SELECT state FROM workflow_instances WHERE id = @id", waiting)).ShouldBe("text", "a waiting instance's state is read at every resume");
             (await StoredTypeAsync(engine, "SELECT records FROM workflow_log WHERE instance_id = @id", waiting)).ShouldBe(blobs ? "blob" : "text");
+            (await RowsAsync(engine, "SELECT count(*) FROM workflow_log WHERE instance_id = @id", ended)).ShouldBe(blobs ? 0 : 1, "a finished run's last log is compressed with its state, in one row");
 
             var detail = await engine.InstanceAsync(ended);
             detail.Instance.Status.ShouldBe("finished");
             detail.Variables["note"]!.GetValue<string>().ShouldBe("客户说：这个多少钱？能便宜点吗");
             views.Add(string.Join(" | ", detail.Log.Select(r => $"{r.ActivityId}:{r.Status}:{r.Outcome}:{r.Inputs?.ToJsonString()}:{r.Outputs?.ToJsonString()}")));
-            (await engine.InstanceAsync(waiting)).Instance.Status.ShouldBe("suspended");
+            var suspended = await engine.InstanceAsync(waiting);
+            suspended.Instance.Status.ShouldBe("suspended");
+
+            // Finished in a second burst: the first burst's log row stays, the last is stored with the state.
+            (await engine.Runtime.ResumeAsync(waiting, suspended.Bookmarks.Single().Id, Json.Parse("""{"ok":true}"""), TestContext.Current.CancellationToken)).Outcome.ShouldBe(RunOutcome.Resumed);
+            var resumed = await engine.InstanceAsync(waiting);
+            resumed.Instance.Status.ShouldBe("finished");
+            (await RowsAsync(engine, "SELECT count(*) FROM workflow_log WHERE instance_id = @id", waiting)).ShouldBe(blobs ? 1 : 2);
+            views.Add(string.Join(" | ", resumed.Log.Select(r => $"{r.ActivityId}:{r.Status}:{r.Outcome}:{r.Inputs?.ToJsonString()}:{r.Outputs?.ToJsonString()}")));
         }
 
-        views[0].ShouldBe(views[1], "the API shows the same log whichever form it was stored in");
+        views[0].ShouldBe(views[2], "the API shows the same log whichever form it was stored in");
+        views[1].ShouldBe(views[3]);
         views[0].ShouldContain("route:completed:false");
+        views[1].ShouldContain("route:completed:true");
+        views[1].ShouldContain("wait:resumed:", Case.Sensitive, "the last burst, stored with the state, is in the log");
     }
 
     [Fact]
@@ -239,6 +251,16 @@ public abstract class HistoryTests(PostgresServer postgres, bool usePostgres) : 
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA page_count";
         return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>The count a <c>SELECT count(*)</c> over one instance's rows answers.</summary>
+    private static async Task<long> RowsAsync(Engine engine, string sql, string id)
+    {
+        await using var connection = await engine.Host.Get<Scrm.Platform.Storage.ScrmDatabase>().Store("workflows").OpenConnectionAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Scrm.Workflows.Storage.Sql.Add(command, "id", id);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>"blob" or "text": how the store holds one row's value.</summary>

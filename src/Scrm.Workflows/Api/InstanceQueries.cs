@@ -44,15 +44,18 @@ internal sealed class InstanceQueries(IDbContextFactory<WorkflowsDbContext> cont
         // State and log rows may be compressed (StoredJson): read as stored, not through the text-typed model.
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var stored = await StoredAsync(connection, "SELECT state FROM workflow_instances WHERE id = @id", id, cancellationToken);
+        var stored = await StoredAsync(connection, "SELECT state FROM workflow_instances WHERE id = @id", id, cancellationToken, withLog: true);
         if (stored.Count == 0)
         {
             return null;
         }
 
-        var state = JsonSerializer.Deserialize(stored[0], RuntimeJson.Default.InstanceState)!;
+        var (stateJson, lastLog) = StoredJson.DecodeWithLog(stored[0]);
+        var state = JsonSerializer.Deserialize(stateJson, RuntimeJson.Default.InstanceState)!;
         var bursts = await StoredAsync(connection, "SELECT records FROM workflow_log WHERE instance_id = @id ORDER BY seq", id, cancellationToken);
-        var log = bursts.SelectMany(b => JsonSerializer.Deserialize(b, RuntimeJson.Default.ListActivityLogRecord)!).ToList();
+        // A finished instance's last burst may be stored inside its state (StoredJson.EncodeWithLog).
+        var log = bursts.Select(b => (string)b).Append(lastLog).OfType<string>()
+            .SelectMany(b => JsonSerializer.Deserialize(b, RuntimeJson.Default.ListActivityLogRecord)!).ToList();
         return new InstanceDetail(
             new InstanceSummary(row.Id, row.DefinitionId, row.Version, row.Status, row.CorrelationId, row.IncidentCount,
                 Time(row.CreatedAt), Time(row.UpdatedAt), row.FinishedAt is { } f ? Time(f) : null),
@@ -72,16 +75,17 @@ internal sealed class InstanceQueries(IDbContextFactory<WorkflowsDbContext> cont
             .ToListAsync(cancellationToken);
     }
 
-    private static async Task<List<string>> StoredAsync(System.Data.Common.DbConnection connection, string sql, string id, CancellationToken cancellationToken)
+    /// <summary>The stored values as JSON text, or as stored when <paramref name="withLog"/> (a state that may hold its last log).</summary>
+    private static async Task<List<object>> StoredAsync(System.Data.Common.DbConnection connection, string sql, string id, CancellationToken cancellationToken, bool withLog = false)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         Sql.Add(command, "id", id);
-        var values = new List<string>();
+        var values = new List<object>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            values.Add(StoredJson.Read(reader, 0));
+            values.Add(withLog ? reader.GetValue(0) : StoredJson.Read(reader, 0));
         }
 
         return values;

@@ -19,15 +19,28 @@ public sealed partial class WorkflowRuntime
 
         // Encoded here, on the burst's thread, not on the commit writer's one loop.
         var compress = _writer.CompressesHistory;
-        object? log = null;
+        string? logJson = null;
         if (burst.Log.Count > 0)
         {
             state.LogSeq++;
-            log = StoredJson.Encode(JsonSerializer.Serialize(burst.Log, RuntimeJson.Stored.ListActivityLogRecord), compress);
+            logJson = JsonSerializer.Serialize(burst.Log, RuntimeJson.Stored.ListActivityLogRecord);
         }
 
         // A running instance's state is read back at every resume and stays text; an ended one's is history.
-        var json = StoredJson.Encode(JsonSerializer.Serialize(state, RuntimeJson.Stored.InstanceState), compress && !state.Status.IsActive());
+        // A finished one is never written again (only a faulted one is retried), so its last log can live inside its state.
+        var stateJson = JsonSerializer.Serialize(state, RuntimeJson.Stored.InstanceState);
+        object? log = null;
+        object json;
+        if (compress && logJson is not null && state.Status == WorkflowStatus.Finished && StoredJson.EncodeWithLog(stateJson, logJson) is { } both)
+        {
+            json = both;
+        }
+        else
+        {
+            log = logJson is null ? null : StoredJson.Encode(logJson, compress);
+            json = StoredJson.Encode(stateJson, compress && !state.Status.IsActive());
+        }
+
         CrashPoints.Reach(CrashPoints.BurstBeforeRecord);
         return _writer.CommitAsync(new InstanceCommit(state, burst.ExpectedVersion, json, log,
             burst.Workflow.Definition.Options.OneRunningPerCorrelation && state.Status.IsActive() ? SingletonKey(state) : null,
