@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scrm.Customers.Directory;
 using Scrm.Ingestion;
+using Scrm.Ingestion.Journal;
 using Scrm.Leads.Routing;
 using Scrm.Platform.Storage;
 using Scrm.Search.Api;
@@ -46,7 +47,11 @@ public static class SearchModule
                     Path.GetFullPath(path),
                     options,
                     sp.GetRequiredService<IOptions<SearchOptions>>().Value.FacetOffset,
-                    sp.GetRequiredService<ILogger<LuceneSearchIndex>>());
+                    sp.GetRequiredService<ILogger<LuceneSearchIndex>>(),
+                    // Mention texts are read back from the journal, unless its retention clears them.
+                    sp.GetRequiredService<IOptions<JournalOptions>>().Value.Retention.PayloadsFor is null
+                        ? new JournalTexts(sp.GetRequiredService<JournalReader>())
+                        : null);
             });
             services.AddSingleton<IIndexBackend>(sp => sp.GetRequiredService<LuceneSearchIndex>());
             services.AddHostedService<LuceneMaintenance>();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Scrm.Testing;
 
 namespace Scrm.Search.Tests;
@@ -72,6 +73,33 @@ public sealed class SearchApiTests(SearchApiTests.App app) : IClassFixture<Searc
         hit.GetProperty("snippet").GetString().ShouldBe("剛剛收到的投訴：<em>物流太慢</em>了");
         hit.GetProperty("score").GetDouble().ShouldBeGreaterThan(0);
         body.GetProperty("total").GetProperty("relation").GetString().ShouldBe("eq");
+    }
+
+    [Fact]
+    public async Task A_mentions_text_is_indexed_not_stored_and_its_hit_reads_the_text_from_the_journal()
+    {
+        const string Text = "客服回覆很慢，退款等了兩週還沒到賬";
+        await PostMentionsAsync(Mention("unstored-1", Text));
+        var body = await WaitForAsync(Q("退款"), 1);
+
+        var hit = body.GetProperty("hits").EnumerateArray().Single(h => h.GetProperty("id").GetString() == "webhook:weibo:unstored-1");
+        hit.GetProperty("snippet").GetString().ShouldBe("客服回覆很慢，<em>退款</em>等了兩週還沒到賬");
+        hit.GetProperty("snippetText").GetString().ShouldBe(Text);
+
+        // The index keeps the text's terms and the journal's position, not the text itself.
+        var index = app.Services.GetRequiredService<Scrm.Search.Lucene.LuceneSearchIndex>();
+        index.Commit();
+        using var directory = global::Lucene.Net.Store.FSDirectory.Open(index.Path);
+        using var reader = global::Lucene.Net.Index.DirectoryReader.Open(directory);
+        var searcher = new global::Lucene.Net.Search.IndexSearcher(reader);
+        var found = searcher.Search(new global::Lucene.Net.Search.TermQuery(Scrm.Search.Lucene.LuceneFields.IdTerm("webhook:weibo:unstored-1")), 1);
+        found.TotalHits.ShouldBe(1);
+        var document = searcher.Doc(found.ScoreDocs[0].Doc);
+        var stored = Scrm.Search.Lucene.LuceneFields.FromDocument(document);
+        stored.Text.ShouldBeEmpty();
+        stored.JournalPosition.ShouldNotBeNull();
+        var source = document.GetBinaryValue(Scrm.Search.Lucene.LuceneFields.Source);
+        Encoding.UTF8.GetString(source.Bytes, source.Offset, source.Length).ShouldNotContain("退款");
     }
 
     [Fact]

@@ -32,6 +32,12 @@ internal sealed record SearchDocument(
     /// lower-case address): searchable and shown in full only to roles allowed to see them.
     /// </summary>
     public IReadOnlyList<string> Contacts { get; init; } = [];
+
+    /// <summary>
+    /// The journal item a mention's text is read from. The embedded index indexes such a text without
+    /// storing it (the journal keeps it): a hit reads it back from there.
+    /// </summary>
+    public long? JournalPosition { get; init; }
 }
 
 /// <summary>The document types the index holds.</summary>

@@ -28,7 +28,10 @@ internal static class JournalDocuments
         m.Text,
         m.CreatedAt,
         null,
-        []);
+        [])
+    {
+        JournalPosition = entry.Position,
+    };
 
     private static SearchDocument Lead(JournalEntry entry, LeadPayload lead)
     {

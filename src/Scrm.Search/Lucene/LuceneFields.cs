@@ -39,7 +39,8 @@ internal static class LuceneFields
 
     public static string TagKey(string value) => "t:" + value;
 
-    public static Document ToDocument(SearchDocument d)
+    /// <summary>The Lucene document; <paramref name="journalKeepsText"/>: a text the journal keeps is indexed but not stored.</summary>
+    public static Document ToDocument(SearchDocument d, bool journalKeepsText = false)
     {
         var created = d.CreatedAt.ToUnixTimeMilliseconds();
         var doc = new Document
@@ -54,7 +55,9 @@ internal static class LuceneFields
             new StringField(Keyword, AccountKey(d.Account), Field.Store.NO),
             new TextField(Text, d.Text, Field.Store.NO),
             new TextField(TextUni, d.Text, Field.Store.NO),
-            new StoredField(Source, JsonSerializer.SerializeToUtf8Bytes(d, StoredJson.Default.SearchDocument)),
+            // A text the journal keeps is indexed, not stored a second time (see JournalTexts).
+            new StoredField(Source, JsonSerializer.SerializeToUtf8Bytes(
+                journalKeepsText && d.JournalPosition is not null ? d with { Text = "" } : d with { JournalPosition = null }, StoredJson.Compact.SearchDocument)),
         };
         if (d.AuthorId is not null)
         {
@@ -100,4 +103,15 @@ internal static class LuceneFields
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SearchDocument))]
-internal sealed partial class StoredJson : JsonSerializerContext;
+internal sealed partial class StoredJson : JsonSerializerContext
+{
+    /// <summary>
+    /// How a document is stored: Chinese as UTF-8, not <c>\uXXXX</c> escapes (a mention's text takes half the
+    /// bytes). Documents stored before with escapes read the same; stored JSON is never put into HTML as is.
+    /// </summary>
+    public static StoredJson Compact { get; } = new(new JsonSerializerOptions
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -48,9 +48,13 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
     private readonly Dictionary<string, string> _marks = new(StringComparer.Ordinal);
     private bool _marksChanged;
 
-    public LuceneSearchIndex(string path, LuceneOptions options, TimeSpan facetOffset, ILogger<LuceneSearchIndex> log)
+    /// <summary>Where hits read the mention texts the index does not store; null: every text is stored.</summary>
+    private readonly JournalTexts? _texts;
+
+    public LuceneSearchIndex(string path, LuceneOptions options, TimeSpan facetOffset, ILogger<LuceneSearchIndex> log, JournalTexts? texts = null)
     {
         Path = path;
+        _texts = texts;
         _dayOffsetMs = (long)facetOffset.TotalMilliseconds;
         _perField = new PerFieldAnalyzerWrapper(_pairs, new Dictionary<string, Analyzer>
         {
@@ -171,11 +175,11 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
 
                 if (replace)
                 {
-                    _writer.UpdateDocument(LuceneFields.IdTerm(document.Id), LuceneFields.ToDocument(document));
+                    _writer.UpdateDocument(LuceneFields.IdTerm(document.Id), LuceneFields.ToDocument(document, _texts is not null));
                 }
                 else
                 {
-                    _writer.AddDocument(LuceneFields.ToDocument(document));
+                    _writer.AddDocument(LuceneFields.ToDocument(document, _texts is not null));
                 }
 
                 mine++;
@@ -209,16 +213,20 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
         return Task.CompletedTask;
     }
 
-    public Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
+    public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
     {
         var clauses = _queries.Analyse(query.Text);
         var lucene = _queries.Build(query.Text, clauses, query.Filter, query.MatchContacts);
         if (lucene is null)
         {
-            return Task.FromResult(new SearchResult([], 0, true, SearchFacets.Empty, null, false, []));
+            return new SearchResult([], 0, true, SearchFacets.Empty, null, false, []);
         }
 
         var sort = LuceneSorts.Effective(query.Sort, clauses);
+        List<(SearchDocument, FieldDoc)> found;
+        bool more;
+        int total;
+        SearchFacets result;
         var searcher = _searchers.Acquire();
         try
         {
@@ -228,23 +236,40 @@ internal sealed partial class LuceneSearchIndex : IIndexBackend, IDisposable
             var facets = query.Facets ? new FacetCollector(_dayOffsetMs) : null;
             searcher.Search(lucene, facets is null ? top : MultiCollector.Wrap(top, facets));
             var docs = top.GetTopDocs().ScoreDocs;
-            var hits = new List<SearchHit>(Math.Min(docs.Length, query.Size));
+            found = new List<(SearchDocument, FieldDoc)>(Math.Min(docs.Length, query.Size));
             for (var i = 0; i < docs.Length && i < query.Size; i++)
             {
                 var fieldDoc = (FieldDoc)docs[i];
-                var document = LuceneFields.FromDocument(searcher.Doc(fieldDoc.Doc));
-                var snippet = _snippets.Build(document.Text, clauses);
-                var score = sort == SearchSort.Relevance ? (double?)fieldDoc.Score : null;
-                hits.Add(new SearchHit(document, score, snippet, LuceneSorts.Position(fieldDoc, sort)));
+                found.Add((LuceneFields.FromDocument(searcher.Doc(fieldDoc.Doc)), fieldDoc));
             }
 
-            var next = docs.Length > query.Size ? hits[^1].Position : null;
-            return Task.FromResult(new SearchResult(hits, top.TotalHits, true, facets?.Result() ?? SearchFacets.Empty, next, false, []));
+            more = docs.Length > query.Size;
+            total = top.TotalHits;
+            result = facets?.Result() ?? SearchFacets.Empty;
         }
         finally
         {
             _searchers.Release(searcher);
         }
+
+        var texts = await TextsAsync(found, cancellationToken);
+        var hits = new List<SearchHit>(found.Count);
+        foreach (var (stored, fieldDoc) in found)
+        {
+            var document = stored.JournalPosition is { } position ? stored with { Text = texts.GetValueOrDefault(position, "") } : stored;
+            var snippet = _snippets.Build(document.Text, clauses);
+            var score = sort == SearchSort.Relevance ? (double?)fieldDoc.Score : null;
+            hits.Add(new SearchHit(document, score, snippet, LuceneSorts.Position(fieldDoc, sort)));
+        }
+
+        return new SearchResult(hits, total, true, result, more ? hits[^1].Position : null, false, []);
+    }
+
+    /// <summary>The texts of the hits whose text the index did not store, read from the journal in one query.</summary>
+    private async Task<IReadOnlyDictionary<long, string>> TextsAsync(List<(SearchDocument Document, FieldDoc)> found, CancellationToken cancellationToken)
+    {
+        var positions = found.Select(f => f.Document.JournalPosition).OfType<long>().ToList();
+        return positions.Count == 0 || _texts is null ? new Dictionary<long, string>() : await _texts.ReadAsync(positions, cancellationToken);
     }
 
     public Task<long> CountAsync(string? text, SearchFilter filter, CancellationToken cancellationToken)
