@@ -193,3 +193,17 @@ public sealed class PyramidTests
         report.Unscored.ShouldBe(5);
     }
 }
+
+public sealed class TimelineHeadlineTests
+{
+    [Theory]
+    [InlineData("物流太慢了", "物流太慢了")]
+    [InlineData("一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十")]
+    [InlineData("一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十多", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十…")]
+    // The 30th character is the first half of an emoji: the pair is left out whole.
+    [InlineData("一二三四五六七八九十一二三四五六七八九十一二三四五六七八九😀好", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九…")]
+    [InlineData("   ", null)]
+    [InlineData(null, null)]
+    public void A_mentions_timeline_line_keeps_the_first_30_characters(string? text, string? headline) =>
+        Scrm.Customers.Identity.InboundObservations.Headline(text).ShouldBe(headline);
+}

@@ -33,7 +33,7 @@ internal static class ChannelPayloads
             OccurredAt = Time(root, "sentAt") ?? entry.OccurredAt,
             Keys = keys,
             Profile = new ProfileHints { Nickname = String(from, "name") },
-            Summary = InboundObservations.Clip(String(root, "text")) ?? $"[{type}]",
+            Summary = InboundObservations.Headline(String(root, "text")) ?? $"[{type}]",
         };
     }
 

@@ -103,7 +103,7 @@ internal static class InboundObservations
             OccurredAt = mention.CreatedAt,
             Keys = [key],
             Profile = new ProfileHints { Nickname = author.Name, Source = entry.Channel },
-            Summary = Clip(mention.Text),
+            Summary = Headline(mention.Text),
             Data = mention.Url is null ? null : JsonSerializer.Serialize(new TimelineLink(mention.Url), CustomersJson.Default.TimelineLink),
         };
     }
@@ -133,4 +133,21 @@ internal static class InboundObservations
 
     internal static string? Clip(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Length <= 200 ? text : text[..200] + "…";
+
+    /// <summary>
+    /// The start of a mention's or message's text, for the timeline line: the community inbox and the
+    /// journal keep the whole text (the item's position finds it), so a timeline row does not keep a third copy.
+    /// </summary>
+    internal static string? Headline(string? text)
+    {
+        const int Length = 30;
+        if (string.IsNullOrWhiteSpace(text) || text.Length <= Length)
+        {
+            return string.IsNullOrWhiteSpace(text) ? null : text;
+        }
+
+        // Never half of a surrogate pair (emoji are common in Weibo posts).
+        var cut = char.IsHighSurrogate(text[Length - 1]) ? Length - 1 : Length;
+        return text[..cut] + "…";
+    }
 }
