@@ -222,7 +222,19 @@ internal static class StorageBenchmark
             var size = Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
             total += size;
             live += size;
-            Console.WriteLine($"   {Path.GetFileName(dir) + "/",-20} {size / 1e6,10:N1} MB on disk");
+            Console.WriteLine($"   {Path.GetFileName(dir) + "/",-20} {size / 1e6,10:N1} MB on disk" + PerMention(size, mentions));
+            if (detail)
+            {
+                // Lucene's files by kind: .fdt stored fields (the _source), .tim/.tip terms, .doc postings, .pos positions, .dvd doc values, .nvd norms.
+                foreach (var kind in Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+                    .GroupBy(f => Path.GetExtension(f) is { Length: > 0 } e ? e : Path.GetFileName(f))
+                    .Select(g => (Kind: g.Key, Bytes: g.Sum(f => new FileInfo(f).Length)))
+                    .Where(k => k.Bytes > 500_000)
+                    .OrderByDescending(k => k.Bytes))
+                {
+                    Console.WriteLine($"      {kind.Kind,-37} {kind.Bytes / 1e6,10:N1} MB" + PerMention(kind.Bytes, mentions));
+                }
+            }
         }
 
         Console.WriteLine($"   {"total",-20} {total / 1e6,10:N1} MB on disk {live / 1e6,10:N1} MB live" + PerMention(live, mentions)
