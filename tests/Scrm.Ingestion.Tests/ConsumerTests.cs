@@ -229,8 +229,20 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
         gates.Seen.Order().ShouldBe(Enumerable.Range(0, 10).Select(i => $"g-{i}").Order());
     }
 
+    [Theory]
+    [InlineData(3, 3, 500, 0, 3, 1)]
+    [InlineData(3, 3, 500, 1, 6, 2)]
+    [InlineData(3, 3, 500, 2, 12, 3)]
+    [InlineData(3, 3, 500, 9, 500, 3)]
+    [InlineData(25, 3, 500, 16, 500, 3)]
+    [InlineData(25, 3, 500, 40, 500, 3)]
+    [InlineData(500, 3, 500, 0, 500, 3)]
+    [InlineData(2, 3, 2, 0, 2, 3)]
+    public void A_small_batch_doubles_and_one_more_batch_opens_with_each_full_batch_passed(int declared, int window, int max, int ramp, int size, int open) =>
+        JournalConsumer<SmallBatchHandler>.Ramped(declared, window, max, ramp).ShouldBe((size, open));
+
     [Fact]
-    public async Task A_handler_that_declares_small_batches_gets_them_and_its_checkpoint_passes_every_entry()
+    public async Task A_handler_that_declares_small_batches_starts_with_one_and_reads_a_backlog_in_doubling_ones()
     {
         var recorder = new Recorder();
         await using var host = await ModuleHost.StartAsync(Storage, (s, c) =>
@@ -239,12 +251,13 @@ public abstract class ConsumerTests(PostgresServer postgres, bool usePostgres) :
             s.AddSingleton(recorder);
             s.AddJournalConsumer<SmallBatchHandler>();
         }, new Dictionary<string, string?>());
-        await host.Get<IJournal>().AppendAsync(Enumerable.Range(0, 10).Select(i => JournalTests.Item($"s-{i}")).ToArray(), TestContext.Current.CancellationToken);
+        await host.Get<IJournal>().AppendAsync(Enumerable.Range(0, 30).Select(i => JournalTests.Item($"s-{i}")).ToArray(), TestContext.Current.CancellationToken);
 
-        await WaitUntilAsync(() => recorder.Seen.Count == 10);
-        recorder.Seen.Select(e => e.IdempotencyKey).ShouldBe(Enumerable.Range(0, 10).Select(i => $"s-{i}"));
-        recorder.BatchSizes.ShouldAllBe(size => size <= 3);
-        recorder.BatchSizes.Count.ShouldBeGreaterThanOrEqualTo(4);
+        await WaitUntilAsync(() => recorder.Seen.Count == 30);
+        recorder.Seen.Select(e => e.IdempotencyKey).ShouldBe(Enumerable.Range(0, 30).Select(i => $"s-{i}"));
+
+        // 3 first; each full batch that passed doubles the next; the last holds what is left.
+        recorder.BatchSizes.ShouldBe([3, 6, 12, 9]);
     }
 
     [Fact]

@@ -19,9 +19,13 @@ public interface IJournalHandler
     int BatchesInFlight => 1;
 
     /// <summary>
-    /// At most how many entries one batch holds (null: <c>Scrm:Journal:ConsumerBatchSize</c>, and
-    /// never more than it). A handler whose entries are slow keeps batches small, so its checkpoint
-    /// moves every few hundred milliseconds and a replica taking over or a restart redoes little.
+    /// How many entries the first batch after the lease is taken (a start, a takeover) or a failure
+    /// holds (null: <c>Scrm:Journal:ConsumerBatchSize</c>, and never more than it). From a smaller
+    /// size, one batch is in flight at first, and each full batch that passes doubles the size (up to
+    /// <c>Scrm:Journal:ConsumerBatchSize</c>) and opens one more batch in flight. A handler whose
+    /// entries are slow starts small, so the first checkpoint after a takeover moves within a few
+    /// hundred milliseconds, while a backlog is still read in large batches, whose fixed costs
+    /// (reads, commits) are shared by many entries.
     /// </summary>
     int? BatchSize => null;
 

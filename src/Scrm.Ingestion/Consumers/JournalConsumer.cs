@@ -39,9 +39,15 @@ internal sealed partial class JournalConsumer<THandler>(
     private volatile bool _holding;
     private volatile bool _lost;
 
-    // Batches read and being handled, oldest first, and the position of the last entry read.
-    private readonly Queue<(long Last, Task Work)> _inFlight = new();
+    // Batches read and being handled, oldest first (whether each was as large as asked), and the position of the last entry read.
+    private readonly Queue<(long Last, bool Full, Task Work)> _inFlight = new();
     private long _readTo;
+
+    // Full batches passed since the lease was taken or a failure. For a handler that declared small
+    // batches, each doubles the batch size (up to Scrm:Journal:ConsumerBatchSize) and opens one more
+    // batch in flight: the first checkpoint after a start or takeover moves after one small batch,
+    // and a backlog is read in large ones.
+    private int _ramp;
 
     private static readonly Task Never = new TaskCompletionSource().Task;
 
@@ -96,6 +102,7 @@ internal sealed partial class JournalConsumer<THandler>(
             catch (Exception ex)
             {
                 await DrainAsync(name);
+                _ramp = 0;
                 failures++;
                 LogFailed(log, ex, name, failures);
                 await DelayAsync(Task.Delay(Backoff(failures), time, stoppingToken));
@@ -190,13 +197,14 @@ internal sealed partial class JournalConsumer<THandler>(
 
         var read = 0;
         var from = _inFlight.Count > 0 ? _readTo : position.Value;
+        (batchSize, window) = Ramped(batchSize, window, _options.ConsumerBatchSize, _ramp);
         if (_inFlight.Count < window && await ThroughAsync(from, cancellationToken) is var through && through > from)
         {
             var batch = await reader.ReadAsync(from, batchSize, cancellationToken, through);
             if (batch.Count > 0)
             {
                 _readTo = batch[^1].Position;
-                _inFlight.Enqueue((_readTo, HandleAsync(name, batch, failures, cancellationToken)));
+                _inFlight.Enqueue((_readTo, batch.Count == batchSize, HandleAsync(name, batch, failures, cancellationToken)));
                 read = batch.Count;
                 if (_inFlight.Count < window)
                 {
@@ -213,8 +221,22 @@ internal sealed partial class JournalConsumer<THandler>(
         await oldest.Work;
         _inFlight.Dequeue();
         await SaveCheckpointAsync(name, oldest.Last, cancellationToken);
+        if (oldest.Full && _ramp < 16)
+        {
+            _ramp++;
+        }
+
         return Math.Max(read, 1);
     }
+
+    /// <summary>
+    /// The batch size and batches in flight after <paramref name="ramp"/> full batches passed, for a
+    /// handler that declared batches smaller than the journal's; others keep theirs. Pure.
+    /// </summary>
+    internal static (int BatchSize, int Window) Ramped(int batchSize, int window, int maxBatchSize, int ramp) =>
+        batchSize >= maxBatchSize
+            ? (maxBatchSize, window)
+            : ((int)Math.Min(maxBatchSize, (long)batchSize << Math.Min(ramp, 16)), Math.Min(window, 1 + ramp));
 
     /// <summary>
     /// How far this consumer may read: the least checkpoint of the consumers it is ordered after.
@@ -285,6 +307,7 @@ internal sealed partial class JournalConsumer<THandler>(
             return held;
         }
 
+        var had = _holding && !_lost;
         _heldPosition = null;
         _holding = false;
         _lost = false;
@@ -311,6 +334,11 @@ internal sealed partial class JournalConsumer<THandler>(
         if (leased == 0)
         {
             return null;
+        }
+
+        if (!had || previous.LeaseOwner != Owner)
+        {
+            _ramp = 0;
         }
 
         if (previous.LeaseOwner is { } from && from != Owner && previous.LeaseUntil > 0)
