@@ -9,12 +9,16 @@ using Scrm.Testing;
 
 namespace Scrm.Connectors.Channels.Tests;
 
+public sealed class SqliteFakeCallbackTests(PostgresServer postgres) : FakeCallbackTests(postgres, usePostgres: false);
+
+public sealed class PostgresFakeCallbackTests(PostgresServer postgres) : FakeCallbackTests(postgres, usePostgres: true);
+
 /// <summary>
 /// The fake channel server drives Scrm as the platforms would: it encrypts and signs WeChat and
 /// WeCom callbacks with its own implementation and posts them to the running host's callback URLs
-/// over a real socket, with the demo accounts the README configures.
+/// over a real socket, with the demo accounts the README configures, on each storage provider.
 /// </summary>
-public sealed class FakeCallbackTests : IAsyncLifetime
+public abstract class FakeCallbackTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
     private ScrmApp _scrm = null!;
     private FakeChannelServer _fake = null!;
@@ -23,14 +27,22 @@ public sealed class FakeCallbackTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _scrm = new ScrmApp(settings: DemoAccounts.Settings());
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+        _scrm = new ScrmApp(storage, DemoAccounts.Settings());
         _fake = await FakeChannelServer.StartAsync(scrm: _scrm.BaseAddress, cancellationToken: Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _fake.DisposeAsync();
-        await _scrm.DisposeAsync();
+        if (_fake is not null)
+        {
+            await _fake.DisposeAsync();
+        }
+
+        if (_scrm is not null)
+        {
+            await _scrm.DisposeAsync();
+        }
     }
 
     private async Task<(CallbackSent Sent, JournalEntry Item)> SendAsync(string path, object request)

@@ -9,14 +9,19 @@ using Scrm.Testing;
 
 namespace Scrm.Customers.Tests;
 
-/// <summary>The customers and orders API through the real host on a real socket.</summary>
-public sealed class ApiTests : IAsyncLifetime
+public sealed class SqliteApiTests(PostgresServer postgres) : ApiTests(postgres, usePostgres: false);
+
+public sealed class PostgresApiTests(PostgresServer postgres) : ApiTests(postgres, usePostgres: true);
+
+/// <summary>The customers and orders API through the real host on a real socket, on each storage provider.</summary>
+public abstract class ApiTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
-    private readonly ScrmApp _app = new();
+    private ScrmApp _app = null!;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() =>
+        _app = new ScrmApp(usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite);
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 

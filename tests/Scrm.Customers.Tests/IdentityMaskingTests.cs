@@ -5,14 +5,22 @@ using Scrm.Testing;
 
 namespace Scrm.Customers.Tests;
 
-/// <summary>A role that sees contact data masked sees it masked in the customer's identities too, not only in the profile.</summary>
-public sealed class IdentityMaskingTests : IAsyncLifetime
+public sealed class SqliteIdentityMaskingTests(PostgresServer postgres) : IdentityMaskingTests(postgres, usePostgres: false);
+
+public sealed class PostgresIdentityMaskingTests(PostgresServer postgres) : IdentityMaskingTests(postgres, usePostgres: true);
+
+/// <summary>
+/// A role that sees contact data masked sees it masked in the customer's identities too, not only in
+/// the profile, on each storage provider.
+/// </summary>
+public abstract class IdentityMaskingTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
-    private readonly ScrmApp _app = new();
+    private ScrmApp _app = null!;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() =>
+        _app = new ScrmApp(usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite);
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     [Fact]
     public async Task A_marketer_reads_the_customers_phone_identity_masked_and_the_raw_number_is_nowhere_in_the_answer()

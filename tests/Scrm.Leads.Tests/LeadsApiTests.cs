@@ -5,12 +5,16 @@ using Scrm.Testing;
 
 namespace Scrm.Leads.Tests;
 
-/// <summary>The sales workbench over real HTTP, with the shipped lead-conversion workflow creating the leads.</summary>
-public sealed class LeadsApiTests : IAsyncLifetime
+public sealed class SqliteLeadsApiTests(PostgresServer postgres) : LeadsApiTests(postgres, usePostgres: false);
+
+public sealed class PostgresLeadsApiTests(PostgresServer postgres) : LeadsApiTests(postgres, usePostgres: true);
+
+/// <summary>The sales workbench over real HTTP, with the shipped lead-conversion workflow creating the leads, on each storage provider.</summary>
+public abstract class LeadsApiTests(PostgresServer postgres, bool usePostgres) : IAsyncLifetime
 {
     private ScrmApp _app = null!;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var settings = RoutingConcurrencyTests.Team();
         settings.Remove("Scrm:Scheduling:Store");
@@ -34,11 +38,17 @@ public sealed class LeadsApiTests : IAsyncLifetime
         settings["Scrm:Access:Reach:sales:leads"] = "Team";
         // The company words the new-lead notification its own way; the other kinds keep the built-in texts.
         settings["Scrm:Leads:NotificationTexts:new-lead"] = "您有新{hot}线索 #{lead}（{name}），请 24 小时内联系";
-        _app = new ScrmApp(settings: settings);
-        return ValueTask.CompletedTask;
+        var storage = usePostgres ? StorageUnderTest.Postgres(await postgres.CreateDatabaseAsync()) : StorageUnderTest.Sqlite;
+        _app = new ScrmApp(storage, settings);
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     private static string RepKey(string rep) => rep == "rep-a" ? "rep-a-key-0123456789abcdef" : $"{rep}-key-0123456789abcdef";
 

@@ -8,11 +8,15 @@ using Scrm.Workflows.Triggers;
 
 namespace Scrm.Workflows.Tests;
 
+public sealed class SqliteTriggerTests(WorkflowApiTests.App app) : TriggerTests(app), IClassFixture<WorkflowApiTests.App>;
+
+public sealed class PostgresTriggerTests(WorkflowApiTests.PostgresApp app) : TriggerTests(app), IClassFixture<WorkflowApiTests.PostgresApp>;
+
 /// <summary>
 /// Stimuli from outside start and resume instances: a mention posted to the ingest API reaches the
-/// engine through the journal consumer; a cron schedule starts instances on time.
+/// engine through the journal consumer, on each storage provider (the cron schedule below runs on the engine alone).
 /// </summary>
-public sealed class TriggerTests(WorkflowApiTests.App app) : IClassFixture<WorkflowApiTests.App>
+public abstract class TriggerTests(ScrmApp app)
 {
     private static string Mention(string id, string author, string text) =>
         $$"""{"source":"brand","externalId":"{{id}}","author":{"id":"{{author}}","name":"用户"},"text":"{{text}}"}""";

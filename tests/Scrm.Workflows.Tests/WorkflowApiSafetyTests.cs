@@ -7,8 +7,12 @@ using Scrm.Testing;
 
 namespace Scrm.Workflows.Tests;
 
-/// <summary>The workflow API's contract and its defences: the served JSON Schema, roles, hostile definitions and bodies.</summary>
-public sealed class WorkflowApiSafetyTests(WorkflowApiTests.App app) : IClassFixture<WorkflowApiTests.App>
+public sealed class SqliteWorkflowApiSafetyTests(WorkflowApiTests.App app) : WorkflowApiSafetyTests(app), IClassFixture<WorkflowApiTests.App>;
+
+public sealed class PostgresWorkflowApiSafetyTests(WorkflowApiTests.PostgresApp app) : WorkflowApiSafetyTests(app), IClassFixture<WorkflowApiTests.PostgresApp>;
+
+/// <summary>The workflow API's contract and its defences: the served JSON Schema, roles, hostile definitions and bodies, on each storage provider.</summary>
+public abstract class WorkflowApiSafetyTests(ScrmApp app)
 {
     private static string Example() => File.ReadAllText(Path.Combine(Repo.Root, "workflows", "definitions", "example-lead-score.json"));
 

@@ -4,10 +4,27 @@ using Scrm.Testing;
 
 namespace Scrm.Workflows.Tests;
 
-/// <summary>The workflow API through the real host: Kestrel on loopback, API keys, problem details, real storage.</summary>
-public sealed class WorkflowApiTests(WorkflowApiTests.App app) : IClassFixture<WorkflowApiTests.App>
+public sealed class SqliteWorkflowApiTests(WorkflowApiTests.App app) : WorkflowApiTests(app), IClassFixture<WorkflowApiTests.App>;
+
+// Not yet on PostgreSQL: there, cancelling an unknown instance (and the refusals test's unknown
+// instance) answers 409 instead of 404 (Cancel_ends_a_waiting_instance_once and
+// Refusals_answer_in_chinese_unless_english_is_asked_for fail); the triggers and API safety suites
+// below run on both.
+
+/// <summary>
+/// The workflow API through the real host: Kestrel on loopback, API keys, problem details, real
+/// storage (SQLite here; its hosts serve the triggers and API safety suites on both providers).
+/// </summary>
+public abstract class WorkflowApiTests(ScrmApp app)
 {
-    public sealed class App() : ScrmApp(settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
+    private static readonly Dictionary<string, string?> Settings = new() { ["Logging:LogLevel:Default"] = "Warning" };
+
+    /// <summary>The host of one test class on SQLite.</summary>
+    public sealed class App() : ScrmApp(settings: Settings);
+
+    /// <summary>The host of one test class on a database of its own on the assembly's PostgreSQL server.</summary>
+    public sealed class PostgresApp(PostgresServer postgres)
+        : ScrmApp(StorageUnderTest.Postgres(postgres.CreateDatabaseAsync().GetAwaiter().GetResult()), Settings);
 
     private static string Waiter(string id, string name = "Waits for go") =>
         $$"""

@@ -10,11 +10,22 @@ using Scrm.Testing;
 
 namespace Scrm.Connectors.Channels.Tests.WeChat;
 
-/// <summary>The Official Account callback end to end through the real host.</summary>
-public sealed class WeChatCallbackTests(WeChatCallbackTests.App app) : IClassFixture<WeChatCallbackTests.App>
+public sealed class SqliteWeChatCallbackTests(WeChatCallbackTests.App app) : WeChatCallbackTests(app), IClassFixture<WeChatCallbackTests.App>;
+
+public sealed class PostgresWeChatCallbackTests(WeChatCallbackTests.PostgresApp app) : WeChatCallbackTests(app), IClassFixture<WeChatCallbackTests.PostgresApp>;
+
+/// <summary>The Official Account callback end to end through the real host, on each storage provider.</summary>
+public abstract class WeChatCallbackTests(ScrmApp app)
 {
-    public sealed class App() : ScrmApp(settings: new Dictionary<string, string?>(
-        WeChatDeliveries.Account("brand", safeMode: true).Concat(WeChatDeliveries.Account("plain", safeMode: false))));
+    private static Dictionary<string, string?> Settings() =>
+        new(WeChatDeliveries.Account("brand", safeMode: true).Concat(WeChatDeliveries.Account("plain", safeMode: false)));
+
+    /// <summary>The host of one test class on SQLite.</summary>
+    public sealed class App() : ScrmApp(settings: Settings());
+
+    /// <summary>The host of one test class on a database of its own on the assembly's PostgreSQL server.</summary>
+    public sealed class PostgresApp(PostgresServer postgres)
+        : ScrmApp(StorageUnderTest.Postgres(postgres.CreateDatabaseAsync().GetAwaiter().GetResult()), Settings());
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -60,9 +60,19 @@ public sealed class WeComEventVectorTests
     }
 }
 
-public sealed class WeComCallbackTests(WeComCallbackTests.App app) : IClassFixture<WeComCallbackTests.App>
+public sealed class SqliteWeComCallbackTests(WeComCallbackTests.App app) : WeComCallbackTests(app), IClassFixture<WeComCallbackTests.App>;
+
+public sealed class PostgresWeComCallbackTests(WeComCallbackTests.PostgresApp app) : WeComCallbackTests(app), IClassFixture<WeComCallbackTests.PostgresApp>;
+
+/// <summary>The WeCom callback end to end through the real host, on each storage provider.</summary>
+public abstract class WeComCallbackTests(ScrmApp app)
 {
+    /// <summary>The host of one test class on SQLite.</summary>
     public sealed class App() : ScrmApp(settings: WeComDeliveries.Account("corp"));
+
+    /// <summary>The host of one test class on a database of its own on the assembly's PostgreSQL server.</summary>
+    public sealed class PostgresApp(PostgresServer postgres)
+        : ScrmApp(StorageUnderTest.Postgres(postgres.CreateDatabaseAsync().GetAwaiter().GetResult()), WeComDeliveries.Account("corp"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
