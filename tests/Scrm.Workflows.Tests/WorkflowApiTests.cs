@@ -6,14 +6,11 @@ namespace Scrm.Workflows.Tests;
 
 public sealed class SqliteWorkflowApiTests(WorkflowApiTests.App app) : WorkflowApiTests(app), IClassFixture<WorkflowApiTests.App>;
 
-// Not yet on PostgreSQL: there, cancelling an unknown instance (and the refusals test's unknown
-// instance) answers 409 instead of 404 (Cancel_ends_a_waiting_instance_once and
-// Refusals_answer_in_chinese_unless_english_is_asked_for fail); the triggers and API safety suites
-// below run on both.
+public sealed class PostgresWorkflowApiTests(WorkflowApiTests.PostgresApp app) : WorkflowApiTests(app), IClassFixture<WorkflowApiTests.PostgresApp>;
 
 /// <summary>
 /// The workflow API through the real host: Kestrel on loopback, API keys, problem details, real
-/// storage (SQLite here; its hosts serve the triggers and API safety suites on both providers).
+/// storage, on SQLite and on PostgreSQL.
 /// </summary>
 public abstract class WorkflowApiTests(ScrmApp app)
 {

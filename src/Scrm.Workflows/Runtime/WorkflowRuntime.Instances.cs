@@ -69,7 +69,8 @@ public sealed partial class WorkflowRuntime
                 var loaded = await _store.LoadAsync(instanceId, _options.InstanceLease, cancellationToken);
                 if (loaded is null)
                 {
-                    return RunResult.Of(_store.UsesLeases ? RunOutcome.Busy : RunOutcome.NotFound, instanceId);
+                    // With leases, no row back means another replica holds it, or there is no such instance.
+                    return RunResult.Of(_store.UsesLeases && await _store.ExistsAsync(instanceId, cancellationToken) ? RunOutcome.Busy : RunOutcome.NotFound, instanceId);
                 }
 
                 var definition = await _definitions.GetVersionAsync(loaded.State.DefinitionId, loaded.State.Version, cancellationToken)

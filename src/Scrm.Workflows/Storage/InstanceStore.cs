@@ -141,6 +141,15 @@ internal sealed class InstanceStore : IEffectLedger, IAsyncDisposable
         return states;
     }
 
+    public async Task<bool> ExistsAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM workflow_instances WHERE id = @id";
+        Sql.Add(command, "id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
     public async Task<bool> HasActiveSingletonAsync(string singletonKey, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
